@@ -1,0 +1,53 @@
+"""The one catalog of every text the bot sends, in zh_CN (default) and en.
+
+Each feature keeps its entries in a module of this package (`MESSAGES = {key: {"zh_CN": ..., "en": ...}}`);
+they are merged here, and a key defined twice is an error at import. Texts use str.format placeholders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from string import Formatter
+from typing import Any
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+CATALOG: dict[str, dict[str, str]] = {}
+
+
+def _load() -> None:
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for key, texts in getattr(module, "MESSAGES", {}).items():
+            if key in CATALOG:
+                raise RuntimeError(f"catalog key {key!r} defined twice (again in {module_info.name})")
+            CATALOG[key] = texts
+
+
+def normalise_language(lang: str | None) -> str:
+    """Map what Telegram or a person says ("en-US", "zh-hans", "EN") to a catalog language."""
+    if not lang:
+        return DEFAULT_LANGUAGE
+    lowered = lang.lower().replace("-", "_")
+    if lowered.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """The text for `key` in `lang` (falling back to zh_CN), formatted with `params`."""
+    texts = CATALOG.get(key)
+    if texts is None:
+        raise KeyError(f"no catalog entry {key!r}")
+    template = texts.get(normalise_language(lang)) or texts[DEFAULT_LANGUAGE]
+    return template.format(**params) if params else template
+
+
+def placeholders(template: str) -> set[str]:
+    """The named fields a template uses (tests check both languages agree)."""
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in Formatter().parse(template) if name}
+
+
+_load()

@@ -1,0 +1,334 @@
+"""An offline fake of the Telegram Bot API, and a chat driver that talks to the real Application.
+
+`FakeBotAPI` is a `telegram.request.BaseRequest`: python-telegram-bot sends it every call it would
+send to Telegram; it answers like Telegram and records each call, so tests and the console mode run
+the real Application, handlers, scheduler and database with no token and no network. Failures
+(timeouts, 5xx, 429 with retry_after, refused connections) can be injected per method.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.error import NetworkError, TimedOut
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 7000000001
+BOT_USERNAME = "maintbot_demo_bot"
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent (or edited), as a chat participant sees it."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+    method: str = "sendMessage"
+
+    def button_labels(self) -> list[str]:
+        return [label for row in self.buttons for label, _ in row]
+
+    def data_for(self, label: str) -> str:
+        for row in self.buttons:
+            for text, data in row:
+                if text == label:
+                    return data
+        raise KeyError(f"no button {label!r} in {self.button_labels()}")
+
+
+@dataclass
+class Failure:
+    """An injected failure: `kind` is 'status' (HTTP status + optional retry_after), 'timeout' or 'refused'."""
+
+    method: str
+    kind: str = "status"
+    status: int = 500
+    retry_after: int | None = None
+    description: str = "Internal Server Error"
+
+
+def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
+    if not markup:
+        return []
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    rows = markup.get("inline_keyboard", [])
+    return [[(b.get("text", ""), b.get("callback_data", "")) for b in row] for row in rows]
+
+
+class FakeBotAPI(BaseRequest):
+    """Answers Bot API methods in-process and records them."""
+
+    def __init__(self, *, can_read_all_group_messages: bool = False) -> None:
+        self.calls: list[ApiCall] = []
+        self.sent: list[SentMessage] = []
+        self.failures: deque[Failure] = deque()
+        self.updates: asyncio.Queue[dict[str, Any]] | None = None
+        self.listeners: list[Callable[[SentMessage], None]] = []
+        self.can_read_all_group_messages = can_read_all_group_messages
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self._ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
+        self.files: list[tuple[str, bytes]] = []
+        # Optional hook for benchmarks: decide a 429 per call (returns retry_after seconds or None).
+        self.limiter: Callable[[str, dict[str, Any]], int | None] | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        if self.updates is None:
+            self.updates = asyncio.Queue()
+
+    async def shutdown(self) -> None:
+        return None
+
+    # -- test helpers -------------------------------------------------------------------------------
+    def fail_next(self, method: str, kind: str = "status", *, status: int = 500, retry_after: int | None = None,
+                  times: int = 1) -> None:
+        for _ in range(times):
+            self.failures.append(Failure(method, kind, status, retry_after))
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == method]
+
+    # -- the API ---------------------------------------------------------------------------------------
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
+                         pool_timeout: Any = None) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            for name, value in request_data.multipart_data.items():
+                content = value[1] if isinstance(value, tuple) else value
+                self.files.append((name, content if isinstance(content, bytes) else b""))
+        if api_method != "getUpdates":
+            self.calls.append(ApiCall(api_method, params, time.monotonic()))
+        failure = self._take_failure(api_method)
+        if failure is not None:
+            return self._fail(failure)
+        if self.limiter is not None and api_method.startswith("send"):
+            retry_after = self.limiter(api_method, params)
+            if retry_after is not None:
+                return self._error(429, "Too Many Requests: retry after %d" % retry_after,
+                                   {"retry_after": retry_after})
+        handler = getattr(self, f"_api_{api_method}", None)
+        if handler is None:
+            return self._ok(True)
+        result = handler(params)
+        if asyncio.iscoroutine(result):
+            result = await result
+        return self._ok(result)
+
+    def _take_failure(self, method: str) -> Failure | None:
+        for failure in list(self.failures):
+            if failure.method in (method, "*"):
+                self.failures.remove(failure)
+                return failure
+        return None
+
+    def _fail(self, failure: Failure) -> tuple[int, bytes]:
+        if failure.kind == "timeout":
+            raise TimedOut("fake timeout")
+        if failure.kind == "refused":
+            raise NetworkError("fake: connection refused")
+        extra = {"retry_after": failure.retry_after} if failure.retry_after else None
+        if failure.status == 429 and extra is None:
+            extra = {"retry_after": 1}
+        return self._error(failure.status, failure.description, extra)
+
+    @staticmethod
+    def _ok(result: Any) -> tuple[int, bytes]:
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    @staticmethod
+    def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> tuple[int, bytes]:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return status, json.dumps(body).encode()
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "maintbot", "username": BOT_USERNAME,
+                "can_join_groups": True, "can_read_all_group_messages": self.can_read_all_group_messages,
+                "supports_inline_queries": False}
+
+    def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._bot_user()
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        assert self.updates is not None
+        timeout = float(params.get("timeout") or 0)
+        items: list[dict[str, Any]] = []
+        try:
+            first = await asyncio.wait_for(self.updates.get(), timeout=min(timeout, 0.2) or 0.01)
+            items.append(first)
+        except TimeoutError:
+            return []
+        while not self.updates.empty() and len(items) < 100:
+            items.append(self.updates.get_nowait())
+        return items
+
+    def _record(self, chat_id: int, text: str, markup: Any, method: str,
+                message_id: int | None = None) -> dict[str, Any]:
+        mid = message_id if message_id is not None else next(self._ids[chat_id])
+        message = SentMessage(chat_id, mid, text, _buttons(markup), method)
+        self.sent.append(message)
+        for listener in self.listeners:
+            listener(message)
+        chat_type = "private" if chat_id > 0 else "supergroup"
+        payload: dict[str, Any] = {"message_id": mid, "date": int(time.time()),
+                                   "chat": {"id": chat_id, "type": chat_type}, "from": self._bot_user(),
+                                   "text": text}
+        if markup:
+            payload["reply_markup"] = markup if isinstance(markup, dict) else json.loads(markup)
+        return payload
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._record(int(params["chat_id"]), str(params.get("text", "")), params.get("reply_markup"),
+                            "sendMessage")
+
+    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._record(int(params["chat_id"]), str(params.get("text", "")), params.get("reply_markup"),
+                            "editMessageText", int(params["message_id"]))
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        previous = next((m for m in reversed(self.sent) if m.chat_id == int(params["chat_id"])
+                         and m.message_id == int(params["message_id"])), None)
+        return self._record(int(params["chat_id"]), previous.text if previous else "", params.get("reply_markup"),
+                            "editMessageReplyMarkup", int(params["message_id"]))
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._record(int(params["chat_id"]), f"[document] {params.get('caption', '')}", None,
+                            "sendDocument")
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._record(int(params["chat_id"]), f"[photo] {params.get('caption', '')}", None, "sendPhoto")
+
+    def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        key = json.dumps(scope, sort_keys=True)
+        self.commands[key] = list(params.get("commands", []))
+        return True
+
+    def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+
+
+class UpdateFactory:
+    """Builds Telegram update payloads as a user's client would send them."""
+
+    def __init__(self) -> None:
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(100000))
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    @staticmethod
+    def user(user_id: int, name: str = "user", language: str = "zh-hans") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": language}
+
+    @staticmethod
+    def chat(chat_id: int, title: str | None = None) -> dict[str, Any]:
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": "user"}
+        return {"id": chat_id, "type": "supergroup", "title": title or "项目群"}
+
+    def message(self, user_id: int, text: str | None = None, *, chat_id: int | None = None,
+                location: tuple[float, float] | None = None, reply_to: dict[str, Any] | None = None,
+                language: str = "zh-hans") -> dict[str, Any]:
+        chat = chat_id if chat_id is not None else user_id
+        message: dict[str, Any] = {"message_id": next(self._message_ids[chat]), "date": int(time.time()),
+                                   "chat": self.chat(chat), "from": self.user(user_id, language=language)}
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                length = len(text.split()[0])
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if location is not None:
+            message["location"] = {"latitude": location[0], "longitude": location[1]}
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return {"update_id": self.next_update_id(), "message": message}
+
+    def callback(self, user_id: int, sent: SentMessage, data: str, language: str = "zh-hans") -> dict[str, Any]:
+        message = {"message_id": sent.message_id, "date": int(time.time()), "chat": self.chat(sent.chat_id),
+                   "from": {"id": BOT_ID, "is_bot": True, "first_name": "maintbot", "username": BOT_USERNAME},
+                   "text": sent.text}
+        return {"update_id": self.next_update_id(),
+                "callback_query": {"id": str(self.next_update_id()), "from": self.user(user_id, language=language),
+                                   "chat_instance": str(sent.chat_id), "message": message, "data": data}}
+
+    @staticmethod
+    def bot_message(sent: SentMessage) -> dict[str, Any]:
+        """A message the bot sent, as it appears in `reply_to_message`."""
+        return {"message_id": sent.message_id, "date": int(time.time()),
+                "chat": UpdateFactory.chat(sent.chat_id),
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "maintbot", "username": BOT_USERNAME},
+                "text": sent.text}
+
+
+class ChatDriver:
+    """Talk to the running Application like people in a chat; each call returns what the bot sent."""
+
+    def __init__(self, app: Application, api: FakeBotAPI) -> None:
+        self.app = app
+        self.api = api
+        self.factory = UpdateFactory()
+
+    async def _process(self, payload: dict[str, Any]) -> list[SentMessage]:
+        before = len(self.api.sent)
+        update = Update.de_json(payload, self.app.bot)
+        await self.app.process_update(update)
+        await self.flush()
+        return self.api.sent[before:]
+
+    async def flush(self) -> None:
+        """Deliver what the outbox owes right now (the worker would do it within a second)."""
+        delivery = self.app.bot_data.get("delivery")
+        if delivery is not None:
+            await delivery.drain()
+
+    async def send(self, user_id: int, text: str, *, chat_id: int | None = None,
+                   reply_to: SentMessage | dict[str, Any] | None = None,
+                   language: str = "zh-hans") -> list[SentMessage]:
+        reply = UpdateFactory.bot_message(reply_to) if isinstance(reply_to, SentMessage) else reply_to
+        return await self._process(self.factory.message(user_id, text, chat_id=chat_id, reply_to=reply,
+                                                        language=language))
+
+    async def send_location(self, user_id: int, latitude: float, longitude: float, *,
+                            chat_id: int | None = None) -> list[SentMessage]:
+        return await self._process(self.factory.message(user_id, None, chat_id=chat_id,
+                                                        location=(latitude, longitude)))
+
+    async def press(self, user_id: int, sent: SentMessage, label: str) -> list[SentMessage]:
+        return await self._process(self.factory.callback(user_id, sent, sent.data_for(label)))
+
+    async def press_data(self, user_id: int, sent: SentMessage, data: str) -> list[SentMessage]:
+        return await self._process(self.factory.callback(user_id, sent, data))
+
+    def answers(self) -> list[ApiCall]:
+        return self.api.calls_of("answerCallbackQuery")

@@ -1,0 +1,83 @@
+"""Puts the database-derived timers (bot/services/timers.py) on python-telegram-bot's JobQueue.
+
+At start-up every sweep runs once (deadlines that passed while the bot was down fire at once), then
+each timer gets one job at its next due time (named, replace_existing, misfire_grace_time=None so a
+late job still runs), and a repeating backstop sweep covers anything a job could miss.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from telegram.ext import CallbackContext, JobQueue
+
+from bot.services.container import Services
+from bot.services.timers import Timer, all_timers
+
+log = logging.getLogger(__name__)
+
+JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "replace_existing": True}
+MIN_DELAY = 0.5
+
+
+class TimerScheduler:
+    def __init__(self, services: Services, job_queue: JobQueue) -> None:
+        self.services = services
+        self.job_queue = job_queue
+        self._poke_task: asyncio.Task[None] | None = None
+        self.next_runs: dict[str, datetime | None] = {}
+
+    async def start(self) -> None:
+        await self.sweep_all()
+        await self.reschedule_all()
+        interval = self.services.settings.sweep_interval.total_seconds()
+        self.job_queue.run_repeating(self._backstop, interval=interval, first=interval, name="timers:backstop",
+                                     job_kwargs={**JOB_KWARGS, "id": "timers:backstop"})
+        self.services.poke_timers = self.poke
+
+    async def sweep_all(self) -> None:
+        for timer in all_timers():
+            await self._sweep(timer)
+
+    async def _sweep(self, timer: Timer) -> None:
+        try:
+            await timer.sweep(self.services, self.services.now())
+        except Exception:  # one broken feature must not stop the others' deadlines
+            log.exception("timer %s failed", timer.name)
+
+    async def reschedule_all(self) -> None:
+        for timer in all_timers():
+            await self._schedule(timer)
+
+    async def _schedule(self, timer: Timer) -> None:
+        now = self.services.now()
+        try:
+            due = await timer.next_due(self.services, now)
+        except Exception:
+            log.exception("timer %s: next_due failed", timer.name)
+            return
+        self.next_runs[timer.name] = due
+        job_id = f"timer:{timer.name}"
+        for job in self.job_queue.get_jobs_by_name(job_id):
+            job.schedule_removal()
+        if due is None:
+            return
+        delay = max((due - now).total_seconds(), MIN_DELAY)
+        self.job_queue.run_once(self._fire, when=timedelta(seconds=delay), data=timer, name=job_id,
+                                job_kwargs={**JOB_KWARGS, "id": job_id})
+
+    async def _fire(self, context: CallbackContext) -> None:
+        timer: Timer = context.job.data  # type: ignore[union-attr,assignment]
+        await self._sweep(timer)
+        await self._schedule(timer)
+
+    async def _backstop(self, context: CallbackContext) -> None:
+        await self.sweep_all()
+        await self.reschedule_all()
+
+    def poke(self) -> None:
+        """A change may have moved a deadline: recompute the jobs soon (debounced)."""
+        if self._poke_task is None or self._poke_task.done():
+            self._poke_task = asyncio.get_running_loop().create_task(self.reschedule_all())

@@ -1,0 +1,47 @@
+"""Who is calling: the roster look-up and the audit of refused attempts (least privilege)."""
+
+from __future__ import annotations
+
+from bot.services.container import Services
+from bot.services.people import Person
+
+
+async def identify(services: Services, telegram_id: int) -> Person | None:
+    """The roster member with this Telegram id, or None (people who left are unknown too)."""
+    async with services.db.uow() as uow:
+        person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or person.status == "left":
+        return None
+    return person
+
+
+async def record_refusal(services: Services, *, telegram_id: int, username: str | None, attempted: str,
+                         person: Person | None = None) -> None:
+    """Unknown users and refused commands are audited; nothing else about them is revealed."""
+    async with services.db.uow() as uow:
+        await uow.audit.append(
+            at=services.now(), action="access.refused" if person else "access.unknown_user", entity="access",
+            entity_id=telegram_id, actor_telegram_id=telegram_id, actor_name=person.name if person else username,
+            after={"attempted": attempted[:100]})
+        await uow.commit()
+
+
+async def set_language(services: Services, person: Person, language: str) -> None:
+    async with services.db.uow() as uow:
+        await uow.people.set_language(person.id, language)
+        await uow.audit.append(at=services.now(), action="person.language", entity="person", entity_id=person.id,
+                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               before={"language": person.language}, after={"language": language})
+        await uow.commit()
+
+
+async def bind_group(services: Services, person: Person, chat_id: int, title: str | None) -> bool:
+    """Bind a group chat to the contract; returns False when it was bound already."""
+    async with services.db.uow() as uow:
+        created = await uow.chats.bind_group(chat_id, title, person.telegram_id, services.now())
+        if created:
+            await uow.audit.append(at=services.now(), action="group.bind", entity="chat", entity_id=chat_id,
+                                   actor_telegram_id=person.telegram_id, actor_name=person.name,
+                                   after={"title": title})
+        await uow.commit()
+    return created

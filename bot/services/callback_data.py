@@ -1,0 +1,48 @@
+"""The one format of inline-button data: `v1:<feature>:<action>[:<arg>...]`, at most 64 bytes.
+
+Versioned so buttons already sitting in chats keep working after a change; decoded in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = "v1"
+_SAFE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    feature: str
+    action: str
+    args: tuple[str, ...]
+
+    def int_arg(self, index: int = 0) -> int:
+        return int(self.args[index])
+
+
+def encode(feature: str, action: str, *args: object) -> str:
+    parts = [VERSION, feature, action, *(str(a) for a in args)]
+    for part in parts:
+        if not _SAFE.match(part):
+            raise ValueError(f"callback part {part!r} has characters outside [A-Za-z0-9_.-]")
+    data = ":".join(parts)
+    if len(data.encode()) > 64:
+        raise ValueError(f"callback data longer than 64 bytes: {data}")
+    return data
+
+
+def decode(data: str | None) -> CallbackData | None:
+    """None for anything not in our format (old or forged buttons)."""
+    if not data:
+        return None
+    parts = data.split(":")
+    if len(parts) < 3 or parts[0] != VERSION or not all(_SAFE.match(p) for p in parts):
+        return None
+    return CallbackData(parts[1], parts[2], tuple(parts[3:]))
+
+
+def pattern(feature: str) -> str:
+    """The regex a CallbackQueryHandler uses to receive one feature's buttons."""
+    return rf"^{VERSION}:{re.escape(feature)}:"

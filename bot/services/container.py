@@ -1,0 +1,69 @@
+"""The services one deployment shares: settings, database, clock, calendar, notifier.
+
+Built once by the composition root (bot/app.py) or by tests, and handed to every service call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.services.calendar import WorkCalendar
+from bot.services.clock import Clock
+from bot.services.notify import Notifier
+from config.settings import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    calendar: WorkCalendar
+    notifier: Notifier
+    started_at: datetime
+    # Set by the scheduler: ask for the timers to be recomputed after a change that moves deadlines.
+    poke_timers: Callable[[], None] = field(default=lambda: None)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.contract.timezone)
+
+    @property
+    def contract_id(self) -> str:
+        return self.settings.contract.id
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local_now(self) -> datetime:
+        """Now in the contract's timezone (what people mean by 'today')."""
+        return self.clock.now().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.local_now().date()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def fmt(self, moment: datetime | None, *, with_date: bool = True) -> str:
+        """A moment as people read it in the contract's timezone: 2022-09-29 15:00."""
+        if moment is None:
+            return "—"
+        local = moment.astimezone(self.tz)
+        return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def build_calendar(settings: Settings) -> WorkCalendar:
+    cfg = settings.calendar
+    hours = settings.working_hours
+    return WorkCalendar(add_holidays=cfg.add_holidays, remove_holidays=cfg.remove_holidays,
+                        add_workdays=cfg.add_workdays, workday_start=hours.start, workday_end=hours.end)
+
+
+def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings),
+                    notifier=Notifier(clock, settings.contract.default_language), started_at=clock.now())

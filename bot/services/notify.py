@@ -1,0 +1,91 @@
+"""Queueing notifications in the outbox, rendered from the catalog in each recipient's language.
+
+Services call these inside their unit of work, so a notification is stored in the same transaction
+as the change that owes it; the delivery worker sends it afterwards and retries until Telegram says ok.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.catalog import t
+from bot.services.clock import Clock
+from bot.services.people import Person, Role
+from storage.uow import UnitOfWork
+
+# A button as services describe it: (catalog key of the label, callback data).
+ButtonSpec = tuple[str, str]
+
+
+class Notifier:
+    """Renders and queues; wakes the delivery worker."""
+
+    def __init__(self, clock: Clock, default_language: str = "zh_CN") -> None:
+        self.clock = clock
+        self.default_language = default_language
+        self.wakeup = asyncio.Event()
+
+    def _buttons(self, rows: Sequence[Sequence[ButtonSpec]] | None, lang: str,
+                 params: dict[str, Any]) -> list[list[tuple[str, str]]] | None:
+        if not rows:
+            return None
+        return [[(t(label, lang, **params) if "{" in t(label, lang) else t(label, lang), data)
+                 for label, data in row] for row in rows]
+
+    async def to_chat(self, uow: UnitOfWork, chat_id: int, key: str, *, kind: str, lang: str | None = None,
+                      buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,
+                      not_before: datetime | None = None, document_path: str | None = None,
+                      document_kind: str | None = None, **params: Any) -> int | None:
+        """Queue one message; returns the outbox id (None if `dedup` was queued before)."""
+        language = lang or self.default_language
+        message_id = await uow.outbox.add(
+            chat_id=chat_id, text=t(key, language, **params), kind=kind, now=self.clock.now(),
+            buttons=self._buttons(buttons, language, params), dedup_key=dedup, not_before=not_before,
+            document_path=document_path, document_kind=document_kind)
+        self.wakeup.set()
+        return message_id
+
+    async def to_person(self, uow: UnitOfWork, person: Person, key: str, *, kind: str,
+                        buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,
+                        not_before: datetime | None = None, **params: Any) -> int | None:
+        return await self.to_chat(uow, person.chat_id, key, kind=kind, lang=person.language, buttons=buttons,
+                                  dedup=f"{dedup}:p{person.id}" if dedup else None, not_before=not_before,
+                                  **params)
+
+    async def to_people(self, uow: UnitOfWork, people: Iterable[Person], key: str, *, kind: str,
+                        buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,
+                        **params: Any) -> int:
+        """Queue for each person once (a person holding several roles gets one message)."""
+        count, seen = 0, set()
+        for person in people:
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            if await self.to_person(uow, person, key, kind=kind, buttons=buttons, dedup=dedup, **params):
+                count += 1
+        return count
+
+    async def to_roles(self, uow: UnitOfWork, roles: Iterable[Role], key: str, *, kind: str,
+                       buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,
+                       exclude: Iterable[int] = (), **params: Any) -> int:
+        wanted = set(roles)
+        skip = set(exclude)
+        people = [p for p in await uow.people.all(include_left=False)
+                  if p.roles & wanted and p.id not in skip]
+        return await self.to_people(uow, people, key, kind=kind, buttons=buttons, dedup=dedup, **params)
+
+    async def to_groups(self, uow: UnitOfWork, key: str, *, kind: str,
+                        buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,
+                        document_path: str | None = None, document_kind: str | None = None,
+                        **params: Any) -> int:
+        """Queue for every bound project group, in the contract's default language."""
+        count = 0
+        for chat_id in await uow.chats.group_ids():
+            if await self.to_chat(uow, chat_id, key, kind=kind, buttons=buttons,
+                                  dedup=f"{dedup}:g{chat_id}" if dedup else None,
+                                  document_path=document_path, document_kind=document_kind, **params):
+                count += 1
+        return count

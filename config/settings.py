@@ -1,0 +1,299 @@
+"""Settings: one TOML file validated by pydantic, with a few environment overrides.
+
+The example file `config/maintbot.example.toml` documents every field. Validation errors are turned
+into one line per problem (`ConfigError.problems`) so `run_bot.py check-config` never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import date, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CONFIG_PATH = Path("config/maintbot.toml")
+EXAMPLE_CONFIG_PATH = Path(__file__).with_name("maintbot.example.toml")
+
+_COMPACT_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.I)
+
+
+def parse_duration(value: Any) -> Any:
+    """Read "1h", "15m", "90s", "1h30m", "2d" (else leave ISO-8601 / numbers to pydantic)."""
+    if isinstance(value, str):
+        match = _COMPACT_DURATION.match(value)
+        if match and any(match.groups()):
+            d, h, m, s = (int(g) if g else 0 for g in match.groups())
+            return timedelta(days=d, hours=h, minutes=m, seconds=s)
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class Role(StrEnum):
+    """Roles from the contract: who may do what is decided per command against these."""
+
+    ENGINEER = "engineer"
+    LEAD = "lead"
+    SUPERVISOR = "supervisor"
+    CONTACT = "contact"
+    ESCALATION = "escalation"
+    ADMIN = "admin"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ContractSettings(Strict):
+    id: str = Field("cz-2022", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    title: str
+    client: str
+    vendor: str
+    amount: Decimal = Field(gt=0)
+    signed: date
+    start: date
+    end: date
+    timezone: str = "Asia/Shanghai"
+    default_language: Literal["zh_CN", "en"] = "zh_CN"
+    regions: list[str] = Field(default_factory=list)
+    systems: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> ContractSettings:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class PaymentTier(Strict):
+    label: str
+    above: Decimal = Field(description="the score must be strictly above this")
+    ratio: Decimal = Field(ge=0, le=1)
+
+
+class PaymentMilestone(Strict):
+    key: str
+    share: Decimal = Field(gt=0, le=1)
+    working_days: int | None = Field(None, description="working days after the anchor")
+    anchor: Literal["signed", "six_months", "end"] = "signed"
+
+
+def _default_tiers() -> list[PaymentTier]:
+    rows = [("A", 85, "1.00"), ("B", 75, "0.90"), ("C", 70, "0.80"), ("D", 65, "0.70"), ("E", 60, "0.60"),
+            ("F", -1, "0.50")]
+    return [PaymentTier(label=label, above=Decimal(above), ratio=Decimal(ratio)) for label, above, ratio in rows]
+
+
+class AssessmentSettings(Strict):
+    weights: dict[str, Decimal] = Field(default_factory=lambda: {
+        "daily_maintenance": Decimal(20), "responsiveness": Decimal(10), "completion": Decimal(20),
+        "satisfaction": Decimal(20), "attendance": Decimal(30)})
+    tiers: list[PaymentTier] = Field(default_factory=_default_tiers)
+    milestones: list[PaymentMilestone] = Field(default_factory=lambda: [
+        PaymentMilestone(key="signing", share=Decimal("0.10"), working_days=15, anchor="signed"),
+        PaymentMilestone(key="midterm", share=Decimal("0.40"), working_days=30, anchor="six_months"),
+        PaymentMilestone(key="final", share=Decimal("0.50"), working_days=None, anchor="end")])
+
+    @model_validator(mode="after")
+    def _weights_known(self) -> AssessmentSettings:
+        known = {"daily_maintenance", "responsiveness", "completion", "satisfaction", "attendance"}
+        unknown = set(self.weights) - known
+        if unknown:
+            raise ValueError(f"unknown components {sorted(unknown)}; known: {sorted(known)}")
+        return self
+
+
+class EscalationStep(Strict):
+    target: Literal["lead", "contacts", "escalation", "supervisors", "admins"]
+    delay: Duration = timedelta(0)
+
+
+class SlaSettings(Strict):
+    arrival_deadline: Duration = timedelta(hours=1)
+    reminder_offsets: list[Duration] = Field(default_factory=lambda: [
+        timedelta(minutes=15), timedelta(minutes=30), timedelta(minutes=45)])
+    escalation_steps: list[EscalationStep] = Field(default_factory=lambda: [
+        EscalationStep(target="lead", delay=timedelta(0)),
+        EscalationStep(target="contacts", delay=timedelta(minutes=15)),
+        EscalationStep(target="escalation", delay=timedelta(minutes=30))])
+    second_line_arrival: Duration = timedelta(hours=4)
+
+
+class WorkingHoursSettings(Strict):
+    start: time = time(9, 0)
+    end: time = time(17, 30)
+    checkin_reminder: time = time(9, 15)
+    summary_cutoff: time = time(10, 0)
+    checkout_reminder: time = time(18, 30)
+    daily_log_reminder: time = time(16, 30)
+
+
+class SiteSettings(Strict):
+    name: str = "现场"
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    radius_m: float = Field(500, gt=0)
+
+
+class AttendanceSettings(Strict):
+    leave_counts_as_present: bool = False
+    makeups_per_month: int = Field(3, ge=0)
+    makeup_days_back: int = Field(5, ge=0)
+    late_weight: Decimal = Field(Decimal(0), ge=0, le=1)
+    location_window: Duration = timedelta(minutes=10)
+
+
+class TicketSettings(Strict):
+    default_due: Duration = timedelta(days=3)
+    due_by_kind: dict[str, Duration] = Field(default_factory=dict)
+    overdue_grace: Duration = timedelta(hours=4)
+    custom_dev_limit_person_days: int = Field(40, gt=0)
+    basically_satisfied_weight: Decimal = Field(Decimal("0.5"), ge=0, le=1)
+    auto_rate_after_days: int | None = Field(None, ge=1)
+    auto_rate_value: Literal["satisfied", "basically", "unsatisfied"] = "satisfied"
+
+
+class CalendarSettings(Strict):
+    add_holidays: dict[date, str] = Field(default_factory=dict)
+    remove_holidays: list[date] = Field(default_factory=list)
+    add_workdays: list[date] = Field(default_factory=list)
+
+
+class TelegramSettings(Strict):
+    token: SecretStr | None = None
+    api_base_url: str | None = Field(None, description="for a self-hosted Bot API server, e.g. http://localhost:8081/bot")
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    bootstrap_retries: int = -1
+    max_retries: int = Field(5, ge=3)
+    heartbeat_url: str | None = None
+
+
+class StorageSettings(Strict):
+    db: Path = Path("maintbot.db")
+    backup_dir: Path = Path("backups")
+    backup_keep: int = Field(14, ge=1)
+    backup_time: time = time(2, 30)
+
+
+class PersonSettings(Strict):
+    name: str = Field(min_length=1, max_length=40)
+    telegram_id: int = Field(gt=0)
+    roles: list[Role] = Field(min_length=1)
+    phone: str | None = None
+    party: Literal["client", "vendor"] | None = None
+    language: Literal["zh_CN", "en"] | None = None
+    start: date | None = None
+    end: date | None = None
+
+    @model_validator(mode="after")
+    def _party_for_contacts(self) -> PersonSettings:
+        if Role.CONTACT in self.roles and self.party is None:
+            raise ValueError("a contact must say which party: party = \"client\" or \"vendor\"")
+        return self
+
+
+class DrillSettings(Strict):
+    scenario: str
+    date: date
+
+
+class Settings(Strict):
+    """The whole configuration of one deployment (one contract)."""
+
+    contract: ContractSettings
+    assessment: AssessmentSettings = Field(default_factory=AssessmentSettings)
+    sla: SlaSettings = Field(default_factory=SlaSettings)
+    working_hours: WorkingHoursSettings = Field(default_factory=WorkingHoursSettings)
+    site: SiteSettings
+    attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
+    tickets: TicketSettings = Field(default_factory=TicketSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    roster: list[PersonSettings] = Field(min_length=1)
+    drills: list[DrillSettings] = Field(default_factory=list)
+    sweep_interval: Duration = timedelta(seconds=60)
+
+    @model_validator(mode="after")
+    def _roster_consistent(self) -> Settings:
+        ids = [p.telegram_id for p in self.roster]
+        dup_ids = sorted({i for i in ids if ids.count(i) > 1})
+        if dup_ids:
+            raise ValueError(f"roster: telegram_id used twice: {dup_ids}")
+        names = [p.name for p in self.roster]
+        dup_names = sorted({n for n in names if names.count(n) > 1})
+        if dup_names:
+            raise ValueError(f"roster: name used twice: {dup_names}")
+        return self
+
+
+class EnvOverrides(BaseSettings):
+    """MAINTBOT_TOKEN, MAINTBOT_API_BASE_URL and MAINTBOT_DB win over the file."""
+
+    model_config = SettingsConfigDict(env_prefix="MAINTBOT_", extra="ignore")
+    token: SecretStr | None = None
+    api_base_url: str | None = None
+    db: Path | None = None
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; `problems` holds one readable line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _format_validation_error(exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{path}: {msg}")
+    return lines
+
+
+def resolve_config_path(explicit: str | Path | None = None) -> Path:
+    """--config, then MAINTBOT_CONFIG, then config/maintbot.toml."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("MAINTBOT_CONFIG")
+    return Path(env) if env else DEFAULT_CONFIG_PATH
+
+
+def settings_from_dict(raw: dict[str, Any], *, apply_env: bool = True) -> Settings:
+    """Validate a parsed TOML document (tests build settings this way)."""
+    try:
+        settings = Settings.model_validate(raw)
+        if apply_env:
+            env = EnvOverrides()
+            telegram = settings.telegram.model_copy(update={
+                k: v for k, v in (("token", env.token), ("api_base_url", env.api_base_url)) if v is not None})
+            storage = settings.storage.model_copy(update={"db": env.db} if env.db else {})
+            settings = settings.model_copy(update={"telegram": telegram, "storage": storage})
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc)) from None
+    return settings
+
+
+def load_settings(path: str | Path | None = None, *, apply_env: bool = True) -> Settings:
+    """Read and validate the TOML file; raise ConfigError with readable lines."""
+    config_path = Path(path) if path else resolve_config_path()
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{config_path}: file not found (copy config/maintbot.example.toml)"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{config_path}: not valid TOML: {exc}"]) from None
+    return settings_from_dict(raw, apply_env=apply_env)

@@ -1,0 +1,66 @@
+"""The append-only audit trail: who did what, when, to which record, before and after."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.base import Repository
+from storage.timecodec import from_db, to_db
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_telegram_id: int | None
+    actor_name: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    before: Any
+    after: Any
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+class AuditRepository(Repository):
+    """Insert and read only: triggers in the schema refuse UPDATE and DELETE."""
+
+    async def append(self, *, at: datetime, action: str, entity: str, entity_id: object = None,
+                     actor_telegram_id: int | None = None, actor_name: str | None = None,
+                     before: Any = None, after: Any = None) -> int:
+        return await self.insert(
+            "INSERT INTO audit (contract_id, at, actor_telegram_id, actor_name, action, entity, entity_id,"
+            " before, after) VALUES (?,?,?,?,?,?,?,?,?)",
+            (self.contract_id, to_db(at), actor_telegram_id, actor_name, action, entity,
+             None if entity_id is None else str(entity_id), _dump(before), _dump(after)))
+
+    async def list(self, *, start: datetime | None = None, end: datetime | None = None,
+                   actor_telegram_id: int | None = None, action_prefix: str | None = None,
+                   limit: int = 1000) -> list[AuditEntry]:
+        sql = "SELECT * FROM audit WHERE contract_id = ?"
+        params: list[Any] = [self.contract_id]
+        if start is not None:
+            sql += " AND at >= ?"
+            params.append(to_db(start))
+        if end is not None:
+            sql += " AND at < ?"
+            params.append(to_db(end))
+        if actor_telegram_id is not None:
+            sql += " AND actor_telegram_id = ?"
+            params.append(actor_telegram_id)
+        if action_prefix is not None:
+            sql += " AND action LIKE ?"
+            params.append(action_prefix + "%")
+        sql += " ORDER BY id LIMIT ?"
+        params.append(limit)
+        rows = await self.fetchall(sql, params)
+        return [AuditEntry(r["id"], from_db(r["at"]), r["actor_telegram_id"], r["actor_name"],  # type: ignore[arg-type]
+                           r["action"], r["entity"], r["entity_id"],
+                           json.loads(r["before"]) if r["before"] else None,
+                           json.loads(r["after"]) if r["after"] else None) for r in rows]

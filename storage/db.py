@@ -1,0 +1,67 @@
+"""Opening the SQLite database: WAL, foreign keys, busy timeout, integrity check, migrations.
+
+One connection serves the whole bot; `Database.uow()` serialises transactions on it with an
+asyncio lock, because handlers and timer callbacks run concurrently on one event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.migrate import apply_migrations
+from storage.uow import UnitOfWork
+
+
+class DatabaseDamaged(Exception):
+    """The file failed SQLite's integrity check; the bot refuses to start on it."""
+
+
+class Database:
+    """The bot's single connection plus the lock that keeps transactions from interleaving."""
+
+    def __init__(self, conn: aiosqlite.Connection, contract_id: str, path: str) -> None:
+        self.conn = conn
+        self.contract_id = contract_id
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def uow(self) -> AsyncIterator[UnitOfWork]:
+        """A unit of work: rolls back unless `commit()` was called inside."""
+        async with self._lock:
+            uow = UnitOfWork(self.conn, self.contract_id)
+            await uow.begin()
+            try:
+                yield uow
+            finally:
+                await uow.rollback_if_open()
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+async def open_database(path: str | Path, contract_id: str, *, check_integrity: bool = True) -> Database:
+    """Open (creating if needed), check and migrate the database."""
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    try:
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss can drop the last commit.
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        if check_integrity:
+            async with conn.execute("PRAGMA quick_check") as cur:
+                rows = [r[0] for r in await cur.fetchall()]
+            if rows != ["ok"]:
+                raise DatabaseDamaged(f"{path}: integrity check failed: {'; '.join(rows[:5])}")
+        await apply_migrations(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return Database(conn, contract_id, str(path))

@@ -1,0 +1,96 @@
+"""Numbered SQL migrations (storage/migrations/NNN_name.sql), applied in order at start-up.
+
+The applied version is recorded in `schema_version`; a database newer than this code refuses to
+start, so an old binary never writes into a schema it does not understand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import aiosqlite
+
+_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+class SchemaTooNew(Exception):
+    """The database was migrated by a newer maintbot."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations() -> list[Migration]:
+    """Every migration shipped with the code, in order; numbers must be unique."""
+    found: dict[int, Migration] = {}
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _NAME.match(entry.name)
+        if not match:
+            continue
+        version = int(match.group(1))
+        if version in found:
+            raise RuntimeError(f"two migrations numbered {version:03d}")
+        found[version] = Migration(version, match.group(2), entry.read_text(encoding="utf-8"))
+    return [found[v] for v in sorted(found)]
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))")
+    async with conn.execute("SELECT MAX(version) FROM schema_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0] or 0)
+
+
+async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = None) -> int:
+    """Apply every migration above the recorded version, each in its own transaction."""
+    version = await current_version(conn)
+    migrations = available_migrations()
+    latest = migrations[-1].version if migrations else 0
+    if version > latest:
+        raise SchemaTooNew(
+            f"the database is at schema version {version}, newer than this maintbot ({latest}); "
+            "upgrade maintbot or restore a backup")
+    for migration in migrations:
+        if migration.version <= version or (upto is not None and migration.version > upto):
+            continue
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split_statements(migration.sql):
+                await conn.execute(statement)
+            await conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)",
+                               (migration.version, migration.name))
+            await conn.execute("COMMIT")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        version = migration.version
+    return version
+
+
+def _split_statements(sql: str) -> list[str]:
+    """Split a script on semicolons that end a complete statement (triggers contain inner ones)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if buffer.strip().endswith(";") and _complete(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def _complete(statement: str) -> bool:
+    import sqlite3
+
+    return sqlite3.complete_statement(statement)

@@ -1,0 +1,89 @@
+"""The outbox: every notification the bot owes, written in the transaction that caused it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.base import Repository
+from storage.timecodec import from_db, to_db
+
+Buttons = list[list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    chat_id: int
+    text: str
+    buttons: Buttons
+    kind: str
+    attempts: int
+    document_path: str | None = None
+    document_kind: str | None = None
+
+
+class OutboxRepository(Repository):
+    """Queue, claim and settle outgoing messages; `dedup_key` makes queueing idempotent."""
+
+    async def add(self, *, chat_id: int, text: str, kind: str, now: datetime, buttons: Buttons | None = None,
+                  dedup_key: str | None = None, not_before: datetime | None = None,
+                  document_path: str | None = None, document_kind: str | None = None) -> int | None:
+        """Queue a message; returns its id, or None when `dedup_key` was queued before."""
+        encoded = json.dumps([[{"text": t, "data": d} for t, d in row] for row in buttons], ensure_ascii=False) \
+            if buttons else None
+        async with self.conn.execute(
+            "INSERT OR IGNORE INTO outbox (contract_id, chat_id, text, buttons, kind, dedup_key, next_attempt_at,"
+            " created_at, document_path, document_kind) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (self.contract_id, chat_id, text, encoded, kind, dedup_key, to_db(not_before or now), to_db(now),
+             document_path, document_kind)) as cur:
+            return int(cur.lastrowid) if cur.rowcount else None
+
+    async def has_key(self, dedup_key: str) -> bool:
+        return await self.scalar("SELECT 1 FROM outbox WHERE contract_id = ? AND dedup_key = ?",
+                                 (self.contract_id, dedup_key)) is not None
+
+    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+        """Pending rows due now, except those queued behind a message to the same chat that waits."""
+        rows = await self.fetchall(
+            "SELECT * FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.chat_id = o.chat_id"
+            " AND p.id < o.id AND p.next_attempt_at > ?) ORDER BY o.id LIMIT ?",
+            (to_db(now), to_db(now), limit))
+        return [_message(r) for r in rows]
+
+    async def next_attempt_at(self) -> datetime | None:
+        return from_db(await self.scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"))
+
+    async def mark_sent(self, message_id: int, *, now: datetime, telegram_message_id: int | None) -> bool:
+        return await self.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1"
+            " WHERE id = ? AND status = 'pending'", (to_db(now), telegram_message_id, message_id)) == 1
+
+    async def retry_later(self, message_id: int, *, at: datetime, error: str) -> None:
+        await self.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+            " WHERE id = ? AND status = 'pending'", (to_db(at), error[:500], message_id))
+
+    async def mark_failed(self, message_id: int, *, error: str) -> None:
+        await self.execute(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?"
+            " WHERE id = ? AND status = 'pending'", (error[:500], message_id))
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: pending messages follow it."""
+        await self.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
+                           (new_chat_id, old_chat_id))
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.fetchall("SELECT status, COUNT(*) FROM outbox WHERE contract_id = ? GROUP BY status",
+                                   (self.contract_id,))
+        return {r[0]: r[1] for r in rows}
+
+
+def _message(row: object) -> OutboxMessage:
+    buttons = [[(b["text"], b["data"]) for b in line] for line in json.loads(row["buttons"])] \
+        if row["buttons"] else []  # type: ignore[index]
+    return OutboxMessage(row["id"], row["chat_id"], row["text"], buttons, row["kind"],  # type: ignore[index]
+                         row["attempts"], row["document_path"], row["document_kind"])  # type: ignore[index]

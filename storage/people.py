@@ -1,0 +1,89 @@
+"""The people repository: the roster as stored (source of truth after start-up)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.services.people import Person
+from config.settings import PersonSettings, Role
+from storage.base import Repository
+from storage.timecodec import date_from_db, date_to_db, to_db
+
+
+def _person(row: object, default_language: str = "zh_CN") -> Person:
+    r = row  # aiosqlite.Row
+    return Person(
+        id=r["id"], name=r["name"], telegram_id=r["telegram_id"],  # type: ignore[index]
+        roles=frozenset(Role(x) for x in r["roles"].split(",") if x),  # type: ignore[index]
+        language=r["language"] or default_language, phone=r["phone"], party=r["party"],  # type: ignore[index]
+        start_date=date_from_db(r["start_date"]), end_date=date_from_db(r["end_date"]),  # type: ignore[index]
+        status=r["status"])  # type: ignore[index]
+
+
+class PeopleRepository(Repository):
+    default_language = "zh_CN"
+
+    async def upsert_from_config(self, entry: PersonSettings, default_language: str, now: datetime) -> int:
+        roles = ",".join(sorted(r.value for r in entry.roles))
+        existing = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND telegram_id = ?",
+                                       (self.contract_id, entry.telegram_id))
+        if existing is None:
+            await self.insert(
+                "INSERT INTO people (contract_id, name, telegram_id, roles, phone, party, language, start_date,"
+                " end_date, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (self.contract_id, entry.name, entry.telegram_id, roles, entry.phone, entry.party,
+                 entry.language, entry.start.isoformat() if entry.start else None,
+                 entry.end.isoformat() if entry.end else None, to_db(now)))
+            return 1
+        return await self.execute(
+            "UPDATE people SET name = ?, roles = ?, phone = ?, party = ?,"
+            " start_date = COALESCE(?, start_date), end_date = COALESCE(?, end_date)"
+            " WHERE id = ? AND (name IS NOT ? OR roles IS NOT ? OR phone IS NOT ? OR party IS NOT ?"
+            " OR (? IS NOT NULL AND start_date IS NOT ?) OR (? IS NOT NULL AND end_date IS NOT ?))",
+            (entry.name, roles, entry.phone, entry.party,
+             _iso(entry.start), _iso(entry.end), existing["id"],
+             entry.name, roles, entry.phone, entry.party,
+             _iso(entry.start), _iso(entry.start), _iso(entry.end), _iso(entry.end)))
+
+    async def all(self, *, include_left: bool = True) -> list[Person]:
+        sql = "SELECT * FROM people WHERE contract_id = ?"
+        if not include_left:
+            sql += " AND status != 'left'"
+        rows = await self.fetchall(sql + " ORDER BY id", (self.contract_id,))
+        return [_person(r, self.default_language) for r in rows]
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        row = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND telegram_id = ?",
+                                  (self.contract_id, telegram_id))
+        return None if row is None else _person(row, self.default_language)
+
+    async def by_id(self, person_id: int) -> Person | None:
+        row = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND id = ?",
+                                  (self.contract_id, person_id))
+        return None if row is None else _person(row, self.default_language)
+
+    async def by_name(self, name: str) -> Person | None:
+        row = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND name = ?",
+                                  (self.contract_id, name.strip()))
+        return None if row is None else _person(row, self.default_language)
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        await self.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+
+    async def add(self, *, name: str, telegram_id: int, roles: set[Role], start: date | None, now: datetime,
+                  status: str = "active", party: str | None = None) -> int:
+        return await self.insert(
+            "INSERT INTO people (contract_id, name, telegram_id, roles, party, start_date, status, created_at)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (self.contract_id, name, telegram_id, ",".join(sorted(r.value for r in roles)), party,
+             _iso(start), status, to_db(now)))
+
+    async def set_status(self, person_id: int, status: str, *, end: date | None = None,
+                         start: date | None = None) -> None:
+        await self.execute(
+            "UPDATE people SET status = ?, end_date = COALESCE(?, end_date), start_date = COALESCE(?, start_date)"
+            " WHERE id = ?", (status, _iso(end), _iso(start), person_id))
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else date_to_db(day)

@@ -1,0 +1,74 @@
+"""The unit of work: one transaction, the repositories that share it, rollback unless committed.
+
+Repositories never commit. Outbox rows are written through `uow.outbox` in the same transaction as
+the change that owes the notification, so a crash can never keep one without the other.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+if TYPE_CHECKING:
+    from storage.audit import AuditRepository
+    from storage.chats import ChatRepository
+    from storage.outbox import OutboxRepository
+    from storage.people import PeopleRepository
+
+
+class UnitOfWork:
+    """Created by `Database.uow()`; repositories are built lazily on first use."""
+
+    def __init__(self, conn: aiosqlite.Connection, contract_id: str) -> None:
+        self.conn = conn
+        self.contract_id = contract_id
+        self._open = False
+        self._repos: dict[str, object] = {}
+        self.committed = False
+
+    async def begin(self) -> None:
+        await self.conn.execute("BEGIN IMMEDIATE")
+        self._open = True
+
+    async def commit(self) -> None:
+        if self._open:
+            await self.conn.execute("COMMIT")
+            self._open = False
+            self.committed = True
+
+    async def rollback_if_open(self) -> None:
+        if self._open:
+            await self.conn.execute("ROLLBACK")
+            self._open = False
+
+    def repo(self, cls: type) -> object:
+        """The repository of class `cls` bound to this transaction (one instance per uow)."""
+        key = cls.__qualname__
+        if key not in self._repos:
+            self._repos[key] = cls(self.conn, self.contract_id)
+        return self._repos[key]
+
+    @property
+    def audit(self) -> AuditRepository:
+        from storage.audit import AuditRepository
+
+        return self.repo(AuditRepository)  # type: ignore[return-value]
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        from storage.outbox import OutboxRepository
+
+        return self.repo(OutboxRepository)  # type: ignore[return-value]
+
+    @property
+    def people(self) -> PeopleRepository:
+        from storage.people import PeopleRepository
+
+        return self.repo(PeopleRepository)  # type: ignore[return-value]
+
+    @property
+    def chats(self) -> ChatRepository:
+        from storage.chats import ChatRepository
+
+        return self.repo(ChatRepository)  # type: ignore[return-value]

@@ -1,0 +1,115 @@
+"""Shared fixtures: made-up settings, a fake clock, the real Application on the offline fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import build_application, running
+from bot.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
+from bot.services.clock import FakeClock
+from bot.services.container import Services, build_services
+from config.settings import Settings, settings_from_dict
+from storage.db import open_database
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Made-up people (ids are not real Telegram users).
+LEAD = 100001
+ENGINEER = 100002
+SUPERVISOR = 200001
+CLIENT_CONTACT = 200002
+VENDOR_CONTACT = 100009
+SECOND_LINE = 100010
+ADMIN = 900001
+STRANGER = 555555
+GROUP = -1001234567890
+
+
+def base_config(db_path: Path) -> dict[str, Any]:
+    return {
+        "contract": {"id": "test-2022", "title": "测试维保项目", "client": "测试甲方中心", "vendor": "测试乙方公司",
+                     "amount": "436000", "signed": "2022-01-20", "start": "2022-02-01", "end": "2023-01-31"},
+        "site": {"name": "测试机房", "latitude": 31.81, "longitude": 119.97, "radius_m": 500},
+        "storage": {"db": str(db_path)},
+        "roster": [
+            {"name": "林海", "telegram_id": LEAD, "roles": ["lead", "engineer"], "party": "vendor",
+             "start": "2022-02-01"},
+            {"name": "周小舟", "telegram_id": ENGINEER, "roles": ["engineer"], "start": "2022-02-01"},
+            {"name": "陈主管", "telegram_id": SUPERVISOR, "roles": ["supervisor"]},
+            {"name": "赵联络", "telegram_id": CLIENT_CONTACT, "roles": ["contact", "supervisor"], "party": "client"},
+            {"name": "钱经理", "telegram_id": VENDOR_CONTACT, "roles": ["contact"], "party": "vendor"},
+            {"name": "孙二线", "telegram_id": SECOND_LINE, "roles": ["escalation"]},
+            {"name": "吴管理", "telegram_id": ADMIN, "roles": ["admin"]},
+        ],
+    }
+
+
+@pytest.fixture
+def config_dict(tmp_path: Path) -> dict[str, Any]:
+    return base_config(tmp_path / "maintbot-test.db")
+
+
+@pytest.fixture
+def settings(config_dict: dict[str, Any]) -> Settings:
+    return settings_from_dict(config_dict, apply_env=False)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Monday 2022-10-10 09:00 in Changzhou (the first full week after National Day)."""
+    return FakeClock(datetime(2022, 10, 10, 9, 0, tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+    """Services on a migrated temporary database, without Telegram (for service and integration tests)."""
+    from bot.services.people import seed_roster
+
+    db = await open_database(settings.storage.db, settings.contract.id)
+    svc = build_services(settings, db, clock)
+    async with db.uow() as uow:
+        await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
+        await uow.commit()
+    try:
+        yield svc
+    finally:
+        await db.close()
+
+
+@dataclass
+class Harness:
+    """The running bot as a test sees it."""
+
+    app: Any
+    api: FakeBotAPI
+    chat: ChatDriver
+    clock: FakeClock
+
+    @property
+    def services(self) -> Services:
+        return self.app.bot_data["services"]
+
+    async def run_timers(self) -> None:
+        """Run every due sweep at the fake clock's time, then deliver the outbox."""
+        from bot.services.timers import run_all_due
+
+        await run_all_due(self.services, self.clock.now())
+        await self.chat.flush()
+
+    def to(self, chat_id: int) -> list[SentMessage]:
+        return self.api.messages_to(chat_id)
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    api = FakeBotAPI()
+    app = build_application(settings, request=api, clock=clock)
+    async with running(app):
+        yield Harness(app, api, ChatDriver(app, api), clock)
