@@ -9,6 +9,7 @@ is sent again after the restart: at least once, never lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -141,10 +142,8 @@ class OutboxDelivery:
         """Wake on new rows (or every `idle` seconds for retries) and drain."""
         wakeup = self.services.notifier.wakeup
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), timeout=idle)
-            except TimeoutError:
-                pass
             wakeup.clear()
             try:
                 await self.drain()
@@ -158,10 +157,8 @@ class OutboxDelivery:
     async def stop(self, *, flush: bool = True) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
             self._task = None
         if flush:
             try:

@@ -131,7 +131,7 @@ class FakeBotAPI(BaseRequest):
         if self.limiter is not None and api_method.startswith("send"):
             retry_after = self.limiter(api_method, params)
             if retry_after is not None:
-                return self._error(429, "Too Many Requests: retry after %d" % retry_after,
+                return self._error(429, f"Too Many Requests: retry after {retry_after}",
                                    {"retry_after": retry_after})
         handler = getattr(self, f"_api_{api_method}", None)
         if handler is None:

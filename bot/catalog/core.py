@@ -34,7 +34,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd.start": {"zh_CN": "开始使用，查看可用命令", "en": "start and see your commands"},
     "cmd.help": {"zh_CN": "查看可用命令", "en": "list the commands you can use"},
     "cmd.lang": {"zh_CN": "切换语言：/lang zh 或 /lang en", "en": "switch language: /lang zh or /lang en"},
-    "cmd.bindgroup": {"zh_CN": "把本群绑定为项目群（在群里发送）", "en": "bind this group to the project (send in the group)"},
+    "cmd.bindgroup": {
+        "zh_CN": "把本群绑定为项目群（在群里发送）",
+        "en": "bind this group to the project (send in the group)",
+    },
     "lang.set": {"zh_CN": "好的，以后我用中文和您交流。", "en": "OK, I will speak English with you from now on."},
     "lang.usage": {
         "zh_CN": "请指定语言，例如：/lang zh 或 /lang en",

@@ -96,7 +96,7 @@ _CN_NUM_RE = re.compile(
     rf"|(?<=[点时:])(?P<num2>[{_CN_NUM}]+)"
 )
 _ONE_BEFORE_UNIT_RE = re.compile(r"([上下这])一(?=个?(?:周|星期|礼拜|月|季度?|年))")
-_DAY_PREFIX_RE = re.compile(r"(今|明|昨)(?=[早晨晚夜])(?!夜里|夜间)")
+_DAY_PREFIX_RE = re.compile(r"(今|明|昨)(?=[早晨晚夜])")
 _SPACE_RE = re.compile(r"\s+")
 _NOW_WORDS = frozenset({"现在", "马上", "立刻", "立即", "此刻", "now", "right now"})
 
@@ -228,14 +228,25 @@ class _Ctx:
     cal: WorkCalendar
 
 
-def _year_of(m: re.Match[str], ctx: _Ctx, group_y: str = "y", group_yw: str = "yw") -> int | None:
-    gd = m.groupdict()
-    if gd.get(group_y):
-        y = int(gd[group_y])
+_G = dict[str, str]  # match groups with alternative names (y2, q2 …) folded onto y, q …
+
+
+def _groups(m: re.Match[str]) -> _G:
+    """Non-empty groups of a match; "y2"/"y3" fill "y" so one handler serves all alternatives."""
+    g: _G = {"_all": m.group(0)}
+    for k, v in m.groupdict().items():
+        if v is not None:
+            g.setdefault(k.rstrip("0123456789"), v)
+    return g
+
+
+def _year_of(g: _G, ctx: _Ctx) -> int | None:
+    if "y" in g:
+        y = int(g["y"])
         _check_year(y)
         return y
-    if gd.get(group_yw):
-        return ctx.today.year + _YEAR_WORDS[gd[group_yw]]
+    if "yw" in g:
+        return ctx.today.year + _YEAR_WORDS[g["yw"]]
     return None
 
 
@@ -251,124 +262,111 @@ def _ymd(y: int | None, mo: int, d: int | None) -> _Spec:
         raise _Invalid from None
 
 
-def _h_day_word(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    offsets = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1,
-               "明日": 1, "后天": 2, "大后天": 3, "today": 0, "tomorrow": 1, "tmr": 1, "tmrw": 1,
-               "yesterday": -1, "the day after tomorrow": 2, "day after tomorrow": 2,
-               "the day before yesterday": -2, "day before yesterday": -2}
-    return _fixed(ctx.today + timedelta(days=offsets[m.group(0)]))
+_DAY_OFFSETS = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "明日": 1,
+                "后天": 2, "大后天": 3, "today": 0, "tomorrow": 1, "tmr": 1, "tmrw": 1, "yesterday": -1,
+                "the day after tomorrow": 2, "day after tomorrow": 2, "the day before yesterday": -2,
+                "day before yesterday": -2}
 
 
-def _h_weekday(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    wd = _WD[m.group("wd")]
-    rel = m.group("rel")
-    if rel is None:
+def _h_day_word(g: _G, ctx: _Ctx) -> _Spec:
+    return _fixed(ctx.today + timedelta(days=_DAY_OFFSETS[g["_all"]]))
+
+
+def _h_weekday(g: _G, ctx: _Ctx) -> _Spec:
+    wd = _WD[g["wd"]]
+    if "rel" not in g:
         return _Spec(wd=wd, day=True)
-    monday = _week_start(ctx.today) + timedelta(weeks=_REL_OFFSET[rel])
+    monday = _week_start(ctx.today) + timedelta(weeks=_REL_OFFSET[g["rel"]])
     return _fixed(monday + timedelta(days=wd))
 
 
-def _h_cn_ymd(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    d = m.group("d")
-    return _ymd(_year_of(m, ctx), int(m.group("m")), int(d) if d else None)
+def _h_ymd(g: _G, ctx: _Ctx) -> _Spec:
+    """Year (or 今年/去年) optional, month required, day optional; numeric or English month."""
+    mo = _MONTHS_EN[g["mon"]] if "mon" in g else int(g["m"])
+    return _ymd(_year_of(g, ctx), mo, int(g["d"]) if "d" in g else None)
 
 
-def _h_iso(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    y = int(m.group("y"))
-    _check_year(y)
-    d = m.groupdict().get("d")
-    return _ymd(y, int(m.group("m")), int(d) if d else None)
-
-
-def _h_md(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    return _ymd(None, int(m.group("m")), int(m.group("d")))
-
-
-def _h_en_md(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    d = m.groupdict().get("d")
-    return _ymd(_year_of(m, ctx), _MONTHS_EN[m.group("mon").rstrip(".")], int(d) if d else None)
-
-
-def _h_rel_month(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    first = _add_months(ctx.today.replace(day=1), _REL_OFFSET[m.group("rel")])
-    d = m.groupdict().get("d")
-    if d:
+def _h_rel_month(g: _G, ctx: _Ctx) -> _Spec:
+    first = _add_months(ctx.today.replace(day=1), _REL_OFFSET[g["rel"]])
+    if "d" in g:
         try:
-            return _fixed(first.replace(day=int(d)))
+            return _fixed(first.replace(day=int(g["d"])))
         except ValueError:
             raise _Invalid from None
     return _fixed(*_month_range(first.year, first.month))
 
 
-def _h_dom(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    d = int(m.group("d"))
+def _h_dom(g: _G, ctx: _Ctx) -> _Spec:
+    d = int(g["d"])
     if not 1 <= d <= 31:
         raise _Invalid
     return _Spec(d=d, day=True)
 
 
-def _h_rel_week(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    monday = _week_start(ctx.today) + timedelta(weeks=_REL_OFFSET[m.group("rel")])
+def _h_rel_week(g: _G, ctx: _Ctx) -> _Spec:
+    monday = _week_start(ctx.today) + timedelta(weeks=_REL_OFFSET[g["rel"]])
     return _fixed(monday, monday + timedelta(days=6))
 
 
-def _h_quarter(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    q = int(m.group("q"))
-    y = _year_of(m, ctx)
+def _h_quarter(g: _G, ctx: _Ctx) -> _Spec:
+    q = int(g["q"])
+    y = _year_of(g, ctx)
     if y is None:
         return _Spec(q=q)
     return _fixed(*_quarter_range(y, q))
 
 
-def _h_rel_quarter(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    cur = (ctx.today.month - 1) // 3
-    idx = ctx.today.year * 4 + cur + _REL_OFFSET[m.group("rel")]
+def _h_rel_quarter(g: _G, ctx: _Ctx) -> _Spec:
+    idx = ctx.today.year * 4 + (ctx.today.month - 1) // 3 + _REL_OFFSET[g["rel"]]
     y, q0 = divmod(idx, 4)
     return _fixed(*_quarter_range(y, q0 + 1))
 
 
-def _h_year(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    y = _year_of(m, ctx)
-    assert y is not None
+def _h_year(g: _G, ctx: _Ctx) -> _Spec:
+    y = _year_of(g, ctx)
+    if y is None:
+        raise _Invalid
     return _fixed(date(y, 1, 1), date(y, 12, 31))
 
 
-def _h_half_year(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    y = _year_of(m, ctx) or ctx.today.year
-    if m.group("h") in ("上", "first", "h1"):
+def _h_half_year(g: _G, ctx: _Ctx) -> _Spec:
+    y = _year_of(g, ctx) or ctx.today.year
+    if g["h"] in ("上", "first", "h1"):
         return _fixed(date(y, 1, 1), date(y, 6, 30))
     return _fixed(date(y, 7, 1), date(y, 12, 31))
 
 
-def _h_holiday(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    y = _year_of(m, ctx)
-    around = ctx.today if y is None else date(y, 1, 1)
-    period = ctx.cal.find_holiday(m.group("hol"), around)
+def _h_holiday(g: _G, ctx: _Ctx) -> _Spec:
+    y = _year_of(g, ctx)
+    period = ctx.cal.find_holiday(g["hol"], ctx.today if y is None else date(y, 1, 1))
     if period is None:
         raise _Invalid
     return _fixed(period.first, period.last)
 
 
-def _h_rel_count(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    n = int(m.group("n"))
+def _h_rel_count(g: _G, ctx: _Ctx) -> _Spec:
+    """3天后 / 2周前 / in 3 days / 2 weeks ago: a single day."""
+    n = int(g["n"])
     if n > 3660:
         raise _Invalid
-    sign = -1 if m.group("dir").endswith("前") or m.group("dir") == "ago" else 1
-    unit = m.group("u")
+    direction = g.get("dir", "later")
+    sign = -1 if direction.endswith("前") or direction == "ago" else 1
+    unit = g["u"]
     if unit in ("天", "日") or unit.startswith("day"):
         return _fixed(ctx.today + timedelta(days=sign * n))
-    if unit in ("周", "星期", "礼拜") or unit.startswith("week"):
+    if unit.endswith(("周", "星期", "礼拜")) or unit.startswith("week"):
         return _fixed(ctx.today + timedelta(weeks=sign * n))
-    if unit == "月" or unit.startswith("month"):
+    if unit == "个月" or unit.startswith("month"):
         return _fixed(_add_months(ctx.today, sign * n))
     return _fixed(_add_months(ctx.today, sign * 12 * n))
 
 
-def _h_recent(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    n = int(m.group("n"))
+def _h_recent(g: _G, ctx: _Ctx) -> _Spec:
+    """最近7天 / past 2 weeks: ends today."""
+    n = int(g["n"])
     if not 1 <= n <= 3660:
         raise _Invalid
-    unit = m.group("u")
+    unit = g["u"]
     if unit.endswith(("天", "日")) or unit.startswith("day"):
         start = ctx.today - timedelta(days=n - 1)
     elif unit.endswith(("周", "星期", "礼拜")) or unit.startswith("week"):
@@ -380,94 +378,44 @@ def _h_recent(m: re.Match[str], ctx: _Ctx) -> _Spec:
 
 _HOL_RE = "|".join(re.escape(a) for a in sorted(HOLIDAY_ALIASES, key=len, reverse=True))
 _YW_RE = "|".join(re.escape(w) for w in sorted(_YEAR_WORDS, key=len, reverse=True))
-_DIR_RE = r"(?P<dir>以后|之后|后|以前|之前|前|later|after|ago)"
+_Y = rf"(?:(?P<y>\d{{4}})\s*年?|(?P<yw>{_YW_RE}))"
+_ORD = r"(?:st|nd|rd|th)?"
 
-_Handler = Callable[[re.Match[str], _Ctx], _Spec]
+_Handler = Callable[[_G, _Ctx], _Spec]
 _SINGLE: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(r"大前天|前天|昨天|昨日|今天|今日|明天|明日|大后天|后天|today|tomorrow|tmrw?|yesterday"
                 r"|(?:the )?day after tomorrow|(?:the )?day before yesterday"), _h_day_word),
     (re.compile(rf"(?:{_REL_Q}\s*)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"), _h_weekday),
-    (re.compile(rf"(?:(?P<y>\d{{4}})\s*年?|(?P<yw>{_YW_RE}))?\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*[日号]?"),
-     _h_cn_ymd),
-    (re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})\s*[日号]?"), _h_iso),
-    (re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"), _h_iso),
-    (re.compile(r"(?P<m>\d{1,2})\s*[./]\s*(?P<d>\d{1,2})"), _h_md),
-    (re.compile(rf"(?:(?P<y>\d{{4}})\s*年?|(?P<yw>{_YW_RE}))?\s*(?P<m>\d{{1,2}})\s*月份?"), _h_cn_ymd),
-    (re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})"), _h_iso),
-    (re.compile(rf"(?P<mon>{_MON_EN})\.?(?:\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?)?(?:\s*,?\s*(?P<y>\d{{4}}))?"),
-     _h_en_md),
-    (re.compile(rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON_EN})\.?(?:\s*,?\s*(?P<y>\d{{4}}))?"),
-     _h_en_md),
+    (re.compile(rf"{_Y}?\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*[日号]?"), _h_ymd),
+    (re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})\s*[日号]?"
+                r"|(?P<y2>\d{4})(?P<m2>\d{2})(?P<d2>\d{2})"), _h_ymd),
+    (re.compile(r"(?P<m>\d{1,2})\s*[./]\s*(?P<d>\d{1,2})"), _h_ymd),
+    (re.compile(rf"{_Y}?\s*(?P<m>\d{{1,2}})\s*月份?|(?P<y2>\d{{4}})\s*[-/.]\s*(?P<m2>\d{{1,2}})"), _h_ymd),
+    (re.compile(rf"(?P<mon>{_MON_EN})\.?(?:\s+(?P<d>\d{{1,2}}){_ORD})?(?:\s*,?\s*(?P<y>\d{{4}}))?"
+                rf"|(?P<d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon2>{_MON_EN})\.?(?:\s*,?\s*(?P<y2>\d{{4}}))?"),
+     _h_ymd),
     (re.compile(rf"{_REL_Q}\s*(?:月份?|month)(?:\s*(?P<d>\d{{1,2}})\s*[日号])?"), _h_rel_month),
     (re.compile(r"(?P<d>\d{1,2})\s*[日号]"), _h_dom),
     (re.compile(rf"{_REL_Q}\s*(?:周|星期|礼拜|week)"), _h_rel_week),
     (re.compile(r"(?:(?P<y>\d{4})\s*年?\s*)?(?:第\s*)?(?P<q>[1-4])\s*季度?"
-                r"|(?:(?P<y2>\d{4})\s*年?\s*-?\s*)?q(?P<q2>[1-4])"), lambda m, c: _h_quarter2(m, c)),
-    (re.compile(r"q(?P<q>[1-4])\s*[,-]?\s*(?P<y>\d{4})"), _h_quarter),
-    (re.compile(rf"{_REL_Q}\s*(?:一\s*)?(?:季度?|quarter)"), _h_rel_quarter),
-    (re.compile(rf"(?:(?P<y>\d{{4}})\s*年?|(?P<yw>{_YW_RE}))?\s*(?P<h>上|下)半年"
-                r"|(?P<h2>first|second) half(?: of)?(?: (?P<y2>\d{4}))?|(?P<y3>\d{4})\s*(?P<h3>h1|h2)"),
-     lambda m, c: _h_half_year2(m, c)),
+                r"|(?:(?P<y2>\d{4})\s*年?\s*-?\s*)?q(?P<q2>[1-4])|q(?P<q3>[1-4])\s*[,-]?\s*(?P<y3>\d{4})"),
+     _h_quarter),
+    (re.compile(rf"{_REL_Q}\s*(?:季度?|quarter)"), _h_rel_quarter),
+    (re.compile(rf"{_Y}?\s*(?P<h>上|下)半年|(?P<h2>first|second) half(?: of)?(?: (?P<y2>\d{{4}}))?"
+                r"|(?P<y3>\d{4})\s*(?P<h3>h1|h2)"), _h_half_year),
     (re.compile(rf"(?P<y>\d{{4}})\s*(?:年度?)?|(?P<yw>{_YW_RE})"), _h_year),
-    (re.compile(rf"(?:(?P<y>\d{{4}})\s*年?|(?P<yw>{_YW_RE}))?\s*(?P<hol>{_HOL_RE})"
-                r"\s*(?:假期|长假|小长假|黄金周|放假|期间|holidays?|break|week)?"), _h_holiday),
-    (re.compile(rf"(?:再过|过)?\s*(?P<n>\d{{1,4}})\s*个?\s*(?P<u>天|日|周|星期|礼拜|月|年)\s*{_DIR_RE}"
+    (re.compile(rf"{_Y}?\s*(?P<hol>{_HOL_RE})\s*(?:假期|长假|小长假|黄金周|放假|期间|holidays?|break)?"),
+     _h_holiday),
+    (re.compile(r"(?:再过|过)?\s*(?P<n>\d{1,4})\s*(?P<u>天|日|周|个?星期|个?礼拜|个月|年)\s*"
+                r"(?P<dir>以后|之后|后|以前|之前|前)"
                 r"|in (?P<n2>\d{1,4}) (?P<u2>days?|weeks?|months?|years?)"
-                r"|(?P<n3>\d{1,4}) (?P<u3>days?|weeks?|months?|years?) (?P<dir3>ago|later)"),
-     lambda m, c: _h_rel_count2(m, c)),
+                r"|(?P<n3>\d{1,4}) (?P<u3>days?|weeks?|months?|years?) (?P<dir3>ago|later)"), _h_rel_count),
     (re.compile(r"(?:最近|近|过去)\s*(?P<n>\d{1,4})\s*(?P<u>天|日|周|个?星期|个?礼拜|个?月)"
-                r"|(?:last|past|previous) (?P<n2>\d{1,4}) (?P<u2>days?|weeks?|months?)"),
-     lambda m, c: _h_recent2(m, c)),
+                r"|(?:last|past|previous) (?P<n2>\d{1,4}) (?P<u2>days?|weeks?|months?)"), _h_recent),
 ]
 
-
-class _Groups:
-    """Adapter presenting alternative group names (y2, q2 …) under the primary names."""
-
-    def __init__(self, m: re.Match[str], mapping: dict[str, str]) -> None:
-        self._d = {k: v for k, v in m.groupdict().items() if v is not None}
-        for primary, alt in mapping.items():
-            if self._d.get(primary) is None and self._d.get(alt) is not None:
-                self._d[primary] = self._d[alt]
-
-    def group(self, name: str) -> Any:
-        return self._d.get(name)
-
-    def groupdict(self) -> dict[str, str]:
-        return self._d
-
-
-def _h_quarter2(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    return _h_quarter(_Groups(m, {"y": "y2", "q": "q2"}), ctx)  # type: ignore[arg-type]
-
-
-def _h_half_year2(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    g = _Groups(m, {"h": "h2"})
-    if g.group("h3"):
-        g._d["h"] = "上" if g.group("h3") == "h1" else "下"
-        g._d["y"] = g.group("y3")
-    elif g.group("h2"):
-        g._d["h"] = "上" if g.group("h2") == "first" else "下"
-        if g.group("y2"):
-            g._d["y"] = g.group("y2")
-    return _h_half_year(g, ctx)  # type: ignore[arg-type]
-
-
-def _h_rel_count2(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    g = _Groups(m, {"n": "n2", "u": "u2"})
-    if g.group("n3"):
-        g._d.update(n=g.group("n3"), u=g.group("u3"), dir=g.group("dir3"))
-    elif g.group("n2"):
-        g._d["dir"] = "later"
-    return _h_rel_count(g, ctx)  # type: ignore[arg-type]
-
-
-def _h_recent2(m: re.Match[str], ctx: _Ctx) -> _Spec:
-    return _h_recent(_Groups(m, {"n": "n2", "u": "u2"}), ctx)  # type: ignore[arg-type]
-
-
-_LEAD_RE = re.compile(r"^(?:从|自|于|在|on|from|between|during|in)\s*")
-_TRAIL_RE = re.compile(r"\s*(?:为止|止|期间|之间|以来|整天|全天|全月|整月|at|on)$")
+_LEAD_RE = re.compile(r"^(?:(?:从|自|于|在)\s*|(?:on|from|between|during)\s+)")
+_TRAIL_RE = re.compile(r"(?:\s*(?:为止|止|期间|之间|以来|整天|全天|全月|整月)|\s+(?:at|on))$")
 
 
 def _parse_single(text: str, ctx: _Ctx) -> _Spec | None:
@@ -478,7 +426,7 @@ def _parse_single(text: str, ctx: _Ctx) -> _Spec | None:
     for rx, handler in _SINGLE:
         m = rx.fullmatch(text)
         if m:
-            return handler(m, ctx)
+            return handler(_groups(m), ctx)
     return None
 
 
@@ -535,14 +483,30 @@ def _first(spec: _Spec, since: date, pred: Callable[[date, date], bool]) -> tupl
 
 def _resolve_period(spec: _Spec, today: date) -> tuple[date, date] | None:
     """Single period: the occurrence containing today, else the next one."""
+    if spec.fixed:
+        assert spec.start is not None and spec.end is not None
+        return spec.start, spec.end
     return _first(spec, _early_since(spec, today), lambda s, e: e >= today)
 
 
 def _resolve_after(spec: _Spec, anchor: date) -> tuple[date, date] | None:
-    """Right side of a range: first occurrence starting on/after the left side's start."""
-    since = anchor if spec.wd is not None else anchor.replace(day=1) if spec.m is None else date(
-        anchor.year, 1, 1)
-    return _first(spec, since, lambda s, e: s >= anchor)
+    """Right side of a range, taking the missing year/month from the left side's start.
+
+    It rolls over to the next year (month) only when its month (day) is earlier than the
+    left side's: "12月30日至1月2日" crosses New Year, "10月7日至10月1日" is rejected.
+    """
+    if spec.wd is not None:
+        return _first(spec, anchor, lambda s, e: s >= anchor)
+    if spec.m is not None or spec.q is not None:
+        rolls = spec.m < anchor.month if spec.m is not None else spec.q < (anchor.month + 2) // 3
+        year = anchor.year + (1 if rolls else 0)
+        return _first(spec, date(year, 1, 1), lambda s, e: s.year == year and s >= anchor)
+    if spec.d is not None:
+        first = anchor.replace(day=1)
+        if spec.d < anchor.day:
+            first = _add_months(first, 1)
+        return _first(spec, first, lambda s, e: (s.year, s.month) == (first.year, first.month))
+    return None
 
 
 def _resolve_before(spec: _Spec, limit: date) -> tuple[date, date] | None:
@@ -559,8 +523,9 @@ def _resolve_before(spec: _Spec, limit: date) -> tuple[date, date] | None:
 def _resolve_range(left: _Spec, right: _Spec, today: date) -> tuple[date, date] | None:
     if left.fixed:
         assert left.start is not None
+        assert left.end is not None
         r = _resolve_after(right, left.start) if not right.fixed else (right.start, right.end)
-        if r is None or r[1] is None or r[1] < left.start:
+        if r is None or r[1] is None or r[1] < left.end:
             return None
         return left.start, r[1]
     if right.fixed:
@@ -611,8 +576,10 @@ class _Time:
 def _split_time(t: str) -> tuple[str, _Time | None]:
     """Split a trailing time-of-day off the text."""
     m = _TIME_RE.search(t)
-    if m is None or (m.group("per") is None and m.group("clock") is None):
+    if m is None:
         return t, None
+    if m.group("clock") is None and (m.group("per") is None or m.group(0).strip() != m.group("per")):
+        return t, None  # nothing, or "下午前"/"左右" without a clock
     per = m.group("per")
     if m.group("h") is not None:
         h = int(m.group("h"))
@@ -731,27 +698,25 @@ _EN_TIME_CUE_RE = re.compile(
 _EN_OK_RE = re.compile(r"[a-z0-9 ,.:'/+-]+")
 
 
-class _DP:
-    """One shared English-only dateparser, warmed up at import so no call pays the setup."""
+_DP_CACHE: dict[datetime, DateDataParser] = {}
 
-    parsers: dict[datetime, DateDataParser] = {}
 
-    @classmethod
-    def get(cls, base: datetime) -> DateDataParser:
-        p = cls.parsers.get(base)
-        if p is None:
-            if len(cls.parsers) > 64:
-                cls.parsers.clear()
-            p = DateDataParser(languages=["en"], settings={**_DP_SETTINGS, "RELATIVE_BASE": base})
-            cls.parsers[base] = p
-        return p
+def _dp_for(base: datetime) -> DateDataParser:
+    """English-only DateDataParser for a relative base (settings are fixed per instance)."""
+    parser = _DP_CACHE.get(base)
+    if parser is None:
+        if len(_DP_CACHE) >= 64:
+            _DP_CACHE.clear()
+        parser = DateDataParser(languages=["en"], settings={**_DP_SETTINGS, "RELATIVE_BASE": base})
+        _DP_CACHE[base] = parser
+    return parser
 
 
 def _dateparser(t: str, base: datetime) -> tuple[datetime, str] | None:
     """English fallback via dateparser; (naive datetime, period) or None."""
     if len(t) > 60 or not _EN_OK_RE.fullmatch(t) or not _EN_WORD_RE.search(t):
         return None
-    data = _DP.get(base).get_date_data(t)
+    data = _dp_for(base).get_date_data(t)
     dt = data.date_obj
     if dt is None or abs(dt.year - base.year) > 100:
         return None
@@ -764,6 +729,7 @@ def _warm_up() -> None:
     base = datetime(2022, 10, 5, 10, 0)
     for phrase in ("tomorrow 9am", "in 2 hours", "next friday", "3pm", "last month"):
         _dateparser(phrase, base)
+    default_calendar().find_holiday("国庆", date.today())  # first holidays.China() costs ~60 ms
 
 
 try:
@@ -812,7 +778,7 @@ def _when(text: str, now: datetime, cal: WorkCalendar) -> datetime | None:
 
     if tm is None:
         if spec.wd is not None:
-            return _attach(_combine(_first(spec, today + timedelta(days=1), lambda s, e: True)), now)
+            return _attach(_combine(_first(spec, today, lambda s, e: s > today)), now)
         if spec.fixed:
             assert spec.start is not None
             return _attach(_combine((spec.start, spec.start)), now)

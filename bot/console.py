@@ -1,0 +1,188 @@
+"""Console mode: chat with the real bot in a terminal, as any roster member, with no token or network.
+
+The same Application, handlers, scheduler and SQLite database run against the offline fake Bot API;
+every message the bot sends to any chat is printed, with numbered buttons you can press.
+Console commands start with a colon so they never collide with the bot's own commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.app import build_application, running
+from bot.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
+from bot.services.clock import Clock, FakeClock, SystemClock
+from config.settings import Settings, parse_duration
+
+DEMO_GROUP_ID = -1009000000001
+
+HELP = """Console commands (everything else is sent to the bot as a chat message):
+  :as NAME          act as this roster member (e.g. :as 周小舟); :people lists them
+  :as ID            act as any Telegram user id (e.g. :as 555 for someone not on the roster)
+  :group / :private send from now on in the project group / your private chat
+  :press N          press button [N] of a message shown above
+  :loc LAT LON      share a location (e.g. :loc 31.8107 119.9741)
+  :reply TEXT       reply to the bot's last message in this chat with TEXT
+  :advance 30m      move the fake clock (only with --at)
+  :time             show the bot's clock
+  :help             this text;  :quit  leave"""
+
+
+class Console:
+    def __init__(self, settings: Settings, driver: ChatDriver, api: FakeBotAPI, clock: Clock, out: TextIO) -> None:
+        self.settings = settings
+        self.driver = driver
+        self.api = api
+        self.clock = clock
+        self.out = out
+        self.names = {p.telegram_id: p.name for p in settings.roster}
+        self.user_id = settings.roster[0].telegram_id
+        self.chat_id: int | None = None  # None: private chat with the current user
+        self.buttons: dict[int, tuple[SentMessage, str]] = {}
+        self._next_button = 1
+        api.listeners.append(self.show)
+
+    def chat_label(self, chat_id: int) -> str:
+        if chat_id < 0:
+            return "项目群 group"
+        return f"{self.names.get(chat_id, chat_id)} (private)"
+
+    def show(self, message: SentMessage) -> None:
+        verb = "" if message.method == "sendMessage" else f" ({message.method})"
+        print(f"\n┌─ bot → {self.chat_label(message.chat_id)}{verb}", file=self.out)
+        for line in message.text.splitlines() or [""]:
+            print(f"│ {line}", file=self.out)
+        if message.buttons:
+            labels = []
+            for row in message.buttons:
+                for label, data in row:
+                    number = self._next_button
+                    self._next_button += 1
+                    self.buttons[number] = (message, data)
+                    labels.append(f"[{number}] {label}")
+            print("│ " + "  ".join(labels), file=self.out)
+        print("└─", file=self.out)
+        self.out.flush()
+
+    def prompt(self) -> str:
+        where = "group" if self.chat_id else "private"
+        return f"{self.names.get(self.user_id, self.user_id)}@{where}> "
+
+    async def handle(self, line: str) -> bool:
+        """One line of input; returns False to quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if not line.startswith(":"):
+            await self.driver.send(self.user_id, line, chat_id=self.chat_id)
+            return True
+        word, _, rest = line[1:].partition(" ")
+        rest = rest.strip()
+        if word in ("quit", "exit", "q"):
+            return False
+        if word == "help":
+            print(HELP, file=self.out)
+        elif word == "people":
+            for person in self.settings.roster:
+                print(f"  {person.name}  id={person.telegram_id}  roles={','.join(person.roles)}", file=self.out)
+        elif word == "as":
+            self._switch_user(rest)
+        elif word == "group":
+            self.chat_id = DEMO_GROUP_ID
+        elif word == "private":
+            self.chat_id = None
+        elif word == "press":
+            await self._press(rest)
+        elif word == "loc":
+            parts = rest.replace(",", " ").split()
+            try:
+                lat, lon = float(parts[0]), float(parts[1])
+            except (IndexError, ValueError):
+                print("usage: :loc 31.8107 119.9741", file=self.out)
+                return True
+            await self.driver.send_location(self.user_id, lat, lon, chat_id=self.chat_id)
+        elif word == "reply":
+            chat = self.chat_id if self.chat_id is not None else self.user_id
+            last = next((m for m in reversed(self.api.sent) if m.chat_id == chat), None)
+            await self.driver.send(self.user_id, rest, chat_id=self.chat_id, reply_to=last)
+        elif word == "advance":
+            await self._advance(rest)
+        elif word == "time":
+            print(f"  {self.clock.now().astimezone(ZoneInfo(self.settings.contract.timezone)):%Y-%m-%d %H:%M:%S %Z}",
+                  file=self.out)
+        else:
+            print(f"unknown console command :{word} — :help lists them", file=self.out)
+        return True
+
+    def _switch_user(self, who: str) -> None:
+        by_name = {p.name: p.telegram_id for p in self.settings.roster}
+        if who in by_name:
+            self.user_id = by_name[who]
+        elif who.isdigit():
+            self.user_id = int(who)
+        else:
+            print(f"no one called {who!r}; :people lists the roster", file=self.out)
+            return
+        print(f"  now acting as {self.names.get(self.user_id, self.user_id)}", file=self.out)
+
+    async def _press(self, number: str) -> None:
+        if not number.isdigit() or int(number) not in self.buttons:
+            print("usage: :press N, with N a button number shown above", file=self.out)
+            return
+        message, data = self.buttons[int(number)]
+        await self.driver.press_data(self.user_id, message, data)
+
+    async def _advance(self, amount: str) -> None:
+        if not isinstance(self.clock, FakeClock):
+            print("the clock is real; start with --at '2022-10-10 09:00' to move time", file=self.out)
+            return
+        delta = parse_duration(amount)
+        if not hasattr(delta, "total_seconds"):
+            print("usage: :advance 30m (or 2h, 1d)", file=self.out)
+            return
+        self.clock.advance(delta)
+        from bot.services.timers import run_all_due
+
+        await run_all_due(self.driver.app.bot_data["services"], self.clock.now())
+        await self.driver.flush()
+        print(f"  clock: {self.clock.now().astimezone(ZoneInfo(self.settings.contract.timezone)):%Y-%m-%d %H:%M}",
+              file=self.out)
+
+
+async def run_console(settings: Settings, *, start_at: str | None = None, stdin: TextIO | None = None,
+                      out: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    clock: Clock = SystemClock()
+    if start_at:
+        try:
+            local = datetime.fromisoformat(start_at).replace(tzinfo=ZoneInfo(settings.contract.timezone))
+        except ValueError:
+            print(f"error: --at {start_at!r}: use 'YYYY-MM-DD HH:MM'", file=sys.stderr)
+            return 2
+        clock = FakeClock(local)
+    api = FakeBotAPI()
+    app = build_application(settings, request=api, clock=clock)
+    console = Console(settings, ChatDriver(app, api), api, clock, out)
+    print(f"maintbot console — {settings.contract.title}\ndatabase: {settings.storage.db}\n{HELP}\n", file=out)
+    async with running(app):
+        interactive = stdin.isatty()
+        while True:
+            if interactive:
+                print(console.prompt(), end="", file=out, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                print(f"{console.prompt()}{line.rstrip()}", file=out)
+            try:
+                if not await console.handle(line):
+                    break
+            except Exception as exc:  # the console must survive a bad line
+                print(f"console error: {exc}", file=out)
+        await console.driver.flush()
+    return 0

@@ -1,0 +1,107 @@
+"""Command-line front door: run the bot (polling, webhook, console) or a subcommand from bot/cli/."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.cli import subcommand_modules
+from config.settings import EXAMPLE_CONFIG_PATH, ConfigError, Settings, load_settings, resolve_config_path
+
+log = logging.getLogger("maintbot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run_bot.py", description="maintbot: on-site maintenance chat-ops bot")
+    parser.add_argument("--config", help="TOML config file (default: $MAINTBOT_CONFIG or config/maintbot.toml)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--console", action="store_true",
+                      help="chat with the real bot in this terminal: no token, no network")
+    mode.add_argument("--webhook", action="store_true", help="receive updates by webhook instead of polling")
+    mode.add_argument("--offline-spool", metavar="DIR",
+                      help="run offline, reading updates from DIR/updates.jsonl (crash tests)")
+    parser.add_argument("--at", help="console only: start a fake clock at this local time, e.g. '2022-10-10 09:00'")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
+    for name, module in subcommand_modules().items():
+        sub_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub_parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.subcommand:
+        return int(subcommand_modules()[args.subcommand].run(args, args.config) or 0)
+    config_path = resolve_config_path(args.config)
+    if args.console and not config_path.exists() and not args.config:
+        print(f"({config_path} not found: using the example configuration {EXAMPLE_CONFIG_PATH})",
+              file=sys.stderr)
+        config_path = EXAMPLE_CONFIG_PATH
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    problem = asyncio.run(_check_database(settings))
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    if args.console:
+        from bot.console import run_console
+
+        return asyncio.run(run_console(settings, start_at=args.at))
+    if args.offline_spool:
+        from bot.offline_spool import run_spool
+
+        asyncio.run(run_spool(settings, Path(args.offline_spool)))
+        return 0
+    if settings.telegram.token is None:
+        print("error: no Telegram token: set telegram.token in the config or MAINTBOT_TOKEN "
+              "(or try the bot offline with --console)", file=sys.stderr)
+        return 1
+    return run_telegram(settings, webhook=args.webhook)
+
+
+async def _check_database(settings: Settings) -> str | None:
+    """Open, integrity-check and migrate the database before anything else; a readable line on failure."""
+    from storage.db import DatabaseDamaged, open_database
+    from storage.migrate import SchemaTooNew
+
+    try:
+        db = await open_database(settings.storage.db, settings.contract.id)
+    except (DatabaseDamaged, SchemaTooNew) as exc:
+        return str(exc)
+    except Exception as exc:  # e.g. not a database at all, or no permission
+        return f"{settings.storage.db}: cannot open the database: {exc}"
+    await db.close()
+    return None
+
+
+def run_telegram(settings: Settings, *, webhook: bool) -> int:
+    """The real bot on Telegram (polling by default)."""
+    from telegram import Update
+
+    from bot.app import build_application
+
+    app = build_application(settings)
+    tg = settings.telegram
+    if webhook:
+        if not tg.webhook_url or not tg.webhook_secret:
+            print("error: webhook mode needs telegram.webhook_url and telegram.webhook_secret", file=sys.stderr)
+            return 1
+        url_path = tg.webhook_url.rstrip("/").rsplit("/", 1)[-1]
+        app.run_webhook(listen=tg.webhook_listen, port=tg.webhook_port, url_path=url_path,
+                        webhook_url=tg.webhook_url, secret_token=tg.webhook_secret.get_secret_value(),
+                        allowed_updates=Update.ALL_TYPES, bootstrap_retries=tg.bootstrap_retries)
+    else:
+        # Never drop pending updates: button presses queued while the bot was down still count.
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=tg.bootstrap_retries,
+                        drop_pending_updates=False)
+    return 0

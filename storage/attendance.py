@@ -1,0 +1,145 @@
+"""The attendance repository: daily check-in records and the leave / make-up requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from storage.base import Repository
+from storage.timecodec import date_from_db, date_to_db, from_db, to_db
+
+
+@dataclass(frozen=True)
+class AttendanceDay:
+    """One engineer's record of one day."""
+
+    id: int
+    person_id: int
+    day: date
+    checkin_at: datetime | None
+    checkout_at: datetime | None
+    chat_id: int | None
+    late_minutes: int
+    early_minutes: int
+    holiday_duty: bool
+    latitude: float | None
+    longitude: float | None
+    distance_m: float | None
+    outside_site: bool | None
+    location_at: datetime | None
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-friendly view for the audit trail."""
+        return {"day": self.day.isoformat(), "checkin_at": self.checkin_at, "checkout_at": self.checkout_at,
+                "late_minutes": self.late_minutes, "early_minutes": self.early_minutes,
+                "holiday_duty": self.holiday_duty, "distance_m": self.distance_m,
+                "outside_site": self.outside_site}
+
+
+@dataclass(frozen=True)
+class AttendanceRequest:
+    """A leave or make-up request and its decision."""
+
+    id: int
+    person_id: int
+    kind: str
+    first_day: date
+    last_day: date
+    reason: str
+    status: str
+    created_at: datetime
+    decided_by: int | None
+    decided_at: datetime | None
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"kind": self.kind, "first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(),
+                "reason": self.reason, "status": self.status, "decided_by": self.decided_by}
+
+
+def _day(row: Any) -> AttendanceDay:
+    return AttendanceDay(
+        id=row["id"], person_id=row["person_id"], day=date.fromisoformat(row["day"]),
+        checkin_at=from_db(row["checkin_at"]), checkout_at=from_db(row["checkout_at"]), chat_id=row["chat_id"],
+        late_minutes=row["late_minutes"], early_minutes=row["early_minutes"],
+        holiday_duty=bool(row["holiday_duty"]), latitude=row["latitude"], longitude=row["longitude"],
+        distance_m=row["distance_m"],
+        outside_site=None if row["outside_site"] is None else bool(row["outside_site"]),
+        location_at=from_db(row["location_at"]))
+
+
+def _request(row: Any) -> AttendanceRequest:
+    return AttendanceRequest(
+        id=row["id"], person_id=row["person_id"], kind=row["kind"],
+        first_day=date_from_db(row["first_day"]), last_day=date_from_db(row["last_day"]),  # type: ignore[arg-type]
+        reason=row["reason"], status=row["status"], created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
+        decided_by=row["decided_by"], decided_at=from_db(row["decided_at"]))
+
+
+class AttendanceRepository(Repository):
+    # -- days ------------------------------------------------------------------------------------
+    async def day_of(self, person_id: int, day: date) -> AttendanceDay | None:
+        row = await self.fetchone("SELECT * FROM attendance_days WHERE contract_id = ? AND person_id = ? AND day = ?",
+                                  (self.contract_id, person_id, date_to_db(day)))
+        return None if row is None else _day(row)
+
+    async def days_between(self, first: date, last: date) -> list[AttendanceDay]:
+        rows = await self.fetchall(
+            "SELECT * FROM attendance_days WHERE contract_id = ? AND day BETWEEN ? AND ? ORDER BY day, person_id",
+            (self.contract_id, date_to_db(first), date_to_db(last)))
+        return [_day(r) for r in rows]
+
+    async def check_in(self, *, person_id: int, day: date, at: datetime, chat_id: int | None, late_minutes: int,
+                       holiday_duty: bool) -> bool:
+        """Record the day's check-in; False when there was one already (nothing changes then)."""
+        return await self.execute(
+            "INSERT OR IGNORE INTO attendance_days (contract_id, person_id, day, checkin_at, chat_id, late_minutes,"
+            " holiday_duty, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            (self.contract_id, person_id, date_to_db(day), to_db(at), chat_id, late_minutes, int(holiday_duty),
+             to_db(at))) == 1
+
+    async def check_out(self, record_id: int, *, at: datetime, early_minutes: int) -> None:
+        await self.execute("UPDATE attendance_days SET checkout_at = ?, early_minutes = ? WHERE id = ?"
+                           " AND contract_id = ?", (to_db(at), early_minutes, record_id, self.contract_id))
+
+    async def set_location(self, record_id: int, *, at: datetime, latitude: float, longitude: float,
+                           distance_m: float, outside_site: bool) -> None:
+        await self.execute(
+            "UPDATE attendance_days SET latitude = ?, longitude = ?, distance_m = ?, outside_site = ?,"
+            " location_at = ? WHERE id = ? AND contract_id = ?",
+            (latitude, longitude, distance_m, int(outside_site), to_db(at), record_id, self.contract_id))
+
+    # -- requests --------------------------------------------------------------------------------
+    async def add_request(self, *, person_id: int, kind: str, first_day: date, last_day: date, reason: str,
+                          now: datetime) -> int:
+        return await self.insert(
+            "INSERT INTO attendance_requests (contract_id, person_id, kind, first_day, last_day, reason,"
+            " created_at) VALUES (?,?,?,?,?,?,?)",
+            (self.contract_id, person_id, kind, date_to_db(first_day), date_to_db(last_day), reason, to_db(now)))
+
+    async def request(self, request_id: int) -> AttendanceRequest | None:
+        row = await self.fetchone("SELECT * FROM attendance_requests WHERE contract_id = ? AND id = ?",
+                                  (self.contract_id, request_id))
+        return None if row is None else _request(row)
+
+    async def decide(self, request_id: int, *, status: str, by: int, now: datetime) -> bool:
+        """Claim a pending request for a decision; False when somebody decided it first."""
+        return await self.execute(
+            "UPDATE attendance_requests SET status = ?, decided_by = ?, decided_at = ?"
+            " WHERE contract_id = ? AND id = ? AND status = 'pending'",
+            (status, by, to_db(now), self.contract_id, request_id)) == 1
+
+    async def requests_overlapping(self, first: date, last: date, *, kind: str | None = None,
+                                   person_id: int | None = None,
+                                   statuses: tuple[str, ...] = ("pending", "approved")) -> list[AttendanceRequest]:
+        sql = ("SELECT * FROM attendance_requests WHERE contract_id = ? AND first_day <= ? AND last_day >= ?"
+               f" AND status IN ({','.join('?' * len(statuses))})")
+        params: list[Any] = [self.contract_id, date_to_db(last), date_to_db(first), *statuses]
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(kind)
+        if person_id is not None:
+            sql += " AND person_id = ?"
+            params.append(person_id)
+        rows = await self.fetchall(sql + " ORDER BY first_day, id", params)
+        return [_request(r) for r in rows]

@@ -1,0 +1,242 @@
+"""Tickets (work orders): the ticket rows, the bulk-processing checklist, the FAQ, and a ticket's history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.base import Repository
+from storage.timecodec import from_db, to_db
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    kind: str
+    text: str
+    system: str | None
+    region: str | None
+    status: str
+    urgent: bool
+    requester_id: int
+    assignee_id: int | None
+    source_chat_id: int | None
+    due_at: datetime
+    created_at: datetime
+    taken_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str | None
+    closed_at: datetime | None
+    reopen_count: int
+    province_no: str | None
+    estimate_days: float | None
+    ruling: str | None
+    ruling_note: str | None
+    rating: str | None
+    rated_at: datetime | None
+    rated_by: int | None
+    rating_comment: str | None
+    overdue_reminded_at: datetime | None
+    lead_reminded_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet resolved (open or taken)."""
+        return self.status in ("open", "taken")
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: int
+    ticket_id: int
+    question: str
+    answer: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor_name: str | None
+    action: str
+    after: Any
+
+
+def _ticket(r: Any) -> Ticket:
+    return Ticket(
+        id=r["id"], kind=r["kind"], text=r["text"], system=r["system"], region=r["region"], status=r["status"],
+        urgent=bool(r["urgent"]), requester_id=r["requester_id"], assignee_id=r["assignee_id"],
+        source_chat_id=r["source_chat_id"], due_at=from_db(r["due_at"]),  # type: ignore[arg-type]
+        created_at=from_db(r["created_at"]), taken_at=from_db(r["taken_at"]),  # type: ignore[arg-type]
+        resolved_at=from_db(r["resolved_at"]), resolution=r["resolution"], closed_at=from_db(r["closed_at"]),
+        reopen_count=r["reopen_count"], province_no=r["province_no"], estimate_days=r["estimate_days"],
+        ruling=r["ruling"], ruling_note=r["ruling_note"], rating=r["rating"], rated_at=from_db(r["rated_at"]),
+        rated_by=r["rated_by"], rating_comment=r["rating_comment"],
+        overdue_reminded_at=from_db(r["overdue_reminded_at"]), lead_reminded_at=from_db(r["lead_reminded_at"]))
+
+
+# Columns a service may set with `update` (never id / contract_id).
+_UPDATABLE = {
+    "kind", "text", "system", "region", "status", "urgent", "assignee_id", "due_at", "taken_at", "resolved_at",
+    "resolution", "closed_at", "reopen_count", "province_no", "estimate_days", "ruling", "ruling_note", "rating",
+    "rated_at", "rated_by", "rating_comment", "overdue_reminded_at", "lead_reminded_at",
+}
+
+
+class TicketRepository(Repository):
+    async def add(self, *, kind: str, text: str, system: str | None, region: str | None, urgent: bool,
+                  requester_id: int, source_chat_id: int | None, due_at: datetime, created_at: datetime) -> int:
+        return await self.insert(
+            "INSERT INTO tickets (contract_id, kind, text, system, region, urgent, requester_id, source_chat_id,"
+            " due_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (self.contract_id, kind, text, system, region, int(urgent), requester_id, source_chat_id,
+             to_db(due_at), to_db(created_at)))
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        row = await self.fetchone("SELECT * FROM tickets WHERE contract_id = ? AND id = ?",
+                                  (self.contract_id, ticket_id))
+        return None if row is None else _ticket(row)
+
+    async def update(self, ticket_id: int, **fields: Any) -> int:
+        unknown = set(fields) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        return await self.execute(f"UPDATE tickets SET {assignments} WHERE contract_id = ? AND id = ?",
+                                  (*values, self.contract_id, ticket_id))
+
+    async def list(self, *, statuses: tuple[str, ...] | None = None, assignee_id: int | None = None,
+                   requester_id: int | None = None, due_before: datetime | None = None,
+                   created_from: datetime | None = None, created_to: datetime | None = None,
+                   limit: int = 200) -> list[Ticket]:
+        sql = "SELECT * FROM tickets WHERE contract_id = ?"
+        params: list[Any] = [self.contract_id]
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            params.extend(statuses)
+        if assignee_id is not None:
+            sql += " AND assignee_id = ?"
+            params.append(assignee_id)
+        if requester_id is not None:
+            sql += " AND requester_id = ?"
+            params.append(requester_id)
+        if due_before is not None:
+            sql += " AND due_at <= ?"
+            params.append(to_db(due_before))
+        if created_from is not None:
+            sql += " AND created_at >= ?"
+            params.append(to_db(created_from))
+        if created_to is not None:
+            sql += " AND created_at < ?"
+            params.append(to_db(created_to))
+        sql += " ORDER BY id LIMIT ?"
+        params.append(limit)
+        return [_ticket(r) for r in await self.fetchall(sql, params)]
+
+    async def due_between(self, start: datetime, end: datetime) -> list[Ticket]:
+        """Tickets whose due time is in [start, end)."""
+        rows = await self.fetchall(
+            "SELECT * FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ? ORDER BY due_at, id",
+            (self.contract_id, to_db(start), to_db(end)))
+        return [_ticket(r) for r in rows]
+
+    async def rated_between(self, start: datetime, end: datetime) -> list[Ticket]:
+        rows = await self.fetchall(
+            "SELECT * FROM tickets WHERE contract_id = ? AND rating IS NOT NULL AND rated_at >= ? AND rated_at < ?"
+            " ORDER BY rated_at, id", (self.contract_id, to_db(start), to_db(end)))
+        return [_ticket(r) for r in rows]
+
+    # --- overdue reminders: claim with a conditional UPDATE so each reminder is sent once ---
+
+    async def overdue_unreminded(self, now: datetime) -> list[Ticket]:
+        rows = await self.fetchall(
+            "SELECT * FROM tickets WHERE contract_id = ? AND status IN ('open','taken') AND due_at <= ?"
+            " AND overdue_reminded_at IS NULL ORDER BY due_at, id", (self.contract_id, to_db(now)))
+        return [_ticket(r) for r in rows]
+
+    async def claim_overdue_reminder(self, ticket_id: int, now: datetime) -> bool:
+        return await self.execute(
+            "UPDATE tickets SET overdue_reminded_at = ? WHERE contract_id = ? AND id = ?"
+            " AND overdue_reminded_at IS NULL AND status IN ('open','taken')",
+            (to_db(now), self.contract_id, ticket_id)) == 1
+
+    async def overdue_lead_unreminded(self, due_before: datetime) -> list[Ticket]:
+        rows = await self.fetchall(
+            "SELECT * FROM tickets WHERE contract_id = ? AND status IN ('open','taken') AND due_at <= ?"
+            " AND lead_reminded_at IS NULL ORDER BY due_at, id", (self.contract_id, to_db(due_before)))
+        return [_ticket(r) for r in rows]
+
+    async def claim_lead_reminder(self, ticket_id: int, now: datetime) -> bool:
+        return await self.execute(
+            "UPDATE tickets SET lead_reminded_at = ? WHERE contract_id = ? AND id = ?"
+            " AND lead_reminded_at IS NULL AND status IN ('open','taken')",
+            (to_db(now), self.contract_id, ticket_id)) == 1
+
+    async def earliest_due(self, column: str) -> datetime | None:
+        """The earliest due time among open tickets not yet reminded (column: which reminder)."""
+        if column not in ("overdue_reminded_at", "lead_reminded_at"):
+            raise ValueError(column)
+        value = await self.scalar(
+            f"SELECT MIN(due_at) FROM tickets WHERE contract_id = ? AND status IN ('open','taken')"
+            f" AND {column} IS NULL", (self.contract_id,))
+        return from_db(value)
+
+    # --- automatic rating ---
+
+    async def unrated_resolved_before(self, moment: datetime) -> list[Ticket]:
+        rows = await self.fetchall(
+            "SELECT * FROM tickets WHERE contract_id = ? AND status = 'resolved' AND rating IS NULL"
+            " AND resolved_at <= ? ORDER BY resolved_at, id", (self.contract_id, to_db(moment)))
+        return [_ticket(r) for r in rows]
+
+    async def earliest_unrated_resolution(self) -> datetime | None:
+        return from_db(await self.scalar(
+            "SELECT MIN(resolved_at) FROM tickets WHERE contract_id = ? AND status = 'resolved'"
+            " AND rating IS NULL", (self.contract_id,)))
+
+    async def claim_rating(self, ticket_id: int, *, rating: str, rated_at: datetime, rated_by: int | None,
+                           close: bool) -> bool:
+        """Record a rating once: a second press changes nothing (returns False)."""
+        return await self.execute(
+            "UPDATE tickets SET rating = ?, rated_at = ?, rated_by = ?,"
+            " status = CASE WHEN ? THEN 'closed' ELSE status END,"
+            " closed_at = CASE WHEN ? THEN ? ELSE closed_at END"
+            " WHERE contract_id = ? AND id = ? AND rating IS NULL AND status = 'resolved'",
+            (rating, to_db(rated_at), rated_by, int(close), int(close), to_db(rated_at),
+             self.contract_id, ticket_id)) == 1
+
+    # --- bulk-processing checklist ---
+
+    async def checklist(self, ticket_id: int) -> set[str]:
+        rows = await self.fetchall("SELECT item FROM ticket_checklist WHERE contract_id = ? AND ticket_id = ?",
+                                   (self.contract_id, ticket_id))
+        return {r["item"] for r in rows}
+
+    async def confirm_item(self, ticket_id: int, item: str, person_id: int, now: datetime) -> bool:
+        return await self.execute(
+            "INSERT OR IGNORE INTO ticket_checklist (contract_id, ticket_id, item, confirmed_by, confirmed_at)"
+            " VALUES (?,?,?,?,?)", (self.contract_id, ticket_id, item, person_id, to_db(now))) == 1
+
+    # --- FAQ ---
+
+    async def add_faq(self, *, ticket_id: int, question: str, answer: str, added_by: int, now: datetime) -> bool:
+        return await self.execute(
+            "INSERT OR IGNORE INTO faq (contract_id, ticket_id, question, answer, added_by, added_at)"
+            " VALUES (?,?,?,?,?,?)", (self.contract_id, ticket_id, question, answer, added_by, to_db(now))) == 1
+
+    async def faqs(self) -> list[FaqEntry]:
+        rows = await self.fetchall("SELECT * FROM faq WHERE contract_id = ? ORDER BY id", (self.contract_id,))
+        return [FaqEntry(r["id"], r["ticket_id"], r["question"], r["answer"], from_db(r["added_at"]))  # type: ignore[arg-type]
+                for r in rows]
+
+    # --- history (from the append-only audit trail) ---
+
+    async def history(self, ticket_id: int) -> list[HistoryEntry]:
+        rows = await self.fetchall(
+            "SELECT at, actor_name, action, after FROM audit WHERE contract_id = ? AND entity = 'ticket'"
+            " AND entity_id = ? ORDER BY id", (self.contract_id, str(ticket_id)))
+        return [HistoryEntry(from_db(r["at"]), r["actor_name"], r["action"],  # type: ignore[arg-type]
+                             json.loads(r["after"]) if r["after"] else None) for r in rows]

@@ -1,0 +1,87 @@
+"""Storage: migrations one by one on an empty database, schema version guard, audit is append-only."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from storage.db import DatabaseDamaged, open_database
+from storage.migrate import SchemaTooNew, apply_migrations, available_migrations, current_version
+
+
+async def test_migrations_apply_one_by_one_on_an_empty_database(tmp_path: Path) -> None:
+    """Stairway: each migration applies on top of the previous ones, in order."""
+    conn = await aiosqlite.connect(str(tmp_path / "stairs.db"), isolation_level=None)
+    try:
+        for migration in available_migrations():
+            assert await apply_migrations(conn, upto=migration.version) == migration.version
+            assert await current_version(conn) == migration.version
+    finally:
+        await conn.close()
+
+
+async def test_every_table_carries_the_contract_id(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "c.db", "c1")
+    try:
+        async with db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'"
+                                   " AND name NOT IN ('schema_version') AND name NOT LIKE 'sqlite_%'") as cur:
+            tables = [r[0] for r in await cur.fetchall()]
+        for table in tables:
+            async with db.conn.execute(f"PRAGMA table_info({table})") as cur:
+                columns = {r[1] for r in await cur.fetchall()}
+            assert "contract_id" in columns, table
+    finally:
+        await db.close()
+
+
+async def test_database_newer_than_code_refuses_to_start(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    db = await open_database(path, "c1")
+    await db.conn.execute("INSERT INTO schema_version(version, name) VALUES (999, 'from_the_future')")
+    await db.close()
+    with pytest.raises(SchemaTooNew, match="newer than this maintbot"):
+        await open_database(path, "c1")
+
+
+async def test_damaged_file_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises((DatabaseDamaged, sqlite3.DatabaseError)):
+        await open_database(path, "c1")
+
+
+async def test_audit_rows_cannot_be_changed_or_deleted(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "a.db", "c1")
+    try:
+        async with db.uow() as uow:
+            await uow.audit.append(at=datetime(2022, 10, 1, tzinfo=UTC), action="x.y", entity="thing", entity_id=1,
+                                   after={"v": 1})
+            await uow.commit()
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            await db.conn.execute("UPDATE audit SET action = 'tampered'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            await db.conn.execute("DELETE FROM audit")
+        async with db.uow() as uow:
+            [entry] = await uow.audit.list()
+        assert entry.action == "x.y" and entry.after == {"v": 1}
+    finally:
+        await db.close()
+
+
+async def test_unit_of_work_rolls_back_unless_committed(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "u.db", "c1")
+    try:
+        async with db.uow() as uow:
+            await uow.audit.append(at=datetime(2022, 10, 1, tzinfo=UTC), action="not.committed", entity="t")
+        with pytest.raises(RuntimeError):
+            async with db.uow() as uow:
+                await uow.audit.append(at=datetime(2022, 10, 1, tzinfo=UTC), action="crashed", entity="t")
+                raise RuntimeError("boom")
+        async with db.uow() as uow:
+            assert await uow.audit.list() == []
+    finally:
+        await db.close()
