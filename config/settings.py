@@ -135,6 +135,17 @@ class SlaSettings(Strict):
     second_line_arrival: Duration = timedelta(hours=4)
 
 
+class OnCallSettings(Strict):
+    """On-call rota and holiday duty: when its reminders and checks run (local times)."""
+
+    morning_reminder: time = time(8, 30)       # each duty morning, to the person on duty
+    handover_prompt: time = time(20, 0)        # the last evening of a holiday period
+    holiday_notice: time = time(16, 0)         # the day before a holiday period: days to each, plan to group
+    coverage_check: time = time(10, 0)         # daily: warn lead and supervisors of gaps in the next days
+    coverage_days: int = Field(7, ge=1, le=31)
+    plan_lead_days: int = Field(10, ge=1, le=60)  # propose a holiday duty plan this many days ahead
+
+
 class WorkingHoursSettings(Strict):
     start: time = time(9, 0)
     end: time = time(17, 30)
@@ -167,6 +178,7 @@ class TicketSettings(Strict):
     basically_satisfied_weight: Decimal = Field(Decimal("0.5"), ge=0, le=1)
     auto_rate_after_days: int | None = Field(None, ge=1)
     auto_rate_value: Literal["satisfied", "basically", "unsatisfied"] = "satisfied"
+    faq_digest_time: time = time(10, 0)   # monthly FAQ digest, first working day of the month
 
 
 class CalendarSettings(Strict):
@@ -194,6 +206,17 @@ class StorageSettings(Strict):
     backup_time: time = time(2, 30)
 
 
+class ReliabilitySettings(Strict):
+    """Issue #9: the HTTP health endpoint, the liveness stamp and heartbeat, the start-up downtime notice."""
+
+    health_listen: str = "127.0.0.1"
+    health_port: int | None = Field(None, ge=0, le=65535, description="serve GET /health here; None: off")
+    alive_interval: Duration = timedelta(seconds=60)
+    downtime_notice_after: Duration = timedelta(minutes=3)
+    outbox_stuck_after: Duration = timedelta(minutes=15)
+    processed_updates_keep: Duration = timedelta(days=7)
+
+
 class PersonSettings(Strict):
     name: str = Field(min_length=1, max_length=40)
     telegram_id: int = Field(gt=0)
@@ -216,12 +239,44 @@ class DrillSettings(Strict):
     date: date
 
 
+class DutiesSettings(Strict):
+    """Contract duties (#8): hand-over length, onboarding-paper deadlines, reminders, incidents, audit."""
+
+    handover_days: int = Field(20, ge=1, description="calendar days of hand-over before the leaver is released")
+    confidentiality_working_days: int = Field(15, ge=1, description="安全保密承诺书 due, working days after start")
+    certificate_working_days: int = Field(15, ge=1, description="无犯罪记录证明 due, working days after start")
+    training_working_days: int = Field(15, ge=1, description="first security training due, working days after start")
+    training_every_days: int = Field(180, ge=0, description="a new security training is due this long after the last"
+                                                          " (0: only the first)")
+    reminder_workdays: int = Field(3, ge=0, description="remind this many working days before a paper or drill is due")
+    papers_since: date | None = Field(None, description="papers due before this date are shown, not reminded"
+                                                       " (default: the day the bot first checked)")
+    incident_reminder_every: Duration = timedelta(days=1)
+    audit_limit: int = Field(30, ge=1, le=200)
+
+
+class DataSettings(Strict):
+    """Data lifecycle (#8): what `run_bot.py purge` keeps of a finished contract."""
+
+    keep_tables: list[str] = Field(default_factory=list, description="tables whose rows purge keeps; 'audit' is kept"
+                                                                     " anonymised (no names, ids or texts)")
+
+
+class ReportSettings(Strict):
+    """The monthly report (issue #7): when it goes to the contacts, where the files are written."""
+
+    monthly: bool = True
+    monthly_time: time = time(9, 30)
+    dir: Path | None = Field(None, description="where reports are written; default: reports/ next to the db")
+
+
 class Settings(Strict):
     """The whole configuration of one deployment (one contract)."""
 
     contract: ContractSettings
     assessment: AssessmentSettings = Field(default_factory=AssessmentSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
+    oncall: OnCallSettings = Field(default_factory=OnCallSettings)
     working_hours: WorkingHoursSettings = Field(default_factory=WorkingHoursSettings)
     site: SiteSettings
     attendance: AttendanceSettings = Field(default_factory=AttendanceSettings)
@@ -231,6 +286,10 @@ class Settings(Strict):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     roster: list[PersonSettings] = Field(min_length=1)
     drills: list[DrillSettings] = Field(default_factory=list)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
+    duties: DutiesSettings = Field(default_factory=DutiesSettings)
+    data: DataSettings = Field(default_factory=DataSettings)
+    reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
     sweep_interval: Duration = timedelta(seconds=60)
 
     @model_validator(mode="after")

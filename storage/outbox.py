@@ -24,6 +24,19 @@ class OutboxMessage:
     document_kind: str | None = None
 
 
+@dataclass(frozen=True)
+class OutboxBacklog:
+    """What the outbox holds: rows by status, how many are due now, when the oldest pending was queued."""
+
+    by_status: dict[str, int]
+    due_now: int
+    oldest_pending_at: datetime | None
+
+    @property
+    def pending(self) -> int:
+        return self.by_status.get("pending", 0)
+
+
 class OutboxRepository(Repository):
     """Queue, claim and settle outgoing messages; `dedup_key` makes queueing idempotent."""
 
@@ -45,40 +58,73 @@ class OutboxRepository(Repository):
                                  (self.contract_id, dedup_key)) is not None
 
     async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
-        """Pending rows due now, except those queued behind a message to the same chat that waits."""
+        """Pending rows due now, except those queued behind a message to the same chat that still waits
+        (a chat's messages go out in the order they were queued)."""
         rows = await self.fetchall(
-            "SELECT * FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
-            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.chat_id = o.chat_id"
-            " AND p.id < o.id AND p.next_attempt_at > ?) ORDER BY o.id LIMIT ?",
-            (to_db(now), to_db(now), limit))
+            "SELECT * FROM outbox o WHERE o.contract_id = ? AND o.status = 'pending' AND o.next_attempt_at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.contract_id = o.contract_id"
+            " AND p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id AND p.next_attempt_at > ?)"
+            " ORDER BY o.id LIMIT ?",
+            (self.contract_id, to_db(now), to_db(now), limit))
         return [_message(r) for r in rows]
 
     async def next_attempt_at(self) -> datetime | None:
-        return from_db(await self.scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"))
+        return from_db(await self.scalar(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE contract_id = ? AND status = 'pending'",
+            (self.contract_id,)))
 
     async def mark_sent(self, message_id: int, *, now: datetime, telegram_message_id: int | None) -> bool:
         return await self.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1"
-            " WHERE id = ? AND status = 'pending'", (to_db(now), telegram_message_id, message_id)) == 1
+            " WHERE contract_id = ? AND id = ? AND status = 'pending'",
+            (to_db(now), telegram_message_id, self.contract_id, message_id)) == 1
 
     async def retry_later(self, message_id: int, *, at: datetime, error: str) -> None:
         await self.execute(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-            " WHERE id = ? AND status = 'pending'", (to_db(at), error[:500], message_id))
+            " WHERE contract_id = ? AND id = ? AND status = 'pending'",
+            (to_db(at), error[:500], self.contract_id, message_id))
 
     async def mark_failed(self, message_id: int, *, error: str) -> None:
         await self.execute(
             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?"
-            " WHERE id = ? AND status = 'pending'", (error[:500], message_id))
+            " WHERE contract_id = ? AND id = ? AND status = 'pending'", (error[:500], self.contract_id, message_id))
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: pending messages follow it."""
-        await self.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'",
-                           (new_chat_id, old_chat_id))
+        await self.execute(
+            "UPDATE outbox SET chat_id = ? WHERE contract_id = ? AND chat_id = ? AND status = 'pending'",
+            (new_chat_id, self.contract_id, old_chat_id))
 
     async def counts(self) -> dict[str, int]:
         rows = await self.fetchall("SELECT status, COUNT(*) FROM outbox WHERE contract_id = ? GROUP BY status",
                                    (self.contract_id,))
+        return {r[0]: r[1] for r in rows}
+
+    async def backlog(self, now: datetime) -> OutboxBacklog:
+        """Counts by status and how long the oldest pending message has waited (for /health)."""
+        counts = await self.counts()
+        oldest = from_db(await self.scalar(
+            "SELECT MIN(created_at) FROM outbox WHERE contract_id = ? AND status = 'pending'", (self.contract_id,)))
+        due = await self.scalar(
+            "SELECT COUNT(*) FROM outbox WHERE contract_id = ? AND status = 'pending' AND next_attempt_at <= ?",
+            (self.contract_id, to_db(now)))
+        return OutboxBacklog(counts, int(due or 0), oldest)
+
+    async def kinds_created_since(self, since: datetime, *, exclude_prefix: str | None = None) -> dict[str, int]:
+        """How many messages of each kind were queued at or after `since`."""
+        rows = await self.fetchall(
+            "SELECT kind, COUNT(*) FROM outbox WHERE contract_id = ? AND created_at >= ?"
+            " AND (? IS NULL OR kind NOT LIKE ?) GROUP BY kind ORDER BY kind",
+            (self.contract_id, to_db(since), exclude_prefix, f"{exclude_prefix}%"))
+        return {r[0]: r[1] for r in rows}
+
+    async def kinds_overdue(self, *, queued_before: datetime, due_by: datetime) -> dict[str, int]:
+        """Pending messages queued before `queued_before` and due by `due_by` (owed but not yet delivered)."""
+        rows = await self.fetchall(
+            "SELECT kind, COUNT(*) FROM outbox WHERE contract_id = ? AND status = 'pending'"
+            " AND created_at < ? AND next_attempt_at <= ? GROUP BY kind ORDER BY kind",
+            (self.contract_id, to_db(queued_before), to_db(due_by)))
         return {r[0]: r[1] for r in rows}
 
 

@@ -24,6 +24,7 @@ class Ticket:
     assignee_id: int | None
     source_chat_id: int | None
     due_at: datetime
+    due_explicit: bool
     created_at: datetime
     taken_at: datetime | None
     resolved_at: datetime | None
@@ -69,6 +70,7 @@ def _ticket(r: Any) -> Ticket:
         id=r["id"], kind=r["kind"], text=r["text"], system=r["system"], region=r["region"], status=r["status"],
         urgent=bool(r["urgent"]), requester_id=r["requester_id"], assignee_id=r["assignee_id"],
         source_chat_id=r["source_chat_id"], due_at=from_db(r["due_at"]),  # type: ignore[arg-type]
+        due_explicit=bool(r["due_explicit"]),
         created_at=from_db(r["created_at"]), taken_at=from_db(r["taken_at"]),  # type: ignore[arg-type]
         resolved_at=from_db(r["resolved_at"]), resolution=r["resolution"], closed_at=from_db(r["closed_at"]),
         reopen_count=r["reopen_count"], province_no=r["province_no"], estimate_days=r["estimate_days"],
@@ -79,7 +81,7 @@ def _ticket(r: Any) -> Ticket:
 
 # Columns a service may set with `update` (never id / contract_id).
 _UPDATABLE = {
-    "kind", "text", "system", "region", "status", "urgent", "assignee_id", "due_at", "taken_at", "resolved_at",
+    "kind", "text", "system", "region", "status", "urgent", "assignee_id", "due_at", "due_explicit", "taken_at", "resolved_at",
     "resolution", "closed_at", "reopen_count", "province_no", "estimate_days", "ruling", "ruling_note", "rating",
     "rated_at", "rated_by", "rating_comment", "overdue_reminded_at", "lead_reminded_at",
 }
@@ -87,12 +89,13 @@ _UPDATABLE = {
 
 class TicketRepository(Repository):
     async def add(self, *, kind: str, text: str, system: str | None, region: str | None, urgent: bool,
-                  requester_id: int, source_chat_id: int | None, due_at: datetime, created_at: datetime) -> int:
+                  requester_id: int, source_chat_id: int | None, due_at: datetime, due_explicit: bool,
+                  created_at: datetime) -> int:
         return await self.insert(
-            "INSERT INTO tickets (contract_id, kind, text, system, region, urgent, requester_id, source_chat_id,"
-            " due_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO tickets (contract_id, kind, text, system, region, urgent, requester_id,"
+            " source_chat_id, due_at, due_explicit, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (self.contract_id, kind, text, system, region, int(urgent), requester_id, source_chat_id,
-             to_db(due_at), to_db(created_at)))
+             to_db(due_at), int(due_explicit), to_db(created_at)))
 
     async def get(self, ticket_id: int) -> Ticket | None:
         row = await self.fetchone("SELECT * FROM tickets WHERE contract_id = ? AND id = ?",

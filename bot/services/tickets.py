@@ -1,15 +1,37 @@
-"""Tickets (work orders, 需求工单): from report to rating, and the completion and satisfaction rates."""
+"""Tickets (work orders, 需求工单): from report to rating, and the completion and satisfaction rates.
+
+Lifecycle: open → taken (an engineer) → resolved (what was done) → closed when the requester rates it
+(满意 / 基本满意 / 不满意), or reopened with a reason. Every change is audited (the audit trail is also
+the ticket's history). Urgent requests are tickets too: the urgent feature calls `open_ticket_in_uow`.
+
+Rates (for scoring):
+* completion = tickets resolved by their due time / tickets due in the period; a ticket due in the
+  period and still open counts as not completed once its due time has passed (one not yet due is not
+  decided yet and does not count). Due days are local dates of the contract timezone.
+* satisfaction = (满意 × 1 + 基本满意 × weight + 不满意 × 0) / tickets rated in the period (by rating
+  time); 100% when none were rated.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from bot.catalog import t
 from bot.services.container import Services
-from bot.services.people import Person
-from storage.tickets import TicketRepository
+from bot.services.errors import BadInput, DomainError
+from bot.services.people import Person, Role
+from bot.services.rates import ComponentRate, Loss
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
+from storage.tickets import FaqEntry, HistoryEntry, Ticket, TicketRepository
 from storage.uow import UnitOfWork
 
-# The contract's eleven kinds of maintenance work (服务范围及内容), in the contract's order: key -> catalog label.
+# The contract's eleven kinds of maintenance work (服务范围及内容), in order: key -> catalog label.
 TICKET_KINDS: dict[str, str] = {
     "ticket_service": "tk.kind.ticket_service",
     "testing": "tk.kind.testing",
@@ -25,6 +47,36 @@ TICKET_KINDS: dict[str, str] = {
 }
 DEFAULT_KIND = "ticket_service"
 
+# Ratings: stored value -> (short code for buttons, catalog label).
+RATINGS: dict[str, str] = {"satisfied": "tk.rating.satisfied", "basically": "tk.rating.basically",
+                           "unsatisfied": "tk.rating.unsatisfied"}
+RATING_CODES: dict[str, str] = {"s": "satisfied", "b": "basically", "u": "unsatisfied"}
+
+# Bulk data processing (kind 9) needs these confirmed before it may be resolved.
+CHECKLIST_ITEMS: dict[str, str] = {"backup": "tk.check.backup", "tested": "tk.check.tested",
+                                   "verified": "tk.check.verified", "recovery": "tk.check.recovery"}
+CHECKLIST_ALIASES: dict[str, str] = {
+    "backup": "backup", "备份": "backup", "tested": "tested", "test": "tested", "测试": "tested",
+    "verified": "verified", "verify": "verified", "验证": "verified", "核验": "verified",
+    "recovery": "recovery", "恢复": "recovery", "预案": "recovery", "应急": "recovery",
+}
+
+OPEN_STATUSES = ("open", "taken")
+RATERS = frozenset({Role.SUPERVISOR})          # may rate on the requester's behalf
+RULERS = frozenset({Role.SUPERVISOR, Role.CONTACT})
+ENGINEERS = frozenset({Role.ENGINEER, Role.LEAD})
+
+
+def _repo(uow: UnitOfWork) -> TicketRepository:
+    return uow.repo(TicketRepository)  # type: ignore[return-value]
+
+
+async def _audit(uow: UnitOfWork, services: Services, actor: Person | None, action: str, ticket_id: int, *,
+                 before: Any = None, after: Any = None) -> None:
+    await uow.audit.append(at=services.now(), action=f"tickets.{action}", entity="ticket", entity_id=ticket_id,
+                           actor_telegram_id=actor.telegram_id if actor else None,
+                           actor_name=actor.name if actor else None, before=before, after=after)
+
 
 def default_due(services: Services, kind: str, created_at: datetime) -> datetime:
     """The due time from config: settings.tickets.due_by_kind, else default_due."""
@@ -35,17 +87,642 @@ def default_due(services: Services, kind: str, created_at: datetime) -> datetime
 async def open_ticket_in_uow(uow: UnitOfWork, services: Services, *, requester: Person, text: str,
                              kind: str = DEFAULT_KIND, system: str | None = None, region: str | None = None,
                              due_at: datetime | None = None, urgent: bool = False,
-                             source_chat_id: int | None = None) -> int:
-    """Insert a ticket inside the caller's unit of work (audited, not committed); returns its id."""
+                             source_chat_id: int | None = None, actor: Person | None = None) -> int:
+    """Insert a ticket inside the caller's unit of work (audited, not committed); returns its id.
+
+    `actor` is who typed it when that is not the requester (a ticket made from someone else's message).
+    """
     if kind not in TICKET_KINDS:
         raise ValueError(f"unknown ticket kind {kind!r}")
     now = services.now()
     due = due_at or default_due(services, kind, now)
-    ticket_id = await uow.repo(TicketRepository).add(  # type: ignore[attr-defined]
+    ticket_id = await _repo(uow).add(
         kind=kind, text=text, system=system, region=region, urgent=urgent, requester_id=requester.id,
-        source_chat_id=source_chat_id, due_at=due, created_at=now)
-    await uow.audit.append(at=now, action="tickets.open", entity="ticket", entity_id=ticket_id,
-                           actor_telegram_id=requester.telegram_id, actor_name=requester.name,
-                           after={"kind": kind, "text": text, "system": system, "region": region,
-                                  "due_at": services.fmt(due), "urgent": urgent})
+        source_chat_id=source_chat_id, due_at=due, due_explicit=due_at is not None, created_at=now)
+    await _audit(uow, services, actor or requester, "open", ticket_id,
+                 after={"kind": kind, "text": text, "system": system, "region": region,
+                        "due_at": services.fmt(due), "urgent": urgent, "requester": requester.name})
     return ticket_id
+
+
+# --- reading a due time at the end of a report ---------------------------------------------------
+
+_SEPARATORS = re.compile(r"[\s，,。；;]+")
+_DUE_PREFIX = re.compile(r"^(?:截止(?:时间|日期)?|截至|期限|要求|due|by|before)\s*(?:到|于|在)?[:：]?\s*", re.I)
+_DUE_SUFFIX = re.compile(r"(?:之前|以前|前)(?:完成|处理|解决|回复|办好|给我)?$")
+_HAS_CLOCK = re.compile(r"(?:\d|[一二三四五六七八九十两])\s*(?:点|时|:|：)|am|pm|上午|下午|中午|晚|早|凌晨|小时", re.I)
+
+
+def due_from_text(services: Services, text: str) -> tuple[str, datetime | None]:
+    """A due phrase at the end of a report ("… 明天下午3点前", "… 截止 10月12日"): (text without it, due).
+
+    Only a phrase marked as a deadline (…前 / 截止… / by …) is read, so numbers in a report are never
+    mistaken for a time. A date without a time of day means the end of that working day.
+    """
+    stripped = text.strip()
+    spans = [m.end() for m in _SEPARATORS.finditer(stripped)]
+    starts = [0, *spans]
+    for start in sorted(set(starts), reverse=False):
+        candidate = stripped[start:].strip()
+        if not candidate or len(candidate) > 40:
+            continue
+        phrase = _DUE_PREFIX.sub("", candidate)
+        marked = phrase != candidate
+        unsuffixed = _DUE_SUFFIX.sub("", phrase).strip()
+        marked = marked or unsuffixed != phrase
+        if not marked or not unsuffixed:
+            continue
+        when = parse_when(unsuffixed, services.local_now(), calendar=services.calendar)
+        if when is None:
+            continue
+        if when.time() == time(0) and not _HAS_CLOCK.search(unsuffixed):
+            when = datetime.combine(when.date(), services.settings.working_hours.end, when.tzinfo)
+        rest = stripped[:start].strip(" ，,。；;")
+        return (rest or stripped), when
+    return stripped, None
+
+
+# --- raising and the set-up buttons ---------------------------------------------------------------
+
+async def create_ticket(services: Services, reporter: Person, text: str, *, requester: Person | None = None,
+                        source_chat_id: int | None = None) -> Ticket:
+    """A work order from a one-line report; engineers are told at once (the kind etc. can follow)."""
+    text = text.strip()
+    if not text:
+        raise BadInput("tk.usage.ticket")
+    body, due = due_from_text(services, text)
+    if due is not None and due <= services.now():
+        raise DomainError("tk.due_past", due=services.fmt(due))
+    owner = requester or reporter
+    async with services.db.uow() as uow:
+        ticket_id = await open_ticket_in_uow(uow, services, requester=owner, text=body, due_at=due,
+                                             source_chat_id=source_chat_id,
+                                             actor=reporter if reporter.id != owner.id else None)
+        ticket = await _repo(uow).get(ticket_id)
+        assert ticket is not None
+        await _tell_engineers_new(uow, services, ticket, owner, exclude=reporter.id)
+        await uow.commit()
+    services.poke_timers()
+    return ticket
+
+
+async def _tell_engineers_new(uow: UnitOfWork, services: Services, ticket: Ticket, requester: Person, *,
+                              exclude: int) -> None:
+    from bot.services.callback_data import encode
+
+    for person in await _people_with(uow, ENGINEERS):
+        if person.id == exclude:
+            continue
+        await services.notifier.to_person(
+            uow, person, "tk.notify.new", kind="tickets.new", dedup=f"tk.new:{ticket.id}",
+            buttons=[[("tk.btn.take", encode("tk", "take", ticket.id))]],
+            **summary_params(services, ticket, person.language, {requester.id: requester}))
+
+
+async def _people_with(uow: UnitOfWork, roles: frozenset[Role]) -> list[Person]:
+    return [p for p in await uow.people.all(include_left=False) if p.roles & roles]
+
+
+async def _load(uow: UnitOfWork, ticket_id: int) -> Ticket:
+    ticket = await _repo(uow).get(ticket_id)
+    if ticket is None:
+        raise DomainError("tk.not_found", id=ticket_id)
+    return ticket
+
+
+def _may_edit(person: Person, ticket: Ticket) -> bool:
+    return person.id == ticket.requester_id or person.has(*ENGINEERS, Role.SUPERVISOR)
+
+
+async def set_kind(services: Services, person: Person, ticket_id: int, kind: str) -> Ticket:
+    """Change the kind; a due time taken from config follows the new kind."""
+    if kind not in TICKET_KINDS:
+        raise BadInput("tk.usage.kind")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not _may_edit(person, ticket):
+            raise DomainError("tk.not_yours", id=ticket_id)
+        changes: dict[str, Any] = {"kind": kind}
+        if not ticket.due_explicit and ticket.is_open:
+            due = default_due(services, kind, ticket.created_at)
+            if due != ticket.due_at:
+                changes.update(due_at=due, overdue_reminded_at=None, lead_reminded_at=None)
+        await _repo(uow).update(ticket_id, **changes)
+        await _audit(uow, services, person, "kind", ticket_id, before={"kind": ticket.kind},
+                     after={"kind": kind, "due_at": services.fmt(changes.get("due_at", ticket.due_at))})
+        ticket = await _load(uow, ticket_id)
+        await uow.commit()
+    services.poke_timers()
+    return ticket
+
+
+async def set_field(services: Services, person: Person, ticket_id: int, field: str, value: str | None) -> Ticket:
+    """Set the system or the region (None: not specified)."""
+    if field not in ("system", "region"):
+        raise ValueError(field)
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not _may_edit(person, ticket):
+            raise DomainError("tk.not_yours", id=ticket_id)
+        await _repo(uow).update(ticket_id, **{field: value})
+        await _audit(uow, services, person, field, ticket_id, before={field: getattr(ticket, field)},
+                     after={field: value})
+        ticket = await _load(uow, ticket_id)
+        await uow.commit()
+    return ticket
+
+
+# --- the lifecycle ---------------------------------------------------------------------------------
+
+async def take(services: Services, person: Person, ticket_id: int) -> Ticket:
+    """An engineer takes an open ticket; the requester is told."""
+    if not person.has(*ENGINEERS):
+        raise DomainError("tk.engineers_only")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if ticket.status == "taken":
+            if ticket.assignee_id == person.id:
+                raise DomainError("tk.already_yours", id=ticket_id)
+            other = await uow.people.by_id(ticket.assignee_id) if ticket.assignee_id else None
+            raise DomainError("tk.already_taken", id=ticket_id, name=other.name if other else "—")
+        if ticket.status != "open":
+            raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
+        await _repo(uow).update(ticket_id, status="taken", assignee_id=person.id,
+                                taken_at=ticket.taken_at or services.now())
+        await _audit(uow, services, person, "take", ticket_id, before={"status": ticket.status},
+                     after={"status": "taken", "assignee": person.name})
+        ticket = await _load(uow, ticket_id)
+        requester = await uow.people.by_id(ticket.requester_id)
+        if requester is not None and requester.id != person.id:
+            await services.notifier.to_person(uow, requester, "tk.notify.taken", kind="tickets.taken",
+                                              dedup=f"tk.taken:{ticket_id}:{ticket.reopen_count}",
+                                              id=ticket_id, name=person.name, due=services.fmt(ticket.due_at))
+        await uow.commit()
+    return ticket
+
+
+def missing_checklist(ticket: Ticket, confirmed: set[str]) -> list[str]:
+    if ticket.kind != "bulk_processing":
+        return []
+    return [item for item in CHECKLIST_ITEMS if item not in confirmed]
+
+
+async def resolve(services: Services, person: Person, ticket_id: int, resolution: str) -> Ticket:
+    """Record what was done; bulk processing needs its checklist first. The requester is asked to rate."""
+    from bot.services.callback_data import encode
+
+    if not person.has(*ENGINEERS):
+        raise DomainError("tk.engineers_only")
+    resolution = resolution.strip()
+    if not resolution:
+        raise BadInput("tk.usage.resolve")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not ticket.is_open:
+            raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
+        missing = missing_checklist(ticket, await _repo(uow).checklist(ticket_id))
+        if missing:
+            raise DomainError("tk.checklist_missing", id=ticket_id,
+                              items=_labels([CHECKLIST_ITEMS[m] for m in missing], person.language))
+        now = services.now()
+        await _repo(uow).update(ticket_id, status="resolved", resolved_at=now, resolution=resolution,
+                                assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or now)
+        await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
+                     after={"status": "resolved", "resolution": resolution, "on_time": now <= ticket.due_at})
+        ticket = await _load(uow, ticket_id)
+        requester = await uow.people.by_id(ticket.requester_id)
+        if requester is not None:
+            rows = [[(RATINGS[value], encode("tk", "rate", ticket_id, code))
+                     for code, value in RATING_CODES.items()]]
+            await services.notifier.to_person(
+                uow, requester, "tk.rate.ask", kind="tickets.rate", buttons=rows,
+                dedup=f"tk.rate_ask:{ticket_id}:{ticket.reopen_count}", id=ticket_id, text=ticket.text,
+                name=person.name, resolution=resolution)
+        await uow.commit()
+    services.poke_timers()
+    return ticket
+
+
+async def reopen(services: Services, person: Person, ticket_id: int, reason: str) -> Ticket:
+    """Back to work with a reason (the requester, a supervisor/contact, or an engineer)."""
+    reason = reason.strip()
+    if not reason:
+        raise BadInput("tk.usage.reopen")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not (person.id == ticket.requester_id or person.has(*ENGINEERS, Role.SUPERVISOR, Role.CONTACT)):
+            raise DomainError("tk.not_yours", id=ticket_id)
+        if ticket.is_open:
+            raise DomainError("tk.still_open", id=ticket_id)
+        status = "taken" if ticket.assignee_id else "open"
+        await _repo(uow).update(ticket_id, status=status, resolved_at=None, resolution=None, closed_at=None,
+                                rating=None, rated_at=None, rated_by=None, rating_comment=None,
+                                reopen_count=ticket.reopen_count + 1, overdue_reminded_at=None,
+                                lead_reminded_at=None)
+        await _audit(uow, services, person, "reopen", ticket_id,
+                     before={"status": ticket.status, "rating": ticket.rating, "resolution": ticket.resolution},
+                     after={"status": status, "reason": reason})
+        ticket = await _load(uow, ticket_id)
+        targets = [await uow.people.by_id(ticket.assignee_id)] if ticket.assignee_id else \
+            await _people_with(uow, ENGINEERS)
+        for target in targets:
+            if target is not None and target.id != person.id:
+                await services.notifier.to_person(uow, target, "tk.notify.reopened", kind="tickets.reopen",
+                                                  dedup=f"tk.reopen:{ticket_id}:{ticket.reopen_count}",
+                                                  id=ticket_id, name=person.name, reason=reason)
+        await uow.commit()
+    services.poke_timers()
+    return ticket
+
+
+async def set_province(services: Services, person: Person, ticket_id: int, number: str) -> Ticket:
+    number = number.strip()
+    if not number or len(number) > 60 or " " in number:
+        raise BadInput("tk.usage.province")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        await _repo(uow).update(ticket_id, province_no=number)
+        await _audit(uow, services, person, "province", ticket_id, before={"province_no": ticket.province_no},
+                     after={"province_no": number})
+        ticket = await _load(uow, ticket_id)
+        await uow.commit()
+    return ticket
+
+
+# --- custom development (kind 6) --------------------------------------------------------------------
+
+def parse_person_days(text: str) -> Decimal:
+    cleaned = text.strip().removesuffix("人天").removesuffix("天").removesuffix("days").removesuffix("d").strip()
+    try:
+        days = Decimal(cleaned)
+    except InvalidOperation:
+        raise BadInput("tk.usage.estimate") from None
+    if not days.is_finite() or days <= 0 or days > 10000:
+        raise BadInput("tk.usage.estimate")
+    return days
+
+
+async def estimate(services: Services, person: Person, ticket_id: int, days: Decimal) -> tuple[Ticket, bool]:
+    """Record the estimate of a custom development; True when it is outside the contract (≥ the limit).
+
+    Outside: supervisors and contacts are asked for the supervising engineer's ruling.
+    """
+    limit = services.settings.tickets.custom_dev_limit_person_days
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if ticket.kind != "custom_dev":
+            raise DomainError("tk.not_custom_dev", id=ticket_id)
+        outside = days >= limit
+        await _repo(uow).update(ticket_id, estimate_days=float(days))
+        await _audit(uow, services, person, "estimate", ticket_id, before={"estimate_days": ticket.estimate_days},
+                     after={"estimate_days": str(days), "outside_contract": outside})
+        ticket = await _load(uow, ticket_id)
+        if outside:
+            for target in await _people_with(uow, RULERS):
+                await services.notifier.to_person(uow, target, "tk.notify.ruling_needed", kind="tickets.ruling",
+                                                  dedup=f"tk.ruling_needed:{ticket_id}:{days}", id=ticket_id,
+                                                  text=ticket.text, days=_num(days), limit=limit)
+        await uow.commit()
+    return ticket, outside
+
+
+async def rule(services: Services, person: Person, ticket_id: int, verdict: str, note: str) -> Ticket:
+    """The supervising engineer's ruling: in (within the contract) or out (outside, charged separately)."""
+    if not person.has(*RULERS):
+        raise DomainError("tk.rulers_only")
+    verdict = {"in": "in", "内": "in", "合同内": "in", "out": "out", "外": "out", "合同外": "out"}.get(verdict.lower(), "")
+    if not verdict:
+        raise BadInput("tk.usage.ruling")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if ticket.kind != "custom_dev":
+            raise DomainError("tk.not_custom_dev", id=ticket_id)
+        await _repo(uow).update(ticket_id, ruling=verdict, ruling_note=note.strip() or None)
+        await _audit(uow, services, person, "ruling", ticket_id, before={"ruling": ticket.ruling},
+                     after={"ruling": verdict, "note": note.strip()})
+        ticket = await _load(uow, ticket_id)
+        for target in await _people_with(uow, frozenset({Role.LEAD})):
+            if target.id != person.id:
+                await services.notifier.to_person(uow, target, "tk.notify.ruled", kind="tickets.ruling",
+                                                  dedup=f"tk.ruled:{ticket_id}:{int(services.now().timestamp())}",
+                                                  id=ticket_id, verdict=t(f"tk.ruling.{verdict}", target.language),
+                                                  name=person.name, note=note.strip() or "—")
+        await uow.commit()
+    return ticket
+
+
+# --- bulk data processing checklist (kind 9) -----------------------------------------------------------
+
+async def checklist_state(services: Services, ticket_id: int) -> tuple[Ticket, set[str]]:
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if ticket.kind != "bulk_processing":
+            raise DomainError("tk.not_bulk", id=ticket_id)
+        return ticket, await _repo(uow).checklist(ticket_id)
+
+
+async def confirm_checklist(services: Services, person: Person, ticket_id: int, item: str) -> tuple[Ticket, set[str]]:
+    """Confirm one step (backup taken, tested, verified, recovery plan ready); twice changes nothing."""
+    if not person.has(*ENGINEERS):
+        raise DomainError("tk.engineers_only")
+    key = CHECKLIST_ALIASES.get(item.strip().lower())
+    if key is None:
+        raise BadInput("tk.usage.checklist")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if ticket.kind != "bulk_processing":
+            raise DomainError("tk.not_bulk", id=ticket_id)
+        if await _repo(uow).confirm_item(ticket_id, key, person.id, services.now()):
+            await _audit(uow, services, person, "checklist", ticket_id, after={"item": key})
+        confirmed = await _repo(uow).checklist(ticket_id)
+        await uow.commit()
+    return ticket, confirmed
+
+
+# --- satisfaction -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RatingResult:
+    ticket: Ticket
+    changed: bool        # False: it was rated before, nothing changed
+
+
+async def rate(services: Services, person: Person, ticket_id: int, rating: str) -> RatingResult:
+    """The requester (or a supervisor on their behalf) rates a resolved ticket, which closes it."""
+    if rating not in RATINGS:
+        raise BadInput("tk.usage.rate")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if person.id != ticket.requester_id and not person.has(*RATERS):
+            raise DomainError("tk.rate_not_yours", id=ticket_id)
+        if ticket.rating is not None:
+            return RatingResult(ticket, False)
+        if ticket.status != "resolved":
+            raise DomainError("tk.rate_not_resolved", id=ticket_id)
+        if not await _repo(uow).claim_rating(ticket_id, rating=rating, rated_at=services.now(),
+                                             rated_by=person.id, close=True):
+            return RatingResult(ticket, False)
+        await _audit(uow, services, person, "rate", ticket_id, before={"status": ticket.status},
+                     after={"status": "closed", "rating": rating,
+                            "on_behalf": person.id != ticket.requester_id})
+        ticket = await _load(uow, ticket_id)
+        if rating == "unsatisfied":
+            for lead in await _people_with(uow, frozenset({Role.LEAD})):
+                await services.notifier.to_person(uow, lead, "tk.notify.unsatisfied", kind="tickets.rate",
+                                                  dedup=f"tk.unsatisfied:{ticket_id}:{ticket.reopen_count}",
+                                                  id=ticket_id, text=ticket.text, name=person.name)
+        await uow.commit()
+    return RatingResult(ticket, True)
+
+
+async def comment(services: Services, person: Person, ticket_id: int, text: str) -> Ticket:
+    """A comment with the rating (the requester or a supervisor); a later comment replaces the earlier."""
+    text = text.strip()
+    if not text:
+        raise BadInput("tk.usage.comment")
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if person.id != ticket.requester_id and not person.has(*RATERS):
+            raise DomainError("tk.rate_not_yours", id=ticket_id)
+        if ticket.status not in ("resolved", "closed"):
+            raise DomainError("tk.rate_not_resolved", id=ticket_id)
+        await _repo(uow).update(ticket_id, rating_comment=text[:1000])
+        await _audit(uow, services, person, "comment", ticket_id, before={"comment": ticket.rating_comment},
+                     after={"comment": text[:1000]})
+        ticket = await _load(uow, ticket_id)
+        await uow.commit()
+    return ticket
+
+
+async def auto_rate_due(services: Services, now: datetime) -> int:
+    """Rate tickets left unrated for `auto_rate_after_days` (only when configured); returns how many."""
+    cfg = services.settings.tickets
+    if cfg.auto_rate_after_days is None:
+        return 0
+    count = 0
+    async with services.db.uow() as uow:
+        for ticket in await _repo(uow).unrated_resolved_before(now - timedelta(days=cfg.auto_rate_after_days)):
+            if await _repo(uow).claim_rating(ticket.id, rating=cfg.auto_rate_value, rated_at=now, rated_by=None,
+                                             close=True):
+                await _audit(uow, services, None, "rate", ticket.id, before={"status": ticket.status},
+                             after={"status": "closed", "rating": cfg.auto_rate_value, "auto": True})
+                count += 1
+        await uow.commit()
+    return count
+
+
+# --- FAQ ---------------------------------------------------------------------------------------------------
+
+async def add_faq(services: Services, person: Person, ticket_id: int) -> FaqEntry:
+    """A resolved ticket becomes a common question (its text) with its answer (the resolution)."""
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if ticket.status not in ("resolved", "closed") or not ticket.resolution:
+            raise DomainError("tk.faq_not_resolved", id=ticket_id)
+        added = await _repo(uow).add_faq(ticket_id=ticket_id, question=ticket.text, answer=ticket.resolution,
+                                         added_by=person.id, now=services.now())
+        if not added:
+            raise DomainError("faq.already", id=ticket_id)
+        await _audit(uow, services, person, "faq", ticket_id, after={"question": ticket.text})
+        entry = next(e for e in await _repo(uow).faqs() if e.ticket_id == ticket_id)
+        await uow.commit()
+    return entry
+
+
+async def list_faq(services: Services) -> list[FaqEntry]:
+    async with services.db.uow() as uow:
+        return await _repo(uow).faqs()
+
+
+async def search_faq(services: Services, words: str) -> list[FaqEntry]:
+    """Entries containing every word (Chinese text without spaces is matched as one phrase)."""
+    terms = [w.lower() for w in words.split() if w]
+    return [e for e in await list_faq(services)
+            if all(term in (e.question + "\n" + e.answer).lower() for term in terms)]
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TicketDetails:
+    ticket: Ticket
+    history: list[HistoryEntry]
+    checklist: set[str]
+    people: dict[int, Person]
+
+
+async def details(services: Services, ticket_id: int) -> TicketDetails:
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        return TicketDetails(ticket, await _repo(uow).history(ticket_id), await _repo(uow).checklist(ticket_id),
+                             await people_by_id(uow))
+
+
+async def people_by_id(uow: UnitOfWork) -> dict[int, Person]:
+    return {p.id: p for p in await uow.people.all()}
+
+
+async def roster(services: Services) -> dict[int, Person]:
+    async with services.db.uow() as uow:
+        return await people_by_id(uow)
+
+
+async def get_ticket(services: Services, ticket_id: int) -> Ticket:
+    async with services.db.uow() as uow:
+        return await _load(uow, ticket_id)
+
+
+@dataclass(frozen=True)
+class TicketList:
+    selector: str               # open | mine | overdue | period
+    tickets: list[Ticket]
+    start: date | None = None
+    end: date | None = None
+
+
+async def list_tickets(services: Services, person: Person, query: str) -> TicketList:
+    """/tickets [open|mine|overdue|<period>]: open ones by default."""
+    words = query.strip().lower()
+    async with services.db.uow() as uow:
+        repo = _repo(uow)
+        if words in ("", "open", "未完成", "待办", "未解决"):
+            return TicketList("open", await repo.list(statuses=OPEN_STATUSES))
+        if words in ("mine", "my", "我的"):
+            mine = [t for t in await repo.list(statuses=(*OPEN_STATUSES, "resolved"))
+                    if person.id in (t.assignee_id, t.requester_id)]
+            return TicketList("mine", mine)
+        if words in ("overdue", "超期", "逾期", "超时"):
+            return TicketList("overdue", await repo.list(statuses=OPEN_STATUSES, due_before=services.now()))
+        period = parse_period(query.strip(), services.local_now(), calendar=services.calendar)
+        if period is None:
+            raise DomainError("tk.usage.tickets", examples="、".join(PERIOD_EXAMPLES))
+        start, end = period
+        lo, hi = _local_bounds(services, start, end)
+        return TicketList("period", await repo.list(created_from=lo, created_to=hi, limit=500), start, end)
+
+
+def summary_params(services: Services, ticket: Ticket, lang: str, people: dict[int, Person]) -> dict[str, Any]:
+    """What a message about one ticket shows, rendered for `lang`."""
+    def name(person_id: int | None) -> str:
+        person = people.get(person_id) if person_id is not None else None
+        return person.name if person else "—"
+
+    return {"id": ticket.id, "text": ticket.text, "kind": t(TICKET_KINDS[ticket.kind], lang),
+            "system": ticket.system or t("tk.unspecified", lang), "region": ticket.region or t("tk.unspecified", lang),
+            "status": t(f"tk.status.{ticket.status}", lang), "due": services.fmt(ticket.due_at),
+            "requester": name(ticket.requester_id), "assignee": name(ticket.assignee_id),
+            "province": ticket.province_no or "—"}
+
+
+# --- rates ----------------------------------------------------------------------------------------------------
+
+def _local_bounds(services: Services, start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in the contract timezone."""
+    return (datetime.combine(start, time(0), services.tz),
+            datetime.combine(end + timedelta(days=1), time(0), services.tz))
+
+
+async def completion_rate(services: Services, start: date, end: date) -> ComponentRate:
+    """Tickets resolved by their due time / tickets due in [start, end] (local dates)."""
+    lo, hi = _local_bounds(services, start, end)
+    now = services.now()
+    async with services.db.uow() as uow:
+        due = await _repo(uow).due_between(lo, hi)
+    numerator = denominator = 0
+    losses: list[Loss] = []
+    undecided = 0
+    for ticket in due:
+        if ticket.resolved_at is None and ticket.due_at > now:
+            undecided += 1      # not due yet: neither completed nor late
+            continue
+        denominator += 1
+        if ticket.resolved_at is not None and ticket.resolved_at <= ticket.due_at:
+            numerator += 1
+            continue
+        key = "tk.loss.late" if ticket.resolved_at is not None else "tk.loss.still_open"
+        losses.append(Loss(key, {"ticket_id": ticket.id, "due": services.fmt(ticket.due_at),
+                                 "resolved_at": services.fmt(ticket.resolved_at) if ticket.resolved_at else None,
+                                 "text": ticket.text[:60]},
+                           when=services.local(ticket.due_at).isoformat()))
+    return ComponentRate(Decimal(numerator), Decimal(denominator), losses,
+                         details={"due": denominator, "on_time": numerator, "not_yet_due": undecided})
+
+
+async def satisfaction_rate(services: Services, start: date, end: date) -> ComponentRate:
+    """(满意 + 基本满意 × weight) / tickets rated in [start, end] (by rating time); 100% when none."""
+    weight = services.settings.tickets.basically_satisfied_weight
+    lo, hi = _local_bounds(services, start, end)
+    async with services.db.uow() as uow:
+        rated = await _repo(uow).rated_between(lo, hi)
+    counts = {value: 0 for value in RATINGS}
+    losses: list[Loss] = []
+    for ticket in rated:
+        counts[ticket.rating] += 1  # type: ignore[index]
+        units = {"satisfied": Decimal(0), "basically": 1 - weight, "unsatisfied": Decimal(1)}[ticket.rating]  # type: ignore[index]
+        if units > 0:
+            losses.append(Loss(f"tk.loss.{ticket.rating}", {"ticket_id": ticket.id, "text": ticket.text[:60],
+                                                             "rated_at": services.fmt(ticket.rated_at)},
+                               units=units, when=services.local(ticket.rated_at).isoformat()))  # type: ignore[arg-type]
+    numerator = Decimal(counts["satisfied"]) + Decimal(counts["basically"]) * weight
+    return ComponentRate(numerator, Decimal(len(rated)), losses, details={**counts, "weight": str(weight)},
+                         empty_rate=Decimal(1))
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile (p90 of 10 values is the 9th smallest)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+async def ticket_indicators(services: Services, start: date, end: date) -> dict[str, Any]:
+    """The contract's monitoring indicators for [start, end] (tickets raised in the period), JSON-friendly.
+
+    failures = tickets of kind ticket_service plus urgent ones; resolution rate = resolved or closed
+    among those raised; response times in minutes from raising to taking / to resolving.
+    """
+    lo, hi = _local_bounds(services, start, end)
+    async with services.db.uow() as uow:
+        raised = await _repo(uow).list(created_from=lo, created_to=hi, limit=100000)
+    take_minutes = [(t.taken_at - t.created_at).total_seconds() / 60 for t in raised if t.taken_at]
+    resolve_minutes = [(t.resolved_at - t.created_at).total_seconds() / 60 for t in raised if t.resolved_at]
+    resolved = [t for t in raised if t.status in ("resolved", "closed")]
+    completion = await completion_rate(services, start, end)
+    by_kind = {kind: sum(1 for t in raised if t.kind == kind) for kind in TICKET_KINDS}
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
+    return {
+        "start": start.isoformat(), "end": end.isoformat(),
+        "tickets": len(raised),
+        "failures": sum(1 for t in raised if t.urgent or t.kind == "ticket_service"),
+        "urgent": sum(1 for t in raised if t.urgent),
+        "by_kind": by_kind,
+        "resolved": len(resolved),
+        "resolution_rate": round(len(resolved) / len(raised), 4) if raised else None,
+        "take_minutes_median": rounded(statistics.median(take_minutes)) if take_minutes else None,
+        "take_minutes_p90": rounded(_percentile(take_minutes, 0.9)),
+        "resolve_minutes_median": rounded(statistics.median(resolve_minutes)) if resolve_minutes else None,
+        "resolve_minutes_p90": rounded(_percentile(resolve_minutes, 0.9)),
+        "timely_completion_rate": float(round(completion.rate, 4)),
+        "timely_completed": int(completion.numerator), "due": int(completion.denominator),
+    }
+
+
+def _num(value: Decimal) -> str:
+    """12.50 -> 12.5, 40 -> 40."""
+    return format(value.normalize(), "f")
+
+
+def _labels(keys: list[str], lang: str) -> str:
+    return t("tk.list_separator", lang).join(t(key, lang) for key in keys)
+
+
+def parse_ticket_id(text: str, usage_key: str) -> int:
+    """'12' or '#12' -> 12; anything else is bad input with the command's usage."""
+    cleaned = text.strip().lstrip("#＃")
+    if not cleaned.isdigit() or len(cleaned) > 9:
+        raise BadInput(usage_key)
+    return int(cleaned)

@@ -4,7 +4,7 @@ Why: staff type "明天下午3点", "下周一", "三点半", "国庆", "上个�
 chat; reminders, attendance queries and reports need a real datetime or an inclusive date range.
 ``dateparser`` alone misreads Chinese chat phrasing (and auto language detection turns
 "10月1日" into year 2110), so a small regex rule layer handles Chinese and numeric forms and
-``dateparser`` (English only, one shared parser) handles the remaining English phrases.
+``dateparser`` (English only, never auto-detect) handles the remaining English phrases.
 
 Rules (``now`` is timezone-aware; results carry ``now.tzinfo``):
 
@@ -98,6 +98,7 @@ _CN_NUM_RE = re.compile(
 _ONE_BEFORE_UNIT_RE = re.compile(r"([上下这])一(?=个?(?:周|星期|礼拜|月|季度?|年))")
 _DAY_PREFIX_RE = re.compile(r"(今|明|昨)(?=[早晨晚夜])")
 _SPACE_RE = re.compile(r"\s+")
+_FILLER = frozenset({"at", "@", "on", "在", "于", "by"})
 _NOW_WORDS = frozenset({"现在", "马上", "立刻", "立即", "此刻", "now", "right now"})
 
 
@@ -121,10 +122,7 @@ def _cn_to_int(s: str) -> int:
 def _cn_sub(m: re.Match[str]) -> str:
     if m.group("keep"):
         return m.group("keep")
-    raw = m.group("num") or m.group("num2")
-    if m.group("num2") and raw.startswith(("零", "〇")) and len(raw) == 2:
-        return "0" + str(_CN_DIGIT[raw[1]])  # 三点零五 -> 3点05
-    return str(_cn_to_int(raw))
+    return str(_cn_to_int(m.group("num") or m.group("num2")))  # 三点零五 -> 3点5
 
 
 def _normalize(text: Any) -> str | None:
@@ -684,12 +682,12 @@ _DP_SETTINGS: dict[str, Any] = {
     "PREFER_DATES_FROM": "future",
     "RETURN_AS_TIMEZONE_AWARE": False,
     "PREFER_DAY_OF_MONTH": "first",
-    "DATE_ORDER": "YMD",
 }
 _EN_WORD_RE = re.compile(
     r"\b(?:today|tonight|tomorrow|tmrw?|yesterday|now|noon|midnight|morning|afternoon|evening|night"
     r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     rf"|{_MON_EN}|in|ago|hours?|minutes?|mins?|days?|weeks?|months?|years?|next|last|this|am|pm)\b"
+    r"|\d\s*[ap]\.?m\b"
 )
 _EN_TIME_CUE_RE = re.compile(
     r"\d\s*[ap]\.?m\b|\d:\d|\b(?:noon|midnight|morning|afternoon|evening|night|tonight|now|hours?"
@@ -766,6 +764,8 @@ def _when(text: str, now: datetime, cal: WorkCalendar) -> datetime | None:
         return now + timedelta(seconds=sign * secs)
 
     date_text, tm = _split_time(t)
+    if date_text in _FILLER:
+        date_text = ""
     spec = _parse_single(date_text, ctx) if date_text else None
     if spec is None and date_text:
         return _when_dateparser(t, naive, now)

@@ -13,6 +13,7 @@ CREATE TABLE tickets (
     assignee_id INTEGER,                 -- people.id
     source_chat_id INTEGER,
     due_at TEXT NOT NULL,
+    due_explicit INTEGER NOT NULL DEFAULT 0,   -- 1: the due time came from the report (kept when the kind changes)
     created_at TEXT NOT NULL,
     taken_at TEXT,
     resolved_at TEXT,                    -- the latest resolution (cleared on reopen)

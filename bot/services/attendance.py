@@ -1,0 +1,592 @@
+"""Attendance of the on-site engineers (驻场工程师日常出勤率, 30 of the contract's 100 points).
+
+Check-in and check-out (one record per engineer per day, in the contract's timezone), the shared
+location checked against the site, leave and make-up (补卡) requests decided by the client's
+supervisors, the per-engineer report and the rate the assessment uses:
+
+* expected days: the contract's working days in the period (up to today) while the engineer was assigned;
+* present: a check-in or an approved make-up; approved leave counts as present only with
+  `attendance.leave_counts_as_present`; a late day counts `1 - late_weight` (late_weight 0: reported only);
+* rate = Σ present / Σ expected over the engineers (roles engineer or lead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from bot.catalog import t
+from bot.services.callback_data import encode
+from bot.services.container import Services
+from bot.services.errors import DomainError
+from bot.services.geo import within_site
+from bot.services.people import Person, Role
+from bot.services.rates import ComponentRate, Loss
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest
+from storage.uow import UnitOfWork
+
+__all__ = [
+    "AttendanceReport", "CheckInResult", "CheckOutResult", "Decision", "EngineerAttendance", "LocationResult",
+    "RequestResult", "attendance_rate", "attendance_report", "check_in", "check_out", "decide_request",
+    "describe_day", "is_approver", "parse_past_day", "parse_past_period", "request_leave", "request_makeup",
+    "share_location", "split_leading_phrase", "today_picture",
+]
+
+LEAVE, MAKEUP = "leave", "makeup"
+MAX_REASON = 200
+CALLBACK = "att"
+
+T = TypeVar("T")
+
+
+def repo(uow: UnitOfWork) -> AttendanceRepository:
+    return uow.repo(AttendanceRepository)  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------------------------
+# who
+# ------------------------------------------------------------------------------------------------
+def is_approver(person: Person) -> bool:
+    """Supervisors and the client's project contact decide leave and make-up requests."""
+    return person.has(Role.SUPERVISOR) or (person.has(Role.CONTACT) and person.party == "client")
+
+
+def _require_assigned(person: Person, day: date) -> None:
+    if not person.is_engineer or not person.assigned_on(day):
+        raise DomainError("att.not_assigned", date=day.isoformat())
+
+
+# ------------------------------------------------------------------------------------------------
+# rendering helpers (catalog texts in the reader's language)
+# ------------------------------------------------------------------------------------------------
+def _distance_text(meters: float, lang: str) -> str:
+    if meters < 1000:
+        return t("att.meters", lang, n=round(meters))
+    return t("att.km", lang, n=f"{meters / 1000:.1f}")
+
+
+def describe_location(services: Services, record: AttendanceDay, lang: str) -> str:
+    """'距现场 120 米，在范围内' or the flagged version; '' when no location was shared."""
+    if record.distance_m is None:
+        return ""
+    key = "att.location_outside" if record.outside_site else "att.location_inside"
+    return t(key, lang, distance=_distance_text(record.distance_m, lang), site=services.settings.site.name,
+             radius=_distance_text(services.settings.site.radius_m, lang))
+
+
+def describe_day(services: Services, record: AttendanceDay | None, lang: str) -> str:
+    """Today's picture: checked in at, checked out at, late/early, location."""
+    if record is None or record.checkin_at is None:
+        return t("att.day_none", lang)
+    flags = []
+    if record.late_minutes:
+        flags.append(t("att.flag_late", lang, minutes=record.late_minutes))
+    if record.early_minutes:
+        flags.append(t("att.flag_early", lang, minutes=record.early_minutes))
+    if record.holiday_duty:
+        flags.append(t("att.flag_holiday", lang))
+    if record.outside_site:
+        flags.append(t("att.flag_outside", lang))
+    text = t("att.day_line", lang, checkin=services.fmt(record.checkin_at, with_date=False),
+             checkout=services.fmt(record.checkout_at, with_date=False) if record.checkout_at else "—",
+             flags=t("att.flags", lang, flags=t("role.separator", lang).join(flags)) if flags else "")
+    location = describe_location(services, record, lang)
+    return f"{text}\n{location}" if location else text
+
+
+def _local_at(services: Services, day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=services.tz)
+
+
+def _minutes_between(earlier: datetime, later: datetime) -> int:
+    """Whole minutes from `earlier` to `later` (0 when less than a minute or negative)."""
+    return max(0, int((later - earlier).total_seconds() // 60))
+
+
+# ------------------------------------------------------------------------------------------------
+# check-in, check-out, location
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckInResult:
+    record: AttendanceDay
+    created: bool                    # False: an earlier check-in of the day stands, nothing changed
+    holiday_name: str | None = None  # the day is not a working day (holiday duty)
+
+
+@dataclass(frozen=True)
+class CheckOutResult:
+    record: AttendanceDay
+    previous_checkout: datetime | None  # a second check-out replaces the first (the latest counts)
+
+
+@dataclass(frozen=True)
+class LocationResult:
+    record: AttendanceDay
+    checked_in_now: bool  # the location itself was the check-in (none before today)
+
+
+def _holiday_label(services: Services, day: date, lang: str) -> str:
+    return services.calendar.holiday_name(day, lang) or t("att.weekend", lang)
+
+
+async def _check_in(services: Services, uow: UnitOfWork, person: Person, chat_id: int | None
+                    ) -> tuple[AttendanceDay, bool]:
+    now = services.now()
+    local = services.local(now)
+    day = local.date()
+    _require_assigned(person, day)
+    existing = await repo(uow).day_of(person.id, day)
+    if existing is not None:
+        return existing, False
+    workday = services.calendar.is_workday(day)
+    late = _minutes_between(_local_at(services, day, services.settings.working_hours.start), local) \
+        if workday else 0
+    await repo(uow).check_in(person_id=person.id, day=day, at=now, chat_id=chat_id, late_minutes=late,
+                             holiday_duty=not workday)
+    record = await repo(uow).day_of(person.id, day)
+    assert record is not None
+    await uow.audit.append(at=now, action="attendance.checkin", entity="attendance_day", entity_id=record.id,
+                           actor_telegram_id=person.telegram_id, actor_name=person.name,
+                           after={**record.snapshot(), "chat_id": chat_id})
+    return record, True
+
+
+async def check_in(services: Services, person: Person, *, chat_id: int | None = None) -> CheckInResult:
+    """Record today's check-in (late against working hours; holiday duty on a day off); idempotent."""
+    async with services.db.uow() as uow:
+        record, created = await _check_in(services, uow, person, chat_id)
+        await uow.commit()
+    holiday = None if services.calendar.is_workday(record.day) else _holiday_label(services, record.day,
+                                                                                    person.language)
+    return CheckInResult(record, created, holiday)
+
+
+async def check_out(services: Services, person: Person) -> CheckOutResult:
+    """Record today's check-out (early against working hours); a later check-out replaces an earlier one."""
+    now = services.now()
+    local = services.local(now)
+    day = local.date()
+    async with services.db.uow() as uow:
+        record = await repo(uow).day_of(person.id, day)
+        if record is None or record.checkin_at is None:
+            raise DomainError("att.checkout_without_checkin")
+        early = 0
+        if services.calendar.is_workday(day):
+            early = _minutes_between(local, _local_at(services, day, services.settings.working_hours.end))
+        await repo(uow).check_out(record.id, at=now, early_minutes=early)
+        updated = await repo(uow).day_of(person.id, day)
+        assert updated is not None
+        await uow.audit.append(at=now, action="attendance.checkout", entity="attendance_day", entity_id=record.id,
+                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               before=record.snapshot(), after=updated.snapshot())
+        await uow.commit()
+    return CheckOutResult(updated, record.checkout_at)
+
+
+async def share_location(services: Services, person: Person, latitude: float, longitude: float, *,
+                         chat_id: int | None = None) -> LocationResult:
+    """A shared location: checks in (if not yet today) or belongs to the check-in within the window.
+
+    The distance to the site is recorded; outside the radius is flagged, never refused.
+    """
+    now = services.now()
+    window = services.settings.attendance.location_window
+    inside, distance = within_site(services.settings, latitude, longitude)
+    async with services.db.uow() as uow:
+        record, created = await _check_in(services, uow, person, chat_id)
+        if not created and record.checkin_at is not None and now - record.checkin_at > window:
+            raise DomainError("att.location_too_late", checkin=services.fmt(record.checkin_at, with_date=False),
+                              minutes=int(window.total_seconds() // 60))
+        await repo(uow).set_location(record.id, at=now, latitude=latitude, longitude=longitude,
+                                     distance_m=round(distance, 1), outside_site=not inside)
+        updated = await repo(uow).day_of(person.id, record.day)
+        assert updated is not None
+        await uow.audit.append(at=now, action="attendance.location", entity="attendance_day", entity_id=record.id,
+                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               before=None if created else record.snapshot(),
+                               after={**updated.snapshot(), "latitude": latitude, "longitude": longitude})
+        await uow.commit()
+    return LocationResult(updated, created)
+
+
+async def today_picture(services: Services, person: Person) -> AttendanceDay | None:
+    async with services.db.uow() as uow:
+        return await repo(uow).day_of(person.id, services.today())
+
+
+# ------------------------------------------------------------------------------------------------
+# reading phrases: "<period> <reason>", "<date> <reason>"
+# ------------------------------------------------------------------------------------------------
+def split_leading_phrase(text: str, parse: Callable[[str], T | None]) -> tuple[T, str] | None:
+    """The longest leading run of words that `parse` understands, and the rest (the reason).
+
+    "10月12日 至 10月13日 家里有事" → period, "家里有事". When no run of whole words parses, the
+    first word's longest leading part is tried, for people who type no space ("明天看病").
+    """
+    words = text.split()
+    for n in range(len(words), 0, -1):
+        value = parse(" ".join(words[:n]))
+        if value is not None:
+            return value, " ".join(words[n:])
+    if words:
+        first = words[0]
+        for n in range(len(first) - 1, 1, -1):
+            value = parse(first[:n])
+            if value is not None:
+                return value, " ".join([first[n:], *words[1:]]).strip()
+    return None
+
+
+def parse_past_period(text: str, now: datetime, *, calendar: Any = None,
+                      search_days: int = 400) -> tuple[date, date] | None:
+    """Like parse_period, but a phrase without a year that names a past span means the latest one.
+
+    "9月" said in October is last September, "10月9日" said on 10 October is yesterday; relative
+    phrases ("明天", "下个月") keep their meaning because they never name the probe day itself.
+    """
+    period = parse_period(text, now, calendar=calendar)
+    if period is None or period[0] <= now.date():
+        return period
+    for back in range(1, search_days + 1):
+        probe = now - timedelta(days=back)
+        found = parse_period(text, probe, calendar=calendar)
+        if found is not None and found[0] <= probe.date() <= found[1]:
+            return found
+    return period
+
+
+def parse_past_day(text: str, now: datetime, *, calendar: Any = None) -> date | None:
+    """One day, preferring the latest past occurrence ("周五" on a Monday is last Friday)."""
+    period = parse_past_period(text, now, calendar=calendar, search_days=31)
+    if period is None or period[0] != period[1]:
+        return None
+    return period[0]
+
+
+def _bad_period(text: str) -> DomainError:
+    return DomainError("error.bad_period", text=text, examples="、".join(PERIOD_EXAMPLES))
+
+
+# ------------------------------------------------------------------------------------------------
+# leave and make-up requests
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RequestResult:
+    request: AttendanceRequest
+    workdays: int
+    approvers: int  # how many were asked
+
+
+@dataclass(frozen=True)
+class Decision:
+    request: AttendanceRequest
+    requester: Person
+    approved: bool
+
+
+def _check_reason(reason: str, usage_key: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(usage_key)
+    return reason[:MAX_REASON]
+
+
+def _assigned_workdays(services: Services, person: Person, first: date, last: date) -> list[date]:
+    return [d for d in services.calendar.workdays_between(first, last) if person.assigned_on(d)]
+
+
+async def _ask_approvers(services: Services, uow: UnitOfWork, requester: Person, request: AttendanceRequest,
+                         key: str, **params: Any) -> int:
+    approvers = [p for p in await uow.people.all(include_left=False) if is_approver(p) and p.id != requester.id]
+    buttons = [[("att.btn_approve", encode(CALLBACK, "ok", request.id)),
+                ("att.btn_reject", encode(CALLBACK, "no", request.id))]]
+    return await services.notifier.to_people(uow, approvers, key, kind=f"attendance.{request.kind}_request",
+                                             buttons=buttons, dedup=f"att.req:{request.id}", id=request.id,
+                                             name=requester.name, reason=request.reason, **params)
+
+
+async def request_leave(services: Services, person: Person, text: str) -> RequestResult:
+    """/leave <period> <reason>: store a pending request and ask the supervisors."""
+    if not text.strip():
+        raise DomainError("att.leave_usage")
+    now_local = services.local_now()
+    found = split_leading_phrase(text, lambda s: parse_period(s, now_local, calendar=services.calendar))
+    if found is None:
+        raise _bad_period(text.split()[0])
+    (first, last), reason = found
+    reason = _check_reason(reason, "att.leave_usage")
+    workdays = _assigned_workdays(services, person, first, last)
+    if not workdays:
+        raise DomainError("att.leave_no_workdays", first=first.isoformat(), last=last.isoformat())
+    async with services.db.uow() as uow:
+        overlapping = await repo(uow).requests_overlapping(first, last, kind=LEAVE, person_id=person.id)
+        if overlapping:
+            other = overlapping[0]
+            raise DomainError("att.leave_overlap", id=other.id, first=other.first_day.isoformat(),
+                              last=other.last_day.isoformat())
+        request_id = await repo(uow).add_request(person_id=person.id, kind=LEAVE, first_day=first, last_day=last,
+                                                 reason=reason, now=services.now())
+        request = await repo(uow).request(request_id)
+        assert request is not None
+        await uow.audit.append(at=services.now(), action="attendance.leave_request", entity="attendance_request",
+                               entity_id=request_id, actor_telegram_id=person.telegram_id,
+                               actor_name=person.name, after=request.snapshot())
+        asked = await _ask_approvers(services, uow, person, request, "att.leave_ask", first=first.isoformat(),
+                                     last=last.isoformat(), days=len(workdays))
+        await uow.commit()
+    return RequestResult(request, len(workdays), asked)
+
+
+async def request_makeup(services: Services, person: Person, text: str) -> RequestResult:
+    """/makeup <date> <reason> (补卡): within the configured reach and monthly cap, then ask the supervisors."""
+    if not text.strip():
+        raise DomainError("att.makeup_usage")
+    now_local = services.local_now()
+    found = split_leading_phrase(text, lambda s: parse_past_day(s, now_local, calendar=services.calendar))
+    if found is None:
+        raise DomainError("att.makeup_bad_date", text=text.split()[0])
+    day, reason = found
+    reason = _check_reason(reason, "att.makeup_usage")
+    cfg = services.settings.attendance
+    today = services.today()
+    if day > today:
+        raise DomainError("att.makeup_future", date=day.isoformat())
+    if not services.calendar.is_workday(day):
+        raise DomainError("att.makeup_not_workday", date=day.isoformat())
+    if not person.assigned_on(day):
+        raise DomainError("att.not_assigned", date=day.isoformat())
+    earliest = services.calendar.add_workdays(today, -cfg.makeup_days_back) if cfg.makeup_days_back else today
+    if day < earliest:
+        raise DomainError("att.makeup_too_old", date=day.isoformat(), days=cfg.makeup_days_back,
+                          earliest=earliest.isoformat())
+    month_first = day.replace(day=1)
+    month_last = (month_first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    async with services.db.uow() as uow:
+        record = await repo(uow).day_of(person.id, day)
+        if record is not None and record.checkin_at is not None:
+            raise DomainError("att.makeup_already_present", date=day.isoformat(),
+                              checkin=services.fmt(record.checkin_at))
+        same_day = await repo(uow).requests_overlapping(day, day, kind=MAKEUP, person_id=person.id)
+        if same_day:
+            raise DomainError("att.makeup_duplicate", date=day.isoformat(), id=same_day[0].id)
+        this_month = await repo(uow).requests_overlapping(month_first, month_last, kind=MAKEUP,
+                                                          person_id=person.id)
+        if len(this_month) >= cfg.makeups_per_month:
+            raise DomainError("att.makeup_cap", limit=cfg.makeups_per_month, month=f"{day:%Y-%m}",
+                              used=len(this_month))
+        request_id = await repo(uow).add_request(person_id=person.id, kind=MAKEUP, first_day=day, last_day=day,
+                                                 reason=reason, now=services.now())
+        request = await repo(uow).request(request_id)
+        assert request is not None
+        await uow.audit.append(at=services.now(), action="attendance.makeup_request", entity="attendance_request",
+                               entity_id=request_id, actor_telegram_id=person.telegram_id,
+                               actor_name=person.name, after=request.snapshot())
+        asked = await _ask_approvers(services, uow, person, request, "att.makeup_ask", date=day.isoformat(),
+                                     used=len(this_month) + 1, limit=cfg.makeups_per_month)
+        await uow.commit()
+    return RequestResult(request, 1, asked)
+
+
+async def decide_request(services: Services, approver: Person, request_id: int, *, approve: bool) -> Decision:
+    """A supervisor (or the client's contact) approves or rejects; never their own request."""
+    async with services.db.uow() as uow:
+        request = await repo(uow).request(request_id)
+        if request is None:
+            raise DomainError("button.refused")
+        if request.person_id == approver.id:
+            raise DomainError("att.own_request")
+        if not is_approver(approver):
+            raise DomainError("att.not_approver")
+        requester = await uow.people.by_id(request.person_id)
+        assert requester is not None
+        status = "approved" if approve else "rejected"
+        if not await repo(uow).decide(request_id, status=status, by=approver.id, now=services.now()):
+            decider = await uow.people.by_id(request.decided_by) if request.decided_by else None
+            raise DomainError("att.already_decided", id=request_id,
+                              status=t(f"att.status_{request.status}", approver.language),
+                              by=decider.name if decider else "—")
+        decided = await repo(uow).request(request_id)
+        assert decided is not None
+        await uow.audit.append(at=services.now(), action=f"attendance.{request.kind}_{status}",
+                               entity="attendance_request", entity_id=request_id,
+                               actor_telegram_id=approver.telegram_id, actor_name=approver.name,
+                               before=request.snapshot(), after=decided.snapshot())
+        period = request.first_day.isoformat() if request.first_day == request.last_day \
+            else f"{request.first_day.isoformat()} ~ {request.last_day.isoformat()}"
+        await services.notifier.to_person(
+            uow, requester, f"att.{request.kind}_{status}", kind=f"attendance.{request.kind}_decision",
+            dedup=f"att.decision:{request_id}", id=request_id, period=period, by=approver.name)
+        await uow.commit()
+    return Decision(decided, requester, approve)
+
+
+# ------------------------------------------------------------------------------------------------
+# the report and the rate
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class EngineerAttendance:
+    person: Person
+    expected: list[date] = field(default_factory=list)
+    present: list[date] = field(default_factory=list)      # check-in or approved make-up
+    late: list[date] = field(default_factory=list)         # present by a late check-in
+    leave: list[date] = field(default_factory=list)        # approved leave, not present
+    absent: list[date] = field(default_factory=list)
+    made_up: list[date] = field(default_factory=list)
+    holiday_duty: list[date] = field(default_factory=list)
+    outside_site: list[date] = field(default_factory=list)
+    late_minutes: dict[date, int] = field(default_factory=dict)
+    credit: Decimal = Decimal(0)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if not self.expected else self.credit / len(self.expected)
+
+
+@dataclass
+class AttendanceReport:
+    first: date
+    last: date  # clipped to the contract and to today; first > last: nothing to count yet
+    engineers: list[EngineerAttendance]
+    leave_counts_as_present: bool
+    late_weight: Decimal
+
+    @property
+    def numerator(self) -> Decimal:
+        return sum((e.credit for e in self.engineers), Decimal(0))
+
+    @property
+    def denominator(self) -> Decimal:
+        return Decimal(sum(len(e.expected) for e in self.engineers))
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if not self.denominator else self.numerator / self.denominator
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+async def attendance_report(services: Services, start: date, end: date, *, upto: date | None = None,
+                            person_id: int | None = None) -> AttendanceReport:
+    """Per engineer: expected working days, present, late, on leave, absent — for [start, end] up to `upto`.
+
+    Days after `upto` (default today) are not expected. Today itself, while nobody could call it a
+    miss yet (before working_hours.summary_cutoff and no check-in), is not counted either.
+    """
+    cfg = services.settings.attendance
+    contract = services.settings.contract
+    today = services.today()
+    upto = today if upto is None else upto
+    first, last = max(start, contract.start), min(end, upto, contract.end)
+    report = AttendanceReport(first, last, [], cfg.leave_counts_as_present, cfg.late_weight)
+    async with services.db.uow() as uow:
+        people = [p for p in await uow.people.all(include_left=True) if p.is_engineer
+                  and (person_id is None or p.id == person_id)]
+        if first > last:
+            report.engineers = [EngineerAttendance(p) for p in people]
+            return report
+        records = {(r.person_id, r.day): r for r in await repo(uow).days_between(first, last)
+                   if r.checkin_at is not None}
+        approved = await repo(uow).requests_overlapping(first, last, statuses=("approved",))
+    made_up = {(r.person_id, r.first_day) for r in approved if r.kind == MAKEUP}
+    on_leave = {(r.person_id, d) for r in approved if r.kind == LEAVE for d in _days(r.first_day, r.last_day)}
+    before_cutoff = services.local_now().time() < services.settings.working_hours.summary_cutoff
+    workdays = services.calendar.workdays_between(first, last)
+    for person in people:
+        stats = EngineerAttendance(person)
+        for day in _days(first, last):
+            record = records.get((person.id, day))
+            if record is not None and record.holiday_duty:
+                stats.holiday_duty.append(day)
+            if record is not None and record.outside_site:
+                stats.outside_site.append(day)
+        for day in workdays:
+            if not person.assigned_on(day):
+                continue
+            key = (person.id, day)
+            record = records.get(key)
+            if day == today and before_cutoff and record is None and key not in made_up and key not in on_leave:
+                continue  # today is not over yet: nobody is absent before the cut-off
+            stats.expected.append(day)
+            if key in made_up and record is None:
+                stats.present.append(day)
+                stats.made_up.append(day)
+                stats.credit += 1
+            elif record is not None:
+                stats.present.append(day)
+                stats.credit += 1
+                if record.late_minutes and key not in made_up:
+                    stats.late.append(day)
+                    stats.late_minutes[day] = record.late_minutes
+                    stats.credit -= cfg.late_weight
+            elif key in on_leave:
+                stats.leave.append(day)
+                if cfg.leave_counts_as_present:
+                    stats.credit += 1
+            else:
+                stats.absent.append(day)
+        report.engineers.append(stats)
+    return report
+
+
+async def attendance_rate(services: Services, start: date, end: date, *, upto: date | None = None
+                          ) -> ComponentRate:
+    """The attendance component of the assessment for [start, end], counted up to `upto` (default today).
+
+    One Loss per absent day (and per leave day when leave does not count as present) of 1 unit, and one
+    per late day of `late_weight` units when that weight is above zero; the losses add up to
+    denominator − numerator.
+    """
+    report = await attendance_report(services, start, end, upto=upto)
+    losses: list[Loss] = []
+    weight = report.late_weight
+    for stats in report.engineers:
+        name = stats.person.name
+        for day in stats.absent:
+            losses.append(Loss("att.loss_absent", {"name": name, "date": day.isoformat()}, Decimal(1),
+                               day.isoformat()))
+        if not report.leave_counts_as_present:
+            for day in stats.leave:
+                losses.append(Loss("att.loss_leave", {"name": name, "date": day.isoformat()}, Decimal(1),
+                                   day.isoformat()))
+        if weight > 0:
+            for day in stats.late:
+                losses.append(Loss("att.loss_late", {"name": name, "date": day.isoformat(),
+                                                     "minutes": stats.late_minutes[day]}, weight, day.isoformat()))
+    losses.sort(key=lambda loss: (loss.when or "", loss.params["name"]))
+    details = {
+        "first": report.first.isoformat(), "last": report.last.isoformat(),
+        "expected_days": int(report.denominator),
+        "present_days": sum(len(e.present) for e in report.engineers),
+        "late_days": sum(len(e.late) for e in report.engineers),
+        "leave_days": sum(len(e.leave) for e in report.engineers),
+        "absent_days": sum(len(e.absent) for e in report.engineers),
+        "made_up_days": sum(len(e.made_up) for e in report.engineers),
+        "holiday_duty_days": sum(len(e.holiday_duty) for e in report.engineers),
+        "outside_site_days": sum(len(e.outside_site) for e in report.engineers),
+        "leave_counts_as_present": report.leave_counts_as_present,
+        "late_weight": str(weight),
+        "engineers": [{"name": e.person.name, "expected": len(e.expected), "present": len(e.present),
+                       "late": len(e.late), "leave": len(e.leave), "absent": len(e.absent),
+                       "rate": None if e.rate is None else str(e.rate)} for e in report.engineers],
+    }
+    return ComponentRate(report.numerator, report.denominator, losses, details)
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def short_dates(days: list[date], lang: str, limit: int = 10) -> str:
+    """'10-11、10-12' (at most `limit`, then '…')."""
+    text = t("role.separator", lang).join(f"{d:%m-%d}" for d in days[:limit])
+    return text + ("…" if len(days) > limit else "")
+

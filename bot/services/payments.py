@@ -1,0 +1,216 @@
+"""Payment milestones (第四条): when each is due, whether it was paid, and the projected final payment.
+
+Milestones come from `settings.assessment.milestones`: 10% within 15 working days of signing; 40%
+within 30 working days after six months of service; the rest after the final assessment, at the
+assessment's payment ratio. Projected final payment = contract amount × ratio − what is paid before it
+(each earlier milestone at its recorded amount, or at its scheduled amount while still unpaid: it falls
+due before the final one). Never below 0.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from bot.catalog import t
+from bot.services.errors import DomainError
+from bot.services.people import Person
+from bot.services.timeparse import WHEN_EXAMPLES, parse_when
+from config.settings import PaymentMilestone
+from storage.scoring import PaymentRecord, ScoringRepository
+
+if TYPE_CHECKING:
+    from bot.services.container import Services
+    from bot.services.scoring import RateSource
+
+# What people call each milestone (besides its key and its number 1, 2, 3).
+MILESTONE_ALIASES: dict[str, str] = {
+    "首付款": "signing", "首期": "signing", "首期款": "signing", "首款": "signing", "预付款": "signing",
+    "签约款": "signing", "第一期": "signing",
+    "中期款": "midterm", "中期": "midterm", "进度款": "midterm", "第二期": "midterm",
+    "尾款": "final", "终期": "final", "终期款": "final", "余款": "final", "第三期": "final",
+}
+
+
+@dataclass(frozen=True)
+class MilestoneStatus:
+    key: str
+    share: Decimal
+    amount: Decimal            # scheduled: contract amount × share
+    due: date | None           # None: after the final assessment
+    is_final: bool
+    paid: PaymentRecord | None
+
+    def overdue(self, today: date) -> bool:
+        return self.paid is None and self.due is not None and today > self.due
+
+
+def six_months_of_service(start: date) -> date:
+    """The last day of the first six months of service (2022-02-01 → 2022-07-31)."""
+    index = start.year * 12 + start.month - 1 + 6
+    year, month = divmod(index, 12)
+    day = min(start.day, _stdcal.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day) - timedelta(days=1)
+
+
+def milestone_due(services: Services, milestone: PaymentMilestone) -> date | None:
+    """The last day a milestone may be paid: `working_days` working days after its anchor."""
+    if milestone.working_days is None:
+        return None
+    contract = services.settings.contract
+    anchor = {"signed": contract.signed, "six_months": six_months_of_service(contract.start),
+              "end": contract.end}[milestone.anchor]
+    return services.calendar.add_workdays(anchor, milestone.working_days)
+
+
+def _final_key(milestones: list[PaymentMilestone]) -> str:
+    finals = [m.key for m in milestones if m.anchor == "end"]
+    return finals[-1] if finals else milestones[-1].key
+
+
+async def payment_schedule(services: Services) -> list[MilestoneStatus]:
+    milestones = list(services.settings.assessment.milestones)
+    amount = services.settings.contract.amount
+    async with services.db.uow() as uow:
+        paid = await uow.repo(ScoringRepository).payments()  # type: ignore[attr-defined]
+    final = _final_key(milestones)
+    return [MilestoneStatus(m.key, m.share, amount * m.share, milestone_due(services, m), m.key == final,
+                            paid.get(m.key)) for m in milestones]
+
+
+def paid_before(schedule: list[MilestoneStatus]) -> Decimal:
+    """What is paid before the final payment: recorded amounts, or the scheduled ones while unpaid."""
+    return sum(((m.paid.amount if m.paid else m.amount) for m in schedule if not m.is_final), Decimal(0))
+
+
+async def paid_before_final(services: Services) -> Decimal:
+    return paid_before(await payment_schedule(services))
+
+
+def projected_final(contract_amount: Decimal, ratio: Decimal, before: Decimal) -> Decimal:
+    return max(Decimal(0), contract_amount * ratio - before)
+
+
+def milestone_from_text(services: Services, text: str) -> str | None:
+    keys = [m.key for m in services.settings.assessment.milestones]
+    word = text.strip().lower()
+    if word in keys:
+        return word
+    if word.isdigit() and 1 <= int(word) <= len(keys):
+        return keys[int(word) - 1]
+    key = MILESTONE_ALIASES.get(word)
+    return key if key in keys else None
+
+
+def milestone_name(key: str, lang: str) -> str:
+    try:
+        return t(f"pay.milestone.{key}", lang)
+    except KeyError:
+        return key
+
+
+def _amount(text: str) -> Decimal | None:
+    cleaned = text.strip().replace(",", "").replace("，", "").lstrip("¥￥").removesuffix("元")
+    try:
+        value = Decimal(cleaned)
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() and value > 0 else None
+
+
+async def record_payment(services: Services, person: Person, args: str) -> MilestoneStatus:
+    """`/paid <milestone> <date> [amount]` by a contact: record (or correct) a payment, audited."""
+    words = args.split()
+    if len(words) < 2:
+        raise DomainError("pay.usage", milestones=_milestone_list(services, person.language))
+    key = milestone_from_text(services, words[0])
+    if key is None:
+        raise DomainError("pay.unknown_milestone", text=words[0],
+                          milestones=_milestone_list(services, person.language))
+    amount: Decimal | None = None
+    date_words = words[1:]
+    if len(date_words) > 1 and _amount(date_words[-1]) is not None:
+        amount = _amount(date_words[-1])
+        date_words = date_words[:-1]
+    date_text = " ".join(date_words)
+    moment = parse_when(date_text, services.local_now(), calendar=services.calendar)
+    if moment is None:
+        raise DomainError("error.bad_time", text=date_text, examples="、".join(WHEN_EXAMPLES))
+    paid_on = moment.date()
+    if paid_on > services.today():
+        raise DomainError("pay.future_date", day=paid_on.isoformat())
+    schedule = {m.key: m for m in await payment_schedule(services)}
+    milestone = schedule[key]
+    amount = amount if amount is not None else milestone.amount
+    async with services.db.uow() as uow:
+        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        await repo.record_payment(milestone=key, paid_on=paid_on, amount=amount, now=services.now(),
+                                  actor_telegram_id=person.telegram_id, actor_name=person.name)
+        before = milestone.paid
+        await uow.audit.append(
+            at=services.now(), action="pay.record", entity="payment", entity_id=key,
+            actor_telegram_id=person.telegram_id, actor_name=person.name,
+            before={"paid_on": before.paid_on.isoformat(), "amount": str(before.amount)} if before else None,
+            after={"paid_on": paid_on.isoformat(), "amount": str(amount)})
+        await uow.commit()
+    return (await _by_key(services))[key]
+
+
+async def _by_key(services: Services) -> dict[str, MilestoneStatus]:
+    return {m.key: m for m in await payment_schedule(services)}
+
+
+def _milestone_list(services: Services, lang: str) -> str:
+    return t("role.separator", lang).join(milestone_name(m.key, lang) for m in services.settings.assessment.milestones)
+
+
+def render_payments(services: Services, schedule: list[MilestoneStatus], lang: str,
+                    projection: tuple[Decimal, str, Decimal, Decimal] | None) -> str:
+    """The /payments answer; `projection` is (total score, tier label, ratio, projected amount) or None."""
+    from bot.services.scoring import fmt_money, fmt_points, fmt_ratio
+
+    today = services.today()
+    lines = [t("pay.header", lang, amount=fmt_money(services.settings.contract.amount))]
+    for m in schedule:
+        if m.paid is not None:
+            status = t("pay.status.paid", lang, amount=fmt_money(m.paid.amount), day=m.paid.paid_on.isoformat())
+        elif m.overdue(today):
+            status = t("pay.status.overdue", lang)
+        else:
+            status = t("pay.status.unpaid", lang)
+        due = m.due.isoformat() if m.due else t("pay.due.after_assessment", lang)
+        share = fmt_ratio(m.share)
+        if m.is_final and projection is not None:
+            amount = fmt_money(projection[3])
+            share = t("pay.share.by_score", lang)
+        else:
+            amount = fmt_money(m.amount)
+        lines.append(t("pay.line", lang, name=milestone_name(m.key, lang), share=share, amount=amount, due=due,
+                       status=status))
+    if projection is None:
+        lines.append(t("pay.projection_unavailable", lang))
+    else:
+        total, tier, ratio, amount = projection
+        lines.append(t("pay.projection", lang, total=fmt_points(total), tier=tier, ratio=fmt_ratio(ratio),
+                       amount=fmt_money(amount), paid=fmt_money(paid_before(schedule))))
+    return "\n".join(lines)
+
+
+async def payments_text(services: Services, person: Person,
+                        sources: Mapping[str, RateSource] | None = None) -> str:
+    """/payments: each milestone with its due date and status, and the projected final payment at the
+    contract-to-date score (left out, with a note, while a component cannot be computed)."""
+    from bot.services.scoring import compute_assessment, resolve_period
+
+    schedule = await payment_schedule(services)
+    projection = None
+    try:
+        a = await compute_assessment(services, resolve_period(services, ""), sources)
+        projection = (a.total, a.tier.label, a.payment_ratio, a.projected_payment)
+    except DomainError:  # a component not available yet, or no service days so far
+        projection = None
+    return render_payments(services, schedule, person.language, projection)

@@ -1,0 +1,620 @@
+"""The running assessment score, exactly as the contract scores it (考核方式), and the payment tiers.
+
+Five components, each `weight × rate − the client's deductions` (never below 0), where each rate is
+the `ComponentRate` its own feature computes for the period (attendance, tickets, daily log, urgent
+requests). `payment_ratio` is the one place the payment tiers live. Everything is `Decimal`; values
+are rounded to two places only when shown.
+
+The component sources are injectable (`sources=`: component name → async rate function), so tests
+can pass fakes; `default_sources()` imports the real functions lazily, on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from bot.catalog import t
+from bot.services.errors import DomainError
+from bot.services.people import Person, Role
+from bot.services.rates import ComponentRate, Loss
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+from config.settings import AssessmentSettings, PaymentTier
+from storage.scoring import Deduction, ScoringRepository
+
+if TYPE_CHECKING:
+    from bot.services.container import Services
+
+# The contract's order of the components (日常维护, 响应度, 完成率, 满意率, 出勤率).
+COMPONENTS: tuple[str, ...] = ("daily_maintenance", "responsiveness", "completion", "satisfaction", "attendance")
+
+# What people type for a component (Chinese or English) → its name.
+COMPONENT_ALIASES: dict[str, str] = {
+    "日常维护": "daily_maintenance", "维护": "daily_maintenance", "daily_maintenance": "daily_maintenance",
+    "daily": "daily_maintenance", "maintenance": "daily_maintenance",
+    "响应度": "responsiveness", "响应": "responsiveness", "responsiveness": "responsiveness",
+    "完成率": "completion", "完成": "completion", "completion": "completion",
+    "满意率": "satisfaction", "满意度": "satisfaction", "满意": "satisfaction", "satisfaction": "satisfaction",
+    "出勤": "attendance", "出勤率": "attendance", "attendance": "attendance",
+}
+
+# Words for "the whole contract so far" as a period.
+CONTRACT_WORDS = frozenset({"合同至今", "至今", "全部", "合同期", "累计", "total", "to date", "contract", "all"})
+
+CENT = Decimal("0.01")
+
+RateSource = Callable[["Services", date, date], Awaitable[ComponentRate]]
+
+# Where each component's rate is computed (imported lazily: those features may load after this one).
+SOURCE_PATHS: dict[str, tuple[str, str]] = {
+    "attendance": ("bot.services.attendance", "attendance_rate"),
+    "completion": ("bot.services.tickets", "completion_rate"),
+    "satisfaction": ("bot.services.tickets", "satisfaction_rate"),
+    "daily_maintenance": ("bot.services.daily_log", "daily_maintenance_rate"),
+    "responsiveness": ("bot.services.urgent", "responsiveness_rate"),
+}
+
+SCORE_READERS = frozenset({Role.CONTACT, Role.LEAD, Role.SUPERVISOR})
+DEDUCTORS = frozenset({Role.SUPERVISOR, Role.CONTACT})
+
+
+class ComponentUnavailable(DomainError):
+    """A component's rate function does not exist (yet) in this deployment."""
+
+    key = "score.component_unavailable"
+
+
+# ------------------------------------------------------------------------------------------------
+# payment tiers: the one place they live
+# ------------------------------------------------------------------------------------------------
+def _tiers_top_down(tiers: Sequence[PaymentTier] | None) -> list[PaymentTier]:
+    return sorted(tiers if tiers is not None else AssessmentSettings().tiers, key=lambda tier: tier.above, reverse=True)
+
+
+def tier_for(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> PaymentTier:
+    """The tier whose `above` the score is strictly above, checked top down (default: the contract's)."""
+    ordered = _tiers_top_down(tiers)
+    value = Decimal(score)
+    for tier in ordered:
+        if value > tier.above:
+            return tier
+    return ordered[-1]
+
+
+def payment_ratio(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> Decimal:
+    """Share of the contract amount paid for `score`: above 85 → 1.00; over 75 up to and incl. 85 → 0.90; …;
+    60 or below → 0.50 (the contract's table unless `tiers` is given)."""
+    return tier_for(score, tiers).ratio
+
+
+def next_tier(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> PaymentTier | None:
+    """The tier just above the score's tier (None at the top)."""
+    ordered = _tiers_top_down(tiers)
+    index = ordered.index(tier_for(score, ordered))
+    return ordered[index - 1] if index > 0 else None
+
+
+# ------------------------------------------------------------------------------------------------
+# periods
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range; `kind` is month, contract (contract start to date) or range."""
+
+    start: date
+    end: date
+    kind: str = "range"
+
+    @property
+    def month(self) -> str:
+        return f"{self.start:%Y-%m}"
+
+    def label(self, lang: str) -> str:
+        if self.kind == "month":
+            return t("score.period.month", lang, month=self.month, start=self.start.isoformat(),
+                     end=self.end.isoformat())
+        key = "score.period.contract" if self.kind == "contract" else "score.period.range"
+        return t(key, lang, start=self.start.isoformat(), end=self.end.isoformat())
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def _clamp(services: Services, start: date, end: date, kind: str) -> Period | None:
+    contract = services.settings.contract
+    start = max(start, contract.start)
+    end = min(end, contract.end, services.today())
+    return Period(start, end, kind) if start <= end else None
+
+
+def resolve_period(services: Services, text: str | None, *, default: str = "contract") -> Period:
+    """A period from what the user typed (anything `parse_period` reads, or 合同至今), clamped to the
+    contract's service period and to today. Empty text gives `default` (contract or month)."""
+    raw = (text or "").strip()
+    contract = services.settings.contract
+    if not raw:
+        if default == "month":
+            start, end = month_bounds(services.today())
+            kind = "month"
+        else:
+            start, end, kind = contract.start, contract.end, "contract"
+    elif raw.lower() in CONTRACT_WORDS:
+        start, end, kind = contract.start, contract.end, "contract"
+    else:
+        parsed = parse_period(raw, services.local_now(), calendar=services.calendar)
+        if parsed is None:
+            raise DomainError("error.bad_period", text=raw, examples="、".join(PERIOD_EXAMPLES))
+        start, end = parsed
+        kind = "month" if (start, end) == month_bounds(start) else "range"
+        if kind == "range" and start == contract.start and end >= min(contract.end, services.today()):
+            kind = "contract"
+    period = _clamp(services, start, end, kind)
+    if period is None:
+        raise DomainError("score.period_outside", start=start.isoformat(), end=end.isoformat(),
+                          contract_start=contract.start.isoformat(), contract_end=contract.end.isoformat())
+    return period
+
+
+def previous_period(services: Services, period: Period) -> Period | None:
+    """What "since last month" compares with: the month before, or the contract to the end of last month."""
+    if period.kind == "month":
+        start, end = month_bounds(period.start - timedelta(days=1))
+        return _clamp(services, start, end, "month")
+    if period.kind == "contract":
+        end = period.end.replace(day=1) - timedelta(days=1)
+        return _clamp(services, services.settings.contract.start, end, "contract")
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# component sources
+# ------------------------------------------------------------------------------------------------
+def _lazy_source(component: str, module_name: str, function_name: str) -> RateSource:
+    async def source(services: Services, start: date, end: date) -> ComponentRate:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            raise ComponentUnavailable(component=component_name(component, "zh_CN")) from None
+        function = getattr(module, function_name, None)
+        if function is None:
+            raise ComponentUnavailable(component=component_name(component, "zh_CN"))
+        return await function(services, start, end)
+
+    source.__qualname__ = f"{module_name}.{function_name}"
+    return source
+
+
+def default_sources() -> dict[str, RateSource]:
+    """The real rate functions of the other features, imported when first called."""
+    return {name: _lazy_source(name, *SOURCE_PATHS[name]) for name in COMPONENTS}
+
+
+def component_from_text(text: str) -> str | None:
+    return COMPONENT_ALIASES.get(text.strip().lower())
+
+
+def component_name(component: str, lang: str) -> str:
+    return t(f"score.component.{component}", lang)
+
+
+# ------------------------------------------------------------------------------------------------
+# the assessment
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComponentScore:
+    name: str
+    weight: Decimal
+    rate: ComponentRate
+    deductions: Decimal = Decimal(0)
+
+    @property
+    def ratio(self) -> Decimal:
+        """The rate as a fraction (ComponentRate.rate, kept within 0 … 1)."""
+        return min(max(self.rate.rate, Decimal(0)), Decimal(1))
+
+    @property
+    def earned(self) -> Decimal:
+        """weight × rate, before deductions."""
+        return self.weight * self.ratio
+
+    def points_with(self, numerator: Decimal) -> Decimal:
+        """The points if the numerator were `numerator` (same denominator and deductions)."""
+        den = self.rate.denominator
+        ratio = self.ratio if den == 0 else min(max(numerator / den, Decimal(0)), Decimal(1))
+        return max(Decimal(0), self.weight * ratio - self.deductions)
+
+    @property
+    def points(self) -> Decimal:
+        return max(Decimal(0), self.earned - self.deductions)
+
+    @property
+    def lost(self) -> Decimal:
+        return self.weight - self.points
+
+    def loss_cost(self, loss: Loss) -> Decimal:
+        """What one loss cost: weight × units / denominator."""
+        if self.rate.denominator == 0:
+            return Decimal(0)
+        return self.weight * Decimal(loss.units) / self.rate.denominator
+
+
+@dataclass(frozen=True)
+class Assessment:
+    period: Period
+    components: dict[str, ComponentScore]
+    deductions: list[Deduction]
+    tiers: list[PaymentTier]
+    contract_amount: Decimal
+    paid_before: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.points for c in self.components.values()), Decimal(0))
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((c.weight for c in self.components.values()), Decimal(0))
+
+    @property
+    def tier(self) -> PaymentTier:
+        return tier_for(self.total, self.tiers)
+
+    @property
+    def payment_ratio(self) -> Decimal:
+        return payment_ratio(self.total, self.tiers)
+
+    @property
+    def projected_payment(self) -> Decimal:
+        """The final payment if this score were the final assessment: amount × ratio − paid before."""
+        return max(Decimal(0), self.contract_amount * self.payment_ratio - self.paid_before)
+
+
+async def compute_assessment(services: Services, period: Period,
+                             sources: Mapping[str, RateSource] | None = None) -> Assessment:
+    """Every component for the period, the client's deductions, the tier and the payment projection."""
+    from bot.services.payments import paid_before_final
+
+    assessment = services.settings.assessment
+    chosen = dict(sources) if sources is not None else default_sources()
+    async with services.db.uow() as uow:  # read and release before the sources open their own
+        deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
+    paid = await paid_before_final(services)
+    components: dict[str, ComponentScore] = {}
+    for name in COMPONENTS:
+        weight = assessment.weights.get(name)
+        if weight is None:
+            continue
+        source = chosen.get(name)
+        if source is None:
+            raise ComponentUnavailable(component=component_name(name, "zh_CN"))
+        rate = await source(services, period.start, period.end)
+        taken = sum((d.points for d in deductions if d.component == name), Decimal(0))
+        components[name] = ComponentScore(name, Decimal(weight), rate, taken)
+    return Assessment(period, components, deductions, list(assessment.tiers), services.settings.contract.amount,
+                      paid)
+
+
+@dataclass(frozen=True)
+class TierHint:
+    """One way into the next tier: `extra` more units of `component` (e.g. 3 more attendance days)."""
+
+    component: str
+    extra: int
+
+
+@dataclass(frozen=True)
+class NextTierAdvice:
+    tier: PaymentTier
+    threshold: Decimal
+    gap: Decimal
+    hints: list[TierHint] = field(default_factory=list)
+
+
+def next_tier_advice(a: Assessment) -> NextTierAdvice | None:
+    """What would lift the total strictly above the next tier's threshold, one component at a time,
+    counted on that component's own denominator (None when already in the top tier)."""
+    target = next_tier(a.total, a.tiers)
+    if target is None:
+        return None
+    gap = target.above - a.total
+    hints = []
+    for name, c in a.components.items():
+        num, den = c.rate.numerator, c.rate.denominator
+        if den == 0 or c.weight == 0:
+            continue
+        goal = c.points + gap  # this component must end strictly above this
+        n = int(((goal + c.deductions) * den / c.weight - num).to_integral_value(ROUND_FLOOR)) + 1
+        n = max(n, 1)
+        while n <= den - num and c.points_with(num + n) <= goal:
+            n += 1
+        if num + n <= den and c.points_with(num + n) > goal:
+            hints.append(TierHint(name, n))
+    hints.sort(key=lambda h: (h.extra, COMPONENTS.index(h.component)))
+    return NextTierAdvice(target, target.above, gap, hints)
+
+
+# ------------------------------------------------------------------------------------------------
+# deductions
+# ------------------------------------------------------------------------------------------------
+def _parse_points(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip().lstrip("-−").removesuffix("分"))
+    except (ArithmeticError, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+async def deduct(services: Services, person: Person, args: str) -> Deduction:
+    """`/deduct <component> <points> [YYYY-MM-DD] <reason>`: record the client's deduction, audited,
+    and tell the lead and the other contacts and supervisors."""
+    parts = args.split(maxsplit=2)
+    if len(parts) < 3:
+        raise DomainError("score.deduct.usage")
+    component = component_from_text(parts[0])
+    weights = services.settings.assessment.weights
+    if component is None or component not in weights:
+        raise DomainError("score.deduct.bad_component", text=parts[0])
+    points = _parse_points(parts[1])
+    weight = Decimal(weights[component])
+    if points is None or points <= 0 or points > weight:
+        raise DomainError("score.deduct.bad_points", text=parts[1], max=fmt_points(weight))
+    reason = parts[2].strip()
+    day = services.today()
+    first, _, rest = reason.partition(" ")
+    try:
+        stated = date.fromisoformat(first)
+    except ValueError:
+        stated = None
+    if stated is not None and rest.strip():
+        contract = services.settings.contract
+        if not contract.start <= stated <= min(contract.end, services.today()):
+            raise DomainError("score.period_outside", start=stated.isoformat(), end=stated.isoformat(),
+                              contract_start=contract.start.isoformat(), contract_end=contract.end.isoformat())
+        day, reason = stated, rest.strip()
+    async with services.db.uow() as uow:
+        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        deduction_id = await repo.add_deduction(component=component, points=points, reason=reason, day=day,
+                                                now=services.now(), actor_telegram_id=person.telegram_id,
+                                                actor_name=person.name)
+        await uow.audit.append(at=services.now(), action="score.deduct", entity="score_deduction",
+                               entity_id=deduction_id, actor_telegram_id=person.telegram_id,
+                               actor_name=person.name,
+                               after={"component": component, "points": str(points), "reason": reason,
+                                      "day": day.isoformat()})
+        recipients = [p for p in await uow.people.all(include_left=False)
+                      if p.roles & {Role.LEAD, Role.CONTACT, Role.SUPERVISOR} and p.id != person.id]
+        for recipient in recipients:
+            await services.notifier.to_person(
+                uow, recipient, "score.deduct.notice", kind="score.deduction",
+                dedup=f"score-deduct:{deduction_id}", actor=person.name,
+                component=component_name(component, recipient.language), points=fmt_points(points),
+                day=day.isoformat(), reason=reason)
+        await uow.commit()
+    return Deduction(deduction_id, component, points, reason, day, services.now(), person.name,
+                     person.telegram_id)
+
+
+async def list_deductions(services: Services, period: Period) -> list[Deduction]:
+    async with services.db.uow() as uow:
+        return await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------------------------------
+# rendering (catalog texts; phone-readable)
+# ------------------------------------------------------------------------------------------------
+def fmt_points(value: Decimal) -> str:
+    return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP)}"
+
+
+def fmt_signed(value: Decimal) -> str:
+    shown = Decimal(value).quantize(CENT, ROUND_HALF_UP)
+    return f"+{shown}" if shown > 0 else (f"−{-shown}" if shown < 0 else "±0.00")
+
+
+def fmt_percent(ratio: Decimal) -> str:
+    return f"{(Decimal(ratio) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
+def fmt_ratio(ratio: Decimal) -> str:
+    """A payment ratio as people say it: 90%, 100%."""
+    shown = (Decimal(ratio) * 100).quantize(CENT, ROUND_HALF_UP).normalize()
+    return f"{shown:f}%"
+
+
+def fmt_count(value: Decimal) -> str:
+    """412 not 412.00; 10.5 stays 10.5."""
+    shown = Decimal(value).quantize(CENT, ROUND_HALF_UP).normalize()
+    return f"{shown:f}"
+
+
+def fmt_money(value: Decimal) -> str:
+    return f"¥{Decimal(value).quantize(CENT, ROUND_HALF_UP):,}"
+
+
+def render_loss(loss: Loss, lang: str) -> str:
+    """A loss in words via its catalog key (owned by its feature); the key itself if it is missing."""
+    try:
+        return t(loss.key, lang, **loss.params)
+    except (KeyError, IndexError, ValueError):
+        params = ", ".join(f"{k}={v}" for k, v in loss.params.items())
+        return f"{loss.key} ({params})" if params else loss.key
+
+
+def render_component_line(c: ComponentScore, lang: str) -> str:
+    deduction = t("score.line_deduction", lang, points=fmt_points(c.deductions)) if c.deductions else ""
+    return t("score.line", lang, name=component_name(c.name, lang), points=fmt_points(c.points),
+             max=fmt_count(c.weight), rate=fmt_percent(c.ratio), numerator=fmt_count(c.rate.numerator),
+             denominator=fmt_count(c.rate.denominator), unit=t(f"score.unit.{c.name}", lang),
+             deduction=deduction)
+
+
+def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -> str:
+    """The /score answer: total, tier, each component with its counts, change, projection, next tier."""
+    lines = [t("score.header", lang, period=a.period.label(lang), total=fmt_points(a.total),
+               max=fmt_count(a.max_total), tier=a.tier.label, ratio=fmt_ratio(a.payment_ratio))]
+    if previous is not None:
+        lines.append(t("score.change", lang, delta=fmt_signed(a.total - previous.total),
+                       previous=fmt_points(previous.total), period=previous.period.label(lang)))
+    lines.append("")
+    lines.extend(render_component_line(c, lang) for c in a.components.values())
+    lines.append("")
+    lines.append(t("score.projected", lang, amount=fmt_money(a.projected_payment),
+                   contract=fmt_money(a.contract_amount), ratio=fmt_ratio(a.payment_ratio),
+                   paid=fmt_money(a.paid_before)))
+    advice = next_tier_advice(a)
+    if advice is None:
+        lines.append(t("score.top_tier", lang))
+    elif advice.hints:
+        options = t("score.hint_sep", lang).join(
+            t(f"score.hint.{h.component}", lang, n=h.extra) for h in advice.hints)
+        lines.append(t("score.next_tier", lang, tier=advice.tier.label, ratio=fmt_ratio(advice.tier.ratio),
+                       threshold=fmt_count(advice.threshold), gap=fmt_points(advice.gap), options=options))
+    else:
+        lines.append(t("score.next_tier_none", lang, tier=advice.tier.label, ratio=fmt_ratio(advice.tier.ratio),
+                       threshold=fmt_count(advice.threshold), gap=fmt_points(advice.gap)))
+    lines.append(t("score.why_hint", lang))
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One line of the ledger behind lost points: a loss or a deduction, with its cost."""
+
+    component: str
+    cost: Decimal
+    text: str
+    when: str | None
+
+
+def ledger(a: Assessment, lang: str, component: str | None = None) -> list[LedgerLine]:
+    """Every lost point explained: each loss (cost = weight × units / denominator), each deduction, and
+    whatever a rate function lost without listing it."""
+    lines: list[LedgerLine] = []
+    for name, c in a.components.items():
+        if component is not None and name != component:
+            continue
+        listed = Decimal(0)
+        for loss in sorted(c.rate.losses, key=lambda item: item.when or ""):
+            cost = c.loss_cost(loss)
+            listed += cost
+            lines.append(LedgerLine(name, cost, render_loss(loss, lang), loss.when))
+        unexplained = c.weight - c.earned - listed
+        if unexplained > CENT / 2:
+            lines.append(LedgerLine(name, unexplained, t("score.why.unlisted", lang), None))
+        for d in a.deductions:
+            if d.component == name:
+                lines.append(LedgerLine(name, d.points, t("score.why.deduction_text", lang, reason=d.reason,
+                                                         actor=d.actor_name or "—", day=d.day.isoformat()),
+                                        d.day.isoformat()))
+    return lines
+
+
+MAX_WHY_LINES = 40
+
+
+def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
+    """/score why [component]: the ledger, grouped by component, each line with its cost."""
+    lines = [t("score.why.header", lang, period=a.period.label(lang))]
+    entries = ledger(a, lang, component)
+    if not entries:
+        lines.append(t("score.why.none", lang))
+        return "\n".join(lines)
+    shown = 0
+    for name, c in a.components.items():
+        mine = [e for e in entries if e.component == name]
+        if not mine:
+            continue
+        lines.append("")
+        lines.append(t("score.why.component", lang, name=component_name(name, lang), lost=fmt_points(c.lost),
+                       points=fmt_points(c.points), max=fmt_count(c.weight)))
+        for entry in mine:
+            if shown >= MAX_WHY_LINES:
+                break
+            lines.append(t("score.why.line", lang, cost=fmt_points(entry.cost), name=component_name(name, lang),
+                           text=entry.text))
+            shown += 1
+    if len(entries) > shown:
+        lines.append(t("score.why.more", lang, n=len(entries) - shown))
+    return "\n".join(lines)
+
+
+def render_deductions(period: Period, deductions: Iterable[Deduction], lang: str) -> str:
+    items = list(deductions)
+    if not items:
+        return t("score.deductions.none", lang, period=period.label(lang))
+    total = sum((d.points for d in items), Decimal(0))
+    lines = [t("score.deductions.header", lang, period=period.label(lang), total=fmt_points(total),
+               count=len(items))]
+    lines.extend(t("score.deductions.line", lang, id=d.id, day=d.day.isoformat(),
+                   component=component_name(d.component, lang), points=fmt_points(d.points), reason=d.reason,
+                   actor=d.actor_name or "—") for d in items)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+# what a command asks for
+# ------------------------------------------------------------------------------------------------
+WHY_WORDS = frozenset({"why", "明细", "为什么", "原因", "详情"})
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    why: bool
+    component: str | None
+    period_text: str
+
+
+def parse_score_args(args: str) -> ScoreRequest:
+    """`/score [period]` or `/score why [component] [period]`."""
+    words = args.split()
+    if not words or words[0].lower() not in WHY_WORDS:
+        return ScoreRequest(False, None, args.strip())
+    words = words[1:]
+    component = component_from_text(words[0]) if words else None
+    if component is not None:
+        words = words[1:]
+    return ScoreRequest(True, component, " ".join(words))
+
+
+async def score_text(services: Services, person: Person, args: str,
+                     sources: Mapping[str, RateSource] | None = None) -> str:
+    """The whole /score (or /score why) answer for `person`."""
+    request = parse_score_args(args)
+    period = resolve_period(services, request.period_text)
+    assessment = await compute_assessment(services, period, sources)
+    if request.why:
+        return render_why(assessment, person.language, request.component)
+    before = previous_period(services, period)
+    previous = await compute_assessment(services, before, sources) if before is not None else None
+    return render_score(assessment, person.language, previous)
+
+
+def assessment_json(a: Assessment) -> dict[str, Any]:
+    """The CLI's JSON: Decimals as strings, rounded to two places (rates to four, as fractions)."""
+    def two(value: Decimal) -> str:
+        return fmt_points(value)
+
+    return {
+        "period": {"start": a.period.start.isoformat(), "end": a.period.end.isoformat(), "kind": a.period.kind},
+        "total": two(a.total),
+        "max": two(a.max_total),
+        "tier": a.tier.label,
+        "components": {
+            name: {"points": two(c.points), "max": two(c.weight),
+                   "rate": f"{c.ratio.quantize(Decimal('0.0001'), ROUND_HALF_UP)}",
+                   "numerator": two(c.rate.numerator), "denominator": two(c.rate.denominator),
+                   "deductions": two(c.deductions)}
+            for name, c in a.components.items()},
+        "payment_ratio": two(a.payment_ratio),
+        "projected_payment": two(a.projected_payment),
+        "paid_before": two(a.paid_before),
+    }

@@ -1,0 +1,317 @@
+"""Staff changes: the lead asks, the client's contact approves, a hand-over runs, the leaver is released.
+
+Contract (服务人员要求): changing an on-site engineer needs the client's written approval and a hand-over of
+at least 20 days on site (`duties.handover_days`, calendar days); the client may demand a replacement.
+
+Flow: `/replace` (client) opens a *demanded* change → `/staffchange` (lead) names the joiner → *pending* →
+the client's contact approves (*handover*: the joiner is on the roster with status 'handover' from the start
+date) or rejects → on the release day (start + handover_days, at the start of the working day) the timer
+releases the leaver (status 'left', end_date = the last hand-over day) and the joiner becomes 'active'.
+Attendance reads `Person.assigned_on`, so the joiner counts from the start date and the leaver until end_date.
+
+The first section also holds the small helpers the other duty services share (dates, recipients, actors).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.services.callback_data import encode
+from bot.services.container import Services
+from bot.services.errors import BadInput, DomainError, UnknownPerson
+from bot.services.people import Person, Role
+from bot.services.timeparse import parse_period, parse_when
+from storage.duties import DutyMarksRepository, StaffChange, StaffChangeRepository
+from storage.uow import UnitOfWork
+
+# -- helpers shared by the duty services ----------------------------------------------------------------
+DATE_EXAMPLES = "2022-11-01、11月1日、下周一、明天"
+_HAS_YEAR = re.compile(r"\d{4}")
+
+
+def parse_day(services: Services, text: str, *, past: bool = False) -> date:
+    """One calendar day from a chat phrase ("2022-11-01", "11月1日", "下周一"); `past`: a day already gone."""
+    now_local = services.local_now()
+    period = parse_period(text, now_local, calendar=services.calendar)
+    day: date | None = None
+    if period is not None and period[0] == period[1]:
+        day = period[0]
+    elif period is None:
+        moment = parse_when(text, now_local, calendar=services.calendar)
+        day = moment.date() if moment is not None else None
+    if day is None:
+        raise DomainError("error.bad_time", text=text, examples=DATE_EXAMPLES)
+    if past and day > services.today() and not _HAS_YEAR.search(text):
+        try:  # "10月1日" said in October means the one just gone, not next year's
+            day = day.replace(year=day.year - 1)
+        except ValueError:
+            pass
+    return day
+
+
+def moment_on(services: Services, day: date, at: time | None = None) -> datetime:
+    """A local wall-clock moment (default: the start of the working day) as an aware datetime."""
+    return datetime.combine(day, at or services.settings.working_hours.start, tzinfo=services.tz)
+
+
+def actor(person: Person | None) -> dict[str, Any]:
+    """The audit's actor fields for a person (None: the bot's own timers)."""
+    if person is None:
+        return {"actor_telegram_id": None, "actor_name": "maintbot"}
+    return {"actor_telegram_id": person.telegram_id, "actor_name": person.name}
+
+
+def is_client_contact(person: Person) -> bool:
+    return Role.CONTACT in person.roles and person.party == "client"
+
+
+def is_client_side(person: Person) -> bool:
+    """The client's contact or a supervisor (the people who rule for the client)."""
+    return is_client_contact(person) or Role.SUPERVISOR in person.roles
+
+
+def current(people: list[Person]) -> list[Person]:
+    return [p for p in people if p.status != "left"]
+
+
+def client_contacts(people: list[Person]) -> list[Person]:
+    """The client's project contact(s); supervisors stand in when no client contact is on the roster."""
+    found = [p for p in current(people) if is_client_contact(p)]
+    return found or [p for p in current(people) if Role.SUPERVISOR in p.roles]
+
+
+def with_roles(people: list[Person], *roles: Role) -> list[Person]:
+    return [p for p in current(people) if p.roles & set(roles)]
+
+
+async def find_person(uow: UnitOfWork, name: str) -> Person:
+    person = await uow.people.by_name(name)
+    if person is None:
+        example = next((p.name for p in await uow.people.all(include_left=False) if p.is_engineer), "林海")
+        raise UnknownPerson(name=name, example=example)
+    return person
+
+
+async def tracking_since(uow: UnitOfWork, name: str, now: datetime, tz: Any) -> date:
+    """The day a duty timer first looked: deadlines before it are shown, never nagged about."""
+    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+    await marks.claim(f"{name}:since", now)
+    first = await marks.at(f"{name}:since")
+    return (first or now).astimezone(tz).date()
+
+
+# -- staff changes -----------------------------------------------------------------------------------------
+_JOINER = re.compile(r"^(?P<name>[^:：\s]{1,40})[:：](?P<tid>\d{3,15})$")
+
+
+@dataclass(frozen=True)
+class Joiner:
+    name: str
+    telegram_id: int
+
+
+def parse_joiner(text: str) -> Joiner:
+    """`郑新人:100003` (name, a colon, the Telegram id the new engineer's account has)."""
+    match = _JOINER.match(text.strip())
+    if match is None:
+        raise BadInput("staff.bad_joiner", text=text)
+    return Joiner(match["name"], int(match["tid"]))
+
+
+def _changes(uow: UnitOfWork) -> StaffChangeRepository:
+    return uow.repo(StaffChangeRepository)  # type: ignore[return-value]
+
+
+def release_day(services: Services, start: date) -> date:
+    """The first day after `handover_days` full days of hand-over (both people on site)."""
+    return start + timedelta(days=services.settings.duties.handover_days)
+
+
+async def _engineer_on_project(uow: UnitOfWork, name: str) -> Person:
+    person = await find_person(uow, name)
+    if not person.is_engineer or person.status == "left":
+        raise DomainError("staff.not_an_engineer", name=person.name)
+    return person
+
+
+async def demand_replacement(services: Services, by: Person, name: str, reason: str) -> StaffChange:
+    """The client demands that an engineer be replaced; the lead is asked to name the joiner."""
+    if not is_client_side(by):
+        raise DomainError("staff.client_only")
+    async with services.db.uow() as uow:
+        leaving = await _engineer_on_project(uow, name)
+        open_change = await _changes(uow).open_for(leaving.id)
+        if open_change is not None:
+            raise DomainError("staff.already_open", name=leaving.name, id=open_change.id)
+        change_id = await _changes(uow).add(kind="replacement", status="demanded", leaving_id=leaving.id,
+                                            reason=reason, demand_reason=reason, demanded_by=by.telegram_id,
+                                            now=services.now())
+        await uow.audit.append(at=services.now(), action="staff.demand", entity="staff_change", entity_id=change_id,
+                               after={"leaving": leaving.name, "reason": reason}, **actor(by))
+        people = await uow.people.all(include_left=False)
+        recipients = with_roles(people, Role.LEAD) + [p for p in with_roles(people, Role.CONTACT)
+                                                      if p.party == "vendor"]
+        await services.notifier.to_people(uow, [p for p in recipients if p.id != by.id], "staff.demand_notice",
+                                          kind="staff.demand", dedup=f"staff.demand:{change_id}", id=change_id,
+                                          by=by.name, name=leaving.name, reason=reason,
+                                          example=f"/staffchange {leaving.name} 郑新人:100003 2022-11-01 {reason}")
+        change = await _changes(uow).get(change_id)
+        await uow.commit()
+    assert change is not None
+    return change
+
+
+async def request_change(services: Services, by: Person, leaving_name: str, joiner: Joiner, start: date,
+                         reason: str) -> tuple[StaffChange, int]:
+    """The lead asks to replace `leaving_name` by `joiner` from `start`; the client's contact is asked to decide.
+
+    Returns the change and how many people were asked to approve.
+    """
+    if start < services.today():
+        raise DomainError("staff.start_in_past", date=start.isoformat())
+    async with services.db.uow() as uow:
+        leaving = await _engineer_on_project(uow, leaving_name)
+        if await uow.people.by_name(joiner.name) is not None \
+                or await uow.people.by_telegram_id(joiner.telegram_id) is not None:
+            raise DomainError("staff.joiner_exists", name=joiner.name, telegram_id=joiner.telegram_id)
+        repo = _changes(uow)
+        open_change = await repo.open_for(leaving.id)
+        if open_change is not None and open_change.status != "demanded":
+            raise DomainError("staff.already_open", name=leaving.name, id=open_change.id)
+        if open_change is not None:
+            change_id = open_change.id
+            await repo.nominate(change_id, joining_name=joiner.name, joining_telegram_id=joiner.telegram_id,
+                                start_date=start, reason=reason, requested_by=by.telegram_id)
+        else:
+            change_id = await repo.add(kind="change", status="pending", leaving_id=leaving.id, reason=reason,
+                                       joining_name=joiner.name, joining_telegram_id=joiner.telegram_id,
+                                       start_date=start, requested_by=by.telegram_id, now=services.now())
+        await uow.audit.append(at=services.now(), action="staff.request", entity="staff_change", entity_id=change_id,
+                               after={"leaving": leaving.name, "joining": joiner.name, "start": start.isoformat(),
+                                      "reason": reason}, **actor(by))
+        approvers = client_contacts(await uow.people.all(include_left=False))
+        buttons = [[("staff.btn_approve", encode("duty", "sc_ok", change_id)),
+                    ("staff.btn_reject", encode("duty", "sc_no", change_id))]]
+        asked = await services.notifier.to_people(
+            uow, approvers, "staff.approval_request", kind="staff.approval", buttons=buttons,
+            dedup=f"staff.approval:{change_id}", id=change_id, lead=by.name, leaving=leaving.name,
+            joining=joiner.name, start=start.isoformat(), reason=reason,
+            release=release_day(services, start).isoformat(), days=services.settings.duties.handover_days)
+        change = await repo.get(change_id)
+        await uow.commit()
+    assert change is not None
+    return change, asked
+
+
+async def decide_change(services: Services, by: Person, change_id: int, approve: bool) -> StaffChange:
+    """The client's contact approves (the hand-over starts) or rejects a requested change."""
+    if not is_client_contact(by) and not (Role.SUPERVISOR in by.roles and not await _has_client_contact(services)):
+        raise DomainError("staff.only_client_contact")
+    async with services.db.uow() as uow:
+        repo = _changes(uow)
+        change = await repo.get(change_id)
+        if change is None:
+            raise DomainError("staff.unknown_change", id=change_id)
+        if change.status != "pending":
+            raise DomainError("staff.already_decided", id=change_id)
+        leaving = await uow.people.by_id(change.leaving_id)
+        assert leaving is not None and change.start_date is not None and change.joining_name is not None
+        people = await uow.people.all(include_left=False)
+        leads = with_roles(people, Role.LEAD)
+        if not approve:
+            await repo.reject(change_id, by=by.telegram_id, at=services.now())
+            await uow.audit.append(at=services.now(), action="staff.reject", entity="staff_change",
+                                   entity_id=change_id, before={"status": "pending"}, after={"status": "rejected"},
+                                   **actor(by))
+            await services.notifier.to_people(uow, leads, "staff.rejected_notice", kind="staff.decision",
+                                              dedup=f"staff.decision:{change_id}", id=change_id, by=by.name,
+                                              leaving=leaving.name, joining=change.joining_name)
+        else:
+            assert change.joining_telegram_id is not None
+            if await uow.people.by_name(change.joining_name) is not None \
+                    or await uow.people.by_telegram_id(change.joining_telegram_id) is not None:
+                raise DomainError("staff.joiner_exists", name=change.joining_name,
+                                  telegram_id=change.joining_telegram_id)
+            joining_id = await uow.people.add(name=change.joining_name, telegram_id=change.joining_telegram_id,
+                                              roles={Role.ENGINEER}, start=change.start_date, now=services.now(),
+                                              status="handover", party="vendor")
+            release = release_day(services, change.start_date)
+            await repo.approve(change_id, joining_id=joining_id, release_date=release, by=by.telegram_id,
+                               at=services.now())
+            await uow.audit.append(at=services.now(), action="staff.approve", entity="staff_change",
+                                   entity_id=change_id, before={"status": "pending"},
+                                   after={"status": "handover", "joining_person_id": joining_id,
+                                          "start": change.start_date.isoformat(), "release": release.isoformat()},
+                                   **actor(by))
+            joining = await uow.people.by_id(joining_id)
+            assert joining is not None
+            notice = {"id": change_id, "by": by.name, "leaving": leaving.name, "joining": joining.name,
+                      "start": change.start_date.isoformat(), "release": release.isoformat(),
+                      "last_day": (release - timedelta(days=1)).isoformat()}
+            await services.notifier.to_people(uow, [*leads, leaving, *client_contacts(people)],
+                                              "staff.handover_notice", kind="staff.decision",
+                                              dedup=f"staff.decision:{change_id}", **notice)
+            await services.notifier.to_person(uow, joining, "staff.welcome", kind="staff.welcome",
+                                              dedup=f"staff.welcome:{change_id}",
+                                              project=services.settings.contract.title, **notice)
+        decided = await repo.get(change_id)
+        await uow.commit()
+    services.poke_timers()
+    assert decided is not None
+    return decided
+
+
+async def _has_client_contact(services: Services) -> bool:
+    async with services.db.uow() as uow:
+        return any(is_client_contact(p) for p in await uow.people.all(include_left=False))
+
+
+async def open_changes(services: Services) -> list[tuple[StaffChange, str, str | None]]:
+    """Changes not finished yet, with the leaver's and the joiner's names."""
+    async with services.db.uow() as uow:
+        result = []
+        for change in await _changes(uow).all():
+            if change.status in ("demanded", "pending", "handover"):
+                leaving = await uow.people.by_id(change.leaving_id)
+                result.append((change, leaving.name if leaving else "?", change.joining_name))
+    return result
+
+
+# -- the release timer ---------------------------------------------------------------------------------------
+async def next_release_due(services: Services, now: datetime) -> datetime | None:
+    async with services.db.uow() as uow:
+        day = await _changes(uow).next_release_date()
+    return None if day is None else moment_on(services, day)
+
+
+async def release_due(services: Services, now: datetime) -> int:
+    """Release every leaver whose hand-over is complete (claimed: a second run releases nobody twice)."""
+    released = 0
+    async with services.db.uow() as uow:
+        repo = _changes(uow)
+        for change in await repo.due_releases(now.astimezone(services.tz).date()):
+            assert change.release_date is not None and change.joining_id is not None
+            if moment_on(services, change.release_date) > now or not await repo.mark_released(change.id, now):
+                continue
+            last_day = change.release_date - timedelta(days=1)
+            leaving = await uow.people.by_id(change.leaving_id)
+            joining = await uow.people.by_id(change.joining_id)
+            assert leaving is not None and joining is not None
+            await uow.people.set_status(leaving.id, "left", end=last_day)
+            await uow.people.set_status(joining.id, "active")
+            await uow.audit.append(at=now, action="staff.release", entity="staff_change", entity_id=change.id,
+                                   before={"leaving_status": leaving.status, "joining_status": joining.status},
+                                   after={"leaving_status": "left", "leaving_end": last_day.isoformat(),
+                                          "joining_status": "active"}, **actor(None))
+            people = await uow.people.all(include_left=False)
+            await services.notifier.to_people(
+                uow, [*with_roles(people, Role.LEAD), *client_contacts(people), joining, leaving],
+                "staff.released_notice", kind="staff.release", dedup=f"staff.release:{change.id}", id=change.id,
+                leaving=leaving.name, joining=joining.name, last_day=last_day.isoformat(),
+                days=(change.release_date - change.start_date).days if change.start_date else 0)
+            released += 1
+        await uow.commit()
+    return released

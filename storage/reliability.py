@@ -1,0 +1,53 @@
+"""Reliability state: update ids already handled, the liveness stamp, database size and integrity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.base import Repository
+from storage.timecodec import from_db, to_db
+
+
+class ReliabilityRepository(Repository):
+    """Processed updates (skip redeliveries), `rel_state` key/values, and database-level checks."""
+
+    async def is_processed(self, update_id: int) -> bool:
+        return await self.scalar("SELECT 1 FROM processed_updates WHERE contract_id = ? AND update_id = ?",
+                                 (self.contract_id, update_id)) is not None
+
+    async def mark_processed(self, update_id: int, now: datetime) -> bool:
+        """Remember an update id; False when it was remembered already."""
+        return await self.execute(
+            "INSERT OR IGNORE INTO processed_updates (contract_id, update_id, processed_at) VALUES (?,?,?)",
+            (self.contract_id, update_id, to_db(now))) == 1
+
+    async def prune_processed(self, before: datetime) -> int:
+        """Forget update ids older than `before` (Telegram keeps undelivered updates only for 24 hours)."""
+        return await self.execute("DELETE FROM processed_updates WHERE contract_id = ? AND processed_at < ?",
+                                  (self.contract_id, to_db(before)))
+
+    async def get(self, key: str) -> str | None:
+        return await self.scalar("SELECT value FROM rel_state WHERE contract_id = ? AND key = ?",
+                                 (self.contract_id, key))
+
+    async def put(self, key: str, value: str, now: datetime) -> None:
+        await self.execute(
+            "INSERT INTO rel_state (contract_id, key, value, updated_at) VALUES (?,?,?,?)"
+            " ON CONFLICT (contract_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (self.contract_id, key, value, to_db(now)))
+
+    async def get_time(self, key: str) -> datetime | None:
+        return from_db(await self.get(key))
+
+    async def put_time(self, key: str, moment: datetime, now: datetime) -> None:
+        await self.put(key, to_db(moment), now)
+
+    async def size_bytes(self) -> int:
+        """Pages in use times page size (the WAL file is counted by the caller from the file system)."""
+        pages = await self.scalar("PRAGMA page_count")
+        size = await self.scalar("PRAGMA page_size")
+        return int(pages or 0) * int(size or 0)
+
+    async def quick_check(self) -> list[str]:
+        """SQLite's quick_check: ['ok'] when the file is sound."""
+        return [str(r[0]) for r in await self.fetchall("PRAGMA quick_check")]

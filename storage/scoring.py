@@ -1,0 +1,90 @@
+"""Scoring's own tables: the client's deductions, recorded payments and monthly report runs (#7).
+
+Only these tables; the component rates come from the other features' services, never their SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from storage.base import Repository
+from storage.timecodec import date_from_db, date_to_db, from_db, to_db
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """Points the client took off one component, on one day, with the reason (audited)."""
+
+    id: int
+    component: str
+    points: Decimal
+    reason: str
+    day: date
+    created_at: datetime
+    actor_name: str | None
+    actor_telegram_id: int | None
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    milestone: str
+    paid_on: date
+    amount: Decimal
+    recorded_at: datetime
+    actor_name: str | None
+
+
+def _deduction(r: object) -> Deduction:
+    return Deduction(id=r["id"], component=r["component"], points=Decimal(r["points"]),  # type: ignore[index]
+                     reason=r["reason"], day=date_from_db(r["day"]),  # type: ignore[index,arg-type]
+                     created_at=from_db(r["created_at"]),  # type: ignore[index,arg-type]
+                     actor_name=r["actor_name"], actor_telegram_id=r["actor_telegram_id"])  # type: ignore[index]
+
+
+class ScoringRepository(Repository):
+    async def add_deduction(self, *, component: str, points: Decimal, reason: str, day: date, now: datetime,
+                            actor_telegram_id: int | None, actor_name: str | None) -> int:
+        return await self.insert(
+            "INSERT INTO score_deductions (contract_id, component, points, reason, day, created_at,"
+            " actor_telegram_id, actor_name) VALUES (?,?,?,?,?,?,?,?)",
+            (self.contract_id, component, str(points), reason, date_to_db(day), to_db(now), actor_telegram_id,
+             actor_name))
+
+    async def deductions(self, start: date, end: date, component: str | None = None) -> list[Deduction]:
+        """Deductions counted on a day in [start, end], oldest first."""
+        sql = "SELECT * FROM score_deductions WHERE contract_id = ? AND day >= ? AND day <= ?"
+        params: list[object] = [self.contract_id, date_to_db(start), date_to_db(end)]
+        if component is not None:
+            sql += " AND component = ?"
+            params.append(component)
+        rows = await self.fetchall(sql + " ORDER BY day, id", params)
+        return [_deduction(r) for r in rows]
+
+    async def payments(self) -> dict[str, PaymentRecord]:
+        rows = await self.fetchall("SELECT * FROM payments WHERE contract_id = ?", (self.contract_id,))
+        return {r["milestone"]: PaymentRecord(r["milestone"], date_from_db(r["paid_on"]),  # type: ignore[arg-type]
+                                              Decimal(r["amount"]), from_db(r["recorded_at"]),  # type: ignore[arg-type]
+                                              r["actor_name"]) for r in rows}
+
+    async def record_payment(self, *, milestone: str, paid_on: date, amount: Decimal, now: datetime,
+                             actor_telegram_id: int | None, actor_name: str | None) -> None:
+        """Insert or correct the payment of one milestone."""
+        await self.execute(
+            "INSERT INTO payments (contract_id, milestone, paid_on, amount, recorded_at, actor_telegram_id,"
+            " actor_name) VALUES (?,?,?,?,?,?,?) ON CONFLICT (contract_id, milestone) DO UPDATE SET"
+            " paid_on = excluded.paid_on, amount = excluded.amount, recorded_at = excluded.recorded_at,"
+            " actor_telegram_id = excluded.actor_telegram_id, actor_name = excluded.actor_name",
+            (self.contract_id, milestone, date_to_db(paid_on), str(amount), to_db(now), actor_telegram_id,
+             actor_name))
+
+    async def claim_report(self, month: str, now: datetime) -> bool:
+        """True only for the first caller: the monthly report of `month` is then ours to send."""
+        return await self.execute(
+            "INSERT OR IGNORE INTO report_runs (contract_id, month, sent_at) VALUES (?,?,?)",
+            (self.contract_id, month, to_db(now))) == 1
+
+    async def report_sent(self, month: str) -> bool:
+        return await self.scalar("SELECT 1 FROM report_runs WHERE contract_id = ? AND month = ?",
+                                 (self.contract_id, month)) is not None
