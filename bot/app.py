@@ -23,6 +23,7 @@ from bot.delivery import OutboxDelivery
 from bot.handlers import feature_modules
 from bot.handlers.common import BotContext, register_declared
 from bot.handlers.core import register_fallbacks
+from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
@@ -83,6 +84,8 @@ async def on_startup(app: Application) -> None:
         scheduler = TimerScheduler(services, app.job_queue)
         app.bot_data["scheduler"] = scheduler
         await scheduler.start()
+    # After the start-up sweep: tell the admins about downtime, start the liveness ticker and GET /health.
+    await start_reliability(app)
     app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services))
 
 
@@ -94,6 +97,7 @@ async def on_stop(app: Application) -> None:
 
 
 async def on_shutdown(app: Application) -> None:
+    await stop_reliability(app)  # records the clean stop while the database is still open
     menus = app.bot_data.pop("menus", None)
     if menus is not None and not menus.done():
         menus.cancel()

@@ -51,8 +51,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 def retry_after_of(exc: RetryAfter) -> timedelta:
-    """RetryAfter.retry_after is seconds (int) in PTB 22, a timedelta once PTB_TIMEDELTA is on."""
-    value = exc.retry_after
+    """RetryAfter.retry_after is seconds (int) in PTB 22, a timedelta once PTB_TIMEDELTA is on; the stored
+    value is a timedelta either way (AIORateLimiter reads it the same way, without the deprecation warning)."""
+    value = getattr(exc, "_retry_after", None)
+    if value is None:
+        value = exc.retry_after
     return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
 
 

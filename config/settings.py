@@ -214,7 +214,7 @@ class ReliabilitySettings(Strict):
     alive_interval: Duration = timedelta(seconds=60)
     downtime_notice_after: Duration = timedelta(minutes=3)
     outbox_stuck_after: Duration = timedelta(minutes=15)
-    processed_updates_keep: Duration = timedelta(days=7)
+    processed_updates_keep: Duration = timedelta(days=2)
 
 
 class PersonSettings(Strict):

@@ -86,7 +86,8 @@ class StaffChangeRepository(Repository):
     async def reject(self, change_id: int, *, by: int, at: datetime) -> bool:
         return await self.execute(
             "UPDATE duty_staff_changes SET status = 'rejected', decided_by = ?, decided_at = ?"
-            " WHERE contract_id = ? AND id = ? AND status = 'pending'", (by, to_db(at), self.contract_id, change_id)) == 1
+            " WHERE contract_id = ? AND id = ? AND status = 'pending'",
+            (by, to_db(at), self.contract_id, change_id)) == 1
 
     async def due_releases(self, day: date) -> list[StaffChange]:
         rows = await self.fetchall(

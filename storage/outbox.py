@@ -26,7 +26,8 @@ class OutboxMessage:
 
 @dataclass(frozen=True)
 class OutboxBacklog:
-    """What the outbox holds: rows by status, how many are due now, when the oldest pending was queued."""
+    """What the outbox holds: rows by status, how many are due now, when the oldest message still waiting
+    to go out (due or already tried) was queued."""
 
     by_status: dict[str, int]
     due_now: int
@@ -102,10 +103,12 @@ class OutboxRepository(Repository):
         return {r[0]: r[1] for r in rows}
 
     async def backlog(self, now: datetime) -> OutboxBacklog:
-        """Counts by status and how long the oldest pending message has waited (for /health)."""
+        """Counts by status and when the oldest message still waiting to go out was queued (for /health)."""
         counts = await self.counts()
+        # Waiting = already tried, or due now; a reminder queued for later is not waiting yet.
         oldest = from_db(await self.scalar(
-            "SELECT MIN(created_at) FROM outbox WHERE contract_id = ? AND status = 'pending'", (self.contract_id,)))
+            "SELECT MIN(created_at) FROM outbox WHERE contract_id = ? AND status = 'pending'"
+            " AND (attempts > 0 OR next_attempt_at <= ?)", (self.contract_id, to_db(now))))
         due = await self.scalar(
             "SELECT COUNT(*) FROM outbox WHERE contract_id = ? AND status = 'pending' AND next_attempt_at <= ?",
             (self.contract_id, to_db(now)))
@@ -119,12 +122,13 @@ class OutboxRepository(Repository):
             (self.contract_id, to_db(since), exclude_prefix, f"{exclude_prefix}%"))
         return {r[0]: r[1] for r in rows}
 
-    async def kinds_overdue(self, *, queued_before: datetime, due_by: datetime) -> dict[str, int]:
-        """Pending messages queued before `queued_before` and due by `due_by` (owed but not yet delivered)."""
+    async def kinds_owed_at(self, moment: datetime) -> dict[str, int]:
+        """Messages queued before `moment` and due by then that had not gone out before `moment`
+        (still pending, or sent at or after it): what was owed when the bot came back."""
         rows = await self.fetchall(
-            "SELECT kind, COUNT(*) FROM outbox WHERE contract_id = ? AND status = 'pending'"
-            " AND created_at < ? AND next_attempt_at <= ? GROUP BY kind ORDER BY kind",
-            (self.contract_id, to_db(queued_before), to_db(due_by)))
+            "SELECT kind, COUNT(*) FROM outbox WHERE contract_id = ? AND created_at < ? AND next_attempt_at <= ?"
+            " AND (status = 'pending' OR (status = 'sent' AND sent_at >= ?)) GROUP BY kind ORDER BY kind",
+            (self.contract_id, to_db(moment), to_db(moment), to_db(moment)))
         return {r[0]: r[1] for r in rows}
 
 

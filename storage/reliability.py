@@ -11,15 +11,18 @@ from storage.timecodec import from_db, to_db
 class ReliabilityRepository(Repository):
     """Processed updates (skip redeliveries), `rel_state` key/values, and database-level checks."""
 
-    async def is_processed(self, update_id: int) -> bool:
-        return await self.scalar("SELECT 1 FROM processed_updates WHERE contract_id = ? AND update_id = ?",
-                                 (self.contract_id, update_id)) is not None
+    async def is_processed(self, update_id: int, fingerprint: str) -> bool:
+        """True when this very update (same id, same content) was handled before."""
+        return await self.scalar(
+            "SELECT 1 FROM processed_updates WHERE contract_id = ? AND update_id = ?"
+            " AND (fingerprint IS NULL OR fingerprint = ?)", (self.contract_id, update_id, fingerprint)) is not None
 
-    async def mark_processed(self, update_id: int, now: datetime) -> bool:
-        """Remember an update id; False when it was remembered already."""
-        return await self.execute(
-            "INSERT OR IGNORE INTO processed_updates (contract_id, update_id, processed_at) VALUES (?,?,?)",
-            (self.contract_id, update_id, to_db(now))) == 1
+    async def mark_processed(self, update_id: int, fingerprint: str, now: datetime) -> None:
+        """Remember an update (replacing an older update that had the same id but other content)."""
+        await self.execute(
+            "INSERT INTO processed_updates (contract_id, update_id, processed_at, fingerprint) VALUES (?,?,?,?)"
+            " ON CONFLICT (contract_id, update_id) DO UPDATE SET processed_at = excluded.processed_at,"
+            " fingerprint = excluded.fingerprint", (self.contract_id, update_id, to_db(now), fingerprint))
 
     async def prune_processed(self, before: datetime) -> int:
         """Forget update ids older than `before` (Telegram keeps undelivered updates only for 24 hours)."""

@@ -81,7 +81,8 @@ def _ticket(r: Any) -> Ticket:
 
 # Columns a service may set with `update` (never id / contract_id).
 _UPDATABLE = {
-    "kind", "text", "system", "region", "status", "urgent", "assignee_id", "due_at", "due_explicit", "taken_at", "resolved_at",
+    "kind", "text", "system", "region", "status", "urgent", "assignee_id", "due_at", "due_explicit", "taken_at",
+    "resolved_at",
     "resolution", "closed_at", "reopen_count", "province_no", "estimate_days", "ruling", "ruling_note", "rating",
     "rated_at", "rated_by", "rating_comment", "overdue_reminded_at", "lead_reminded_at",
 }

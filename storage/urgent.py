@@ -6,7 +6,7 @@ when it is 1, so two sweeps (a precise job and the backstop, or two restarts) ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -72,7 +72,7 @@ _TIME_FIELDS = ("raised_at", "started_at", "deadline_at", "acknowledged_at", "ar
 
 
 def _request(row: Any) -> UrgentRequest:
-    values = {key: row[key] for key in row.keys() if key != "contract_id"}
+    values = {f.name: row[f.name] for f in fields(UrgentRequest)}
     for key in _TIME_FIELDS:
         values[key] = from_db(values[key])
     on_site = values["arrival_on_site"]

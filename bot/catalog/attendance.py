@@ -2,30 +2,34 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- commands ---------------------------------------------------------------------------------
-    "cmd.checkin": {"zh_CN": "签到（也可直接发送「签到」或位置）", "en": "check in (or just send “check in” or a location)"},
+    "cmd.checkin": {"zh_CN": "签到（也可直接发送「签到」或位置）",
+                    "en": "check in (or just send “check in” or a location)"},
     "cmd.checkout": {"zh_CN": "签退（也可直接发送「签退」）", "en": "check out (or just send “check out”)"},
     "cmd.leave": {"zh_CN": "请假：/leave 时间段 事由", "en": "ask for leave: /leave <period> <reason>"},
-    "cmd.makeup": {"zh_CN": "补卡：/makeup 日期 事由", "en": "ask for a make-up check-in: /makeup <date> <reason>"},
-    "cmd.attendance": {"zh_CN": "出勤统计：/attendance [时间段]，默认本月", "en": "attendance report: /attendance [period], "
-                       "default this month"},
+    "cmd.makeup": {"zh_CN": "补卡：/makeup 日期 事由",
+                   "en": "ask for a make-up check-in: /makeup <date> <reason>"},
+    "cmd.attendance": {"zh_CN": "出勤统计：/attendance [时间段]，默认本月",
+                       "en": "attendance report: /attendance [period], default this month"},
     # -- pieces ---------------------------------------------------------------------------------
     "att.meters": {"zh_CN": "{n} 米", "en": "{n} m"},
     "att.km": {"zh_CN": "{n} 公里", "en": "{n} km"},
     "att.weekend": {"zh_CN": "休息日", "en": "a day off"},
     "att.location_inside": {
-        "zh_CN": "📍 距{site} {distance}，在 {radius} 范围内。",
+        "zh_CN": "📍 距{site} {distance}，在 {radius}范围内。",
         "en": "📍 {distance} from {site}, within {radius}.",
     },
     "att.location_outside": {
-        "zh_CN": "⚠️ 距{site} {distance}，超出 {radius} 范围，已如实记录并标注。",
+        "zh_CN": "⚠️ 距{site} {distance}，超出 {radius}范围，已如实记录并标注。",
         "en": "⚠️ {distance} from {site}, outside the {radius} radius: recorded and flagged.",
     },
     "att.day_none": {"zh_CN": "今天：尚未签到", "en": "Today: not checked in yet"},
-    "att.day_line": {"zh_CN": "今天：签到 {checkin}，签退 {checkout}{flags}",
-                     "en": "Today: in {checkin}, out {checkout}{flags}"},
+    "att.day_line": {"zh_CN": "今天：{record}", "en": "Today: {record}"},
+    "att.record_line": {"zh_CN": "签到 {checkin}，签退 {checkout}", "en": "in {checkin}, out {checkout}"},
     "att.flags": {"zh_CN": "（{flags}）", "en": " ({flags})"},
-    "att.flag_late": {"zh_CN": "迟到 {minutes} 分钟", "en": "{minutes} min late"},
-    "att.flag_early": {"zh_CN": "早退 {minutes} 分钟", "en": "left {minutes} min early"},
+    "att.minutes": {"zh_CN": "{m} 分钟", "en": "{m} min"},
+    "att.hours_minutes": {"zh_CN": "{h} 小时 {m} 分钟", "en": "{h} h {m} min"},
+    "att.flag_late": {"zh_CN": "迟到 {duration}", "en": "{duration} late"},
+    "att.flag_early": {"zh_CN": "早退 {duration}", "en": "left {duration} early"},
     "att.flag_holiday": {"zh_CN": "节假日值班", "en": "holiday duty"},
     "att.flag_outside": {"zh_CN": "不在现场范围", "en": "outside the site"},
     # -- check-in / check-out replies -------------------------------------------------------------
@@ -34,8 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✅ Checked in: {time}\n{status}\n{today}{hint}",
     },
     "att.status_on_time": {"zh_CN": "准时（上班时间 {start}）。", "en": "On time (work starts at {start})."},
-    "att.status_late": {"zh_CN": "⏰ 迟到 {minutes} 分钟（上班时间 {start}）。",
-                        "en": "⏰ {minutes} min late (work starts at {start})."},
+    "att.status_late": {"zh_CN": "⏰ 迟到 {duration}（上班时间 {start}）。",
+                        "en": "⏰ {duration} late (work starts at {start})."},
     "att.status_holiday": {"zh_CN": "今天是{holiday}，已记为节假日值班，辛苦了！",
                            "en": "Today is {holiday}: recorded as holiday duty. Thank you!"},
     "att.location_hint": {
@@ -51,8 +55,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✅ Checked out: {time}\n{status}\n{today}",
     },
     "att.checkout_on_time": {"zh_CN": "下班时间 {end}，辛苦了！", "en": "Work ends at {end}. Thank you!"},
-    "att.checkout_early": {"zh_CN": "⏰ 早退 {minutes} 分钟（下班时间 {end}）。",
-                           "en": "⏰ {minutes} min before the end of work ({end})."},
+    "att.checkout_early": {"zh_CN": "⏰ 早退 {duration}（下班时间 {end}）。",
+                           "en": "⏰ {duration} before the end of work ({end})."},
     "att.checkout_holiday": {"zh_CN": "节假日值班签退，辛苦了！", "en": "Holiday duty checked out. Thank you!"},
     "att.checkout_updated": {"zh_CN": "（签退时间已由 {before} 更新，以最后一次为准。）",
                              "en": "(Check-out moved from {before}; the latest counts.)"},
@@ -99,13 +103,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This overlaps your leave request #{id} ({first} to {last}); nothing new was filed.",
     },
     "att.leave_submitted": {
-        "zh_CN": "📝 请假申请 #{id} 已提交：{first} 至 {last}（{days} 个工作日），事由：{reason}。已发给审批人，结果会通知您。",
-        "en": "📝 Leave request #{id} filed: {first} to {last} ({days} working days), reason: {reason}. "
+        "zh_CN": "📝 请假申请 #{id} 已提交：{first} 至 {last}（{days} 个工作日），事由：{reason}。"
+                 "已发给审批人，结果会通知您。",
+        "en": "📝 Leave request #{id} filed: {first} to {last} ({days} working day(s)), reason: {reason}. "
               "The approvers have it; you will be told the decision.",
     },
     "att.leave_ask": {
         "zh_CN": "📝 请假申请 #{id}\n{name}：{first} 至 {last}（{days} 个工作日）\n事由：{reason}",
-        "en": "📝 Leave request #{id}\n{name}: {first} to {last} ({days} working days)\nReason: {reason}",
+        "en": "📝 Leave request #{id}\n{name}: {first} to {last} ({days} working day(s))\nReason: {reason}",
     },
     "att.makeup_usage": {
         "zh_CN": "补卡请写明日期和事由，例如：\n/makeup 昨天 忘记签到\n/makeup 10月9日 手机没电",
@@ -192,7 +197,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- report -----------------------------------------------------------------------------------
     "att.report_title": {"zh_CN": "📊 出勤统计 {first} 至 {last}", "en": "📊 Attendance {first} to {last}"},
     "att.report_line": {
-        "zh_CN": "• {name}：应出勤 {expected} 天，出勤 {present}，迟到 {late}，请假 {leave}，缺勤 {absent}，出勤率 {rate}",
+        "zh_CN": "• {name}：应出勤 {expected} 天，出勤 {present}，迟到 {late}，请假 {leave}，"
+                 "缺勤 {absent}，出勤率 {rate}",
         "en": "• {name}: expected {expected} days, present {present}, late {late}, leave {leave}, "
               "absent {absent}, rate {rate}",
     },
@@ -206,6 +212,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "att.rule_leave_absent": {"zh_CN": "请假不计为出勤", "en": "leave does not count as present"},
     "att.rule_late_reported": {"zh_CN": "迟到只统计、不扣减", "en": "late days are reported, not deducted"},
     "att.rule_late_weight": {"zh_CN": "迟到一天按 {value} 天出勤计", "en": "a late day counts as {value} day"},
+    "att.report_today_pending": {
+        "zh_CN": "今天 {cutoff} 前尚未签到的，暂不计入应出勤。",
+        "en": "Today counts for those not yet checked in only after {cutoff}.",
+    },
     "att.report_nothing": {"zh_CN": "这个时间段还没有需要出勤的工作日。",
                            "en": "There are no working days to count in this period yet."},
     # -- assessment losses --------------------------------------------------------------------------

@@ -29,13 +29,6 @@ from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
 from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest
 from storage.uow import UnitOfWork
 
-__all__ = [
-    "AttendanceReport", "CheckInResult", "CheckOutResult", "Decision", "EngineerAttendance", "LocationResult",
-    "RequestResult", "attendance_rate", "attendance_report", "check_in", "check_out", "decide_request",
-    "describe_day", "is_approver", "parse_past_day", "parse_past_period", "request_leave", "request_makeup",
-    "share_location", "split_leading_phrase", "today_picture",
-]
-
 LEAVE, MAKEUP = "leave", "makeup"
 MAX_REASON = 200
 CALLBACK = "att"
@@ -63,7 +56,7 @@ def _require_assigned(person: Person, day: date) -> None:
 # ------------------------------------------------------------------------------------------------
 # rendering helpers (catalog texts in the reader's language)
 # ------------------------------------------------------------------------------------------------
-def _distance_text(meters: float, lang: str) -> str:
+def distance_text(meters: float, lang: str) -> str:
     if meters < 1000:
         return t("att.meters", lang, n=round(meters))
     return t("att.km", lang, n=f"{meters / 1000:.1f}")
@@ -74,26 +67,40 @@ def describe_location(services: Services, record: AttendanceDay, lang: str) -> s
     if record.distance_m is None:
         return ""
     key = "att.location_outside" if record.outside_site else "att.location_inside"
-    return t(key, lang, distance=_distance_text(record.distance_m, lang), site=services.settings.site.name,
-             radius=_distance_text(services.settings.site.radius_m, lang))
+    return t(key, lang, distance=distance_text(record.distance_m, lang), site=services.settings.site.name,
+             radius=distance_text(services.settings.site.radius_m, lang))
+
+
+def duration_text(minutes: int, lang: str) -> str:
+    """'25 分钟', '8 小时 27 分钟'."""
+    if minutes < 60:
+        return t("att.minutes", lang, m=minutes)
+    return t("att.hours_minutes", lang, h=minutes // 60, m=minutes % 60)
+
+
+def describe_record(services: Services, record: AttendanceDay, lang: str) -> str:
+    """'签到 09:03（迟到 3 分钟），签退 —' plus holiday duty / outside the site."""
+    checkin = services.fmt(record.checkin_at, with_date=False)
+    if record.late_minutes:
+        checkin += t("att.flags", lang, flags=t("att.flag_late", lang,
+                                                duration=duration_text(record.late_minutes, lang)))
+    checkout = services.fmt(record.checkout_at, with_date=False) if record.checkout_at else "—"
+    if record.checkout_at and record.early_minutes:
+        checkout += t("att.flags", lang, flags=t("att.flag_early", lang,
+                                                 duration=duration_text(record.early_minutes, lang)))
+    flags = [t(key, lang) for key, on in (("att.flag_holiday", record.holiday_duty),
+                                          ("att.flag_outside", record.outside_site)) if on]
+    text = t("att.record_line", lang, checkin=checkin, checkout=checkout)
+    if flags:
+        text += t("att.flags", lang, flags=t("role.separator", lang).join(flags))
+    return text
 
 
 def describe_day(services: Services, record: AttendanceDay | None, lang: str) -> str:
     """Today's picture: checked in at, checked out at, late/early, location."""
     if record is None or record.checkin_at is None:
         return t("att.day_none", lang)
-    flags = []
-    if record.late_minutes:
-        flags.append(t("att.flag_late", lang, minutes=record.late_minutes))
-    if record.early_minutes:
-        flags.append(t("att.flag_early", lang, minutes=record.early_minutes))
-    if record.holiday_duty:
-        flags.append(t("att.flag_holiday", lang))
-    if record.outside_site:
-        flags.append(t("att.flag_outside", lang))
-    text = t("att.day_line", lang, checkin=services.fmt(record.checkin_at, with_date=False),
-             checkout=services.fmt(record.checkout_at, with_date=False) if record.checkout_at else "—",
-             flags=t("att.flags", lang, flags=t("role.separator", lang).join(flags)) if flags else "")
+    text = t("att.day_line", lang, record=describe_record(services, record, lang))
     location = describe_location(services, record, lang)
     return f"{text}\n{location}" if location else text
 
@@ -127,9 +134,13 @@ class CheckOutResult:
 class LocationResult:
     record: AttendanceDay
     checked_in_now: bool  # the location itself was the check-in (none before today)
+    holiday_name: str | None = None
 
 
-def _holiday_label(services: Services, day: date, lang: str) -> str:
+def _holiday_label(services: Services, day: date, lang: str) -> str | None:
+    """None on a working day; else the holiday's name (or 'a day off' for a plain weekend)."""
+    if services.calendar.is_workday(day):
+        return None
     return services.calendar.holiday_name(day, lang) or t("att.weekend", lang)
 
 
@@ -160,9 +171,7 @@ async def check_in(services: Services, person: Person, *, chat_id: int | None = 
     async with services.db.uow() as uow:
         record, created = await _check_in(services, uow, person, chat_id)
         await uow.commit()
-    holiday = None if services.calendar.is_workday(record.day) else _holiday_label(services, record.day,
-                                                                                    person.language)
-    return CheckInResult(record, created, holiday)
+    return CheckInResult(record, created, _holiday_label(services, record.day, person.language))
 
 
 async def check_out(services: Services, person: Person) -> CheckOutResult:
@@ -210,7 +219,25 @@ async def share_location(services: Services, person: Person, latitude: float, lo
                                before=None if created else record.snapshot(),
                                after={**updated.snapshot(), "latitude": latitude, "longitude": longitude})
         await uow.commit()
-    return LocationResult(updated, created)
+    return LocationResult(updated, created, _holiday_label(services, updated.day, person.language))
+
+
+async def privacy_notice_due(services: Services, chat_id: int) -> bool:
+    """A command in a bound group while the bot's privacy mode hides plain 签到: True the first time only,
+    and the admins are told how to switch it off."""
+    async with services.db.uow() as uow:
+        if not await uow.chats.mark_privacy_warned(chat_id):
+            return False
+        await services.notifier.to_roles(uow, [Role.ADMIN], "group.privacy_hint", kind="attendance.privacy_hint",
+                                         dedup=f"att.privacy:{chat_id}")
+        await uow.commit()
+    return True
+
+
+async def on_leave(uow: UnitOfWork, person_id: int, day: date) -> bool:
+    """Approved leave covers `day` for this person (on-call planning and reminders ask this)."""
+    return bool(await repo(uow).requests_overlapping(day, day, kind=LEAVE, person_id=person_id,
+                                                     statuses=("approved",)))
 
 
 async def today_picture(services: Services, person: Person) -> AttendanceDay | None:
@@ -453,6 +480,7 @@ class AttendanceReport:
     engineers: list[EngineerAttendance]
     leave_counts_as_present: bool
     late_weight: Decimal
+    today_pending: str | None = None  # 'HH:MM': today's missing check-ins count only after this cut-off
 
     @property
     def numerator(self) -> Decimal:
@@ -498,7 +526,10 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
         approved = await repo(uow).requests_overlapping(first, last, statuses=("approved",))
     made_up = {(r.person_id, r.first_day) for r in approved if r.kind == MAKEUP}
     on_leave = {(r.person_id, d) for r in approved if r.kind == LEAVE for d in _days(r.first_day, r.last_day)}
-    before_cutoff = services.local_now().time() < services.settings.working_hours.summary_cutoff
+    cutoff = services.settings.working_hours.summary_cutoff
+    before_cutoff = services.local_now().time() < cutoff
+    if before_cutoff and first <= today <= last and services.calendar.is_workday(today):
+        report.today_pending = cutoff.strftime("%H:%M")
     workdays = services.calendar.workdays_between(first, last)
     for person in people:
         stats = EngineerAttendance(person)
@@ -590,3 +621,36 @@ def short_dates(days: list[date], lang: str, limit: int = 10) -> str:
     text = t("role.separator", lang).join(f"{d:%m-%d}" for d in days[:limit])
     return text + ("…" if len(days) > limit else "")
 
+
+
+def render_report(report: AttendanceReport, lang: str) -> str:
+    """The /attendance answer: one line per engineer (with absent and late dates), the total and the rules."""
+    lines = [t("att.report_title", lang, first=report.first.isoformat(), last=report.last.isoformat())]
+    if not report.denominator:
+        lines.append(t("att.report_nothing", lang))
+        return "\n".join(lines)
+    for stats in report.engineers:
+        if not stats.expected:
+            continue
+        lines.append(t("att.report_line", lang, name=stats.person.name, expected=len(stats.expected),
+                       present=len(stats.present), late=len(stats.late), leave=len(stats.leave),
+                       absent=len(stats.absent), rate=percent(stats.rate)))
+        if stats.absent:
+            lines.append(t("att.report_absent_dates", lang, dates=short_dates(stats.absent, lang)))
+        if stats.late:
+            lines.append(t("att.report_late_dates", lang, dates=short_dates(stats.late, lang)))
+    lines.append(t("att.report_total", lang, rate=percent(report.rate), numerator=_number(report.numerator),
+                   denominator=_number(report.denominator)))
+    leave_rule = t("att.rule_leave_present" if report.leave_counts_as_present else "att.rule_leave_absent", lang)
+    late_rule = t("att.rule_late_weight", lang, value=_number(1 - report.late_weight)) if report.late_weight \
+        else t("att.rule_late_reported", lang)
+    lines.append(t("att.report_rules", lang, leave_rule=leave_rule, late_rule=late_rule))
+    if report.today_pending:
+        lines.append(t("att.report_today_pending", lang, cutoff=report.today_pending))
+    return "\n".join(lines)
+
+
+def _number(value: Decimal) -> str:
+    """12, 11.5 (no trailing zeros)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.catalog import t
-from bot.services.attendance import LEAVE, MAKEUP, describe_day, repo
+from bot.services.attendance import LEAVE, MAKEUP, describe_record, distance_text, repo
 from bot.services.container import Services
 from bot.services.people import Person, Role
 from bot.services.timers import Timer, register_timer
@@ -87,7 +87,9 @@ def _summary_lines(services: Services, people: list[Person], records: dict[int, 
     for person in people:
         record = records.get(person.id)
         if record is not None and record.checkin_at is not None:
-            status = describe_day(services, record, lang).replace("\n", " · ")
+            status = describe_record(services, record, lang)
+            if record.distance_m is not None and record.outside_site:
+                status += t("att.flags", lang, flags=distance_text(record.distance_m, lang))
             icon = "⚠️" if record.late_minutes or record.outside_site else "✅"
         elif person.id in made_up:
             status, icon = t("att.sum_made_up", lang), "📝"

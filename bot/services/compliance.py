@@ -18,7 +18,9 @@ from bot.services.container import Services
 from bot.services.errors import BadInput, DomainError
 from bot.services.people import Person, Role
 from bot.services.staff import actor, find_person, moment_on, tracking_since, with_roles
-from storage.duties import DutyMarksRepository, PaperRecord, PapersRepository
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+from storage.audit import AuditEntry
+from storage.duties import AuditQueryRepository, DutyMarksRepository, PaperRecord, PapersRepository
 from storage.uow import UnitOfWork
 
 PAPER_KINDS = ("confidentiality", "no_criminal_record", "training")
@@ -45,7 +47,9 @@ class Obligation:
         """done (nothing owed now) | pending (owed, not late) | overdue."""
         if self.due is None:
             return "done"
-        return "overdue" if today > self.due else "pending"
+        if today > self.due:
+            return "overdue"
+        return "done" if self.received else "pending"  # a training held, the next one not due yet
 
 
 def paper_kind(text: str) -> str:
@@ -163,3 +167,37 @@ async def remind_papers(services: Services, now: datetime) -> int:
                 sent += 1
         await uow.commit()
     return sent
+
+
+# -- reading the audit trail (least privilege: admins and contacts) ------------------------------------------
+@dataclass(frozen=True)
+class AuditPage:
+    first: date
+    last: date
+    person: Person | None
+    total: int
+    entries: list[AuditEntry]
+
+
+async def read_audit(services: Services, text: str) -> AuditPage:
+    """`[period] [person]`: the newest `duties.audit_limit` rows of the period (default: the last 7 days)."""
+    words = text.split()
+    async with services.db.uow() as uow:
+        person = await uow.people.by_name(words[-1]) if words else None
+        if person is not None:
+            words = words[:-1]
+        period_text = " ".join(words)
+        if period_text:
+            period = parse_period(period_text, services.local_now(), calendar=services.calendar)
+            if period is None:
+                raise DomainError("error.bad_period", text=period_text, examples="、".join(PERIOD_EXAMPLES))
+        else:
+            period = (services.today() - timedelta(days=6), services.today())
+        first, last = period
+        start = datetime.combine(first, datetime.min.time(), tzinfo=services.tz)
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=services.tz)
+        reader: AuditQueryRepository = uow.repo(AuditQueryRepository)  # type: ignore[assignment]
+        total, entries = await reader.recent(start=start, end=end,
+                                             actor_telegram_id=person.telegram_id if person else None,
+                                             limit=services.settings.duties.audit_limit)
+    return AuditPage(first, last, person, total, entries)

@@ -474,8 +474,7 @@ def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -
     if advice is None:
         lines.append(t("score.top_tier", lang))
     elif advice.hints:
-        options = t("score.hint_sep", lang).join(
-            t(f"score.hint.{h.component}", lang, n=h.extra) for h in advice.hints)
+        options = "\n".join(t(f"score.hint.{h.component}", lang, n=h.extra) for h in advice.hints)
         lines.append(t("score.next_tier", lang, tier=advice.tier.label, ratio=fmt_ratio(advice.tier.ratio),
                        threshold=fmt_count(advice.threshold), gap=fmt_points(advice.gap), options=options))
     else:

@@ -14,6 +14,7 @@ The first section also holds the small helpers the other duty services share (da
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -45,10 +46,8 @@ def parse_day(services: Services, text: str, *, past: bool = False) -> date:
     if day is None:
         raise DomainError("error.bad_time", text=text, examples=DATE_EXAMPLES)
     if past and day > services.today() and not _HAS_YEAR.search(text):
-        try:  # "10月1日" said in October means the one just gone, not next year's
+        with contextlib.suppress(ValueError):  # "10月1日" said in October: the one just gone, not next year's
             day = day.replace(year=day.year - 1)
-        except ValueError:
-            pass
     return day
 
 

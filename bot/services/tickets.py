@@ -390,7 +390,8 @@ async def rule(services: Services, person: Person, ticket_id: int, verdict: str,
     """The supervising engineer's ruling: in (within the contract) or out (outside, charged separately)."""
     if not person.has(*RULERS):
         raise DomainError("tk.rulers_only")
-    verdict = {"in": "in", "内": "in", "合同内": "in", "out": "out", "外": "out", "合同外": "out"}.get(verdict.lower(), "")
+    words = {"in": "in", "内": "in", "合同内": "in", "out": "out", "外": "out", "合同外": "out"}
+    verdict = words.get(verdict.lower(), "")
     if not verdict:
         raise BadInput("tk.usage.ruling")
     async with services.db.uow() as uow:
@@ -515,6 +516,8 @@ async def auto_rate_due(services: Services, now: datetime) -> int:
 
 async def add_faq(services: Services, person: Person, ticket_id: int) -> FaqEntry:
     """A resolved ticket becomes a common question (its text) with its answer (the resolution)."""
+    if not person.has(*ENGINEERS, Role.SUPERVISOR):
+        raise DomainError("faq.not_allowed")
     async with services.db.uow() as uow:
         ticket = await _load(uow, ticket_id)
         if ticket.status not in ("resolved", "closed") or not ticket.resolution:
@@ -607,7 +610,7 @@ def summary_params(services: Services, ticket: Ticket, lang: str, people: dict[i
         person = people.get(person_id) if person_id is not None else None
         return person.name if person else "—"
 
-    return {"id": ticket.id, "text": ticket.text, "kind": t(TICKET_KINDS[ticket.kind], lang),
+    return {"id": ticket.id, "text": ticket.text, "category": t(TICKET_KINDS[ticket.kind], lang),
             "system": ticket.system or t("tk.unspecified", lang), "region": ticket.region or t("tk.unspecified", lang),
             "status": t(f"tk.status.{ticket.status}", lang), "due": services.fmt(ticket.due_at),
             "requester": name(ticket.requester_id), "assignee": name(ticket.assignee_id),

@@ -11,3 +11,7 @@ CREATE TABLE rel_state (
 
 CREATE INDEX processed_updates_by_time ON processed_updates (contract_id, processed_at);
 CREATE INDEX outbox_by_created ON outbox (contract_id, created_at);
+
+-- What the update looked like: an id seen again with other content is a new update (the console and test
+-- drivers number from 1 each run; Telegram picks a random id after a week without updates).
+ALTER TABLE processed_updates ADD COLUMN fingerprint TEXT;

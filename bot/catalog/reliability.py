@@ -1,0 +1,79 @@
+"""Reliability texts (issue #9): /health, the downtime notice, start-up errors."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "cmd.health": {"zh_CN": "查看机器人运行状况（管理员）", "en": "show the bot's health (admins)"},
+    "health.report": {
+        "zh_CN": "🩺 运行状况：{status}\n"
+                 "已运行：{uptime}（自 {started}）\n"
+                 "数据库：{database}，大小 {size}\n"
+                 "待发消息：{outbox}\n"
+                 "{oldest}\n"
+                 "最近存活记录：{last_alive}\n"
+                 "HTTP 健康检查：{http}\n"
+                 "接下来的定时任务：\n{timers}",
+        "en": "🩺 Health: {status}\n"
+              "Up for: {uptime} (since {started})\n"
+              "Database: {database}, size {size}\n"
+              "Outbox: {outbox}\n"
+              "{oldest}\n"
+              "Last sign of life: {last_alive}\n"
+              "HTTP health check: {http}\n"
+              "Next timers:\n{timers}",
+    },
+    "health.status.ok": {"zh_CN": "正常 ✅", "en": "OK ✅"},
+    "health.status.trouble": {"zh_CN": "有问题 ⚠️ {problems}", "en": "trouble ⚠️ {problems}"},
+    "health.problem.database": {"zh_CN": "数据库异常", "en": "database failing"},
+    "health.problem.outbox_stuck": {"zh_CN": "消息积压未发出", "en": "messages stuck in the outbox"},
+    "health.database.ok": {"zh_CN": "正常", "en": "OK"},
+    "health.database.bad": {"zh_CN": "异常（{detail}）", "en": "failing ({detail})"},
+    "health.outbox": {
+        "zh_CN": "待发 {pending} 条（其中 {due} 条已到期），已发 {sent} 条，失败 {failed} 条",
+        "en": "{pending} pending ({due} due now), {sent} sent, {failed} failed",
+    },
+    "health.oldest.none": {"zh_CN": "没有积压的消息。", "en": "Nothing is waiting."},
+    "health.oldest.some": {
+        "zh_CN": "最早的待发消息已等待 {minutes} 分钟。",
+        "en": "The oldest pending message has waited {minutes} min.",
+    },
+    "health.duration": {"zh_CN": "{days} 天 {hours} 小时 {minutes} 分钟", "en": "{days} d {hours} h {minutes} min"},
+    "health.http.off": {"zh_CN": "未开启", "en": "off"},
+    "health.http.on": {"zh_CN": "端口 {port}", "en": "port {port}"},
+    "health.timer_line": {"zh_CN": "· {name}：{when}", "en": "· {name}: {when}"},
+    "health.timer_idle": {"zh_CN": "暂无", "en": "nothing due"},
+    "health.no_timers": {"zh_CN": "· （没有定时任务）", "en": "· (no timers)"},
+    "rel.downtime.crash": {
+        "zh_CN": "⚠️ 机器人曾意外中断（崩溃、断电或被强制结束）：{since} 至 {until}，约 {minutes} 分钟。\n"
+                 "停机期间到期、已在重启时补发的通知：{late}\n"
+                 "停机前已欠下、现在补发的消息：{owed}\n"
+                 "停机期间的期限未能及时提醒，请核对。",
+        "en": "⚠️ The bot stopped unexpectedly (crash, power loss or killed): {since} to {until}, "
+              "about {minutes} min.\n"
+              "Notices that fell due meanwhile, sent late at the restart: {late}\n"
+              "Messages owed from before, sent now: {owed}\n"
+              "Deadlines in that period were not reminded on time; please check them.",
+    },
+    "rel.downtime.clean": {
+        "zh_CN": "ℹ️ 机器人曾停止运行（正常关闭）：{since} 至 {until}，约 {minutes} 分钟。\n"
+                 "停机期间到期、已在重启时补发的通知：{late}\n"
+                 "停机前已欠下、现在补发的消息：{owed}",
+        "en": "ℹ️ The bot was stopped (shut down normally): {since} to {until}, about {minutes} min.\n"
+              "Notices that fell due meanwhile, sent late at the restart: {late}\n"
+              "Messages owed from before, sent now: {owed}",
+    },
+    "rel.startup.db_damaged": {
+        "zh_CN": "数据库文件 {path} 已损坏（{detail}）。机器人未启动，以免写坏数据："
+                 "请停止所有进程，从 {backups} 中的最近备份恢复该文件后再启动。",
+        "en": "The database file {path} is damaged ({detail}). The bot did not start, so nothing more is written "
+              "to it: stop every process, restore the file from the latest backup in {backups}, then start again.",
+    },
+    "rel.startup.db_schema_too_new": {
+        "zh_CN": "数据库 {path} 由更新版本的 maintbot 升级过（{detail}）。请升级 maintbot 或恢复备份。",
+        "en": "The database {path} was upgraded by a newer maintbot ({detail}). Upgrade maintbot or restore a "
+              "backup.",
+    },
+    "rel.startup.db_unavailable": {
+        "zh_CN": "无法打开数据库 {path}（{detail}）。请检查路径、权限和磁盘空间。",
+        "en": "Cannot open the database {path} ({detail}). Check the path, the permissions and the free disk "
+              "space.",
+    },
+}

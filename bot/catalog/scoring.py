@@ -1,0 +1,215 @@
+"""Texts of the assessment score, deductions, payments and the monthly report (#7)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- commands ------------------------------------------------------------------------------------
+    "cmd.score": {"zh_CN": "考核得分、付款档位与预计尾款：/score [时间段]，失分明细：/score why",
+                  "en": "assessment score, payment tier and projection: /score [period]; lost points: /score why"},
+    "cmd.deduct": {"zh_CN": "甲方扣分：/deduct <项目> <分数> <原因>",
+                   "en": "record a client deduction: /deduct <component> <points> <reason>"},
+    "cmd.deductions": {"zh_CN": "查看甲方扣分：/deductions [时间段]",
+                       "en": "list the client's deductions: /deductions [period]"},
+    "cmd.payments": {"zh_CN": "付款进度与预计尾款", "en": "payment milestones and the projected final payment"},
+    "cmd.paid": {"zh_CN": "登记付款：/paid <款项> <日期> [金额]",
+                 "en": "record a payment: /paid <milestone> <date> [amount]"},
+    "cmd.report": {"zh_CN": "月度报告（Excel + 图表）：/report [月份]",
+                   "en": "monthly report (Excel + chart): /report [month]"},
+
+    # -- components ----------------------------------------------------------------------------------
+    "score.component.daily_maintenance": {"zh_CN": "日常维护", "en": "Daily maintenance"},
+    "score.component.responsiveness": {"zh_CN": "响应度", "en": "Responsiveness"},
+    "score.component.completion": {"zh_CN": "完成率", "en": "Completion"},
+    "score.component.satisfaction": {"zh_CN": "满意率", "en": "Satisfaction"},
+    "score.component.attendance": {"zh_CN": "出勤", "en": "Attendance"},
+    "score.unit.daily_maintenance": {"zh_CN": "天", "en": "days"},
+    "score.unit.responsiveness": {"zh_CN": "次", "en": "requests"},
+    "score.unit.completion": {"zh_CN": "单", "en": "tickets"},
+    "score.unit.satisfaction": {"zh_CN": "评", "en": "ratings"},
+    "score.unit.attendance": {"zh_CN": "天", "en": "days"},
+
+    # -- periods -------------------------------------------------------------------------------------
+    "score.period.month": {"zh_CN": "{month}（{start} 至 {end}）", "en": "{month} ({start} to {end})"},
+    "score.period.contract": {"zh_CN": "合同至今（{start} 至 {end}）", "en": "contract to date ({start} to {end})"},
+    "score.period.range": {"zh_CN": "{start} 至 {end}", "en": "{start} to {end}"},
+    "score.period_outside": {
+        "zh_CN": "{start} 至 {end} 不在合同服务期（{contract_start} 至 {contract_end}）的已过日期内，没有可算的得分。",
+        "en": "{start} to {end} is not within the past days of the service period ({contract_start} to "
+              "{contract_end}); there is no score to compute.",
+    },
+    "score.component_unavailable": {
+        "zh_CN": "「{component}」的数据暂时无法取得（该功能尚未上线），暂不能计算得分。",
+        "en": "The figures for “{component}” are not available yet (that feature is not live), so the score "
+              "cannot be computed.",
+    },
+
+    # -- /score ----------------------------------------------------------------------------------------
+    "score.header": {
+        "zh_CN": "📊 考核得分｜{period}\n总分 {total} / {max} · {tier} 档 · 付款比例 {ratio}",
+        "en": "📊 Assessment score | {period}\nTotal {total} / {max} · tier {tier} · pays {ratio}",
+    },
+    "score.change": {"zh_CN": "较上月 {delta}（{previous}，{period}）",
+                     "en": "Since last month {delta} ({previous}, {period})"},
+    "score.line": {
+        "zh_CN": "{name} {points}/{max} · {rate}（{numerator}/{denominator} {unit}）{deduction}",
+        "en": "{name} {points}/{max} · {rate} ({numerator}/{denominator} {unit}){deduction}",
+    },
+    "score.line_deduction": {"zh_CN": "，甲方扣 {points}", "en": ", client deducted {points}"},
+    "score.projected": {
+        "zh_CN": "预计尾款 {amount}\n（合同额 {contract} × {ratio} − 此前款项 {paid}）",
+        "en": "Projected final payment {amount}\n(contract {contract} × {ratio} − paid before {paid})",
+    },
+    "score.top_tier": {"zh_CN": "已在最高档。", "en": "Already in the top tier."},
+    "score.next_tier": {
+        "zh_CN": "进入 {tier} 档（付 {ratio}）需超过 {threshold} 分，还差 {gap} 分；任一即可：\n{options}",
+        "en": "Tier {tier} (pays {ratio}) needs more than {threshold}, {gap} to go; any one of:\n{options}",
+    },
+    "score.next_tier_none": {
+        "zh_CN": "进入 {tier} 档（付 {ratio}）需超过 {threshold} 分，还差 {gap} 分；单靠任何一项都不够。",
+        "en": "Tier {tier} (pays {ratio}) needs more than {threshold}, {gap} to go; no single component can "
+              "close the gap alone.",
+    },
+    "score.hint.daily_maintenance": {"zh_CN": "· 有维护日志的工作日多 {n} 天", "en": "· {n} more working days with a "
+                                                                           "maintenance log"},
+    "score.hint.responsiveness": {"zh_CN": "· 按时到岗的紧急请求多 {n} 次", "en": "· {n} more urgent requests "
+                                                                           "reached in time"},
+    "score.hint.completion": {"zh_CN": "· 按时完成的工单多 {n} 张", "en": "· {n} more tickets resolved on time"},
+    "score.hint.satisfaction": {"zh_CN": "· 满意评价多 {n} 个（替代不满意）", "en": "· {n} more “satisfied” "
+                                                                           "ratings (instead of “unsatisfied”)"},
+    "score.hint.attendance": {"zh_CN": "· 出勤多 {n} 天", "en": "· {n} more attendance days"},
+    "score.why_hint": {"zh_CN": "每一分的去向：/score why", "en": "Where each point went: /score why"},
+
+    # -- /score why ------------------------------------------------------------------------------------
+    "score.why.header": {"zh_CN": "🔎 失分明细｜{period}", "en": "🔎 Lost points | {period}"},
+    "score.why.component": {"zh_CN": "【{name}】{points}/{max}，失 {lost} 分",
+                            "en": "[{name}] {points}/{max}, lost {lost}"},
+    "score.why.line": {"zh_CN": "−{cost} {name}：{text}", "en": "−{cost} {name}: {text}"},
+    "score.why.deduction_text": {"zh_CN": "甲方扣分（{actor}，{day}）：{reason}",
+                                 "en": "client deduction ({actor}, {day}): {reason}"},
+    "score.why.unlisted": {"zh_CN": "其余失分（该项未逐条列明）",
+                           "en": "other losses (not itemised by this component)"},
+    "score.why.none": {"zh_CN": "这段时间没有失分。", "en": "No points were lost in this period."},
+    "score.why.more": {"zh_CN": "……另有 {n} 条，完整清单见月报（/report）。",
+                       "en": "… {n} more; the monthly report (/report) has the full list."},
+
+    # -- deductions --------------------------------------------------------------------------------------
+    "score.deduct.usage": {
+        "zh_CN": "用法：/deduct <项目> <分数> <原因>\n例如：/deduct 响应度 2 10月12日故障未按时到岗\n"
+                 "项目：日常维护、响应度、完成率、满意率、出勤。原因前可写日期（2022-10-12）记到那天。",
+        "en": "Usage: /deduct <component> <points> <reason>\nFor example: /deduct responsiveness 2 late on 12 Oct\n"
+              "Components: daily_maintenance, responsiveness, completion, satisfaction, attendance. "
+              "Start the reason with a date (2022-10-12) to count it on that day.",
+    },
+    "score.deduct.bad_component": {
+        "zh_CN": "没有「{text}」这一项。可选：日常维护、响应度、完成率、满意率、出勤。",
+        "en": "There is no component “{text}”. Choose: daily_maintenance, responsiveness, completion, "
+              "satisfaction, attendance.",
+    },
+    "score.deduct.bad_points": {
+        "zh_CN": "扣分「{text}」不对：须大于 0，且不超过该项满分 {max}。",
+        "en": "“{text}” is not a valid deduction: it must be above 0 and at most the component's {max} points.",
+    },
+    "score.deduct.done": {
+        "zh_CN": "已记录 #{id}：{component} 扣 {points} 分（计入 {day}）。\n原因：{reason}\n"
+                 "已通知项目负责人和双方联系人。单项最低 0 分。",
+        "en": "Recorded #{id}: {component} −{points} (counted on {day}).\nReason: {reason}\nThe lead and both "
+              "parties' contacts were told. A component never goes below 0.",
+    },
+    "score.deduct.notice": {
+        "zh_CN": "⚠️ {actor} 对「{component}」扣 {points} 分（计入 {day}）：{reason}",
+        "en": "⚠️ {actor} deducted {points} from “{component}” (counted on {day}): {reason}",
+    },
+    "score.deductions.header": {"zh_CN": "📝 甲方扣分｜{period}\n共 {count} 条，合计 {total} 分",
+                                "en": "📝 Client deductions | {period}\n{count} in all, {total} points"},
+    "score.deductions.line": {"zh_CN": "#{id} {day} {component} −{points}：{reason}（{actor}）",
+                              "en": "#{id} {day} {component} −{points}: {reason} ({actor})"},
+    "score.deductions.none": {"zh_CN": "{period} 没有甲方扣分。", "en": "No client deductions in {period}."},
+
+    # -- payments ------------------------------------------------------------------------------------------
+    "pay.milestone.signing": {"zh_CN": "首付款", "en": "Signing payment"},
+    "pay.milestone.midterm": {"zh_CN": "中期款", "en": "Mid-term payment"},
+    "pay.milestone.final": {"zh_CN": "尾款", "en": "Final payment"},
+    "pay.header": {"zh_CN": "💰 付款进度｜合同额 {amount}", "en": "💰 Payments | contract {amount}"},
+    "pay.line": {"zh_CN": "{name}（{share}）{amount}\n  应付日期 {due} · {status}",
+                 "en": "{name} ({share}) {amount}\n  due {due} · {status}"},
+    "pay.share.by_score": {"zh_CN": "按考核结果", "en": "by the assessment"},
+    "pay.status.paid": {"zh_CN": "✅ 已付 {amount}（{day}）", "en": "✅ paid {amount} ({day})"},
+    "pay.status.unpaid": {"zh_CN": "未付", "en": "not paid"},
+    "pay.status.overdue": {"zh_CN": "⚠️ 未付，已过应付日期", "en": "⚠️ not paid, past due"},
+    "pay.due.after_assessment": {"zh_CN": "服务期满终评后", "en": "after the final assessment"},
+    "pay.projection": {
+        "zh_CN": "按合同至今得分 {total}（{tier} 档，付 {ratio}），预计尾款 {amount}（已扣此前款项 {paid}）。",
+        "en": "At the contract-to-date score {total} (tier {tier}, pays {ratio}) the final payment would be "
+              "{amount} (after {paid} paid before).",
+    },
+    "pay.projection_unavailable": {"zh_CN": "暂时无法计算得分，尾款预计暂缺。",
+                                   "en": "The score cannot be computed yet, so there is no projection."},
+    "pay.usage": {
+        "zh_CN": "用法：/paid <款项> <日期> [金额]\n例如：/paid 首付款 2022-02-10 43600\n"
+                 "款项：{milestones}（也可写 1、2、3）",
+        "en": "Usage: /paid <milestone> <date> [amount]\nFor example: /paid signing 2022-02-10 43600\n"
+              "Milestones: {milestones} (or 1, 2, 3)",
+    },
+    "pay.unknown_milestone": {"zh_CN": "没有「{text}」这笔款项。可选：{milestones}（也可写 1、2、3）",
+                              "en": "There is no milestone “{text}”. Choose: {milestones} (or 1, 2, 3)"},
+    "pay.future_date": {"zh_CN": "付款日期 {day} 还没到，请写实际到账的日期。",
+                        "en": "{day} has not come yet; please give the day the payment arrived."},
+    "pay.recorded": {"zh_CN": "已登记：{name} 于 {day} 支付 {amount}（应付日期 {due}）。",
+                     "en": "Recorded: {name} paid {amount} on {day} (due {due})."},
+
+    # -- monthly report ---------------------------------------------------------------------------------------
+    "report.generated": {"zh_CN": "{month} 月度报告已生成，Excel 和图表马上发给您。",
+                         "en": "The {month} report is ready; the Excel file and the chart follow."},
+    "report.caption.workbook": {
+        "zh_CN": "📑 {month} 月度报告｜总分 {total}（{tier} 档，付 {ratio}）",
+        "en": "📑 {month} monthly report | total {total} (tier {tier}, pays {ratio})",
+    },
+    "report.caption.chart": {"zh_CN": "📈 各项得分逐月对比（截至 {month}）",
+                             "en": "📈 Component points month by month (to {month})"},
+    "report.sheet.score": {"zh_CN": "考核得分", "en": "Score"},
+    "report.sheet.attendance": {"zh_CN": "出勤", "en": "Attendance"},
+    "report.sheet.tickets": {"zh_CN": "工单", "en": "Tickets"},
+    "report.sheet.daily": {"zh_CN": "日常维护", "en": "Daily maintenance"},
+    "report.sheet.urgent": {"zh_CN": "紧急请求", "en": "Urgent requests"},
+    "report.sheet.deductions": {"zh_CN": "甲方扣分", "en": "Deductions"},
+    "report.sheet.indicators": {"zh_CN": "监控指标", "en": "Monitoring indicators"},
+    "report.title": {"zh_CN": "{project} 月度报告 {month}", "en": "{project} monthly report {month}"},
+    "report.field.period": {"zh_CN": "统计期间", "en": "Period"},
+    "report.field.total": {"zh_CN": "总分", "en": "Total"},
+    "report.field.tier": {"zh_CN": "档位", "en": "Tier"},
+    "report.field.ratio": {"zh_CN": "付款比例", "en": "Payment ratio"},
+    "report.field.projected": {"zh_CN": "预计尾款（元）", "en": "Projected final payment (CNY)"},
+    "report.field.generated": {"zh_CN": "生成时间", "en": "Generated"},
+    "report.col.component": {"zh_CN": "考核项", "en": "Component"},
+    "report.col.key": {"zh_CN": "代码", "en": "Key"},
+    "report.col.points": {"zh_CN": "得分", "en": "Points"},
+    "report.col.max": {"zh_CN": "满分", "en": "Max"},
+    "report.col.rate": {"zh_CN": "比率", "en": "Rate"},
+    "report.col.numerator": {"zh_CN": "分子", "en": "Numerator"},
+    "report.col.denominator": {"zh_CN": "分母", "en": "Denominator"},
+    "report.col.deductions": {"zh_CN": "甲方扣分", "en": "Deductions"},
+    "report.col.when": {"zh_CN": "时间", "en": "When"},
+    "report.col.item": {"zh_CN": "事项", "en": "Item"},
+    "report.col.units": {"zh_CN": "计数", "en": "Units"},
+    "report.col.cost": {"zh_CN": "失分", "en": "Cost"},
+    "report.col.value": {"zh_CN": "数值", "en": "Value"},
+    "report.col.reason": {"zh_CN": "原因", "en": "Reason"},
+    "report.col.actor": {"zh_CN": "记录人", "en": "Recorded by"},
+    "report.col.day": {"zh_CN": "日期", "en": "Day"},
+    "report.section.details": {"zh_CN": "明细数据", "en": "Details"},
+    "report.section.losses": {"zh_CN": "失分事项", "en": "Losses"},
+    "report.indicator.failures": {"zh_CN": "故障（紧急请求）次数", "en": "Failures (urgent requests)"},
+    "report.indicator.response_rate": {"zh_CN": "按时到岗率", "en": "Arrived within the deadline"},
+    "report.indicator.tickets_due": {"zh_CN": "到期工单数", "en": "Tickets due"},
+    "report.indicator.completion_rate": {"zh_CN": "业务需求及时完成率", "en": "Timely completion rate"},
+    "report.indicator.satisfaction_rate": {"zh_CN": "满意率", "en": "Satisfaction rate"},
+    "report.indicator.source_note": {
+        "zh_CN": "以下为工单模块提供的监控指标：",
+        "en": "Monitoring indicators from the tickets feature:",
+    },
+    "report.indicator.missing_note": {
+        "zh_CN": "工单模块尚未提供更多监控指标（ticket_indicators），以上为按考核数据计算的部分。",
+        "en": "The tickets feature does not provide further indicators yet (ticket_indicators); the rows above "
+              "are computed from the assessment figures.",
+    },
+    "report.chart.title": {"zh_CN": "各项得分逐月", "en": "Component points by month"},
+    "report.chart.total": {"zh_CN": "总分", "en": "Total"},
+}

@@ -1,0 +1,34 @@
+"""`run_bot.py export --out DIR`: everything in the database, one CSV per table (UTF-8 with BOM).
+
+Read from one snapshot, so the files agree with each other even while the bot runs. Times are UTC text
+as stored (2022-10-10T01:00:00Z); dates are ISO.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.cli.common import settings_or_exit
+from bot.services.datalife import BackupError, export_csv
+
+NAME = "export"
+HELP = "export every table to CSV files in a directory"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="the directory to write <table>.csv files into")
+
+
+def run(args: argparse.Namespace, config_path: str | None) -> int:
+    settings = settings_or_exit(config_path)
+    try:
+        written = export_csv(Path(settings.storage.db), Path(args.out))
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for table, rows in written.items():
+        print(f"{table}.csv: {rows} rows")
+    print(f"OK: {len(written)} tables exported to {args.out}")
+    return 0

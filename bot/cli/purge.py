@@ -1,0 +1,62 @@
+"""`run_bot.py purge --contract ID`: destroy a finished contract's data (the contract: returned or destroyed).
+
+Shows what will be deleted, then asks to type the contract id (scripts: `--yes-i-am-sure ID`). Every row of
+the contract goes, except tables listed in `data.keep_tables`; `audit` in that list keeps the audit trail
+anonymised (no names, ids or texts). The audit triggers are dropped and re-created inside the same
+transaction; one `data.purge` audit row records the counts. Export first (`run_bot.py export`) if the
+client wants the data returned; earlier backups still hold the data and are listed so they can be removed.
+Stop the bot before purging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.cli.common import settings_or_exit
+from bot.services.clock import SystemClock
+from bot.services.datalife import BackupError, backup_dir, purge_contract, purge_preview
+
+NAME = "purge"
+HELP = "delete a finished contract's personal data (asks to type the contract id)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--contract", required=True, help="the contract id whose data is deleted")
+    parser.add_argument("--yes-i-am-sure", dest="confirm", metavar="ID",
+                        help="confirm without a prompt (for scripts): must equal --contract")
+
+
+def run(args: argparse.Namespace, config_path: str | None) -> int:
+    settings = settings_or_exit(config_path)
+    db_path = Path(settings.storage.db)
+    contract_id: str = args.contract
+    keep = list(settings.data.keep_tables)
+    try:
+        preview = purge_preview(db_path, contract_id)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Database {db_path}, contract {contract_id}:")
+    for table, rows in preview.items():
+        what = "anonymise" if table == "audit" and table in keep else "keep" if table in keep else "DELETE"
+        print(f"  {table}: {rows} rows → {what}")
+    typed = args.confirm
+    if typed is None:
+        try:
+            typed = input(f"Type the contract id ({contract_id}) to delete its data for good: ").strip()
+        except EOFError:
+            typed = ""
+    if typed != contract_id:
+        print("Aborted: the contract id was not confirmed; nothing was changed.", file=sys.stderr)
+        return 1
+    report = purge_contract(db_path, contract_id, keep, SystemClock().now())
+    print(f"OK: {report.total_deleted} rows deleted from {len(report.deleted)} tables"
+          + (f", {report.anonymised} audit rows anonymised" if report.anonymised else "")
+          + (f", kept: {', '.join(sorted(report.kept))}" if report.kept else "") + ".")
+    backups = sorted(backup_dir(settings, db_path).glob(f"maintbot-{contract_id}-*.db"))
+    if backups:
+        print(f"Note: {len(backups)} earlier backup file(s) in {backups[0].parent} still hold this data; "
+              "delete them too if the client asks for destruction.")
+    return 0

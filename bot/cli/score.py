@@ -1,0 +1,67 @@
+"""`run_bot.py score --period 2022-10 [--json]`: the assessment score, computed as /score computes it.
+
+The period is anything `parse_period` reads (2022-10, 2022Q3, 上个月, 10月1日至10月7日…) or 合同至今;
+the default is the contract to date. `--json` prints:
+
+    {"period": {"start", "end", "kind"}, "total", "max", "tier",
+     "components": {<daily_maintenance|responsiveness|completion|satisfaction|attendance>:
+                    {"points", "max", "rate", "numerator", "denominator", "deductions"}},
+     "payment_ratio", "projected_payment", "paid_before"}
+
+Every number is a decimal string (exact, no float rounding): points, counts and money rounded to two
+places ("87.53"), `rate` a fraction rounded to four places ("0.9810" = 98.10%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Mapping
+
+from bot.catalog import t
+from bot.cli.common import cli_services, settings_or_exit
+from bot.services.clock import Clock
+from bot.services.errors import DomainError
+from bot.services.scoring import (
+    RateSource,
+    assessment_json,
+    compute_assessment,
+    previous_period,
+    render_score,
+    resolve_period,
+)
+from config.settings import Settings
+
+NAME = "score"
+HELP = "print the assessment score of a period (--json for machines)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--period", default="", help="e.g. 2022-10, 2022Q3, 上个月; default: the contract to date")
+    parser.add_argument("--json", action="store_true", help="print JSON (decimal strings) instead of text")
+
+
+async def score_command(settings: Settings, period_text: str, *, as_json: bool, clock: Clock | None = None,
+                        sources: Mapping[str, RateSource] | None = None) -> int:
+    lang = settings.contract.default_language
+    async with cli_services(settings, clock) as services:
+        try:
+            period = resolve_period(services, period_text)
+            assessment = await compute_assessment(services, period, sources)
+            if as_json:
+                print(json.dumps(assessment_json(assessment), ensure_ascii=False, indent=2))
+                return 0
+            before = previous_period(services, period)
+            previous = await compute_assessment(services, before, sources) if before is not None else None
+        except DomainError as exc:
+            print(f"error: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
+            return 1
+        print(render_score(assessment, lang, previous))
+    return 0
+
+
+def run(args: argparse.Namespace, config_path: str | None) -> int:
+    settings = settings_or_exit(config_path)
+    return asyncio.run(score_command(settings, args.period, as_json=args.json))

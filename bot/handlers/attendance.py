@@ -1,0 +1,179 @@
+"""Attendance in chat: /checkin, /checkout (or 签到 / 签退 / a shared location), /leave, /makeup, /attendance,
+and the supervisors' approve / reject buttons."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, MessageHandler, filters
+
+import bot.services.attendance_timers  # noqa: F401  (registers the reminder timer)
+from bot.catalog import t
+from bot.handlers.common import ENGINEERS, BotContext, button, command, guard, message_args, reply, reply_text
+from bot.services import attendance
+from bot.services.callback_data import CallbackData
+from bot.services.container import Services
+from bot.services.errors import DomainError
+from bot.services.people import Person, Role
+from bot.services.timeparse import PERIOD_EXAMPLES
+from storage.attendance import AttendanceDay
+
+log = logging.getLogger(__name__)
+
+CHECKIN_TEXT = re.compile(r"^\s*(?:签到|上班打卡|check[\s-]?in)\s*[!！.。]?\s*$", re.IGNORECASE)
+CHECKOUT_TEXT = re.compile(r"^\s*(?:签退|下班打卡|check[\s-]?out)\s*[!！.。]?\s*$", re.IGNORECASE)
+REPORT_ROLES = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT]
+
+
+def _chat_id(update: Update) -> int | None:
+    return update.effective_chat.id if update.effective_chat else None
+
+
+async def _privacy_hint(update: Update, context: BotContext, person: Person) -> None:
+    """In a group where privacy mode hides plain 签到 / 签退, say once how to change it (admins are told too)."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE or context.bot.can_read_all_group_messages:
+        return
+    message = update.effective_message
+    if message is None or not (message.text or "").startswith("/"):
+        return
+    if await attendance.privacy_notice_due(context.services, chat.id):
+        await reply(update, person, "group.privacy_hint")
+
+
+def _checkin_status(services: Services, record: AttendanceDay, holiday_name: str | None, lang: str) -> str:
+    if holiday_name is not None:
+        return t("att.status_holiday", lang, holiday=holiday_name)
+    start = services.settings.working_hours.start.strftime("%H:%M")
+    if record.late_minutes:
+        return t("att.status_late", lang, duration=attendance.duration_text(record.late_minutes, lang), start=start)
+    return t("att.status_on_time", lang, start=start)
+
+
+@command("checkin", ENGINEERS)
+async def checkin(update: Update, context: BotContext, person: Person) -> None:
+    """Checks the engineer in for today and shows today's picture."""
+    services = context.services
+    lang = person.language
+    result = await attendance.check_in(services, person, chat_id=_chat_id(update))
+    today = attendance.describe_day(services, result.record, lang)
+    if not result.created:
+        await reply(update, person, "att.already_checked_in", time=services.fmt(result.record.checkin_at),
+                    today=today)
+        return
+    window = int(services.settings.attendance.location_window.total_seconds() // 60)
+    await reply(update, person, "att.checked_in", time=services.fmt(result.record.checkin_at),
+                status=_checkin_status(services, result.record, result.holiday_name, lang), today=today,
+                hint=t("att.location_hint", lang, minutes=window) if window else "")
+    await _privacy_hint(update, context, person)
+
+
+@command("checkout", ENGINEERS)
+async def checkout(update: Update, context: BotContext, person: Person) -> None:
+    """Checks the engineer out for today (the latest check-out counts)."""
+    services = context.services
+    lang = person.language
+    result = await attendance.check_out(services, person)
+    record = result.record
+    if record.holiday_duty:
+        status = t("att.checkout_holiday", lang)
+    elif record.early_minutes:
+        status = t("att.checkout_early", lang, duration=attendance.duration_text(record.early_minutes, lang),
+                   end=services.settings.working_hours.end.strftime("%H:%M"))
+    else:
+        status = t("att.checkout_on_time", lang, end=services.settings.working_hours.end.strftime("%H:%M"))
+    if result.previous_checkout is not None:
+        status += t("att.checkout_updated", lang, before=services.fmt(result.previous_checkout, with_date=False))
+    await reply(update, person, "att.checked_out", time=services.fmt(record.checkout_at), status=status,
+                today=attendance.describe_day(services, record, lang))
+    await _privacy_hint(update, context, person)
+
+
+async def location(update: Update, context: BotContext, person: Person) -> None:
+    """A shared location: the check-in itself, or proof of being on site right after it."""
+    message = update.effective_message
+    if message is None or message.location is None:
+        return
+    if message.forward_origin is not None:
+        await reply(update, person, "att.location_forwarded")
+        return
+    services = context.services
+    result = await attendance.share_location(services, person, message.location.latitude,
+                                             message.location.longitude, chat_id=_chat_id(update))
+    today = attendance.describe_day(services, result.record, person.language)
+    if result.checked_in_now:
+        status = _checkin_status(services, result.record, result.holiday_name, person.language)
+        await reply(update, person, "att.location_checked_in", time=services.fmt(result.record.checkin_at),
+                    status=status, today=today)
+    else:
+        await reply(update, person, "att.location_recorded", today=today)
+
+
+@command("leave", ENGINEERS)
+async def leave(update: Update, context: BotContext, person: Person) -> None:
+    """Files a leave request for a period; the supervisors get approve / reject buttons."""
+    result = await attendance.request_leave(context.services, person, message_args(update))
+    request = result.request
+    text = t("att.leave_submitted", person.language, id=request.id, first=request.first_day.isoformat(),
+             last=request.last_day.isoformat(), days=result.workdays, reason=request.reason)
+    await reply_text(update, text + ("" if result.approvers else t("att.no_approvers", person.language)))
+
+
+@command("makeup", ENGINEERS)
+async def makeup(update: Update, context: BotContext, person: Person) -> None:
+    """Files a make-up (补卡) request for a forgotten check-in."""
+    result = await attendance.request_makeup(context.services, person, message_args(update))
+    request = result.request
+    text = t("att.makeup_submitted", person.language, id=request.id, date=request.first_day.isoformat(),
+             reason=request.reason)
+    await reply_text(update, text + ("" if result.approvers else t("att.no_approvers", person.language)))
+
+
+@command("attendance", REPORT_ROLES)
+async def attendance_report(update: Update, context: BotContext, person: Person) -> None:
+    """Attendance per engineer for a period (default this month); engineers see their own."""
+    services = context.services
+    text = message_args(update)
+    today = services.today()
+    if text:
+        period = attendance.parse_past_period(text, services.local_now(), calendar=services.calendar)
+        if period is None:
+            raise DomainError("error.bad_period", text=text, examples="、".join(PERIOD_EXAMPLES))
+    else:
+        period = (today.replace(day=1), today)
+    sees_everyone = person.has(Role.LEAD, Role.SUPERVISOR, Role.CONTACT)
+    report = await attendance.attendance_report(services, *period,
+                                                person_id=None if sees_everyone else person.id)
+    await reply_text(update, attendance.render_report(report, person.language))
+
+
+@button(attendance.CALLBACK, [Role.SUPERVISOR, Role.CONTACT])
+async def decide(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+    """Approve (ok) or reject (no) a leave or make-up request; the message keeps the decision, not the buttons."""
+    if data.action not in ("ok", "no") or not data.args or not data.args[0].isdigit():
+        raise DomainError("button.refused")
+    services = context.services
+    decision = await attendance.decide_request(services, person, data.int_arg(), approve=data.action == "ok")
+    lang = person.language
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        note = t("att.decided_note", lang, status=t(f"att.status_{decision.request.status}", lang),
+                 by=person.name, time=services.fmt(services.now()))
+        try:
+            await query.edit_message_text(f"{getattr(query.message, 'text', '') or ''}\n\n{note}")
+        except TelegramError as exc:  # an old message may no longer be editable; the decision stands
+            log.info("could not edit the request message: %s", exc)
+    return t("att.toast_approved" if decision.approved else "att.toast_rejected", lang)
+
+
+def register(app: Application) -> None:
+    """Plain 签到 / 签退 (private chat, or a group with privacy mode off) and shared locations."""
+    plain = filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
+    app.add_handler(MessageHandler(plain & filters.Regex(CHECKIN_TEXT), guard(ENGINEERS, "/checkin", checkin)))
+    app.add_handler(MessageHandler(plain & filters.Regex(CHECKOUT_TEXT), guard(ENGINEERS, "/checkout", checkout)))
+    app.add_handler(MessageHandler(filters.LOCATION & ~filters.UpdateType.EDITED,
+                                   guard(ENGINEERS, "/checkin", location)))

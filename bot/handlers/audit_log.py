@@ -1,0 +1,31 @@
+"""/audit: the append-only audit trail, read by admins and contacts (compact, newest last, capped)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.catalog import t
+from bot.handlers.common import BotContext, command, message_args, reply
+from bot.services.compliance import read_audit
+from bot.services.people import Person, Role
+
+MAX_CHARS = 3500  # a Telegram message holds 4096 characters
+
+
+@command("audit", [Role.ADMIN, Role.CONTACT])
+async def audit(update: Update, context: BotContext, person: Person) -> None:
+    """Lists who did what: /audit [period] [person], e.g. /audit 本月 周小舟."""
+    services = context.services
+    page = await read_audit(services, message_args(update))
+    lines = []
+    for e in page.entries:
+        target = f"{e.entity}#{e.entity_id}" if e.entity_id else e.entity
+        lines.append(t("audit.line", person.language, at=services.local(e.at).strftime("%m-%d %H:%M"),
+                       actor=e.actor_name or (str(e.actor_telegram_id) if e.actor_telegram_id else "—"),
+                       action=e.action, target=target))
+    while lines and sum(len(x) + 1 for x in lines) > MAX_CHARS:
+        lines.pop(0)
+    shown = len(lines)
+    who = page.person.name if page.person else t("audit.everyone", person.language)
+    await reply(update, person, "audit.list" if shown else "audit.empty", first=page.first.isoformat(),
+                last=page.last.isoformat(), who=who, total=page.total, shown=shown, lines="\n".join(lines))

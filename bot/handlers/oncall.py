@@ -1,0 +1,84 @@
+"""/oncall (show or set the rota), /dutyplan (holiday duty plans), /swap, and their buttons."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from bot.catalog import t
+from bot.handlers.common import ANYONE, ENGINEERS, BotContext, button, command, message_args, reply
+from bot.services import (
+    oncall,
+    oncall_timers,  # noqa: F401  (registers the rota's daily jobs)
+)
+from bot.services.callback_data import CallbackData
+from bot.services.people import Person, Role
+
+_SET = re.compile(r"^(?:set|设置|排班)\s*", re.IGNORECASE)
+
+
+def _now_line(view: oncall.RotaView, lang: str) -> str:
+    names = "、".join(p.name for p in view.now.people) or t("oc.unassigned", lang)
+    return t(f"oc.now_{view.now.source}", lang, names=names)
+
+
+def _day_line(day: oncall.RotaDay, lang: str) -> str:
+    label = day.holiday or t("oc.label.workday" if day.workday else "oc.label.restday", lang)
+    names = "、".join(day.names) or t("oc.unassigned", lang)
+    return t("oc.day_line", lang, day=day.day.isoformat(), label=label, names=names)
+
+
+@command("oncall")
+async def oncall_command(update: Update, context: BotContext, person: Person) -> None:
+    """Shows who is on duty now and the next 7 days; `/oncall set <period> <names>` sets the rota."""
+    text = message_args(update)
+    match = _SET.match(text)
+    if match:
+        first, last, people = await oncall.set_rota(context.services, person, text[match.end():])
+        await reply(update, person, "oc.set_done", first=first.isoformat(), last=last.isoformat(),
+                    names="、".join(p.name for p in people))
+        return
+    view = await oncall.rota_view(context.services, days=7)
+    lines = "\n".join(_day_line(day, person.language) for day in view.days)
+    await reply(update, person, "oc.view", now=_now_line(view, person.language), days=7, lines=lines)
+
+
+@command("dutyplan")
+async def dutyplan_command(update: Update, context: BotContext, person: Person) -> None:
+    """Shows (or proposes) the duty plan of the next holiday, or of the one named: /dutyplan 国庆."""
+    view = await oncall.duty_plan(context.services, person, message_args(update))
+    plan = view.plan
+    buttons = oncall.approve_buttons(plan) if plan.status == "proposed" and person.has(Role.SUPERVISOR) else None
+    await reply(update, person, "oc.plan_view", buttons=buttons, holiday=plan.name,
+                first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
+                status=t(f"oc.plan_status.{plan.status}", person.language), lines=view.lines, totals=view.totals)
+
+
+@command("swap", ENGINEERS)
+async def swap_command(update: Update, context: BotContext, person: Person) -> None:
+    """Asks another engineer to take one of my duty days (their OK, then a supervisor's)."""
+    text = message_args(update)
+    if not text:
+        await reply(update, person, "oc.swap_usage")
+        return
+    swap, other = await oncall.request_swap(context.services, person, text)
+    await reply(update, person, "oc.swap_requested", name=other.name, day=swap.day.isoformat())
+
+
+@button("oc", ANYONE)
+async def oncall_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+    """批准 a duty plan; 同意 / 拒绝 a swap (the other engineer, then a supervisor)."""
+    services = context.services
+    if data.action == "ap":
+        plan = await oncall.approve_plan(services, person, data.int_arg(0))
+        await reply(update, person, "oc.plan_approved", holiday=plan.name)
+        return t("oc.toast.approved", person.language)
+    if data.action in ("sp", "ss"):
+        agree = data.args[1] == "1" if len(data.args) > 1 else False
+        if data.action == "sp":
+            await oncall.answer_swap(services, person, data.int_arg(0), agree)
+            return t("oc.toast.agreed" if agree else "oc.toast.declined", person.language)
+        await oncall.decide_swap(services, person, data.int_arg(0), agree)
+        return t("oc.toast.approved" if agree else "oc.toast.declined", person.language)
+    return t("button.refused", person.language)

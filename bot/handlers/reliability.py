@@ -1,0 +1,96 @@
+"""/health for admins, and the guard that keeps a redelivered update from being applied twice.
+
+Where the "processed" marker is written (the choice, and why):
+- group -1 (`skip_redelivered`): an update whose id *and* content were handled before is dropped
+  (ApplicationHandlerStop), so nothing in group 0 sees it again.
+- group 1000 (`remember_processed`): the marker is written only *after* the feature's handler has run and
+  committed. A crash before the handler's commit therefore loses nothing: the redelivered update is applied
+  normally. A crash between the handler's commit and the marker re-applies it — the one window left, which
+  is why every feature's state change is conditional anyway (bindgroup answers "already bound", a claim is
+  an UPDATE … WHERE status = 'open' that changes one row once). Writing the marker *before* dispatch
+  would instead drop an update whose handler never committed: a confirmed-looking, lost action.
+  An update whose handler raised is remembered too: it is not retried for ever.
+The content fingerprint tells a true redelivery (identical) from a reused id (the console and tests number
+updates from 1 on every run; Telegram picks a random id after a week without updates).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.catalog import t
+from bot.handlers.common import BotContext, command, reply
+from bot.services import health
+from bot.services.people import Person, Role
+
+log = logging.getLogger(__name__)
+
+SKIP_GROUP = -1
+REMEMBER_GROUP = 1000
+
+
+def _digest(update: Update) -> str:
+    return health.fingerprint(update.to_dict())
+
+
+async def skip_redelivered(update: Update, context: BotContext) -> None:
+    """Drop an update that was fully handled before (Telegram redelivers after a crash)."""
+    if "services" not in context.application.bot_data:
+        return
+    if await health.already_processed(context.services, update.update_id, _digest(update)):
+        log.info("update %s was handled before: skipped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def remember_processed(update: Update, context: BotContext) -> None:
+    """Runs after every other group: the update's handler has finished."""
+    if "services" in context.application.bot_data:
+        await health.mark_processed(context.services, update.update_id, _digest(update))
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, skip_redelivered), group=SKIP_GROUP)
+    app.add_handler(TypeHandler(Update, remember_processed), group=REMEMBER_GROUP)
+
+
+def _duration(lang: str, seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return t("health.duration", lang, days=minutes // 1440, hours=minutes // 60 % 24, minutes=minutes % 60)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
+
+
+@command("health", [Role.ADMIN])
+async def health_command(update: Update, context: BotContext, person: Person) -> None:
+    """Shows uptime, database, outbox backlog, the next timers and the HTTP health endpoint."""
+    services = context.services
+    scheduler = context.application.bot_data.get("scheduler")
+    report = await health.health_report(services, getattr(scheduler, "next_runs", None), thorough=True)
+    lang = person.language
+    if report.ok:
+        status = t("health.status.ok", lang)
+    else:
+        problems = t("role.separator", lang).join(t(f"health.problem.{p}", lang) for p in report.problems)
+        status = t("health.status.trouble", lang, problems=problems)
+    database = t("health.database.ok", lang) if report.database_ok \
+        else t("health.database.bad", lang, detail=report.database_detail)
+    counts = report.outbox.by_status
+    outbox = t("health.outbox", lang, pending=counts.get("pending", 0), due=report.outbox.due_now,
+               sent=counts.get("sent", 0), failed=counts.get("failed", 0))
+    age = report.oldest_pending_age
+    oldest = t("health.oldest.none", lang) if age is None \
+        else t("health.oldest.some", lang, minutes=int(age.total_seconds() // 60))
+    timers = "\n".join(t("health.timer_line", lang, name=name,
+                         when=services.fmt(due) if due else t("health.timer_idle", lang))
+                       for name, due in report.next_timers.items()) or t("health.no_timers", lang)
+    server = context.application.bot_data.get("health_server")
+    port = getattr(server, "port", None)
+    http = t("health.http.on", lang, port=port) if port else t("health.http.off", lang)
+    await reply(update, person, "health.report", status=status, uptime=_duration(lang, report.uptime.total_seconds()),
+                started=services.fmt(report.started_at), database=database, size=_size(report.database_bytes),
+                outbox=outbox, oldest=oldest, last_alive=services.fmt(report.last_alive), http=http, timers=timers)

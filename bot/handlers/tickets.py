@@ -1,0 +1,400 @@
+"""Tickets: /ticket /tickets /take /resolve /reopen /rate /comment /province /estimate /ruling /checklist /faq,
+and the tk buttons (kind, system, region set-up; take; rating; checklist)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import Application, MessageHandler, filters
+
+import bot.services.ticket_timers  # noqa: F401  (registers the ticket timers)
+from bot.catalog import t
+from bot.handlers.common import (
+    ANYONE,
+    ENGINEERS,
+    BotContext,
+    button,
+    command,
+    guard,
+    keyboard,
+    message_args,
+    reply,
+    reply_text,
+)
+from bot.services import tickets as svc
+from bot.services.callback_data import CallbackData, encode
+from bot.services.errors import BadInput
+from bot.services.people import Person, Role
+from storage.tickets import Ticket
+
+LIST_LIMIT = 30
+KIND_KEYS = list(svc.TICKET_KINDS)
+
+
+def _split(update: Update, usage_key: str) -> tuple[int, str]:
+    """'/cmd N rest…' -> (N, rest); a missing or non-numeric N is bad input with the usage example."""
+    parts = message_args(update).split(maxsplit=1)
+    if not parts:
+        raise BadInput(usage_key)
+    return svc.parse_ticket_id(parts[0], usage_key), parts[1].strip() if len(parts) > 1 else ""
+
+
+def _render(services: Any, key: str, ticket: Ticket, lang: str, people: dict[int, Person], **extra: Any) -> str:
+    return t(key, lang, **svc.summary_params(services, ticket, lang, people), **extra)
+
+
+# --- raising ---------------------------------------------------------------------------------------------------
+
+def _kind_buttons(ticket_id: int, lang: str) -> list[list[tuple[str, str]]]:
+    buttons = [(t(label, lang), encode("tk", "k", ticket_id, index))
+               for index, label in enumerate(svc.TICKET_KINDS.values())]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([(t("tk.btn.keep_kind", lang), encode("tk", "k", ticket_id, "x"))])
+    return rows
+
+
+def _choice_buttons(action: str, ticket_id: int, options: list[str], lang: str) -> list[list[tuple[str, str]]]:
+    buttons = [(name, encode("tk", action, ticket_id, index)) for index, name in enumerate(options)]
+    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([(t("tk.btn.skip", lang), encode("tk", action, ticket_id, "x"))])
+    return rows
+
+
+async def _show(update: Update, context: BotContext, person: Person, ticket_id: int) -> None:
+    services = context.services
+    info = await svc.details(services, ticket_id)
+    ticket, lang = info.ticket, person.language
+    extra = ""
+    if ticket.resolution:
+        extra += t("tk.show.resolution", lang, resolution=ticket.resolution)
+    if ticket.rating:
+        note = t("tk.show.comment", lang, comment=ticket.rating_comment) if ticket.rating_comment else ""
+        extra += t("tk.show.rating", lang, rating=t(svc.RATINGS[ticket.rating], lang), comment=note)
+    if ticket.estimate_days is not None:
+        extra += t("tk.show.estimate", lang, days=f"{ticket.estimate_days:g}")
+    if ticket.ruling:
+        extra += t("tk.show.ruling", lang, verdict=t(f"tk.ruling.{ticket.ruling}", lang))
+    if ticket.kind == "bulk_processing":
+        extra += t("tk.show.checklist", lang, done=len(info.checklist), total=len(svc.CHECKLIST_ITEMS))
+    history = "\n".join(_history_line(services, entry, lang) for entry in info.history)
+    await reply(update, person, "tk.show", **svc.summary_params(services, ticket, lang, info.people), extra=extra,
+                history=history)
+
+
+def _history_line(services: Any, entry: Any, lang: str) -> str:
+    verb = entry.action.removeprefix("tickets.")
+    after = entry.after or {}
+    value: str | None = None
+    if verb == "kind" and after.get("kind") in svc.TICKET_KINDS:
+        value = t(svc.TICKET_KINDS[after["kind"]], lang)
+    elif verb == "rate" and after.get("rating") in svc.RATINGS:
+        value = t(svc.RATINGS[after["rating"]], lang) + (t("tk.act.auto", lang) if after.get("auto") else "")
+    elif verb == "ruling" and after.get("ruling") in ("in", "out"):
+        value = t(f"tk.ruling.{after['ruling']}", lang) + (f" {after['note']}" if after.get("note") else "")
+    elif verb == "checklist" and after.get("item") in svc.CHECKLIST_ITEMS:
+        value = t(svc.CHECKLIST_ITEMS[after["item"]], lang)
+    else:
+        for field in ("text", "resolution", "reason", "province_no", "estimate_days", "comment", "system",
+                      "region", "assignee"):
+            if after.get(field):
+                value = str(after[field])
+                break
+    action = t(f"tk.act.{verb}", lang) if f"tk.act.{verb}" in _ACTIONS else verb
+    return t("tk.hist.line", lang, at=services.fmt(entry.at), actor=entry.actor_name or "🤖", action=action,
+             detail=t("tk.hist.detail", lang, value=value) if value else "")
+
+
+_ACTIONS = {f"tk.act.{v}" for v in ("open", "kind", "system", "region", "take", "resolve", "reopen", "province",
+                                    "estimate", "ruling", "checklist", "rate", "comment", "faq")}
+
+
+@command("ticket")
+async def ticket_command(update: Update, context: BotContext, person: Person) -> None:
+    """Raises a work order from the text (or the replied-to message); '/ticket N' shows one with its history."""
+    services = context.services
+    message: Message = update.effective_message  # type: ignore[assignment]
+    text = message_args(update)
+    quoted = message.reply_to_message
+    if quoted is None and re.fullmatch(r"[#＃]?\d{1,9}", text):
+        await _show(update, context, person, int(text.lstrip("#＃")))
+        return
+    requester = None
+    if quoted is not None:
+        quoted_text = (quoted.text or quoted.caption or "").strip()
+        if quoted_text:
+            text = f"{text}\n{quoted_text}".strip() if text else quoted_text
+        author = quoted.from_user
+        if author is not None and not author.is_bot and author.id != person.telegram_id:
+            from bot.services import access
+
+            requester = await access.identify(services, author.id)
+    if not text:
+        raise BadInput("tk.usage.ticket")
+    ticket = await svc.create_ticket(services, person, text, requester=requester,
+                                     source_chat_id=update.effective_chat.id if update.effective_chat else None)
+    people = await svc.roster(services)
+    lang = person.language
+    due_note = t("tk.due.from_text" if ticket.due_explicit else "tk.due.default", lang)
+    await reply_text(update, _render(services, "tk.created", ticket, lang, people, due_note=due_note),
+                     _kind_buttons(ticket.id, lang))
+
+
+async def _setup_step(update: Update, context: BotContext, person: Person, ticket: Ticket, after: str) -> None:
+    """Edit the set-up message to the next question (system, region) or the final summary."""
+    services = context.services
+    contract = services.settings.contract
+    lang = person.language
+    people = await svc.roster(services)
+    query = update.callback_query
+    steps = [("s", "tk.setup.system", contract.systems), ("r", "tk.setup.region", contract.regions)]
+    order = ["k", "s", "r"]
+    for action, key, options in steps:
+        if order.index(action) <= order.index(after) or not options:
+            continue
+        await query.edit_message_text(_render(services, key, ticket, lang, people),  # type: ignore[union-attr]
+                                      reply_markup=keyboard(_choice_buttons(action, ticket.id, options, lang)))
+        return
+    done = [[(t("tk.btn.take", lang), encode("tk", "take", ticket.id))]] if ticket.status == "open" else None
+    await query.edit_message_text(_render(services, "tk.setup.done", ticket, lang, people),  # type: ignore[union-attr]
+                                  reply_markup=keyboard(done))
+
+
+@button("tk")
+async def ticket_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+    """Set-up choices, taking, rating and checklist steps."""
+    services = context.services
+    ticket_id = data.int_arg(0)
+    choice = data.args[1] if len(data.args) > 1 else ""
+    lang = person.language
+    if data.action == "k":
+        if choice == "x":
+            ticket = await svc.get_ticket(services, ticket_id)
+        else:
+            ticket = await svc.set_kind(services, person, ticket_id, KIND_KEYS[int(choice)])
+        await _setup_step(update, context, person, ticket, "k")
+        return t("tk.setup.saved", lang)
+    if data.action in ("s", "r"):
+        field = "system" if data.action == "s" else "region"
+        options = services.settings.contract.systems if field == "system" else services.settings.contract.regions
+        value = None if choice == "x" or not choice.isdigit() or int(choice) >= len(options) else options[int(choice)]
+        if value is None:
+            ticket = await svc.get_ticket(services, ticket_id)
+        else:
+            ticket = await svc.set_field(services, person, ticket_id, field, value)
+        await _setup_step(update, context, person, ticket, data.action)
+        return t("tk.setup.saved", lang)
+    if data.action == "take":
+        ticket = await svc.take(services, person, ticket_id)
+        await update.callback_query.edit_message_reply_markup(None)  # type: ignore[union-attr]
+        await context.bot.send_message(person.chat_id, t("tk.taken", lang, id=ticket.id,
+                                                         due=services.fmt(ticket.due_at)))
+        return t("tk.taken_toast", lang, id=ticket.id)
+    if data.action == "rate":
+        rating = svc.RATING_CODES.get(choice)
+        if rating is None:
+            raise BadInput("tk.usage.rate")
+        result = await svc.rate(services, person, ticket_id, rating)
+        label = t(svc.RATINGS[result.ticket.rating], lang) if result.ticket.rating else ""
+        if not result.changed:
+            return t("tk.rated.already", lang, id=ticket_id, rating=label)
+        query = update.callback_query
+        original = query.message.text if query and query.message and query.message.text else ""  # type: ignore[union-attr]
+        await query.edit_message_text(t("tk.rated.edit", lang, text=original, rating=label))  # type: ignore[union-attr]
+        return t("tk.rated", lang, id=ticket_id, rating=label)
+    if data.action == "chk":
+        ticket, confirmed = await svc.confirm_checklist(services, person, ticket_id, choice)
+        text, buttons = _checklist_view(ticket, confirmed, lang)
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard(buttons))  # type: ignore[union-attr]
+        return t(svc.CHECKLIST_ITEMS[choice], lang) if choice in svc.CHECKLIST_ITEMS else None
+    raise BadInput("tk.usage.ticket")
+
+
+# --- lifecycle commands --------------------------------------------------------------------------------------
+
+@command("take", ENGINEERS)
+async def take_command(update: Update, context: BotContext, person: Person) -> None:
+    """Takes a ticket: /take N."""
+    ticket_id, _ = _split(update, "tk.usage.take")
+    ticket = await svc.take(context.services, person, ticket_id)
+    await reply(update, person, "tk.taken", id=ticket.id, due=context.services.fmt(ticket.due_at))
+
+
+@command("resolve", ENGINEERS)
+async def resolve_command(update: Update, context: BotContext, person: Person) -> None:
+    """Resolves a ticket with what was done: /resolve N text."""
+    ticket_id, text = _split(update, "tk.usage.resolve")
+    if not text:
+        raise BadInput("tk.usage.resolve")
+    ticket = await svc.resolve(context.services, person, ticket_id, text)
+    on_time = ticket.resolved_at is not None and ticket.resolved_at <= ticket.due_at
+    timing = t("tk.resolved.on_time", person.language) if on_time else \
+        t("tk.resolved.late", person.language, due=context.services.fmt(ticket.due_at))
+    await reply(update, person, "tk.resolved", id=ticket.id, timing=timing)
+
+
+@command("reopen")
+async def reopen_command(update: Update, context: BotContext, person: Person) -> None:
+    """Reopens a resolved ticket with the reason: /reopen N why."""
+    ticket_id, reason = _split(update, "tk.usage.reopen")
+    if not reason:
+        raise BadInput("tk.usage.reopen")
+    ticket = await svc.reopen(context.services, person, ticket_id, reason)
+    await reply(update, person, "tk.reopened", id=ticket.id,
+                status=t(f"tk.status.{ticket.status}", person.language))
+
+
+_RATING_WORDS = {"满意": "satisfied", "satisfied": "satisfied", "基本满意": "basically", "basically": "basically",
+                 "不满意": "unsatisfied", "unsatisfied": "unsatisfied"}
+
+
+@command("rate")
+async def rate_command(update: Update, context: BotContext, person: Person) -> None:
+    """Rates a resolved ticket (the requester, or a supervisor on their behalf): /rate N 满意."""
+    ticket_id, word = _split(update, "tk.usage.rate")
+    rating = _RATING_WORDS.get(word.split()[0].lower() if word else "")
+    if rating is None:
+        raise BadInput("tk.usage.rate")
+    result = await svc.rate(context.services, person, ticket_id, rating)
+    label = t(svc.RATINGS[result.ticket.rating], person.language) if result.ticket.rating else ""
+    await reply(update, person, "tk.rated" if result.changed else "tk.rated.already", id=ticket_id, rating=label)
+
+
+@command("comment")
+async def comment_command(update: Update, context: BotContext, person: Person) -> None:
+    """Adds a comment to a rating: /comment N text."""
+    ticket_id, text = _split(update, "tk.usage.comment")
+    if not text:
+        raise BadInput("tk.usage.comment")
+    await svc.comment(context.services, person, ticket_id, text)
+    await reply(update, person, "tk.commented", id=ticket_id)
+
+
+class _RatingPromptReply(filters.MessageFilter):
+    """A reply to the bot's rating prompt (⭐ … #N …)."""
+
+    def filter(self, message: Message) -> bool:
+        quoted = message.reply_to_message
+        return bool(quoted and quoted.from_user and quoted.from_user.is_bot and quoted.text
+                    and quoted.text.startswith("⭐") and re.search(r"#(\d+)", quoted.text))
+
+
+async def comment_by_reply(update: Update, context: BotContext, person: Person) -> None:
+    """A reply to the rating prompt becomes the comment of that ticket."""
+    message: Message = update.effective_message  # type: ignore[assignment]
+    match = re.search(r"#(\d+)", message.reply_to_message.text or "")  # type: ignore[union-attr]
+    assert match is not None
+    ticket_id = int(match.group(1))
+    await svc.comment(context.services, person, ticket_id, message.text or "")
+    await reply(update, person, "tk.commented", id=ticket_id)
+
+
+@command("province", ENGINEERS)
+async def province_command(update: Update, context: BotContext, person: Person) -> None:
+    """Records the province platform's ticket number: /province N number."""
+    ticket_id, number = _split(update, "tk.usage.province")
+    ticket = await svc.set_province(context.services, person, ticket_id, number)
+    await reply(update, person, "tk.province.set", id=ticket.id, number=ticket.province_no)
+
+
+@command("estimate", ENGINEERS)
+async def estimate_command(update: Update, context: BotContext, person: Person) -> None:
+    """Records a custom development's estimate in person-days: /estimate N days."""
+    ticket_id, text = _split(update, "tk.usage.estimate")
+    days = svc.parse_person_days(text)
+    ticket, outside = await svc.estimate(context.services, person, ticket_id, days)
+    limit = context.services.settings.tickets.custom_dev_limit_person_days
+    await reply(update, person, "tk.estimate.outside" if outside else "tk.estimate.set", id=ticket.id,
+                days=f"{days.normalize():f}", limit=limit)
+
+
+@command("ruling", [Role.SUPERVISOR, Role.CONTACT])
+async def ruling_command(update: Update, context: BotContext, person: Person) -> None:
+    """Records the supervising engineer's ruling on a custom development: /ruling N in|out note."""
+    ticket_id, rest = _split(update, "tk.usage.ruling")
+    parts = rest.split(maxsplit=1)
+    if not parts:
+        raise BadInput("tk.usage.ruling")
+    ticket = await svc.rule(context.services, person, ticket_id, parts[0], parts[1] if len(parts) > 1 else "")
+    await reply(update, person, "tk.ruling.set", id=ticket.id,
+                verdict=t(f"tk.ruling.{ticket.ruling}", person.language))
+
+
+def _checklist_view(ticket: Ticket, confirmed: set[str], lang: str) -> tuple[str, list[list[tuple[str, str]]]]:
+    lines = "\n".join(t("tk.checklist.line", lang, mark="☑" if item in confirmed else "☐", label=t(label, lang))
+                      for item, label in svc.CHECKLIST_ITEMS.items())
+    missing = [item for item in svc.CHECKLIST_ITEMS if item not in confirmed]
+    footer = t("tk.checklist.pending" if missing else "tk.checklist.complete", lang, id=ticket.id)
+    buttons = [[(t("tk.btn.check", lang, label=t(svc.CHECKLIST_ITEMS[item], lang)),
+                 encode("tk", "chk", ticket.id, item))] for item in missing]
+    return t("tk.checklist.show", lang, id=ticket.id, lines=lines, footer=footer), buttons
+
+
+@command("checklist", ENGINEERS)
+async def checklist_command(update: Update, context: BotContext, person: Person) -> None:
+    """Shows or confirms the bulk-processing checklist: /checklist N [备份|测试|验证|恢复]."""
+    ticket_id, item = _split(update, "tk.usage.checklist")
+    if item:
+        ticket, confirmed = await svc.confirm_checklist(context.services, person, ticket_id, item)
+    else:
+        ticket, confirmed = await svc.checklist_state(context.services, ticket_id)
+    await reply_text(update, *_checklist_view(ticket, confirmed, person.language))
+
+
+# --- listing ----------------------------------------------------------------------------------------------------
+
+@command("tickets")
+async def tickets_command(update: Update, context: BotContext, person: Person) -> None:
+    """Lists tickets: open (default), mine, overdue, or raised in a period."""
+    services = context.services
+    found = await svc.list_tickets(services, person, message_args(update))
+    people = await svc.roster(services)
+    lang = person.language
+    now = services.now()
+    lines = [t("tk.list.line", lang, **{**svc.summary_params(services, ticket, lang, people),
+                                        "text": ticket.text[:40]},
+               late=t("tk.list.late", lang) if ticket.is_open and ticket.due_at < now else "")
+             for ticket in found.tickets[:LIST_LIMIT]]
+    if len(found.tickets) > LIST_LIMIT:
+        lines.append(t("tk.list.more", lang, count=len(found.tickets) - LIST_LIMIT))
+    await reply(update, person, f"tk.list.{found.selector}", count=len(found.tickets),
+                lines="\n".join(lines) or t("tk.list.none", lang),
+                start=found.start.isoformat() if found.start else "", end=found.end.isoformat() if found.end else "")
+
+
+# --- FAQ ---------------------------------------------------------------------------------------------------------
+
+def _faq_lines(entries: list[Any], lang: str) -> str:
+    return "\n".join(t("faq.line", lang, number=e.id, question=e.question, answer=e.answer) for e in entries[:30])
+
+
+@command("faq")
+async def faq_command(update: Update, context: BotContext, person: Person) -> None:
+    """The FAQ: /faq lists, /faq words searches, /faq add N adds a resolved ticket."""
+    services = context.services
+    args = message_args(update)
+    parts = args.split(maxsplit=1)
+    if parts and parts[0].lower() in ("add", "添加", "收录"):
+        ticket_id = svc.parse_ticket_id(parts[1] if len(parts) > 1 else "", "faq.usage_add")
+        entry = await svc.add_faq(services, person, ticket_id)
+        await reply(update, person, "faq.added", id=ticket_id, number=entry.id, question=entry.question)
+        return
+    if not args:
+        entries = await svc.list_faq(services)
+        if not entries:
+            await reply(update, person, "faq.empty")
+            return
+        await reply(update, person, "faq.list", count=len(entries), lines=_faq_lines(entries, person.language))
+        return
+    found = await svc.search_faq(services, args)
+    if not found:
+        await reply(update, person, "faq.search_none", words=args)
+        return
+    await reply(update, person, "faq.search", words=args, count=len(found), lines=_faq_lines(found, person.language))
+
+
+def register(app: Application) -> None:
+    """A reply to the rating prompt is a comment on that ticket."""
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.REPLY & _RatingPromptReply(),
+                                   guard(ANYONE, "tk.comment_reply", comment_by_reply)))

@@ -1,0 +1,180 @@
+"""/urgent, /urgents, /ack, /arrived, the 收到 / 已到岗 / 需要支援 buttons and arrival locations."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import Application, MessageHandler, filters
+
+from bot.catalog import t
+from bot.handlers.common import ANYONE, BotContext, button, command, message_args, reply
+from bot.services import (
+    access,
+    urgent,
+    urgent_timers,  # noqa: F401  (registers the urgent-request clock)
+)
+from bot.services.callback_data import CallbackData
+from bot.services.errors import DomainError
+from bot.services.people import Person, Role
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+
+RAISERS = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT]
+_OPEN_WORDS = {"", "open", "未完成", "进行中", "待处理"}
+_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
+# Handlers in this group run besides any other feature's location handler (attendance check-ins).
+LOCATION_GROUP = 6
+
+
+@command("urgent", RAISERS)
+async def urgent_command(update: Update, context: BotContext, person: Person) -> None:
+    """Raises an urgent request: engineers on duty are called, the group is told the deadline."""
+    text = message_args(update)
+    if not text:
+        await reply(update, person, "urg.usage")
+        return
+    chat = update.effective_chat
+    raised = await urgent.raise_urgent(context.services, person, text, chat_id=chat.id if chat else None)
+    services = context.services
+    names = "、".join(p.name for p in raised.notified) or "—"
+    request = raised.request
+    await reply(update, person, "urg.raised", id=request.id, ticket=request.ticket_id or "—",
+                start=services.fmt(request.started_at), deadline=services.fmt(request.deadline_at), names=names)
+    if raised.source == "lead":
+        await reply(update, person, "urg.raised_fallback")
+
+
+def _describe(services: object, item: urgent.Listed, lang: str) -> str:
+    request = item.request
+    fmt = services.fmt  # type: ignore[attr-defined]
+    key = urgent.status_key(request, services.now())  # type: ignore[attr-defined]
+    taken = urgent.minutes(request.arrived_at - request.started_at) if request.arrived_at else 0
+    status = t(key, lang, deadline=fmt(request.deadline_at), name=item.arrived_by or "?", minutes=taken)
+    if request.support_requested_at is not None:
+        status += (t("urg.status.second_line_arrived", lang) if request.second_line_arrived_at
+                   else t("urg.status.second_line_waiting", lang, deadline=fmt(request.second_line_deadline_at)))
+    return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=request.text[:60],
+             status=status)
+
+
+@command("urgents")
+async def urgents_command(update: Update, context: BotContext, person: Person) -> None:
+    """Lists open urgent requests, or those raised in a period (/urgents 本月)."""
+    services = context.services
+    text = message_args(update)
+    period = None
+    if text.lower() not in _OPEN_WORDS:
+        period = parse_period(text, services.local_now(), calendar=services.calendar)
+        if period is None:
+            raise DomainError("error.bad_period", text=text, examples="、".join(PERIOD_EXAMPLES))
+    items = await urgent.list_requests(services, period)
+    lines = "\n".join(_describe(services, item, person.language) for item in items)
+    if period is None:
+        await reply(update, person, "urg.list_open" if items else "urg.list_empty_open", lines=lines)
+    else:
+        first, last = (d.isoformat() for d in period)
+        await reply(update, person, "urg.list_period" if items else "urg.list_empty_period", lines=lines,
+                    first=first, last=last)
+
+
+async def _request_id(update: Update, context: BotContext, person: Person, command_name: str) -> int | None:
+    """The number after the command, or the newest open request this person was called to."""
+    text = message_args(update)
+    if text:
+        match = _NUMBER.match(text)
+        if match is None:
+            await reply(update, person, "urg.bad_number", command=command_name)
+            return None
+        return int(match.group(1))
+    request = await urgent.latest_open_for(context.services, person)
+    if request is None:
+        await reply(update, person, "urg.no_open")
+        return None
+    return request.id
+
+
+async def _reply_ack(update: Update, context: BotContext, person: Person, request_id: int) -> None:
+    result = await urgent.acknowledge(context.services, person, request_id)
+    key = "urg.acked_stopped" if result.stopped_escalation else ("urg.acked" if result.first else "urg.acked_again")
+    await reply(update, person, key, id=request_id, deadline=context.services.fmt(result.request.deadline_at))
+
+
+async def _reply_arrived(update: Update, context: BotContext, person: Person, request_id: int) -> None:
+    result = await urgent.arrive(context.services, person, request_id)
+    await reply(update, person, "urg.arrived_late" if result.late else "urg.arrived", id=request_id,
+                minutes=result.minutes)
+
+
+@command("ack")
+async def ack_command(update: Update, context: BotContext, person: Person) -> None:
+    """Acknowledges an urgent request (the text form of 收到)."""
+    request_id = await _request_id(update, context, person, "ack")
+    if request_id is not None:
+        await _reply_ack(update, context, person, request_id)
+
+
+@command("arrived", [Role.ENGINEER, Role.LEAD])
+async def arrived_command(update: Update, context: BotContext, person: Person) -> None:
+    """Records the engineer's arrival at the post (the text form of 已到岗)."""
+    request_id = await _request_id(update, context, person, "arrived")
+    if request_id is not None:
+        await _reply_arrived(update, context, person, request_id)
+
+
+@button("urg", ANYONE)
+async def urgent_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+    """收到 / 已到岗 / 需要支援 on an urgent request, and the second line's 已到岗."""
+    request_id = data.int_arg(0)
+    services = context.services
+    if data.action == "ack":
+        await _reply_ack(update, context, person, request_id)
+        return t("urg.btn.ack", person.language)
+    if data.action == "arr":
+        await _reply_arrived(update, context, person, request_id)
+        return t("urg.btn.arrived", person.language)
+    if data.action == "sup":
+        request = await urgent.request_support(services, person, request_id)
+        await reply(update, person, "urg.support_requested", id=request_id,
+                    deadline=services.fmt(request.second_line_deadline_at))
+        return t("urg.btn.support", person.language)
+    if data.action == "arr2":
+        result = await urgent.second_line_arrive(services, person, request_id)
+        await reply(update, person, "urg.second_line_arrived", id=request_id, minutes=result.minutes)
+        return t("urg.btn.arrived", person.language)
+    return t("button.refused", person.language)
+
+
+async def on_location(update: Update, context: BotContext) -> None:
+    """A location from an engineer called to an urgent request: checked against the site (quiet otherwise)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or message.location is None or user is None:
+        return
+    person = await access.identify(context.services, user.id)
+    if person is None:
+        return  # other handlers refuse strangers; nothing to add here
+    try:
+        checked = await urgent.share_location(context.services, person, message.location.latitude,
+                                              message.location.longitude)
+    except DomainError as exc:
+        await reply(update, person, exc.key, **exc.params)
+        return
+    if checked is None:
+        return
+    request = checked.request
+    distance = round(checked.distance_m)
+    radius = round(context.services.settings.site.radius_m)
+    if checked.counted_as_arrival:
+        await reply(update, person, "urg.location_arrived", id=request.id, distance=distance,
+                    minutes=urgent.minutes(request.arrived_at - request.started_at))  # type: ignore[operator]
+    elif request.arrived_by != person.id:
+        await reply(update, person, "urg.location_not_arrived", id=request.id, distance=distance, radius=radius)
+    elif checked.on_site:
+        await reply(update, person, "urg.location_on_site", id=request.id, distance=distance)
+    else:
+        await reply(update, person, "urg.location_off_site", id=request.id, distance=distance, radius=radius)
+
+
+def register(app: Application) -> None:
+    app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED,
+                                   on_location), group=LOCATION_GROUP)

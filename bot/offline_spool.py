@@ -1,0 +1,159 @@
+"""Offline spool mode (`run_bot.py --offline-spool DIR`): the real bot, polling a Telegram made of files.
+
+For crash tests: a test appends updates to `DIR/updates.jsonl` (one update JSON per line), the bot polls
+them with python-telegram-bot's real Updater, and every message it sends is appended to `DIR/sent.jsonl`
+(flushed and fsynced before Telegram's "ok" is returned, so a line there is a message the user saw).
+getUpdates honours offsets like Telegram: an update is returned again until a getUpdates with a higher
+offset confirms it, and the confirmed offset is kept in `DIR/offset`, so a restarted process receives the
+unconfirmed ones again. Optional `DIR/clock_offset` (seconds, float) shifts the bot's clock, so a test can
+pin the contract's working day while time still runs (and keeps running across restarts).
+
+Start-up and shutdown follow `Application.run_polling` step by step (initialise, post_init, start polling,
+start; on SIGTERM/SIGINT: stop polling, stop, post_stop — the outbox flush —, shutdown, post_shutdown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+
+from bot.fake_telegram import FakeBotAPI
+from bot.services.clock import Clock, SystemClock
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+POLL_STEP = 0.05
+MAX_LONG_POLL = 0.5
+
+
+class OffsetClock:
+    """The system clock shifted by a fixed number of seconds (real speed, survives restarts)."""
+
+    def __init__(self, offset_seconds: float) -> None:
+        self.offset = timedelta(seconds=offset_seconds)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class SpoolBotAPI(FakeBotAPI):
+    """FakeBotAPI whose updates come from DIR/updates.jsonl and whose sent messages go to DIR/sent.jsonl."""
+
+    def __init__(self, spool_dir: Path) -> None:
+        super().__init__()
+        self.dir = spool_dir
+        self.updates_path = spool_dir / "updates.jsonl"
+        self.offset_path = spool_dir / "offset"
+        self.sent_path = spool_dir / "sent.jsonl"
+        self._sent = self.sent_path.open("a", encoding="utf-8")
+
+    async def shutdown(self) -> None:
+        return None  # PTB shuts the request down twice (bot and updater); the file stays open until exit
+
+    def confirmed_offset(self) -> int:
+        try:
+            return int(self.offset_path.read_text(encoding="utf-8").strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def _confirm(self, offset: int) -> None:
+        if offset <= self.confirmed_offset():
+            return
+        tmp = self.offset_path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(str(offset))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.offset_path)
+
+    def _pending_updates(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        try:
+            text = self.updates_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        found = []
+        for line in text.splitlines(keepends=True):
+            if not line.endswith("\n"):
+                break  # the writer is still appending this line
+            if line.strip():
+                update = json.loads(line)
+                if update["update_id"] >= offset:
+                    found.append(update)
+        return found[:limit]
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # type: ignore[override]
+        requested = int(params.get("offset") or 0)
+        self._confirm(requested)
+        offset = max(requested, self.confirmed_offset())
+        limit = int(params.get("limit") or 100)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), MAX_LONG_POLL)
+        while True:
+            updates = self._pending_updates(offset, limit)
+            if updates or time.monotonic() >= deadline:
+                return updates
+            await asyncio.sleep(POLL_STEP)
+
+    def _record(self, chat_id: int, text: str, markup: Any, method: str,
+                message_id: int | None = None) -> dict[str, Any]:
+        payload = super()._record(chat_id, text, markup, method, message_id)
+        line = json.dumps({"chat_id": chat_id, "message_id": payload["message_id"], "method": method, "text": text,
+                           "buttons": self.sent[-1].buttons}, ensure_ascii=False)
+        self._sent.write(line + "\n")
+        self._sent.flush()
+        os.fsync(self._sent.fileno())
+        return payload
+
+
+def spool_clock(spool_dir: Path) -> Clock:
+    path = spool_dir / "clock_offset"
+    if path.exists():
+        return OffsetClock(float(path.read_text(encoding="utf-8").strip()))
+    return SystemClock()
+
+
+async def run_spool(settings: Settings, spool_dir: Path) -> None:
+    """Run the bot on the spool until SIGTERM or SIGINT (then stop gracefully, as run_polling would)."""
+    from bot.app import build_application
+
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    api = SpoolBotAPI(spool_dir)
+    app = build_application(settings, request=api, clock=spool_clock(spool_dir))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=timedelta(seconds=1),
+                                        allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        await app.start()
+        (spool_dir / "ready").write_text(str(os.getpid()), encoding="utf-8")
+        log.info("offline spool running in %s", spool_dir)
+        await stop.wait()
+        log.info("signal received: stopping")
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+        with contextlib.suppress(Exception):
+            api._sent.close()

@@ -1,0 +1,505 @@
+"""Who is on duty: working hours, the on-call rota, holiday duty plans, swaps and coverage gaps.
+
+A duty day D covers the hours outside working time from D at `working_hours.start` until D+1 at the same
+time: the night belongs to the evening before, and a holiday's duty day runs from its morning to the next.
+On duty at a moment: in working hours on working days, every engineer (engineer or lead) on the roster
+who is not on approved leave; at other times whoever the rota names for that duty day (not on leave); if
+nobody, the lead (and the coverage check warns of that gap a day ahead).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.services.calendar import HolidayPeriod
+from bot.services.callback_data import encode
+from bot.services.container import Services
+from bot.services.errors import BadInput, DomainError, NotAllowed, UnknownPerson
+from bot.services.people import Person, Role
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+from storage.oncall import DutyPlan, OnCallRepository, Swap
+from storage.uow import UnitOfWork
+
+MAX_ROTA_DAYS = 92
+_NAME_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def repo(uow: UnitOfWork) -> OnCallRepository:
+    return uow.repo(OnCallRepository)  # type: ignore[return-value]
+
+
+# -- time ---------------------------------------------------------------------------------------------------
+def local_at(services: Services, day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=services.tz)
+
+
+def duty_day_of(services: Services, moment: datetime) -> date:
+    """The duty day a moment belongs to (before the working day starts: the evening before)."""
+    local = services.local(moment)
+    if local.time() < services.settings.working_hours.start:
+        return local.date() - timedelta(days=1)
+    return local.date()
+
+
+def in_working_hours(services: Services, moment: datetime) -> bool:
+    local = services.local(moment)
+    hours = services.settings.working_hours
+    return services.calendar.is_workday(local.date()) and hours.start <= local.time() < hours.end
+
+
+# -- people -------------------------------------------------------------------------------------------------
+def engineers_on(people: Iterable[Person], day: date) -> list[Person]:
+    """Engineers (engineer or lead) on the project that day."""
+    return [p for p in people if p.is_engineer and p.status != "left" and p.assigned_on(day)]
+
+
+def leads_of(people: Iterable[Person]) -> list[Person]:
+    return [p for p in people if Role.LEAD in p.roles and p.status != "left"]
+
+
+async def is_on_leave(uow: UnitOfWork, person_id: int, day: date) -> bool:
+    """Approved leave, as the attendance feature records it (`bot.services.attendance.on_leave`).
+
+    Until that function exists nobody is treated as on leave.
+    """
+    try:
+        from bot.services import attendance
+    except ImportError:  # pragma: no cover - the attendance feature is part of the product
+        return False
+    check = getattr(attendance, "on_leave", None)
+    if check is None:
+        return False
+    result = check(uow, person_id, day)
+    if inspect.isawaitable(result):
+        result = await result
+    return bool(result)
+
+
+@dataclass(frozen=True)
+class DutyNow:
+    people: list[Person]
+    source: str  # hours | rota | lead (nobody scheduled: the lead as a fallback)
+
+
+async def duty_at(services: Services, uow: UnitOfWork, moment: datetime) -> DutyNow:
+    """Who is on duty at `moment` and why (see the module docstring)."""
+    people = await uow.people.all(include_left=False)
+    by_id = {p.id: p for p in people}
+    local_day = services.local(moment).date()
+    if in_working_hours(services, moment):
+        available = [p for p in engineers_on(people, local_day) if not await is_on_leave(uow, p.id, local_day)]
+        if available:
+            return DutyNow(available, "hours")
+    day = duty_day_of(services, moment)
+    rota = []
+    for shift in await repo(uow).shifts_between(day, day):
+        person = by_id.get(shift.person_id)
+        if person is not None and not await is_on_leave(uow, person.id, local_day):
+            rota.append(person)
+    if rota:
+        return DutyNow(rota, "rota")
+    return DutyNow(leads_of(people), "lead")
+
+
+async def on_duty_at(services: Services, uow: UnitOfWork, moment: datetime) -> list[Person]:
+    """The people to call for an urgent request at `moment` (never empty if the roster has a lead)."""
+    return (await duty_at(services, uow, moment)).people
+
+
+# -- the rota -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RotaDay:
+    day: date
+    workday: bool
+    holiday: str | None
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class RotaView:
+    now: DutyNow
+    days: list[RotaDay]
+
+
+async def rota_view(services: Services, days: int = 7) -> RotaView:
+    """Who is on duty now, and the rota of today and the next `days` days."""
+    today = services.today()
+    last = today + timedelta(days=days)
+    async with services.db.uow() as uow:
+        now = await duty_at(services, uow, services.now())
+        names = {p.id: p.name for p in await uow.people.all()}
+        shifts = await repo(uow).shifts_between(today, last)
+    by_day: dict[date, list[str]] = {}
+    for shift in shifts:
+        by_day.setdefault(shift.day, []).append(names.get(shift.person_id, "?"))
+    holiday_of = {period.first + timedelta(days=i): period.name
+                  for period in services.calendar.holiday_periods(today, last) for i in range(period.days)}
+    rows = []
+    for offset in range(days + 1):
+        day = today + timedelta(days=offset)
+        rows.append(RotaDay(day, services.calendar.is_workday(day), holiday_of.get(day), by_day.get(day, [])))
+    return RotaView(now, rows)
+
+
+def split_names(text: str, roster: list[Person]) -> tuple[str, list[Person]]:
+    """Split "<phrase> <name> <name>" into the phrase and the trailing roster names."""
+    by_name = {p.name: p for p in roster}
+    tokens = [t for t in _NAME_SPLIT.split(text.strip()) if t]
+    people: list[Person] = []
+    while tokens and tokens[-1] in by_name:
+        people.insert(0, by_name[tokens.pop()])
+    return " ".join(tokens), people
+
+
+async def set_rota(services: Services, actor: Person, text: str) -> tuple[date, date, list[Person]]:
+    """`/oncall set <period> <names>`: the named engineers are on duty every day of the period."""
+    if not actor.has(Role.LEAD, Role.SUPERVISOR):
+        raise NotAllowed("access.denied", command="oncall set")
+    async with services.db.uow() as uow:
+        roster = await uow.people.all(include_left=False)
+        phrase, people = split_names(text, roster)
+        if not phrase:
+            raise BadInput("oc.set_usage")
+        if not people:
+            last_word = _NAME_SPLIT.split(text.strip())[-1]
+            example = next((p.name for p in roster if p.is_engineer), "")
+            raise UnknownPerson("error.unknown_person", name=last_word, example=example)
+        not_engineers = [p.name for p in people if not p.is_engineer]
+        if not_engineers:
+            raise DomainError("oc.not_engineer", name="、".join(not_engineers))
+        period = parse_period(phrase, services.local_now(), calendar=services.calendar)
+        if period is None:
+            raise DomainError("error.bad_period", text=phrase, examples="、".join(PERIOD_EXAMPLES))
+        first, last = period
+        if (last - first).days + 1 > MAX_ROTA_DAYS:
+            raise DomainError("oc.period_too_long", days=MAX_ROTA_DAYS)
+        now = services.now()
+        day = first
+        while day <= last:
+            await repo(uow).set_day(day, [p.id for p in people], source="manual", now=now, created_by=actor.id)
+            day += timedelta(days=1)
+        await uow.audit.append(at=now, action="oncall.set", entity="oncall", entity_id=f"{first}..{last}",
+                               actor_telegram_id=actor.telegram_id, actor_name=actor.name,
+                               after={"first": first.isoformat(), "last": last.isoformat(),
+                                      "people": [p.name for p in people]})
+        await uow.commit()
+    services.poke_timers()
+    return first, last, people
+
+
+# -- holiday duty plans -------------------------------------------------------------------------------------
+def balance_plan(days: list[date], engineers: list[Person], prior: Counter[int],
+                 unavailable: Collection[tuple[int, date]] = ()) -> dict[date, int]:
+    """Assign each day to the available engineer with the fewest duty days so far (earlier holidays
+    included); ties go to whoever did not have the previous day, then roster order. With everyone
+    available, the totals never differ by more than one."""
+    counts: Counter[int] = Counter({p.id: prior.get(p.id, 0) for p in engineers})
+    order = {p.id: i for i, p in enumerate(engineers)}
+    plan: dict[date, int] = {}
+    previous: int | None = None
+    for day in days:
+        candidates = [p.id for p in engineers if (p.id, day) not in unavailable] or [p.id for p in engineers]
+        if not candidates:
+            continue
+        chosen = min(candidates, key=lambda pid: (counts[pid], pid == previous, order[pid]))
+        plan[day] = chosen
+        counts[chosen] += 1
+        previous = chosen
+    return plan
+
+
+def _period_days(period: HolidayPeriod) -> list[date]:
+    return [period.first + timedelta(days=i) for i in range(period.days)]
+
+
+_YEAR_PREFIX = re.compile(r"^\s*(\d{4})\s*年?\s*")
+
+
+def find_period(services: Services, text: str) -> HolidayPeriod:
+    """The holiday named (optionally with a year: "2022 国庆"), or the current/next one when empty."""
+    today = services.today()
+    text = text.strip()
+    if not text:
+        periods = services.calendar.holiday_periods(today, today + timedelta(days=400))
+        upcoming = [p for p in periods if p.last >= today]
+        if not upcoming:
+            raise DomainError("oc.no_holiday")
+        return upcoming[0]
+    around = today
+    match = _YEAR_PREFIX.match(text)
+    if match:
+        around = date(int(match.group(1)), 1, 1)
+        text = text[match.end():]
+    period = services.calendar.find_holiday(text, around)
+    if period is None:
+        raise DomainError("oc.unknown_holiday", text=text)
+    return period
+
+
+async def prior_duty_days(uow: UnitOfWork, before: date) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for plan in await repo(uow).approved_plans_before(before):
+        counts.update(plan.days.values())
+    return counts
+
+
+async def _propose_in_uow(services: Services, uow: UnitOfWork, period: HolidayPeriod,
+                          actor: Person | None) -> DutyPlan:
+    people = await uow.people.all(include_left=False)
+    engineers = engineers_on(people, period.first)
+    if not engineers:
+        raise DomainError("oc.no_engineers")
+    days = _period_days(period)
+    unavailable = {(p.id, d) for p in engineers for d in days if await is_on_leave(uow, p.id, d)}
+    plan_days = balance_plan(days, engineers, await prior_duty_days(uow, period.first), unavailable)
+    now = services.now()
+    plan_id = await repo(uow).save_proposal(name=period.name, name_en=period.name_en, first=period.first,
+                                            last=period.last, days=plan_days, now=now,
+                                            proposed_by=actor.id if actor else None)
+    names = {p.id: p.name for p in people}
+    await uow.audit.append(at=now, action="oncall.plan_proposed", entity="duty_plan", entity_id=plan_id,
+                           actor_telegram_id=actor.telegram_id if actor else None,
+                           actor_name=actor.name if actor else None,
+                           after={d.isoformat(): names.get(pid) for d, pid in plan_days.items()})
+    plan = await repo(uow).plan(plan_id)
+    assert plan is not None
+    await services.notifier.to_roles(uow, [Role.SUPERVISOR], "oc.plan_for_approval", kind="oncall.plan",
+                                     buttons=approve_buttons(plan), dedup=f"oc:plan:{plan_id}:ask",
+                                     exclude=[actor.id] if actor else [], holiday=plan.name,
+                                     first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
+                                     lines=plan_lines(plan, names))
+    return plan
+
+
+def approve_buttons(plan: DutyPlan) -> list[list[tuple[str, str]]]:
+    return [[("oc.btn.approve", encode("oc", "ap", plan.id))]]
+
+
+def plan_lines(plan: DutyPlan, names: dict[int, str]) -> str:
+    return "\n".join(f"{day.isoformat()}  {names.get(pid, '?')}" for day, pid in sorted(plan.days.items()))
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: DutyPlan
+    lines: str
+    totals: str
+    created: bool
+
+
+async def duty_plan(services: Services, actor: Person | None, text: str = "") -> PlanView:
+    """Show the holiday's duty plan; propose one (and send it to supervisors) if there is none yet."""
+    return await duty_plan_for(services, actor, find_period(services, text))
+
+
+async def duty_plan_for(services: Services, actor: Person | None, period: HolidayPeriod) -> PlanView:
+    """The duty plan of one holiday period, proposed now if there is none."""
+    async with services.db.uow() as uow:
+        plan = await repo(uow).plan_by_first_day(period.first)
+        created = plan is None
+        if plan is None:
+            plan = await _propose_in_uow(services, uow, period, actor)
+        names = {p.id: p.name for p in await uow.people.all()}
+        totals = await prior_duty_days(uow, period.first)
+        await uow.commit()
+    totals.update(plan.days.values())  # earlier approved holidays plus this one
+    summary = "、".join(f"{names.get(pid, '?')} {count}" for pid, count in sorted(totals.items(),
+                                                                                 key=lambda kv: -kv[1]))
+    return PlanView(plan, plan_lines(plan, names), summary, created)
+
+
+async def propose_if_missing(services: Services, period: HolidayPeriod) -> DutyPlan | None:
+    """Called by the daily timer: propose a plan for an upcoming holiday that has none."""
+    async with services.db.uow() as uow:
+        if await repo(uow).plan_by_first_day(period.first) is not None:
+            return None
+        try:
+            plan = await _propose_in_uow(services, uow, period, None)
+        except DomainError:
+            return None
+        await uow.commit()
+    return plan
+
+
+async def approve_plan(services: Services, supervisor: Person, plan_id: int) -> DutyPlan:
+    """A supervisor approves: the plan's days become the rota (replacing earlier entries of those days)."""
+    if not supervisor.has(Role.SUPERVISOR):
+        raise NotAllowed("access.denied", command="dutyplan")
+    async with services.db.uow() as uow:
+        plan = await repo(uow).plan(plan_id)
+        if plan is None:
+            raise DomainError("oc.plan_not_found")
+        if not await repo(uow).approve_plan(plan_id, supervisor.id, services.now()):
+            raise DomainError("oc.plan_already_approved", holiday=plan.name)
+        now = services.now()
+        for day, person_id in plan.days.items():
+            await repo(uow).set_day(day, [person_id], source="plan", now=now, created_by=supervisor.id,
+                                    plan_id=plan_id)
+        await uow.audit.append(at=now, action="oncall.plan_approved", entity="duty_plan", entity_id=plan_id,
+                               actor_telegram_id=supervisor.telegram_id, actor_name=supervisor.name,
+                               before={"status": "proposed"}, after={"status": "approved"})
+        names = {p.id: p.name for p in await uow.people.all()}
+        await services.notifier.to_groups(uow, "oc.plan_approved_group", kind="oncall.plan",
+                                          dedup=f"oc:plan:{plan_id}:approved", holiday=plan.name,
+                                          name=supervisor.name, lines=plan_lines(plan, names))
+        await uow.commit()
+    services.poke_timers()
+    approved = await _load_plan(services, plan_id)
+    return approved
+
+
+async def _load_plan(services: Services, plan_id: int) -> DutyPlan:
+    async with services.db.uow() as uow:
+        plan = await repo(uow).plan(plan_id)
+    assert plan is not None
+    return plan
+
+
+# -- swaps --------------------------------------------------------------------------------------------------
+def swap_peer_buttons(swap_id: int) -> list[list[tuple[str, str]]]:
+    return [[("oc.btn.agree", encode("oc", "sp", swap_id, 1)), ("oc.btn.decline", encode("oc", "sp", swap_id, 0))]]
+
+
+def swap_supervisor_buttons(swap_id: int) -> list[list[tuple[str, str]]]:
+    return [[("oc.btn.approve", encode("oc", "ss", swap_id, 1)),
+             ("oc.btn.decline", encode("oc", "ss", swap_id, 0))]]
+
+
+async def request_swap(services: Services, actor: Person, text: str) -> tuple[Swap, Person]:
+    """`/swap <date> <name>`: hand my duty day to another engineer (their OK, then a supervisor's)."""
+    async with services.db.uow() as uow:
+        roster = await uow.people.all(include_left=False)
+        phrase, people = split_names(text, roster)
+        if not phrase or len(people) != 1:
+            raise BadInput("oc.swap_usage")
+        other = people[0]
+        if other.id == actor.id or not other.is_engineer:
+            raise DomainError("oc.swap_bad_peer", name=other.name)
+        period = parse_period(phrase, services.local_now(), calendar=services.calendar)
+        if period is None or period[0] != period[1]:
+            raise DomainError("error.bad_period", text=phrase, examples="、".join(PERIOD_EXAMPLES))
+        day = period[0]
+        if day < services.today():
+            raise DomainError("oc.swap_past", day=day.isoformat())
+        on_duty = {s.person_id for s in await repo(uow).shifts_between(day, day)}
+        if actor.id not in on_duty:
+            raise DomainError("oc.swap_not_on_duty", day=day.isoformat())
+        now = services.now()
+        swap_id = await repo(uow).add_swap(day, actor.id, other.id, now)
+        await uow.audit.append(at=now, action="oncall.swap_requested", entity="duty_swap", entity_id=swap_id,
+                               actor_telegram_id=actor.telegram_id, actor_name=actor.name,
+                               after={"day": day.isoformat(), "to": other.name})
+        await services.notifier.to_person(uow, other, "oc.swap_ask_peer", kind="oncall.swap",
+                                          buttons=swap_peer_buttons(swap_id), dedup=f"oc:swap:{swap_id}:peer",
+                                          name=actor.name, day=day.isoformat())
+        swap = await repo(uow).swap(swap_id)
+        await uow.commit()
+    assert swap is not None
+    return swap, other
+
+
+async def answer_swap(services: Services, peer: Person, swap_id: int, agree: bool) -> Swap:
+    """The other engineer agrees (then supervisors are asked) or declines."""
+    async with services.db.uow() as uow:
+        swap = await repo(uow).swap(swap_id)
+        if swap is None:
+            raise DomainError("oc.swap_not_found")
+        if swap.to_person != peer.id:
+            raise NotAllowed("access.denied_button")
+        now = services.now()
+        status = "peer_ok" if agree else "declined"
+        if not await repo(uow).set_swap_status(swap_id, expected="pending", status=status, now=now, by=peer.id):
+            raise DomainError("oc.swap_already_answered")
+        requester = await uow.people.by_id(swap.from_person)
+        await uow.audit.append(at=now, action=f"oncall.swap_{status}", entity="duty_swap", entity_id=swap_id,
+                               actor_telegram_id=peer.telegram_id, actor_name=peer.name,
+                               before={"status": "pending"}, after={"status": status})
+        if requester is not None:
+            await services.notifier.to_person(
+                uow, requester, "oc.swap_peer_agreed" if agree else "oc.swap_peer_declined", kind="oncall.swap",
+                dedup=f"oc:swap:{swap_id}:peer_answer", name=peer.name, day=swap.day.isoformat())
+        if agree:
+            await services.notifier.to_roles(uow, [Role.SUPERVISOR], "oc.swap_ask_supervisor", kind="oncall.swap",
+                                             buttons=swap_supervisor_buttons(swap_id),
+                                             dedup=f"oc:swap:{swap_id}:supervisor",
+                                             name=requester.name if requester else "?", peer=peer.name,
+                                             day=swap.day.isoformat())
+        updated = await repo(uow).swap(swap_id)
+        await uow.commit()
+    assert updated is not None
+    return updated
+
+
+async def decide_swap(services: Services, supervisor: Person, swap_id: int, approve: bool) -> Swap:
+    """A supervisor approves (the day moves to the other engineer) or declines a swap both agreed on."""
+    if not supervisor.has(Role.SUPERVISOR):
+        raise NotAllowed("access.denied_button")
+    async with services.db.uow() as uow:
+        swap = await repo(uow).swap(swap_id)
+        if swap is None:
+            raise DomainError("oc.swap_not_found")
+        now = services.now()
+        status = "approved" if approve else "declined"
+        if not await repo(uow).set_swap_status(swap_id, expected="peer_ok", status=status, now=now,
+                                               by=supervisor.id):
+            raise DomainError("oc.swap_already_answered")
+        if approve and not await repo(uow).move_shift(swap.day, swap.from_person, swap.to_person, now=now,
+                                                      created_by=supervisor.id):
+            raise DomainError("oc.swap_not_on_duty", day=swap.day.isoformat())
+        await uow.audit.append(at=now, action=f"oncall.swap_{status}", entity="duty_swap", entity_id=swap_id,
+                               actor_telegram_id=supervisor.telegram_id, actor_name=supervisor.name,
+                               before={"status": "peer_ok"}, after={"status": status})
+        both = [p for p in [await uow.people.by_id(swap.from_person), await uow.people.by_id(swap.to_person)] if p]
+        names = {p.id: p.name for p in both}
+        await services.notifier.to_people(
+            uow, both, "oc.swap_approved" if approve else "oc.swap_declined", kind="oncall.swap",
+            dedup=f"oc:swap:{swap_id}:decided", day=swap.day.isoformat(), supervisor=supervisor.name,
+            name=names.get(swap.from_person, "?"), peer=names.get(swap.to_person, "?"))
+        updated = await repo(uow).swap(swap_id)
+        await uow.commit()
+    services.poke_timers()
+    assert updated is not None
+    return updated
+
+
+# -- coverage -----------------------------------------------------------------------------------------------
+async def coverage_gaps(services: Services, uow: UnitOfWork, start: datetime,
+                        end: datetime) -> list[tuple[datetime, datetime]]:
+    """Stretches of [start, end) with nobody on duty: outside working hours with no rota entry (or only
+    people on leave), or working hours with every engineer on leave. Checked hour by hour and at the
+    working-day boundaries."""
+    hours = services.settings.working_hours
+    points = set()
+    cursor = services.local(start).replace(minute=0, second=0, microsecond=0)
+    while cursor < end:
+        if cursor >= start:
+            points.add(cursor)
+        cursor += timedelta(hours=1)
+    day = services.local(start).date()
+    while local_at(services, day, time(0)) < end:
+        for moment in (hours.start, hours.end):
+            point = local_at(services, day, moment)
+            if start <= point < end:
+                points.add(point)
+        day += timedelta(days=1)
+    ordered = sorted({start, *points})
+    gaps: list[tuple[datetime, datetime]] = []
+    for index, point in enumerate(ordered):
+        segment_end = ordered[index + 1] if index + 1 < len(ordered) else end
+        duty = await duty_at(services, uow, point)
+        if duty.source != "lead":
+            continue
+        if gaps and gaps[-1][1] == point:
+            gaps[-1] = (gaps[-1][0], segment_end)
+        else:
+            gaps.append((point, segment_end))
+    return gaps
+
+
+def describe_gaps(services: Services, gaps: list[tuple[datetime, datetime]]) -> str:
+    return "\n".join(f"{services.fmt(a)} — {services.fmt(b)}" for a, b in gaps)

@@ -1,0 +1,442 @@
+"""Urgent requests: the one-hour arrival rule (1小时内到达指定工作岗位), acknowledgement, arrival, second line.
+
+Raising one opens a ticket too, and at once asks every engineer on duty (bot/services/oncall.py) to come,
+with buttons 收到 / 已到岗 / 需要支援. The clock starts at the request, or at the discovery time given
+("/urgent 发现 8:40 社保卡系统无法登录"). The timers (bot/services/urgent_timers.py) remind, mark the
+breach and run the escalation chain; everything here is what people do.
+
+Responsiveness (响应度, 10 points): the share of urgent requests raised in the period whose arrival came
+within the deadline; a request still open past its deadline counts as missed; 100% with none.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from bot.services.callback_data import encode
+from bot.services.container import Services
+from bot.services.errors import BadInput, DomainError
+from bot.services.geo import within_site
+from bot.services.notify import ButtonSpec
+from bot.services.oncall import duty_at
+from bot.services.people import Person, Role
+from bot.services.rates import ComponentRate, Loss
+from bot.services.timeparse import parse_when
+from storage.uow import UnitOfWork
+from storage.urgent import UrgentRepository, UrgentRequest
+
+MAX_TEXT = 500
+MAX_DISCOVERY_AGE = timedelta(hours=24)
+_DISCOVERY = re.compile(r"^\s*(?:发现于?|found(?:\s+at)?)\s*[:：]?\s*", re.IGNORECASE)
+
+
+def repo(uow: UnitOfWork) -> UrgentRepository:
+    return uow.repo(UrgentRepository)  # type: ignore[return-value]
+
+
+def minutes(delta: timedelta) -> int:
+    """Whole minutes, rounded up: 60 min 20 s is 61 min (a late arrival is never rounded into time)."""
+    return max(0, math.ceil(delta.total_seconds() / 60))
+
+
+def duty_buttons(request_id: int) -> list[list[ButtonSpec]]:
+    return [[("urg.btn.ack", encode("urg", "ack", request_id)),
+             ("urg.btn.arrived", encode("urg", "arr", request_id)),
+             ("urg.btn.support", encode("urg", "sup", request_id))]]
+
+
+def ack_buttons(request_id: int) -> list[list[ButtonSpec]]:
+    return [[("urg.btn.ack", encode("urg", "ack", request_id))]]
+
+
+def second_line_buttons(request_id: int) -> list[list[ButtonSpec]]:
+    return [[("urg.btn.ack", encode("urg", "ack", request_id)),
+             ("urg.btn.arrived", encode("urg", "arr2", request_id))]]
+
+
+# -- raising ------------------------------------------------------------------------------------------------
+def split_discovery(services: Services, text: str) -> tuple[datetime | None, str]:
+    """An optional leading discovery time: "发现 8:40 <text>" / "found 8:40 <text>".
+
+    The longest phrase of up to three words that reads as a time wins; a time later than now is read
+    as the day before (past direction). Without a readable time the whole text is the request.
+    """
+    match = _DISCOVERY.match(text)
+    if not match:
+        return None, text.strip()
+    tokens = text[match.end():].split()
+    now = services.now()
+    for count in range(min(3, len(tokens) - 1), 0, -1):
+        phrase = " ".join(tokens[:count])
+        when = parse_when(phrase, services.local_now(), calendar=services.calendar)
+        if when is None:
+            continue
+        if when > now:
+            when -= timedelta(days=1)
+        if when > now or when < now - MAX_DISCOVERY_AGE:
+            raise DomainError("urg.bad_discovery", time=services.fmt(when), text=phrase)
+        return when, " ".join(tokens[count:])
+    return None, text.strip()
+
+
+@dataclass(frozen=True)
+class Raised:
+    request: UrgentRequest
+    notified: list[Person]
+    source: str  # hours | rota | lead
+
+
+async def raise_urgent(services: Services, person: Person, text: str, *,
+                       chat_id: int | None = None) -> Raised:
+    """Open an urgent request (and its ticket); ask everyone on duty to come; tell the group."""
+    discovered, body = split_discovery(services, text)
+    body = body.strip()
+    if not body:
+        raise BadInput("urg.usage")
+    if len(body) > MAX_TEXT:
+        raise DomainError("urg.too_long", limit=MAX_TEXT)
+    now = services.now()
+    started = discovered or now
+    deadline = started + services.settings.sla.arrival_deadline
+    async with services.db.uow() as uow:
+        ticket_id = await _open_ticket(uow, services, person, body, chat_id)
+        request_id = await repo(uow).add(ticket_id=ticket_id, text=body, raised_by=person.id, raised_at=now,
+                                         started_at=started, deadline_at=deadline)
+        duty = await duty_at(services, uow, now)
+        for engineer in duty.people:
+            await repo(uow).add_recipient(request_id, engineer.id, "duty", now)
+        names = "、".join(p.name for p in duty.people) or "—"
+        await uow.audit.append(at=now, action="urgent.raise", entity="urgent_request", entity_id=request_id,
+                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               after={"text": body, "ticket_id": ticket_id, "started_at": services.fmt(started),
+                                      "deadline_at": services.fmt(deadline), "notified": names,
+                                      "duty": duty.source})
+        common = {"id": request_id, "text": body, "name": person.name, "deadline": services.fmt(deadline),
+                  "start": services.fmt(started)}
+        await services.notifier.to_people(uow, duty.people, "urg.ping", kind="urgent.ping",
+                                          buttons=duty_buttons(request_id), dedup=f"urg:{request_id}:ping",
+                                          **common)
+        await services.notifier.to_groups(uow, "urg.group_raised", kind="urgent.group",
+                                          dedup=f"urg:{request_id}:raised", names=names, **common)
+        request = await repo(uow).get(request_id)
+        await uow.commit()
+    services.poke_timers()
+    assert request is not None
+    return Raised(request, duty.people, duty.source)
+
+
+async def _open_ticket(uow: UnitOfWork, services: Services, person: Person, text: str,
+                       chat_id: int | None) -> int | None:
+    """The urgent request is also a ticket (tickets feature), in the same transaction."""
+    from bot.services import tickets
+
+    return await tickets.open_ticket_in_uow(uow, services, requester=person, text=text, kind="ticket_service",
+                                            urgent=True, source_chat_id=chat_id)
+
+
+# -- what people do -----------------------------------------------------------------------------------------
+async def _load(uow: UnitOfWork, request_id: int) -> UrgentRequest:
+    request = await repo(uow).get(request_id)
+    if request is None:
+        raise DomainError("urg.not_found", id=request_id)
+    return request
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    request: UrgentRequest
+    first: bool            # this person had not acknowledged before
+    stopped_escalation: bool
+
+
+async def _acknowledge_in_uow(services: Services, uow: UnitOfWork, person: Person,
+                              request: UrgentRequest, now: datetime) -> tuple[bool, bool]:
+    await repo(uow).add_recipient(request.id, person.id, "other", now)
+    first = await repo(uow).acknowledge_recipient(request.id, person.id, now)
+    await repo(uow).acknowledge(request.id, person.id, now)
+    stopped = False
+    if request.escalating and await repo(uow).stop_escalation(request.id, person.id, now):
+        stopped = True
+        await services.notifier.to_groups(uow, "urg.escalation_stopped", kind="urgent.group",
+                                          dedup=f"urg:{request.id}:stopped", id=request.id, name=person.name,
+                                          at=services.fmt(now))
+    return first, stopped
+
+
+async def acknowledge(services: Services, person: Person, request_id: int) -> Acknowledged:
+    """收到: this person has seen it. After a breach, the first acknowledgement stops the escalation chain."""
+    async with services.db.uow() as uow:
+        request = await _load(uow, request_id)
+        now = services.now()
+        first, stopped = await _acknowledge_in_uow(services, uow, person, request, now)
+        if first:
+            await uow.audit.append(at=now, action="urgent.ack", entity="urgent_request", entity_id=request_id,
+                                   actor_telegram_id=person.telegram_id, actor_name=person.name,
+                                   after={"at": services.fmt(now), "stopped_escalation": stopped,
+                                          "after_breach": request.breached})
+        updated = await repo(uow).get(request_id)
+        await uow.commit()
+    if stopped:
+        services.poke_timers()
+    assert updated is not None
+    return Acknowledged(updated, first, stopped)
+
+
+@dataclass(frozen=True)
+class Arrived:
+    request: UrgentRequest
+    minutes: int
+    late: bool
+
+
+def _require_engineer(person: Person) -> None:
+    if not person.is_engineer:
+        raise DomainError("urg.engineers_only")
+
+
+async def _arrive_in_uow(services: Services, uow: UnitOfWork, person: Person, request: UrgentRequest,
+                         now: datetime) -> UrgentRequest:
+    if request.arrived_at is not None:
+        who = await uow.people.by_id(request.arrived_by or 0)
+        raise DomainError("urg.already_arrived", id=request.id, name=who.name if who else "?",
+                          at=services.fmt(request.arrived_at))
+    await _acknowledge_in_uow(services, uow, person, request, now)
+    await repo(uow).arrive(request.id, person.id, now)
+    if request.escalating:
+        await repo(uow).stop_escalation(request.id, person.id, now)
+    late = now > request.deadline_at
+    taken = minutes(now - request.started_at)
+    await uow.audit.append(at=now, action="urgent.arrive", entity="urgent_request", entity_id=request.id,
+                           actor_telegram_id=person.telegram_id, actor_name=person.name,
+                           after={"at": services.fmt(now), "minutes": taken, "late": late})
+    await services.notifier.to_groups(uow, "urg.arrived_late_group" if late else "urg.arrived_group",
+                                      kind="urgent.group", dedup=f"urg:{request.id}:arrived", id=request.id,
+                                      name=person.name, at=services.fmt(now), minutes=taken)
+    updated = await repo(uow).get(request.id)
+    assert updated is not None
+    return updated
+
+
+async def arrive(services: Services, person: Person, request_id: int) -> Arrived:
+    """已到岗: an engineer is at the designated post; the clock stops (late if past the deadline)."""
+    _require_engineer(person)
+    async with services.db.uow() as uow:
+        request = await _load(uow, request_id)
+        now = services.now()
+        updated = await _arrive_in_uow(services, uow, person, request, now)
+        await uow.commit()
+    services.poke_timers()
+    return Arrived(updated, minutes(now - updated.started_at), now > updated.deadline_at)
+
+
+@dataclass(frozen=True)
+class LocationChecked:
+    request: UrgentRequest
+    on_site: bool
+    distance_m: float
+    counted_as_arrival: bool  # the location itself was the arrival (no 已到岗 pressed before)
+
+
+async def share_location(services: Services, person: Person, latitude: float,
+                         longitude: float) -> LocationChecked | None:
+    """A location from an engineer: attached to their 已到岗 of the last few minutes, or, shared instead of
+    the button and within the site, it is the arrival itself. None when it concerns no urgent request."""
+    if not person.is_engineer:
+        return None
+    on_site, distance = within_site(services.settings, latitude, longitude)
+    now = services.now()
+    window = services.settings.attendance.location_window
+    async with services.db.uow() as uow:
+        request = await repo(uow).latest_arrival_by(person.id, now - window)
+        counted = False
+        if request is None:
+            request = await repo(uow).latest_open_for(person.id)
+            if request is None:
+                return None
+            if on_site:
+                request = await _arrive_in_uow(services, uow, person, request, now)
+                counted = True
+        if request.arrived_by == person.id:
+            await repo(uow).set_arrival_location(request.id, latitude, longitude, distance, on_site)
+        await uow.audit.append(at=now, action="urgent.location", entity="urgent_request", entity_id=request.id,
+                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               after={"distance_m": round(distance), "on_site": on_site, "arrival": counted})
+        updated = await repo(uow).get(request.id)
+        await uow.commit()
+    if counted:
+        services.poke_timers()
+    assert updated is not None
+    return LocationChecked(updated, on_site, distance, counted)
+
+
+async def request_support(services: Services, person: Person, request_id: int) -> UrgentRequest:
+    """需要支援: the second line (escalation group) is called at once, with its own arrival deadline."""
+    _require_engineer(person)
+    async with services.db.uow() as uow:
+        request = await _load(uow, request_id)
+        now = services.now()
+        deadline = now + services.settings.sla.second_line_arrival
+        if not await repo(uow).request_support(request_id, person.id, now, deadline):
+            raise DomainError("urg.support_already", id=request_id,
+                              deadline=services.fmt(request.second_line_deadline_at))
+        await _acknowledge_in_uow(services, uow, person, request, now)
+        people = [p for p in await uow.people.all(include_left=False) if Role.ESCALATION in p.roles]
+        for helper in people:
+            await repo(uow).add_recipient(request_id, helper.id, "second_line", now)
+        count = await services.notifier.to_people(
+            uow, people, "urg.support_call", kind="urgent.support", buttons=second_line_buttons(request_id),
+            dedup=f"urg:{request_id}:support", id=request_id, text=request.text, name=person.name,
+            deadline=services.fmt(deadline))
+        await repo(uow).record_step(request_id, -1, "escalation", now, now, count)
+        await services.notifier.to_groups(uow, "urg.support_group", kind="urgent.group",
+                                          dedup=f"urg:{request_id}:support", id=request_id, name=person.name,
+                                          deadline=services.fmt(deadline))
+        await uow.audit.append(at=now, action="urgent.support", entity="urgent_request", entity_id=request_id,
+                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               after={"second_line_deadline": services.fmt(deadline), "notified": count})
+        updated = await repo(uow).get(request_id)
+        await uow.commit()
+    services.poke_timers()
+    assert updated is not None
+    return updated
+
+
+async def second_line_arrive(services: Services, person: Person, request_id: int) -> Arrived:
+    """The second line (vendor's provincial staff / developers) is on site."""
+    if not person.has(Role.ESCALATION, Role.ENGINEER, Role.LEAD):
+        raise DomainError("urg.second_line_only")
+    async with services.db.uow() as uow:
+        request = await _load(uow, request_id)
+        if request.support_requested_at is None or request.second_line_deadline_at is None:
+            raise DomainError("urg.no_support_requested", id=request_id)
+        now = services.now()
+        if not await repo(uow).second_line_arrive(request_id, person.id, now):
+            raise DomainError("urg.second_line_already", id=request_id)
+        await _acknowledge_in_uow(services, uow, person, request, now)
+        taken = minutes(now - request.support_requested_at)
+        late = now > request.second_line_deadline_at
+        await uow.audit.append(at=now, action="urgent.second_line_arrive", entity="urgent_request",
+                               entity_id=request_id, actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               after={"at": services.fmt(now), "minutes": taken, "late": late})
+        await services.notifier.to_groups(uow, "urg.second_line_arrived_group", kind="urgent.group",
+                                          dedup=f"urg:{request_id}:arrived2", id=request_id, name=person.name,
+                                          at=services.fmt(now), minutes=taken)
+        updated = await repo(uow).get(request_id)
+        await uow.commit()
+    services.poke_timers()
+    assert updated is not None
+    return Arrived(updated, taken, late)
+
+
+async def latest_open_for(services: Services, person: Person) -> UrgentRequest | None:
+    """For /ack and /arrived without a number: the newest open request this person was called to."""
+    async with services.db.uow() as uow:
+        return await repo(uow).latest_open_for(person.id)
+
+
+# -- listing ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Listed:
+    request: UrgentRequest
+    raised_by: str
+    arrived_by: str | None
+
+
+async def list_requests(services: Services, period: tuple[date, date] | None = None) -> list[Listed]:
+    """Open requests (not arrived, or waiting for the second line), or every request raised in a period."""
+    async with services.db.uow() as uow:
+        if period is None:
+            requests = await repo(uow).open_requests()
+        else:
+            start, end = day_bounds(services, *period)
+            requests = await repo(uow).raised_between(start, end)
+        names = {p.id: p.name for p in await uow.people.all()}
+    return [Listed(r, names.get(r.raised_by, "?"), names.get(r.arrived_by) if r.arrived_by else None)
+            for r in requests]
+
+
+def status_key(request: UrgentRequest, now: datetime) -> str:
+    """The catalog key of a request's state as a list shows it."""
+    if request.arrived_at is not None:
+        return "urg.status.arrived" if request.arrived_in_time() else "urg.status.arrived_late"
+    if request.breached or now > request.deadline_at:
+        return "urg.status.breached_taken" if request.escalation_stopped_at else "urg.status.breached"
+    if request.acknowledged_at is not None:
+        return "urg.status.acknowledged"
+    return "urg.status.waiting"
+
+
+# -- responsiveness -----------------------------------------------------------------------------------------
+def day_bounds(services: Services, start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in the contract's timezone."""
+    return (datetime.combine(start, time(0), tzinfo=services.tz),
+            datetime.combine(end + timedelta(days=1), time(0), tzinfo=services.tz))
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile (p50 = median of an odd count; p90 of ten values is the ninth)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+async def responsiveness_rate(services: Services, start: date, end: date) -> ComponentRate:
+    """响应度: urgent requests raised in [start, end] that arrived within their deadline, over all of them
+    whose outcome is known (arrived, or open past the deadline = missed). None raised: 100%.
+
+    details: count, in_time, missed, pending, and minutes to acknowledge / to arrive (median, p90),
+    measured from the start of the clock.
+    """
+    now = services.now()
+    first, last = day_bounds(services, start, end)
+    async with services.db.uow() as uow:
+        requests = await repo(uow).raised_between(first, last)
+    in_time = 0
+    losses: list[Loss] = []
+    pending = 0
+    ack_minutes: list[float] = []
+    arrive_minutes: list[float] = []
+    for request in requests:
+        if request.acknowledged_at is not None:
+            ack_minutes.append((request.acknowledged_at - request.started_at).total_seconds() / 60)
+        if request.arrived_at is not None:
+            arrive_minutes.append((request.arrived_at - request.started_at).total_seconds() / 60)
+        if request.arrived_in_time():
+            in_time += 1
+        elif request.arrived_at is not None:
+            losses.append(Loss("urg.loss.late", {"id": request.id,
+                                                 "minutes": minutes(request.arrived_at - request.started_at)},
+                               when=services.local(request.started_at).isoformat()))
+        elif now > request.deadline_at:
+            losses.append(Loss("urg.loss.open", {"id": request.id, "deadline": services.fmt(request.deadline_at)},
+                               when=services.local(request.started_at).isoformat()))
+        else:
+            pending += 1
+    denominator = in_time + len(losses)
+    details = {
+        "count": len(requests), "in_time": in_time, "missed": len(losses), "pending": pending,
+        "ack_median_min": _round(_median(ack_minutes)), "ack_p90_min": _round(percentile(ack_minutes, 0.9)),
+        "arrive_median_min": _round(_median(arrive_minutes)),
+        "arrive_p90_min": _round(percentile(arrive_minutes, 0.9)),
+    }
+    return ComponentRate(Decimal(in_time), Decimal(denominator), losses, details)

@@ -1,0 +1,43 @@
+"""The rota through the chat: /oncall set and show, /dutyplan approved with its button, /swap with both OKs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, Harness
+
+
+async def test_lead_sets_rota_and_anyone_sees_now_and_next_days(bot: Harness) -> None:
+    [done] = await bot.chat.send(LEAD, "/oncall set 10月15日至10月16日 周小舟")
+    assert "2022-10-15 至 2022-10-16" in done.text and "周小舟" in done.text
+    [view] = await bot.chat.send(ENGINEER, "/oncall")
+    assert "现在是工作时间" in view.text
+    assert "2022-10-15 休息日：周小舟" in view.text and "2022-10-11 工作日：未排班" in view.text
+    [refused] = await bot.chat.send(ENGINEER, "/oncall set 明天 周小舟")
+    assert "无权" in refused.text
+    [bad] = await bot.chat.send(LEAD, "/oncall set 明天 张三")
+    assert "张三" in bad.text
+
+
+async def test_duty_plan_is_approved_with_the_button_and_swapped_with_both_oks(bot: Harness) -> None:
+    bot.clock.set(datetime(2022, 12, 26, 10, 0, tzinfo=SHANGHAI))
+    answers = await bot.chat.send(SUPERVISOR, "/dutyplan 元旦")
+    [shown] = [m for m in answers if m.chat_id == SUPERVISOR]
+    assert any("批准" in m.text for m in bot.to(CLIENT_CONTACT))  # the other supervisor is asked too
+    assert "2022-12-31 至 2023-01-02" in shown.text and "待主管批准" in shown.text
+    assert shown.button_labels() == ["批准"]
+    await bot.chat.press(SUPERVISOR, shown, "批准")
+    [again] = [m for m in await bot.chat.send(LEAD, "/dutyplan 元旦") if m.chat_id == LEAD]
+    assert "已批准" in again.text and again.button_labels() == []
+    on_first = "林海" if "2022-12-31  林海" in again.text else "周小舟"
+    asker, taker = (LEAD, ENGINEER) if on_first == "林海" else (ENGINEER, LEAD)
+    taker_name = "周小舟" if taker == ENGINEER else "林海"
+    [asked] = [m for m in await bot.chat.send(asker, f"/swap 12月31日 {taker_name}") if m.chat_id == asker]
+    assert taker_name in asked.text and "主管批准" in asked.text
+    [request] = [m for m in bot.to(taker) if "请您替其值" in m.text]
+    await bot.chat.press(taker, request, "同意")
+    [to_supervisor] = [m for m in bot.to(SUPERVISOR) if "换班申请" in m.text]
+    await bot.chat.press(SUPERVISOR, to_supervisor, "批准")
+    assert any("换班已由 陈主管 批准" in m.text for m in bot.to(asker))
+    [view] = await bot.chat.send(LEAD, "/oncall")
+    assert f"2022-12-31 元旦：{taker_name}" in view.text

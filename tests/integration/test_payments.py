@@ -1,0 +1,80 @@
+"""Payment milestones (第四条): due dates in working days, /paid records, the projected final payment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from bot.services.clock import FakeClock
+from bot.services.container import Services
+from bot.services.errors import DomainError
+from bot.services.payments import payment_schedule, payments_text, record_payment, six_months_of_service
+from bot.services.scoring import compute_assessment, resolve_period
+from tests.conftest import CLIENT_CONTACT, SHANGHAI
+from tests.integration.test_scoring_month import october_sources, person
+
+D = Decimal
+
+
+def test_six_months_of_service_end_the_day_before_the_seventh_month() -> None:
+    assert six_months_of_service(date(2022, 2, 1)) == date(2022, 7, 31)
+    assert six_months_of_service(date(2022, 8, 31)) == date(2023, 2, 27)
+
+
+async def test_due_dates_count_working_days_of_the_chinese_calendar(services: Services) -> None:
+    schedule = {m.key: m for m in await payment_schedule(services)}
+    # Signed Thu 2022-01-20; Sat 29 and Sun 30 Jan were working days, 31 Jan – 6 Feb the Spring Festival:
+    # 21, 24–28, 29, 30 Jan (8), 7–11 Feb (13), 14, 15 Feb → the 15th working day is 2022-02-15.
+    assert schedule["signing"].due == date(2022, 2, 15)
+    # Six months end 2022-07-31; August has 23 working days, then 1, 2, 5–9 Sep → 2022-09-09.
+    assert schedule["midterm"].due == date(2022, 9, 9)
+    assert schedule["final"].due is None and schedule["final"].is_final
+    assert [m.amount for m in schedule.values()] == [D("43600.00"), D("174400.00"), D("218000.00")]
+
+
+async def test_paid_records_default_amount_and_corrections_are_audited(services: Services) -> None:
+    contact = await person(services, CLIENT_CONTACT)
+    first = await record_payment(services, contact, "首付款 2022-02-10")
+    assert first.paid is not None and first.paid.amount == D("43600.00") and first.paid.paid_on == date(2022, 2, 10)
+    corrected = await record_payment(services, contact, "1 2022-02-11 43,000")
+    assert corrected.paid is not None and corrected.paid.amount == D(43000)
+    async with services.db.uow() as uow:
+        entries = await uow.audit.list(action_prefix="pay.")
+    assert [e.after["amount"] for e in entries] == ["43600.00", "43000"]
+    assert entries[1].before == {"paid_on": "2022-02-10", "amount": "43600.00"}
+
+
+@pytest.mark.parametrize(("args", "key"), [
+    ("首付款", "pay.usage"),
+    ("订金 2022-02-10", "pay.unknown_milestone"),
+    ("中期款 2022-12-01", "pay.future_date"),
+    ("中期款 某天", "error.bad_time"),
+])
+async def test_bad_payment_records_are_refused(services: Services, args: str, key: str) -> None:
+    contact = await person(services, CLIENT_CONTACT)
+    with pytest.raises(DomainError) as refused:
+        await record_payment(services, contact, args)
+    assert refused.value.key == key
+
+
+async def test_projection_subtracts_what_was_actually_paid(services: Services, clock: FakeClock) -> None:
+    clock.set(datetime(2022, 11, 5, 10, 0, tzinfo=SHANGHAI))
+    contact = await person(services, CLIENT_CONTACT)
+    await record_payment(services, contact, "首付款 2022-02-10")
+    await record_payment(services, contact, "中期款 2022-09-01 170000")
+    a = await compute_assessment(services, resolve_period(services, "2022-10"), october_sources())
+    # 436000 × 0.90 − (43600 + 170000)
+    assert a.projected_payment == D("178800.00")
+
+
+async def test_payments_text_shows_due_dates_status_and_projection(services: Services) -> None:
+    # Default clock Monday 2022-10-10: the mid-term payment (due 2022-09-09) is unpaid and past due.
+    contact = await person(services, CLIENT_CONTACT)
+    await record_payment(services, contact, "首付款 2022-02-10")
+    text = await payments_text(services, contact, october_sources())
+    assert "首付款（10%）¥43,600.00\n  应付日期 2022-02-15 · ✅ 已付 ¥43,600.00（2022-02-10）" in text
+    assert "中期款（40%）¥174,400.00\n  应付日期 2022-09-09 · ⚠️ 未付，已过应付日期" in text
+    assert "尾款（按考核结果）¥174,400.00\n  应付日期 服务期满终评后 · 未付" in text
+    assert "预计尾款 ¥174,400.00" in text and "B 档" in text
