@@ -79,11 +79,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_CN": "📍 位置已记入今天的签到。\n{today}",
         "en": "📍 Location added to today's check-in.\n{today}",
     },
-    "att.location_too_late": {
-        "zh_CN": "这个位置没有记录：只有签到后 {minutes} 分钟内发送的位置才算入签到（您在 {checkin} 签到）。",
-        "en": "This location was not recorded: only a location shared within {minutes} minutes of the "
-              "check-in belongs to it (you checked in at {checkin}).",
-    },
     "att.location_forwarded": {
         "zh_CN": "转发的位置不能用于签到，请直接发送您当前的位置。",
         "en": "A forwarded location cannot be used for attendance; please share your current location.",

@@ -197,19 +197,30 @@ async def check_out(services: Services, person: Person) -> CheckOutResult:
 
 
 async def share_location(services: Services, person: Person, latitude: float, longitude: float, *,
-                         chat_id: int | None = None) -> LocationResult:
-    """A shared location: checks in (if not yet today) or belongs to the check-in within the window.
+                         chat_id: int | None = None) -> LocationResult | None:
+    """A shared location: proof for the check-in of the last `location_window`, or, on a working day before
+    the end of working hours with no check-in yet, the check-in itself.
 
-    The distance to the site is recorded; outside the radius is flagged, never refused.
+    The distance to the site is recorded; outside the radius is flagged, never refused. Any other location
+    (the evening, a holiday, long after the check-in) is not about attendance: None, and nothing changes
+    (an urgent call-out's arrival, for instance, is handled by that feature).
     """
     now = services.now()
+    local = services.local(now)
     window = services.settings.attendance.location_window
     inside, distance = within_site(services.settings, latitude, longitude)
     async with services.db.uow() as uow:
-        record, created = await _check_in(services, uow, person, chat_id)
-        if not created and record.checkin_at is not None and now - record.checkin_at > window:
-            raise DomainError("att.location_too_late", checkin=services.fmt(record.checkin_at, with_date=False),
-                              minutes=int(window.total_seconds() // 60))
+        existing = await repo(uow).day_of(person.id, local.date())
+        if existing is not None and existing.checkin_at is not None:
+            if now - existing.checkin_at > window:
+                return None
+            record, created = existing, False
+        else:
+            if not (person.is_engineer and person.assigned_on(local.date())
+                    and services.calendar.is_workday(local.date())
+                    and local.time() < services.settings.working_hours.end):
+                return None
+            record, created = await _check_in(services, uow, person, chat_id)
         await repo(uow).set_location(record.id, at=now, latitude=latitude, longitude=longitude,
                                      distance_m=round(distance, 1), outside_site=not inside)
         updated = await repo(uow).day_of(person.id, record.day)

@@ -88,6 +88,7 @@ def backup_database(db_path: Path, out_path: Path) -> BackupReport:
         dst = sqlite3.connect(str(partial))
         try:
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal/-shm beside it
         finally:
             dst.close()
         src.execute("COMMIT")
@@ -250,7 +251,7 @@ async def next_backup_due(services: Services, now: datetime) -> datetime | None:
         done = await marks.at(f"backup:{day.isoformat()}")
         await uow.commit()
     assert since is not None
-    if done is not None or _backup_moment(services, day) <= since:
+    if done is not None or _backup_moment(services, day) < since:
         day = day + timedelta(days=1)
     return _backup_moment(services, day)
 

@@ -258,7 +258,10 @@ class Assessment:
 
     @property
     def total(self) -> Decimal:
-        return sum((c.points for c in self.components.values()), Decimal(0))
+        """The published score: the components' sum rounded half-up to 0.01, as the client reads and tiers it
+        (a sum of 85.004 is published as 85.00 and pays tier B, never a tier its own display contradicts)."""
+        exact = sum((c.points for c in self.components.values()), Decimal(0))
+        return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def max_total(self) -> Decimal:

@@ -142,14 +142,23 @@ async def test_location_on_site_without_a_checkin_is_the_checkin(services: Servi
     assert services.fmt(result.record.checkin_at) == "2022-10-10 08:58"
 
 
-async def test_location_long_after_the_checkin_is_not_attached(services: Services, clock: FakeClock) -> None:
+async def test_location_long_after_the_checkin_is_not_about_attendance(services: Services, clock: FakeClock) -> None:
     engineer = await who(services, ENGINEER)
     await attendance.check_in(services, engineer)
     at(clock, 10, 10, 11, 0)
-    with pytest.raises(DomainError) as refused:
-        await attendance.share_location(services, engineer, 31.81, 119.97)
-    assert refused.value.key == "att.location_too_late" and refused.value.params["minutes"] == 10
+    assert await attendance.share_location(services, engineer, 31.81, 119.97) is None
     assert (await attendance.today_picture(services, engineer)).distance_m is None
+    assert await audit_actions(services) == ["attendance.checkin"]
+
+
+async def test_location_in_the_evening_or_on_a_holiday_is_no_checkin(services: Services, clock: FakeClock) -> None:
+    """An urgent call-out's arrival location must not become a check-in (that feature reads it)."""
+    lead = await who(services, LEAD)
+    at(clock, 10, 10, 21, 0)
+    assert await attendance.share_location(services, lead, 31.81, 119.97) is None
+    at(clock, 10, 3, 10, 0)
+    assert await attendance.share_location(services, lead, 31.81, 119.97) is None
+    assert await audit_actions(services) == []
 
 
 # -- leave -----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import bot.services.duty_timers  # noqa: F401  (registers the daily backup timer)
 from bot.main import main
 from bot.services.clock import FakeClock
 from bot.services.container import Services
