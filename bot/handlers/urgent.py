@@ -15,6 +15,7 @@ from bot.services import (
     urgent_timers,  # noqa: F401  (registers the urgent-request clock)
 )
 from bot.services.callback_data import CallbackData
+from bot.services.container import Services
 from bot.services.errors import DomainError
 from bot.services.people import Person, Role
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
@@ -44,10 +45,11 @@ async def urgent_command(update: Update, context: BotContext, person: Person) ->
         await reply(update, person, "urg.raised_fallback")
 
 
-def _describe(services: object, item: urgent.Listed, lang: str) -> str:
+def _describe(services: Services, item: urgent.Listed, lang: str) -> str:
+    """One line of /urgents: number, start, text and the state (with the second line's, if called)."""
     request = item.request
-    fmt = services.fmt  # type: ignore[attr-defined]
-    key = urgent.status_key(request, services.now())  # type: ignore[attr-defined]
+    fmt = services.fmt
+    key = urgent.status_key(request, services.now())
     taken = urgent.minutes(request.arrived_at - request.started_at) if request.arrived_at else 0
     status = t(key, lang, deadline=fmt(request.deadline_at), name=item.arrived_by or "?", minutes=taken)
     if request.support_requested_at is not None:
