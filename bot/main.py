@@ -71,15 +71,13 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _check_database(settings: Settings) -> str | None:
     """Open, integrity-check and migrate the database before anything else; a readable line on failure."""
-    from storage.db import DatabaseDamaged, open_database
-    from storage.migrate import SchemaTooNew
+    from bot.startup_errors import describe_startup_error
+    from storage.db import open_database
 
     try:
         db = await open_database(settings.storage.db, settings.contract.id)
-    except (DatabaseDamaged, SchemaTooNew) as exc:
-        return str(exc)
-    except Exception as exc:  # e.g. not a database at all, or no permission
-        return f"{settings.storage.db}: cannot open the database: {exc}"
+    except Exception as exc:  # damaged, too new, not a database at all, no permission
+        return describe_startup_error(exc, settings) or f"{settings.storage.db}: cannot open the database: {exc}"
     await db.close()
     return None
 

@@ -143,3 +143,17 @@ async def test_staff_change_steps_are_audited(bot: Harness) -> None:
     async with bot.services.db.uow() as uow:
         actions = [e.action for e in await uow.audit.list(action_prefix="staff.")]
     assert actions == ["staff.request", "staff.approve"]
+
+
+async def test_attendance_report_expects_the_leaver_until_the_end_and_the_joiner_from_the_start(bot: Harness) -> None:
+    from bot.services.attendance import attendance_report
+
+    await _request_and_approve(bot)
+    bot.clock.set(datetime(2022, 12, 1, 9, 0, tzinfo=SHANGHAI))
+    await bot.run_timers()
+    report = await attendance_report(bot.services, date(2022, 11, 1), date(2022, 11, 30))
+    expected = {row.person.name: row.expected for row in report.engineers}
+    calendar = bot.services.calendar
+    assert expected["周小舟"] == calendar.workdays_between(date(2022, 11, 1), date(2022, 11, 20))
+    assert expected["郑新人"] == calendar.workdays_between(date(2022, 11, 1), date(2022, 11, 30))
+    assert len(expected["周小舟"]) == 14 and len(expected["郑新人"]) == 22

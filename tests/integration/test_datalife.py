@@ -26,11 +26,12 @@ def config_dict(config_dict: dict[str, Any]) -> dict[str, Any]:
     return config_dict
 
 
-def _config_file(tmp_path: Path, db: Path, extra: str = "") -> str:
+def _config_file(tmp_path: Path, db: Path, keep_tables: str = "[]") -> str:
     """The example configuration pointed at the test database."""
     text = EXAMPLE_CONFIG_PATH.read_text(encoding="utf-8")
     text = text.replace('db = "maintbot.db"', f'db = "{db.as_posix()}"')
-    text = text.replace('id = "cz-2022"', 'id = "test-2022"') + extra
+    text = text.replace('id = "cz-2022"', 'id = "test-2022"')
+    text = text.replace("keep_tables = []", f"keep_tables = {keep_tables}")
     path = tmp_path / "maintbot.toml"
     path.write_text(text, encoding="utf-8")
     return str(path)
@@ -152,7 +153,7 @@ async def test_purge_keeps_an_anonymised_audit_when_configured(services: Service
     await _some_history(services)
     db = Path(services.db.path)
     await services.db.close()
-    config = _config_file(tmp_path, db, '\n[data]\nkeep_tables = ["audit"]\n')
+    config = _config_file(tmp_path, db, keep_tables='["audit"]')
     before = _count(db, "SELECT COUNT(*) FROM audit WHERE contract_id = 'test-2022'")
     assert main(["--config", config, "purge", "--contract", "test-2022", "--yes-i-am-sure", "test-2022"]) == 0
     assert _count(db, "SELECT COUNT(*) FROM audit WHERE contract_id = 'test-2022'") == before + 1
