@@ -99,7 +99,12 @@ def run_telegram(settings: Settings, *, webhook: bool) -> int:
                         webhook_url=tg.webhook_url, secret_token=tg.webhook_secret.get_secret_value(),
                         allowed_updates=Update.ALL_TYPES, bootstrap_retries=tg.bootstrap_retries)
     else:
-        # Never drop pending updates: button presses queued while the bot was down still count.
-        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=tg.bootstrap_retries,
-                        drop_pending_updates=False)
+        from bot.polling import serve, stop_on_signals
+
+        async def polling() -> None:
+            stop = asyncio.Event()
+            stop_on_signals(stop)
+            await serve(app, stop, bootstrap_retries=tg.bootstrap_retries)
+
+        asyncio.run(polling())
     return 0

@@ -19,15 +19,13 @@ import contextlib
 import json
 import logging
 import os
-import signal
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
 from bot.fake_telegram import FakeBotAPI
+from bot.polling import serve, stop_on_signals
 from bot.services.clock import Clock, SystemClock
 from config.settings import Settings
 
@@ -130,30 +128,14 @@ async def run_spool(settings: Settings, spool_dir: Path) -> None:
     api = SpoolBotAPI(spool_dir)
     app = build_application(settings, request=api, clock=spool_clock(spool_dir))
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await app.initialize()
-    try:
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=timedelta(seconds=1),
-                                        allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-        await app.start()
+    stop_on_signals(stop)
+
+    def ready() -> None:
         (spool_dir / "ready").write_text(str(os.getpid()), encoding="utf-8")
         log.info("offline spool running in %s", spool_dir)
-        await stop.wait()
-        log.info("signal received: stopping")
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        if app.post_stop:
-            await app.post_stop(app)
+
+    try:
+        await serve(app, stop, bootstrap_retries=0, poll_timeout=1.0, ready=ready)
     finally:
-        await app.shutdown()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
         with contextlib.suppress(Exception):
             api._sent.close()

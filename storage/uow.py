@@ -6,6 +6,8 @@ the change that owes the notification, so a crash can never keep one without the
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import aiosqlite
@@ -15,6 +17,12 @@ if TYPE_CHECKING:
     from storage.chats import ChatRepository
     from storage.outbox import OutboxRepository
     from storage.people import PeopleRepository
+
+
+# The Telegram update being handled in this task, as (update_id, fingerprint). Set by the redelivery guard
+# (bot/handlers/reliability.py); every commit made while handling the update records it as processed in the
+# same transaction, so a redelivered update can never apply its state change a second time.
+current_update: ContextVar[tuple[int, str] | None] = ContextVar("current_update", default=None)
 
 
 class UnitOfWork:
@@ -33,6 +41,13 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         if self._open:
+            marker = current_update.get()
+            if marker is not None:
+                await self.conn.execute(
+                    "INSERT INTO processed_updates (contract_id, update_id, processed_at, fingerprint)"
+                    " VALUES (?,?,?,?) ON CONFLICT (contract_id, update_id) DO UPDATE SET"
+                    " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint",
+                    (self.contract_id, marker[0], datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), marker[1]))
             await self.conn.execute("COMMIT")
             self._open = False
             self.committed = True

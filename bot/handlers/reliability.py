@@ -3,13 +3,15 @@
 Where the "processed" marker is written (the choice, and why):
 - group -1 (`skip_redelivered`): an update whose id *and* content were handled before is dropped
   (ApplicationHandlerStop), so nothing in group 0 sees it again.
-- group 1000 (`remember_processed`): the marker is written only *after* the feature's handler has run and
-  committed. A crash before the handler's commit therefore loses nothing: the redelivered update is applied
-  normally. A crash between the handler's commit and the marker re-applies it — the one window left, which
-  is why every feature's state change is conditional anyway (bindgroup answers "already bound", a claim is
-  an UPDATE … WHERE status = 'open' that changes one row once). Writing the marker *before* dispatch
-  would instead drop an update whose handler never committed: a confirmed-looking, lost action.
-  An update whose handler raised is remembered too: it is not retried for ever.
+- while the handler runs, `storage.uow.current_update` holds the update: the handler's own commit writes the
+  marker in the same transaction as its state change. A crash before that commit loses nothing (the update
+  is not confirmed to Telegram either — bot/polling.py confirms only handled updates — so it comes again
+  and is applied normally); a crash after it finds the marker and skips. The state change and the marker
+  can never disagree, so a redelivered /urgent never raises a second request.
+- group 1000 (`remember_processed`): read-only updates (no commit) are remembered after they ran, and the
+  context variable is cleared. An update whose handler raised is remembered too: it is not retried for ever.
+  A handler that commits twice is covered from its first commit on; features keep their transitions
+  conditional anyway (bindgroup answers "already bound", a claim is an UPDATE … WHERE status = 'open').
 The content fingerprint tells a true redelivery (identical) from a reused id (the console and tests number
 updates from 1 on every run; Telegram picks a random id after a week without updates).
 """
@@ -25,6 +27,7 @@ from bot.catalog import t
 from bot.handlers.common import BotContext, command, reply
 from bot.services import health
 from bot.services.people import Person, Role
+from storage.uow import current_update
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +43,17 @@ async def skip_redelivered(update: Update, context: BotContext) -> None:
     """Drop an update that was fully handled before (Telegram redelivers after a crash)."""
     if "services" not in context.application.bot_data:
         return
-    if await health.already_processed(context.services, update.update_id, _digest(update)):
+    digest = _digest(update)
+    if await health.already_processed(context.services, update.update_id, digest):
+        current_update.set(None)
         log.info("update %s was handled before: skipped", update.update_id)
         raise ApplicationHandlerStop
+    current_update.set((update.update_id, digest))
 
 
 async def remember_processed(update: Update, context: BotContext) -> None:
     """Runs after every other group: the update's handler has finished."""
+    current_update.set(None)
     if "services" in context.application.bot_data:
         await health.mark_processed(context.services, update.update_id, _digest(update))
 

@@ -1,0 +1,123 @@
+"""At-least-once long polling: an update is confirmed to Telegram only after its handlers have finished.
+
+python-telegram-bot's Updater confirms an update's offset as soon as the update is queued, so a crash
+(SIGKILL, power loss) drops every update fetched but not yet handled: an urgent request the user sent
+simply vanishes. Here the next getUpdates call carries `offset = last handled + 1`, so an update in
+flight at a crash is delivered again after the restart; handlers commit before they answer, and the
+redelivery guard (bot/handlers/reliability.py) plus each feature's conditional transitions make the
+second delivery harmless. Start-up and shutdown follow `Application.run_polling` step by step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.ext import Application
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 30.0
+
+
+async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: str) -> Any:
+    """Run a start-up step, retrying network errors `retries` times (-1: for ever) with backoff."""
+    attempt, delay = 0, 1.0
+    while True:
+        try:
+            return await step()
+        except InvalidToken:
+            raise
+        except (NetworkError, TimedOut) as exc:
+            attempt += 1
+            if 0 <= retries < attempt:
+                raise
+            log.warning("%s failed (%s); retrying in %.0f s", what, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_BACKOFF)
+
+
+async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float = 30.0,
+                       allowed_updates: list[str] | None = None) -> int:
+    """Fetch, handle one by one, then confirm; returns how many updates were handled."""
+    offset: int | None = None
+    handled, delay = 0, 1.0
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(app.bot.get_updates(
+                offset=offset, timeout=timeout, allowed_updates=allowed_updates or Update.ALL_TYPES))
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not fetch.done():  # stopping: whatever this call would return stays unconfirmed
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                    await fetch
+                break
+            try:
+                updates = fetch.result()
+            except TimedOut:
+                continue
+            except Conflict as exc:
+                log.error("another instance is polling with this token: %s", exc)
+                await _sleep_unless_stopped(stop, 5.0)
+                continue
+            except (NetworkError, TelegramError) as exc:
+                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, delay)
+                await _sleep_unless_stopped(stop, delay)
+                delay = min(delay * 2, MAX_BACKOFF)
+                continue
+            delay = 1.0
+            for update in updates:
+                await app.process_update(update)  # errors go to the error handler; never raises here
+                offset = update.update_id + 1
+                handled += 1
+                if stop.is_set():
+                    break
+    finally:
+        stopping.cancel()
+    if offset is not None:  # confirm what was handled, so a clean restart does not see it again
+        with contextlib.suppress(TelegramError):
+            await app.bot.get_updates(offset=offset, timeout=0)
+    return handled
+
+
+async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int = -1, poll_timeout: float = 30.0,
+                ready: Callable[[], None] | None = None) -> None:
+    """The whole life of a polling bot: initialise, post_init, start, poll until `stop`, then shut down."""
+    await with_retries(app.initialize, bootstrap_retries, "start-up (getMe)")
+    try:
+        # Never drop pending updates: button presses queued while the bot was down still count.
+        await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
+                           "deleteWebhook")
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        if ready is not None:
+            ready()
+        await poll_updates(app, stop, timeout=poll_timeout)
+        log.info("stopping: no more updates are taken")
+        if app.running:
+            await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
