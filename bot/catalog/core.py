@@ -95,6 +95,13 @@ MESSAGES: dict[str, dict[str, str]] = {
               "or have blocked it.",
     },
     "button.refused": {"zh_CN": "这个按钮已失效。", "en": "This button is no longer valid."},
+    "loc.nothing_to_attach": {
+        "zh_CN": "已收到您的位置（距{site}约 {distance} 米），但现在没有需要它的签到或紧急请求，未作记录。"
+                 "签到请发送「签到」，紧急请求到岗请点「已到岗」。",
+        "en": "Location received (about {distance} m from {site}), but there is no check-in or urgent request "
+              "it belongs to right now, so nothing was recorded. To check in send “check in”; for an urgent "
+              "request press “arrived”.",
+    },
     "common.none": {"zh_CN": "无", "en": "none"},
     "common.yes": {"zh_CN": "是", "en": "yes"},
     "common.no": {"zh_CN": "否", "en": "no"},

@@ -13,7 +13,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 import bot.services.attendance_timers  # noqa: F401  (registers the reminder timer)
 from bot.catalog import t
-from bot.handlers.common import ANYONE, ENGINEERS, BotContext, button, command, guard, message_args, reply, reply_text
+from bot.handlers.common import ENGINEERS, BotContext, button, command, guard, message_args, reply, reply_text
 from bot.services import attendance
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
@@ -93,23 +93,9 @@ async def checkout(update: Update, context: BotContext, person: Person) -> None:
     await _privacy_hint(update, context, person)
 
 
-async def location(update: Update, context: BotContext, person: Person) -> None:
-    """A shared location: the check-in itself, or proof of being on site right after it; quiet otherwise
-    (urgent arrivals read locations in their own handler group)."""
-    message = update.effective_message
-    if message is None or message.location is None:
-        return
-    if message.forward_origin is not None:
-        if person.is_engineer:
-            await reply(update, person, "att.location_forwarded")
-        return
-    if not person.is_engineer:
-        return  # not an attendance matter (other features may use it)
-    services = context.services
-    result = await attendance.share_location(services, person, message.location.latitude,
-                                             message.location.longitude, chat_id=_chat_id(update))
-    if result is None:
-        return  # the evening, a holiday, long after the check-in: not about attendance
+async def answer_location(update: Update, services: Services, person: Person,
+                          result: attendance.LocationResult) -> None:
+    """The reply to a location that counted for attendance (bot/handlers/location.py routes locations)."""
     today = attendance.describe_day(services, result.record, person.language)
     if result.checked_in_now:
         status = _checkin_status(services, result.record, result.holiday_name, person.language)
@@ -177,9 +163,7 @@ async def decide(update: Update, context: BotContext, person: Person, data: Call
 
 
 def register(app: Application) -> None:
-    """Plain 签到 / 签退 (private chat, or a group with privacy mode off) and shared locations."""
+    """Plain 签到 / 签退 (private chat, or a group with privacy mode off)."""
     plain = filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
     app.add_handler(MessageHandler(plain & filters.Regex(CHECKIN_TEXT), guard(ENGINEERS, "/checkin", checkin)))
     app.add_handler(MessageHandler(plain & filters.Regex(CHECKOUT_TEXT), guard(ENGINEERS, "/checkout", checkout)))
-    app.add_handler(MessageHandler(filters.LOCATION & ~filters.UpdateType.EDITED,
-                                   guard(ANYONE, "location", location)))

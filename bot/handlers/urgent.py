@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
 
 from bot.catalog import t
 from bot.handlers.common import ANYONE, BotContext, button, command, message_args, reply
 from bot.services import (
-    access,
     urgent,
     urgent_timers,  # noqa: F401  (registers the urgent-request clock)
 )
@@ -24,7 +22,6 @@ RAISERS = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT]
 _OPEN_WORDS = {"", "open", "未完成", "进行中", "待处理"}
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 # Handlers in this group run besides any other feature's location handler (attendance check-ins).
-LOCATION_GROUP = 6
 
 
 @command("urgent", RAISERS)
@@ -146,26 +143,11 @@ async def urgent_button(update: Update, context: BotContext, person: Person, dat
     return t("button.refused", person.language)
 
 
-async def on_location(update: Update, context: BotContext) -> None:
-    """A location from an engineer called to an urgent request: checked against the site (quiet otherwise)."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or message.location is None or user is None:
-        return
-    person = await access.identify(context.services, user.id)
-    if person is None:
-        return  # other handlers refuse strangers; nothing to add here
-    try:
-        checked = await urgent.share_location(context.services, person, message.location.latitude,
-                                              message.location.longitude)
-    except DomainError as exc:
-        await reply(update, person, exc.key, **exc.params)
-        return
-    if checked is None:
-        return
+async def answer_location(update: Update, services: Services, person: Person, checked: urgent.LocationChecked) -> None:
+    """The reply to a location that concerned an urgent request (bot/handlers/location.py routes locations)."""
     request = checked.request
     distance = round(checked.distance_m)
-    radius = round(context.services.settings.site.radius_m)
+    radius = round(services.settings.site.radius_m)
     if checked.counted_as_arrival:
         await reply(update, person, "urg.location_arrived", id=request.id, distance=distance,
                     minutes=urgent.minutes(request.arrived_at - request.started_at))  # type: ignore[operator]
@@ -175,8 +157,3 @@ async def on_location(update: Update, context: BotContext) -> None:
         await reply(update, person, "urg.location_on_site", id=request.id, distance=distance)
     else:
         await reply(update, person, "urg.location_off_site", id=request.id, distance=distance, radius=radius)
-
-
-def register(app: Application) -> None:
-    app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED,
-                                   on_location), group=LOCATION_GROUP)

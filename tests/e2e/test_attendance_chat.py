@@ -82,12 +82,14 @@ async def test_people_who_are_not_engineers_cannot_check_in(bot: Harness) -> Non
     assert "无权" in answer.text
     [stranger] = await bot.chat.send(STRANGER, "签到")
     assert "不在本项目" in stranger.text
-    assert await bot.chat.send_location(SUPERVISOR, 31.81, 119.97) == []  # not an attendance matter
+    [located] = await bot.chat.send_location(SUPERVISOR, 31.81, 119.97)  # not an attendance matter: said so
+    assert "未作记录" in located.text
 
 
-async def test_evening_location_is_left_to_other_features(bot: Harness) -> None:
+async def test_evening_location_is_not_a_checkin_and_the_engineer_is_told(bot: Harness) -> None:
     bot.clock.advance(timedelta(hours=12))  # 21:00
-    assert [m for m in await bot.chat.send_location(ENGINEER, 31.81, 119.97) if "签到" in m.text] == []
+    [answer] = await bot.chat.send_location(ENGINEER, 31.81, 119.97)
+    assert "未作记录" in answer.text and "签到成功" not in answer.text
     [report] = await bot.chat.send(ENGINEER, "/attendance 今天")
     assert "缺勤 1" in report.text
 
