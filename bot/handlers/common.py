@@ -190,8 +190,14 @@ def register_declared(app: Application) -> None:
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern(feature)))
 
 
+FIRST_COMMANDS = ("start", "help", "lang")
+
+
 def commands_for(person: Person) -> list[CommandSpec]:
-    return [spec for spec in COMMANDS.values() if spec.menu and spec.allowed(person)]
+    """The commands a person may use: /start, /help, /lang first, then features in declaration order."""
+    allowed = [spec for spec in COMMANDS.values() if spec.menu and spec.allowed(person)]
+    return sorted(allowed, key=lambda spec: FIRST_COMMANDS.index(spec.name) if spec.name in FIRST_COMMANDS
+                  else len(FIRST_COMMANDS))
 
 
 def command_args(context: BotContext) -> str:
