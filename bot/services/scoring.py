@@ -520,32 +520,34 @@ def ledger(a: Assessment, lang: str, component: str | None = None) -> list[Ledge
     return lines
 
 
-MAX_WHY_LINES = 40
+MAX_WHY_LINES = 40  # for one component (/score why 出勤)
+WHY_LINES_PER_COMPONENT = 6  # for the overview (/score why): every component shows, costliest lines first
 
 
 def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
-    """/score why [component]: the ledger, grouped by component, each line with its cost."""
+    """/score why [component]: the ledger, grouped by component, costliest lines first, each with its cost.
+
+    The overview keeps every component on a phone screen and says how many lines each one has left; the
+    single-component view and the monthly report (/report) list more."""
     lines = [t("score.why.header", lang, period=a.period.label(lang))]
     entries = ledger(a, lang, component)
     if not entries:
         lines.append(t("score.why.none", lang))
         return "\n".join(lines)
-    shown = 0
+    cap = MAX_WHY_LINES if component is not None else WHY_LINES_PER_COMPONENT
     for name, c in a.components.items():
-        mine = [e for e in entries if e.component == name]
+        mine = sorted((e for e in entries if e.component == name), key=lambda e: (-e.cost, e.when or ""))
         if not mine:
             continue
         lines.append("")
         lines.append(t("score.why.component", lang, name=component_name(name, lang), lost=fmt_points(c.lost),
                        points=fmt_points(c.points), max=fmt_count(c.weight)))
-        for entry in mine:
-            if shown >= MAX_WHY_LINES:
-                break
+        for entry in mine[:cap]:
             lines.append(t("score.why.line", lang, cost=fmt_points(entry.cost), name=component_name(name, lang),
                            text=entry.text))
-            shown += 1
-    if len(entries) > shown:
-        lines.append(t("score.why.more", lang, n=len(entries) - shown))
+        if len(mine) > cap:
+            more_key = "score.why.more" if component is not None else "score.why.more_component"
+            lines.append(t(more_key, lang, n=len(mine) - cap, component=component_name(name, lang)))
     return "\n".join(lines)
 
 

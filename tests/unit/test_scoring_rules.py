@@ -146,3 +146,17 @@ def test_score_arguments() -> None:
     assert (request.why, request.component, request.period_text) == (True, "responsiveness", "上个月")
     request = parse_score_args("明细 2022-10")
     assert (request.why, request.component, request.period_text) == (True, None, "2022-10")
+
+
+def test_why_overview_shows_every_losing_component_costliest_first_and_says_what_is_left() -> None:
+    absent = [Loss("att.loss_absent", {"name": "周小舟", "date": f"2022-10-{day:02d}"}, D(1), f"2022-10-{day:02d}")
+              for day in range(10, 31)]
+    late = Loss("urg.loss.late", {"id": 12, "minutes": 72}, D(1), "2022-10-12T10:00")
+    a = assessment({"attendance": component("attendance", 30, "20", "41", losses=absent),
+                    "responsiveness": component("responsiveness", 10, "1", "2", losses=[late])})
+    overview = render_why(a, "zh_CN")
+    assert "【出勤】" in overview and "【响应度】" in overview  # 21 absent days do not crowd out the rest
+    assert overview.count("出勤：") == 6
+    assert "另有 15 条：/score why 出勤 查看更多" in overview
+    only_attendance = render_why(a, "zh_CN", "attendance")
+    assert only_attendance.count("出勤：") == 21 and "响应度" not in only_attendance
