@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cli.common import settings_or_exit
 from bot.services.clock import SystemClock
-from bot.services.datalife import BackupError, auto_backup_name, backup_database, backup_dir
+from storage.maintenance import BackupError, auto_backup_name, backup_database, backup_dir
 
 NAME = "backup"
 HELP = "make a verified online backup of the database (safe while the bot runs)"

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import settings_or_exit
-from bot.services.datalife import BackupError, export_csv
+from storage.maintenance import BackupError, export_csv
 
 NAME = "export"
 HELP = "export every table to CSV files in a directory"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.cli.common import settings_or_exit
 from bot.services.clock import SystemClock
-from bot.services.datalife import BackupError, backup_dir, purge_contract, purge_preview
+from storage.maintenance import BackupError, backup_dir, purge_contract, purge_preview
 
 NAME = "purge"
 HELP = "delete a finished contract's personal data (asks to type the contract id)"

@@ -20,12 +20,7 @@ pages do not linger; backups made earlier still hold the data and are listed for
 from __future__ import annotations
 
 import asyncio
-import csv
-import json
 import logging
-import sqlite3
-import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,210 +28,20 @@ from bot.services.container import Services
 from bot.services.people import Role
 from bot.services.staff import actor
 from storage.duties import DutyMarksRepository
-from storage.timecodec import to_db
+from storage.maintenance import (
+    BackupError,
+    BackupReport,
+    auto_backup_name,
+    backup_database,
+    backup_dir,
+    prune_backups,
+)
 
 log = logging.getLogger(__name__)
 
-
-class BackupError(Exception):
-    """The copy could not be made or failed its verification (the partial file is removed)."""
+__all__ = ["BackupError", "BackupReport", "daily_backup", "next_backup_due"]
 
 
-@dataclass(frozen=True)
-class BackupReport:
-    path: Path
-    tables: dict[str, int]
-    integrity: str
-    size_bytes: int
-    seconds: float
-
-    @property
-    def rows(self) -> int:
-        return sum(self.tables.values())
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    if not path.exists():
-        raise BackupError(f"{path}: no such database file")
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    return conn
-
-
-def user_tables(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-
-
-def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in user_tables(conn)}
-
-
-def backup_database(db_path: Path, out_path: Path) -> BackupReport:
-    """Copy the live database to `out_path` and verify the copy; never overwrites an existing file."""
-    started = time.monotonic()
-    db_path, out_path = Path(db_path), Path(out_path)
-    if out_path.exists():
-        raise BackupError(f"{out_path}: already exists; choose another file")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = out_path.with_name(out_path.name + ".part")
-    partial.unlink(missing_ok=True)
-    src = _connect(db_path)
-    try:
-        src.execute("BEGIN")  # one read snapshot for the counts and the copy
-        expected = row_counts(src)
-        dst = sqlite3.connect(str(partial))
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal/-shm beside it
-        finally:
-            dst.close()
-        src.execute("COMMIT")
-    finally:
-        src.close()
-    try:
-        integrity, actual = verify_copy(partial)
-        if integrity != "ok":
-            raise BackupError(f"{out_path}: integrity check failed: {integrity}")
-        if actual != expected:
-            diff = {t: (expected.get(t), actual.get(t)) for t in set(expected) | set(actual)
-                    if expected.get(t) != actual.get(t)}
-            raise BackupError(f"{out_path}: row counts differ (expected, copied): {diff}")
-        partial.rename(out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return BackupReport(out_path, actual, integrity, out_path.stat().st_size, time.monotonic() - started)
-
-
-def verify_copy(path: Path) -> tuple[str, dict[str, int]]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        return "; ".join(rows), row_counts(conn)
-    finally:
-        conn.close()
-
-
-def backup_dir(services_or_settings: object, db_path: Path) -> Path:
-    """`storage.backup_dir`; a relative one lives next to the database file."""
-    settings = getattr(services_or_settings, "settings", services_or_settings)
-    configured = Path(settings.storage.backup_dir)  # type: ignore[attr-defined]
-    return configured if configured.is_absolute() else Path(db_path).resolve().parent / configured
-
-
-def auto_backup_name(contract_id: str, local_moment: datetime) -> str:
-    return f"maintbot-{contract_id}-{local_moment.strftime('%Y%m%d-%H%M%S')}.db"
-
-
-def prune_backups(directory: Path, contract_id: str, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` automatic backups of this contract; returns what was deleted."""
-    files = sorted(Path(directory).glob(f"maintbot-{contract_id}-*.db"))
-    doomed = files[:-keep] if keep > 0 else files
-    for path in doomed:
-        path.unlink(missing_ok=True)
-    return doomed
-
-
-# -- export ------------------------------------------------------------------------------------------------------
-def export_csv(db_path: Path, out_dir: Path) -> dict[str, int]:
-    """One CSV per table (UTF-8 with BOM, so spreadsheet programs read Chinese), header row first."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    conn = _connect(Path(db_path))
-    written: dict[str, int] = {}
-    try:
-        conn.execute("BEGIN")
-        for table in user_tables(conn):
-            cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-            with (out_dir / f"{table}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow([c[0] for c in cur.description])
-                count = 0
-                for row in cur:
-                    writer.writerow(row)
-                    count += 1
-            written[table] = count
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-    return written
-
-
-# -- purge ---------------------------------------------------------------------------------------------------
-@dataclass
-class PurgeReport:
-    contract_id: str
-    deleted: dict[str, int] = field(default_factory=dict)
-    kept: dict[str, int] = field(default_factory=dict)
-    anonymised: int = 0
-    skipped: list[str] = field(default_factory=list)  # tables without contract_id (schema bookkeeping)
-
-    @property
-    def total_deleted(self) -> int:
-        return sum(self.deleted.values())
-
-
-def _has_contract_column(conn: sqlite3.Connection, table: str) -> bool:
-    return any(r[1] == "contract_id" for r in conn.execute(f'PRAGMA table_info("{table}")'))
-
-
-def purge_preview(db_path: Path, contract_id: str) -> dict[str, int]:
-    """Rows of this contract per table (what purge would touch)."""
-    conn = _connect(Path(db_path))
-    try:
-        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}" WHERE contract_id = ?', (contract_id,)).fetchone()[0]
-                for t in user_tables(conn) if _has_contract_column(conn, t)}
-    finally:
-        conn.close()
-
-
-def purge_contract(db_path: Path, contract_id: str, keep_tables: list[str], now: datetime) -> PurgeReport:
-    """Delete the contract's data (see the module docstring); all or nothing."""
-    report = PurgeReport(contract_id)
-    keep = set(keep_tables)
-    conn = _connect(Path(db_path))
-    try:
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                                    " AND tbl_name = 'audit'").fetchall()
-            for name, _ in triggers:
-                conn.execute(f'DROP TRIGGER "{name}"')
-            for table in user_tables(conn):
-                if not _has_contract_column(conn, table):
-                    report.skipped.append(table)
-                    continue
-                if table == "audit" and "audit" in keep:
-                    report.anonymised = conn.execute(
-                        "UPDATE audit SET actor_telegram_id = NULL, actor_name = NULL, entity_id = NULL,"
-                        " before = NULL, after = NULL WHERE contract_id = ?", (contract_id,)).rowcount
-                elif table in keep:
-                    report.kept[table] = conn.execute(f'SELECT COUNT(*) FROM "{table}" WHERE contract_id = ?',
-                                                      (contract_id,)).fetchone()[0]
-                else:
-                    report.deleted[table] = conn.execute(f'DELETE FROM "{table}" WHERE contract_id = ?',
-                                                         (contract_id,)).rowcount
-            summary = {"deleted": report.deleted, "kept": sorted(report.kept), "anonymised_audit": report.anonymised}
-            conn.execute("INSERT INTO audit (contract_id, at, actor_name, action, entity, entity_id, after)"
-                         " VALUES (?,?,?,?,?,?,?)",
-                         (contract_id, to_db(now), "run_bot.py purge", "data.purge", "contract", contract_id,
-                          json.dumps(summary, ensure_ascii=False, sort_keys=True)))
-            for _, sql in triggers:
-                conn.execute(sql)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("VACUUM")
-    finally:
-        conn.close()
-    return report
-
-
-# -- the daily backup timer -------------------------------------------------------------------------------------
 def _backup_moment(services: Services, day: object) -> datetime:
     return datetime.combine(day, services.settings.storage.backup_time, tzinfo=services.tz)  # type: ignore[arg-type]
 

@@ -14,9 +14,9 @@ import bot.services.duty_timers  # noqa: F401  (registers the daily backup timer
 from bot.main import main
 from bot.services.clock import FakeClock
 from bot.services.container import Services
-from bot.services.datalife import BackupError, backup_database
 from bot.services.timers import run_all_due
 from config.settings import EXAMPLE_CONFIG_PATH
+from storage.maintenance import BackupError, backup_database
 from tests.conftest import SHANGHAI
 
 
