@@ -131,7 +131,8 @@ async def _queue(services: Services, private: int, group: int) -> dict[int, int]
                 expected[GROUP] += 1
                 sent_group += 1
         for extra in range(sent_group, group):
-            await services.notifier.to_chat(uow, GROUP, KEY, kind="bench.reminder", dedup=f"bench:g{extra}", start=start)
+            await services.notifier.to_chat(uow, GROUP, KEY, kind="bench.reminder", dedup=f"bench:g{extra}",
+                                            start=start)
             expected[GROUP] += 1
         await uow.commit()
     return expected

@@ -53,8 +53,9 @@ def bench_config(db_path: Path, *, engineers: int = 0, start: date = date(2022, 
     roster += [{"name": f"工程师{i + 1:03d}", "telegram_id": engineer_id(i), "roles": ["engineer"],
                 "start": start.isoformat()} for i in range(engineers)]
     return {
-        "contract": {"id": "bench-2022", "title": "基准测试维保项目", "client": "测试甲方中心", "vendor": "测试乙方公司",
-                     "amount": "436000", "signed": "2022-01-20", "start": "2022-02-01", "end": "2023-01-31"},
+        "contract": {"id": "bench-2022", "title": "基准测试维保项目", "client": "测试甲方中心",
+                     "vendor": "测试乙方公司", "amount": "436000", "signed": "2022-01-20", "start": "2022-02-01",
+                     "end": "2023-01-31"},
         "site": {"name": "测试机房", "latitude": 31.81, "longitude": 119.97, "radius_m": 500},
         "storage": {"db": str(db_path), "backup_dir": str(db_path.parent / "backups")},
         "roster": roster,

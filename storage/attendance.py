@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.base import Repository
 from storage.timecodec import date_from_db, date_to_db, from_db, to_db
@@ -35,6 +35,21 @@ class AttendanceDay:
                 "late_minutes": self.late_minutes, "early_minutes": self.early_minutes,
                 "holiday_duty": self.holiday_duty, "distance_m": self.distance_m,
                 "outside_site": self.outside_site}
+
+
+class Presence(NamedTuple):
+    """A checked-in day as the attendance rate reads it."""
+
+    person_id: int
+    day: date
+    late_minutes: int
+    holiday_duty: bool
+    outside_site: bool
+
+
+class PresenceDays(NamedTuple):
+    present: dict[int, set[date]]   # person id → the days checked in
+    flagged: list[Presence]         # checked-in days with late minutes, holiday duty or outside the site
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,22 @@ class AttendanceRepository(Repository):
             "SELECT * FROM attendance_days WHERE contract_id = ? AND day BETWEEN ? AND ? ORDER BY day, person_id",
             (self.contract_id, date_to_db(first), date_to_db(last)))
         return [_day(r) for r in rows]
+
+    async def presence_between(self, first: date, last: date) -> PresenceDays:
+        """The checked-in days of [first, last], only what the attendance rate needs: the days per person,
+        and the few with late minutes, holiday duty or a location outside the site, by day then person
+        (a contract year at 50 engineers is ~12,000 check-ins: bench/bench_score.py)."""
+        window = (self.contract_id, date_to_db(first), date_to_db(last))
+        grouped = await self.fetchall(
+            "SELECT person_id, group_concat(day) FROM attendance_days WHERE contract_id = ? AND day BETWEEN ? AND ?"
+            " AND checkin_at IS NOT NULL GROUP BY person_id", window)
+        flagged = await self.fetchall(
+            "SELECT person_id, day, late_minutes, holiday_duty, outside_site FROM attendance_days"
+            " WHERE contract_id = ? AND day BETWEEN ? AND ? AND checkin_at IS NOT NULL"
+            " AND (late_minutes > 0 OR holiday_duty = 1 OR outside_site = 1) ORDER BY day, person_id", window)
+        return PresenceDays(
+            {r[0]: {date.fromisoformat(d) for d in r[1].split(",")} for r in grouped},
+            [Presence(r[0], date.fromisoformat(r[1]), r[2], bool(r[3]), bool(r[4])) for r in flagged])
 
     async def check_in(self, *, person_id: int, day: date, at: datetime, chat_id: int | None, late_minutes: int,
                        holiday_duty: bool) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.base import Repository
 from storage.timecodec import from_db, to_db
@@ -88,6 +88,22 @@ _UPDATABLE = {
 }
 
 
+class MissedTicket(NamedTuple):
+    """A ticket that counts against the completion rate: resolved late, or still open past its due time."""
+
+    id: int
+    text: str
+    due_at: datetime
+    resolved_at: datetime | None
+
+
+class RatedTicket(NamedTuple):
+    id: int
+    text: str
+    rating: str
+    rated_at: datetime
+
+
 class TicketRepository(Repository):
     async def add(self, *, kind: str, text: str, system: str | None, region: str | None, urgent: bool,
                   requester_id: int, source_chat_id: int | None, due_at: datetime, due_explicit: bool,
@@ -152,6 +168,44 @@ class TicketRepository(Repository):
             "SELECT * FROM tickets WHERE contract_id = ? AND rating IS NOT NULL AND rated_at >= ? AND rated_at < ?"
             " ORDER BY rated_at, id", (self.contract_id, to_db(start), to_db(end)))
         return [_ticket(r) for r in rows]
+
+    # --- the score's rates at a year's scale: counted in SQL, only the lost tickets come back (bench_score) ---
+    # Times are UTC text of one fixed format (storage.timecodec), so SQL compares them as the datetimes compare.
+    _ON_TIME = "(resolved_at IS NOT NULL AND resolved_at <= due_at)"
+    _NOT_YET_DUE = "(resolved_at IS NULL AND due_at > ?)"
+
+    async def completion_outcomes(self, start: datetime, end: datetime, now: datetime
+                                  ) -> tuple[int, int, int, list[MissedTicket]]:
+        """Tickets due in [start, end): (all, resolved on time, not yet due at `now`, the others by due time)."""
+        window = (self.contract_id, to_db(start), to_db(end))
+        counts = await self.fetchone(
+            f"SELECT COUNT(*), COALESCE(SUM({self._ON_TIME}), 0), COALESCE(SUM({self._NOT_YET_DUE}), 0)"
+            " FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?", (to_db(now), *window))
+        missed = await self.fetchall(
+            "SELECT id, text, due_at, resolved_at FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?"
+            f" AND NOT {self._ON_TIME} AND NOT {self._NOT_YET_DUE} ORDER BY due_at, id", (*window, to_db(now)))
+        assert counts is not None
+        return int(counts[0]), int(counts[1]), int(counts[2]), [
+            MissedTicket(r["id"], r["text"], from_db(r["due_at"]), from_db(r["resolved_at"]))  # type: ignore[arg-type]
+            for r in missed]
+
+    async def rating_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+        """How many tickets were rated each way in [start, end)."""
+        rows = await self.fetchall(
+            "SELECT rating, COUNT(*) FROM tickets WHERE contract_id = ? AND rating IS NOT NULL AND rated_at >= ?"
+            " AND rated_at < ? GROUP BY rating", (self.contract_id, to_db(start), to_db(end)))
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def rated_as(self, start: datetime, end: datetime, ratings: tuple[str, ...]) -> list[RatedTicket]:
+        """The tickets rated one of `ratings` in [start, end), by rating time."""
+        if not ratings:
+            return []
+        rows = await self.fetchall(
+            "SELECT id, text, rating, rated_at FROM tickets WHERE contract_id = ? AND rated_at >= ? AND rated_at < ?"
+            f" AND rating IN ({','.join('?' * len(ratings))}) ORDER BY rated_at, id",
+            (self.contract_id, to_db(start), to_db(end), *ratings))
+        return [RatedTicket(r["id"], r["text"], r["rating"], from_db(r["rated_at"]))  # type: ignore[arg-type]
+                for r in rows]
 
     # --- overdue reminders: claim with a conditional UPDATE so each reminder is sent once ---
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.base import Repository
 from storage.timecodec import from_db, to_db
@@ -58,6 +58,19 @@ class UrgentRequest:
         return self.support_requested_at is not None and self.second_line_arrived_at is None
 
 
+class UrgentOutcome(NamedTuple):
+    """What the responsiveness rate needs of a request (a year holds ~2,000: bench/bench_score.py)."""
+
+    id: int
+    started_at: datetime
+    deadline_at: datetime
+    acknowledged_at: datetime | None
+    arrived_at: datetime | None
+
+    def arrived_in_time(self) -> bool:
+        return self.arrived_at is not None and self.arrived_at <= self.deadline_at
+
+
 @dataclass(frozen=True)
 class Recipient:
     person_id: int
@@ -66,13 +79,15 @@ class Recipient:
     acknowledged_at: datetime | None
 
 
+# UrgentRequest's fields, computed once rather than per row (a year holds 2,000 requests: bench/bench_score.py).
+_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(UrgentRequest))
 _TIME_FIELDS = ("raised_at", "started_at", "deadline_at", "acknowledged_at", "arrived_at", "breach_detected_at",
                 "escalation_stopped_at", "support_requested_at", "second_line_deadline_at",
                 "second_line_arrived_at", "second_line_breach_detected_at")
 
 
 def _request(row: Any) -> UrgentRequest:
-    values = {f.name: row[f.name] for f in fields(UrgentRequest)}
+    values = {name: row[name] for name in _FIELD_NAMES}
     for key in _TIME_FIELDS:
         values[key] = from_db(values[key])
     on_site = values["arrival_on_site"]
@@ -102,6 +117,15 @@ class UrgentRepository(Repository):
             " (support_requested_at IS NOT NULL AND second_line_arrived_at IS NULL)) ORDER BY id",
             (self.contract_id,))
         return [_request(r) for r in rows]
+
+    async def outcomes_between(self, start: datetime, end: datetime) -> list[UrgentOutcome]:
+        """The times the responsiveness rate reads, of the requests raised in [start, end), by id."""
+        rows = await self.fetchall(
+            "SELECT id, started_at, deadline_at, acknowledged_at, arrived_at FROM urgent_requests"
+            " WHERE contract_id = ? AND raised_at >= ? AND raised_at < ? ORDER BY id",
+            (self.contract_id, to_db(start), to_db(end)))
+        return [UrgentOutcome(r[0], from_db(r[1]), from_db(r[2]), from_db(r[3]), from_db(r[4]))  # type: ignore[arg-type]
+                for r in rows]
 
     async def raised_between(self, start: datetime, end: datetime) -> list[UrgentRequest]:
         """Requests raised in [start, end)."""

@@ -26,7 +26,7 @@ from bot.services.geo import within_site
 from bot.services.people import Person, Role
 from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
-from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest
+from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest, Presence
 from storage.uow import UnitOfWork
 
 LEAVE, MAKEUP = "leave", "makeup"
@@ -532,8 +532,7 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
         if first > last:
             report.engineers = [EngineerAttendance(p) for p in people]
             return report
-        records = {(r.person_id, r.day): r for r in await repo(uow).days_between(first, last)
-                   if r.checkin_at is not None}
+        presence = await repo(uow).presence_between(first, last)
         approved = await repo(uow).requests_overlapping(first, last, statuses=("approved",))
     made_up = {(r.person_id, r.first_day) for r in approved if r.kind == MAKEUP}
     on_leave = {(r.person_id, d) for r in approved if r.kind == LEAVE for d in _days(r.first_day, r.last_day)}
@@ -542,30 +541,35 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
     if before_cutoff and first <= today <= last and services.calendar.is_workday(today):
         report.today_pending = cutoff.strftime("%H:%M")
     workdays = services.calendar.workdays_between(first, last)
+    flagged = {(r.person_id, r.day): r for r in presence.flagged}
+    flagged_by_person: dict[int, list[Presence]] = {}
+    for record in presence.flagged:
+        flagged_by_person.setdefault(record.person_id, []).append(record)
     for person in people:
         stats = EngineerAttendance(person)
-        for day in _days(first, last):
-            record = records.get((person.id, day))
-            if record is not None and record.holiday_duty:
-                stats.holiday_duty.append(day)
-            if record is not None and record.outside_site:
-                stats.outside_site.append(day)
+        checked_in = presence.present.get(person.id, set())
+        for record in flagged_by_person.get(person.id, ()):  # in day order
+            if record.holiday_duty:
+                stats.holiday_duty.append(record.day)
+            if record.outside_site:
+                stats.outside_site.append(record.day)
         for day in workdays:
             if not person.assigned_on(day):
                 continue
             key = (person.id, day)
-            record = records.get(key)
-            if day == today and before_cutoff and record is None and key not in made_up and key not in on_leave:
+            present = day in checked_in
+            if day == today and before_cutoff and not present and key not in made_up and key not in on_leave:
                 continue  # today is not over yet: nobody is absent before the cut-off
             stats.expected.append(day)
-            if key in made_up and record is None:
+            if key in made_up and not present:
                 stats.present.append(day)
                 stats.made_up.append(day)
                 stats.credit += 1
-            elif record is not None:
+            elif present:
                 stats.present.append(day)
                 stats.credit += 1
-                if record.late_minutes and key not in made_up:
+                record = flagged.get(key)
+                if record is not None and record.late_minutes and key not in made_up:
                     stats.late.append(day)
                     stats.late_minutes[day] = record.late_minutes
                     stats.credit -= cfg.late_weight

@@ -410,7 +410,7 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
     now = services.now()
     first, last = day_bounds(services, start, end)
     async with services.db.uow() as uow:
-        requests = await repo(uow).raised_between(first, last)
+        requests = await repo(uow).outcomes_between(first, last)
     in_time = 0
     losses: list[Loss] = []
     pending = 0

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""The score at a year's scale: /score over a generated contract year, and how it grows with the team.
+
+For 1, 10 and 50 engineers (bench/generate_year.py: 400 tickets, 40 urgent requests and a check-in per working
+day per engineer; 50 engineers = 20,000 tickets, 2,000 urgent requests) the clock is put at the end of the
+contract (2023-01-31 18:00) and these are timed, median of `--runs` runs after one warm-up:
+- the assessment for the whole year (`scoring.compute_assessment`, the contract period);
+- the assessment for one month (October 2022);
+- the whole /score answer for the year (`scoring.score_text`: the year, the comparison with the period
+  before, rendered), i.e. what a user waits for;
+- per component, the rate function alone (year), to show where the time goes.
+Target: the year's assessment under 100 ms at 50 engineers.
+
+Run: ``python bench/bench_score.py`` (1, 10, 50 engineers), ``--engineers 50 --runs 9``,
+``--db /tmp/year.db`` to time an existing database (made with generate_year.py; give its --engineers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate_year import generate_year, year_settings
+from bench.harness import LEAD, header, quiet_logs
+from bot.services import scoring
+from bot.services.clock import FakeClock
+from bot.services.container import Services, build_services
+from storage.db import open_database
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+END_OF_CONTRACT = datetime(2023, 1, 31, 18, 0, tzinfo=SHANGHAI)
+TARGET_MS = 100.0
+
+
+@dataclass
+class ScoreTimes:
+    engineers: int
+    tickets: int
+    year_ms: float
+    month_ms: float
+    score_text_ms: float
+    components_ms: dict[str, float] = field(default_factory=dict)
+    total: str = ""
+
+
+async def median_ms(fn: Callable[[], Awaitable[Any]], runs: int) -> float:
+    await fn()  # warm-up (imports, statement cache)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7) -> ScoreTimes:
+    settings = year_settings(db_path, engineers)
+    db = await open_database(db_path, settings.contract.id)
+    try:
+        services: Services = build_services(settings, db, FakeClock(END_OF_CONTRACT))
+        async with db.uow() as uow:
+            lead = await uow.people.by_telegram_id(LEAD)
+        assert lead is not None
+        year = scoring.resolve_period(services, "")
+        month = scoring.resolve_period(services, "2022-10")
+        result = await scoring.compute_assessment(services, year)
+        times = ScoreTimes(
+            engineers, tickets,
+            year_ms=await median_ms(lambda: scoring.compute_assessment(services, year), runs),
+            month_ms=await median_ms(lambda: scoring.compute_assessment(services, month), runs),
+            score_text_ms=await median_ms(lambda: scoring.score_text(services, lead, ""), runs),
+            total=scoring.fmt_points(result.total))
+        for name, source in scoring.default_sources().items():
+            times.components_ms[name] = await median_ms(
+                lambda source=source: source(services, year.start, year.end), runs)
+        return times
+    finally:
+        await db.close()
+
+
+async def run(engineer_counts: list[int], *, runs: int, db: Path | None, keep: Path | None) -> list[ScoreTimes]:
+    results = []
+    for count in engineer_counts:
+        if db is not None:
+            results.append(await time_score(db, count, -1, runs=runs))
+            continue
+        with tempfile.TemporaryDirectory(dir=keep) as tmp:
+            path = Path(tmp) / f"year-{count}.db"
+            size = await generate_year(path, count)
+            print(f"generated {count} engineers: {size.tickets} tickets, {size.urgent} urgent requests, "
+                  f"{size.checkins} check-ins ({size.seconds:.1f} s)", flush=True)
+            results.append(await time_score(path, count, size.tickets, runs=runs))
+    return results
+
+
+def report(results: list[ScoreTimes], runs: int) -> bool:
+    print(f"median of {runs} runs, ms:")
+    print("engineers  tickets   year   month   /score text (year + previous period)   score")
+    for r in results:
+        tickets = str(r.tickets) if r.tickets >= 0 else "?"
+        print(f"{r.engineers:9d}  {tickets:>7}  {r.year_ms:5.1f}  {r.month_ms:6.1f}  {r.score_text_ms:12.1f}"
+              f"{'':26}{r.total}")
+    last = results[-1]
+    print(f"components for the year at {last.engineers} engineers, ms: "
+          + ", ".join(f"{name} {ms:.1f}" for name, ms in last.components_ms.items()))
+    ok = last.year_ms < TARGET_MS
+    print(f"target: year under {TARGET_MS:.0f} ms at {last.engineers} engineers: " + ("met" if ok else "MISSED"))
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engineers", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="time this existing year database instead of generating")
+    args = parser.parse_args(argv)
+    quiet_logs()
+    header("the score at a year's scale")
+    results = asyncio.run(run(args.engineers, runs=args.runs, db=args.db, keep=None))
+    report(results, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

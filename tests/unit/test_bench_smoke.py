@@ -1,0 +1,78 @@
+"""The benchmark scripts still run: each core function on a tiny size, offline, in a few seconds.
+
+The figures themselves are not asserted (they depend on the machine); what is asserted is that each
+script does the work it reports on: every update handled, the year written and scored, every reminder
+delivered exactly once, the fake's flood limits answering 429 as Telegram does.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench import bench_fanout, bench_memory, bench_score, bench_updates
+from bench.bench_fanout import TelegramLimits
+from bench.generate_year import generate_year
+
+
+class Ticker:
+    """A monotonic clock moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_fake_flood_limits_answer_429_like_telegram() -> None:
+    ticker = Ticker()
+    limits = TelegramLimits(now=ticker)
+    for chat in range(1, 31):
+        assert limits("sendMessage", {"chat_id": chat}) is None
+    assert limits("sendMessage", {"chat_id": 99}) == 1  # the 31st message within a second
+    ticker.now += 1.01
+    assert limits("sendMessage", {"chat_id": 99}) is None
+    assert limits("sendMessage", {"chat_id": 99}) == 1  # the same chat again within a second
+    group = -100123
+    for _ in range(20):
+        ticker.now += 1.5
+        assert limits("sendMessage", {"chat_id": group}) is None
+    ticker.now += 1.5
+    assert limits("sendMessage", {"chat_id": group}) == 30  # the 21st in a minute: wait for the first to age
+    assert limits.refused == {"overall": 1, "chat": 1, "group": 1}
+
+
+async def test_update_benchmark_runs_the_bot_and_the_bare_echo(tmp_path: Path) -> None:
+    bare = await bench_updates.run_bare(20, warmup=5)
+    bot = await bench_updates.run_bot(40, warmup=5, engineers=3, db_dir=tmp_path)
+    assert len(bare.latencies) == 20 and bare.sent == 25  # every message echoed
+    assert len(bot.latencies) == 40
+    assert {"checkin", "ticket", "score"} <= set(bot.by_kind)
+    assert bot.sent >= 20  # the bot answered (replies and notifications)
+
+
+async def test_score_benchmark_times_a_generated_year(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    db = tmp_path / "year.db"
+    size = await generate_year(db, 2, tickets=60, urgent=6)
+    assert size.engineers == 2 and size.checkins > 400  # ~245 working days each, a few missed or on leave
+    times = await bench_score.time_score(db, 2, size.tickets, runs=1)
+    assert 0 < float(times.total) <= 100
+    assert set(times.components_ms) == {"daily_maintenance", "responsiveness", "completion", "satisfaction",
+                                        "attendance"}
+    assert time.perf_counter() - started < 10
+
+
+async def test_fanout_delivers_every_reminder_once_under_the_flood_limits(tmp_path: Path) -> None:
+    result = await bench_fanout.run_fanout(20, 2, timeout=20, db_dir=tmp_path)
+    assert result.queued == 22
+    assert result.delivered == 22 and result.lost == 0 and result.duplicated == 0
+
+
+async def test_memory_benchmark_reports_the_peak_of_a_bot_on_a_year(tmp_path: Path) -> None:
+    db = tmp_path / "year.db"
+    await generate_year(db, 2, tickets=30, urgent=3)
+    steps = await bench_memory.hold_year(db, 2)
+    assert [name for name, _ in steps][-1] == "a few updates, outbox delivered"
+    assert all(mb > 10 for _, mb in steps)
