@@ -107,7 +107,7 @@ async def on_shutdown(app: Application) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log with the traceback, tell the user nothing was changed, and tell the admins."""
+    """Log with the traceback, tell the user to check what was saved, and tell the admins."""
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return

@@ -14,7 +14,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
+from bot.fake_telegram import ApiCall, ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import Clock, FakeClock, SystemClock
 from config.settings import Settings, parse_duration
 
@@ -45,6 +45,7 @@ class Console:
         self.buttons: dict[int, tuple[SentMessage, str]] = {}
         self._next_button = 1
         api.listeners.append(self.show)
+        api.call_listeners.append(self.show_toast)
 
     def chat_label(self, chat_id: int) -> str:
         if chat_id < 0:
@@ -66,6 +67,14 @@ class Console:
                     labels.append(f"[{number}] {label}")
             print("│ " + "  ".join(labels), file=self.out)
         print("└─", file=self.out)
+        self.out.flush()
+
+    def show_toast(self, call: ApiCall) -> None:
+        """Button answers: a toast (or an alert, for refusals) appears over the chat, not in it."""
+        if call.method != "answerCallbackQuery" or not call.params.get("text"):
+            return
+        kind = "alert" if call.params.get("show_alert") else "toast"
+        print(f"  ({kind}) {call.params['text']}", file=self.out)
         self.out.flush()
 
     def prompt(self) -> str:

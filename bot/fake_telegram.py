@@ -83,6 +83,7 @@ class FakeBotAPI(BaseRequest):
         self.failures: deque[Failure] = deque()
         self.updates: asyncio.Queue[dict[str, Any]] | None = None
         self.listeners: list[Callable[[SentMessage], None]] = []
+        self.call_listeners: list[Callable[[ApiCall], None]] = []
         self.can_read_all_group_messages = can_read_all_group_messages
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self._ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
@@ -124,7 +125,10 @@ class FakeBotAPI(BaseRequest):
                 content = value[1] if isinstance(value, tuple) else value
                 self.files.append((name, content if isinstance(content, bytes) else b""))
         if api_method != "getUpdates":
-            self.calls.append(ApiCall(api_method, params, time.monotonic()))
+            call = ApiCall(api_method, params, time.monotonic())
+            self.calls.append(call)
+            for call_listener in self.call_listeners:
+                call_listener(call)
         failure = self._take_failure(api_method)
         if failure is not None:
             return self._fail(failure)

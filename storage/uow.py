@@ -7,7 +7,6 @@ the change that owes the notification, so a crash can never keep one without the
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import aiosqlite
@@ -19,10 +18,11 @@ if TYPE_CHECKING:
     from storage.people import PeopleRepository
 
 
-# The Telegram update being handled in this task, as (update_id, fingerprint). Set by the redelivery guard
+# The Telegram update being handled in this task, as (update_id, fingerprint, processed_at as UTC text from the
+# injected clock). Set by the redelivery guard
 # (bot/handlers/reliability.py); every commit made while handling the update records it as processed in the
 # same transaction, so a redelivered update can never apply its state change a second time.
-current_update: ContextVar[tuple[int, str] | None] = ContextVar("current_update", default=None)
+current_update: ContextVar[tuple[int, str, str] | None] = ContextVar("current_update", default=None)
 
 
 class UnitOfWork:
@@ -47,7 +47,7 @@ class UnitOfWork:
                     "INSERT INTO processed_updates (contract_id, update_id, processed_at, fingerprint)"
                     " VALUES (?,?,?,?) ON CONFLICT (contract_id, update_id) DO UPDATE SET"
                     " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint",
-                    (self.contract_id, marker[0], datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), marker[1]))
+                    (self.contract_id, marker[0], marker[2], marker[1]))
             await self.conn.execute("COMMIT")
             self._open = False
             self.committed = True

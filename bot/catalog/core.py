@@ -68,9 +68,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, I did not understand. Send /help to see what I can do; for example “check in” checks you in.",
     },
     "error.internal": {
-        "zh_CN": "抱歉，处理您的请求时出了问题，没有保存任何更改。管理员已收到通知，请稍后再试。",
-        "en": "Sorry, something went wrong while handling your request and nothing was changed. "
-              "The administrators have been told; please try again later.",
+        "zh_CN": "抱歉，处理您的请求时出了问题，管理员已收到通知。没有收到确认的操作可能未保存，"
+                 "请稍后用相应的查询命令确认后再试。",
+        "en": "Sorry, something went wrong while handling your request; the administrators have been told. "
+              "An action you did not see confirmed may not have been saved: check with the matching list "
+              "command, then try again.",
     },
     "error.admin_alert": {
         "zh_CN": "⚠️ 机器人出错：{error}\n（更新 {update_id}）",

@@ -1,6 +1,15 @@
 """Reliability texts (issue #9): /health, the downtime notice, start-up errors."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "rel.already_handled": {
+        "zh_CN": "您的消息「{text}」已经处理过了（可能因网络重发），没有重复记录。如需查看结果，请用相应的查询命令。",
+        "en": "Your message “{text}” was already handled (it was probably sent again by the network); nothing "
+              "was recorded twice. Use the matching list command to see the result.",
+    },
+    "rel.already_handled_button": {
+        "zh_CN": "这个操作已经处理过了，没有重复记录。",
+        "en": "This was already handled; nothing was recorded twice.",
+    },
     "cmd.health": {"zh_CN": "查看机器人运行状况（管理员）", "en": "show the bot's health (admins)"},
     "health.report": {
         "zh_CN": "🩺 运行状况：{status}\n"

@@ -21,12 +21,14 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.catalog import t
 from bot.handlers.common import BotContext, command, reply
-from bot.services import health
+from bot.services import access, health
 from bot.services.people import Person, Role
+from storage.timecodec import to_db
 from storage.uow import current_update
 
 log = logging.getLogger(__name__)
@@ -40,15 +42,37 @@ def _digest(update: Update) -> str:
 
 
 async def skip_redelivered(update: Update, context: BotContext) -> None:
-    """Drop an update that was fully handled before (Telegram redelivers after a crash)."""
+    """Drop an update that was handled before (Telegram redelivers after a crash), and say so."""
     if "services" not in context.application.bot_data:
         return
+    services = context.services
     digest = _digest(update)
-    if await health.already_processed(context.services, update.update_id, digest):
+    if await health.already_processed(services, update.update_id, digest):
         current_update.set(None)
         log.info("update %s was handled before: skipped", update.update_id)
+        await _say_already_handled(update, context)
         raise ApplicationHandlerStop
-    current_update.set((update.update_id, digest))
+    current_update.set((update.update_id, digest, to_db(services.now())))
+
+
+async def _say_already_handled(update: Update, context: BotContext) -> None:
+    """The second delivery gets a sensible answer: it was handled once and nothing was recorded twice.
+
+    In groups only commands are answered (plain chatter never was)."""
+    user = update.effective_user
+    person = await access.identify(context.services, user.id) if user else None
+    if person is None:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(t("rel.already_handled_button", person.language))
+        return
+    message = update.effective_message
+    chat = update.effective_chat
+    text = (message.text or "") if message else ""
+    if message is None or (chat is not None and chat.type != ChatType.PRIVATE and not text.startswith("/")):
+        return
+    excerpt = text if len(text) <= 30 else text[:29] + "…"
+    await reply(update, person, "rel.already_handled", text=excerpt or "📍")
 
 
 async def remember_processed(update: Update, context: BotContext) -> None:

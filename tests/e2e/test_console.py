@@ -39,3 +39,11 @@ def test_console_fake_clock_can_be_moved(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "2022-10-10 09:00:00" in result.stdout
     assert "clock: 2022-10-10 11:00" in result.stdout
+
+
+def test_console_shows_button_toasts_and_refusal_alerts(tmp_path: Path) -> None:
+    script = ":as 周小舟\n/leave 明天 看病\n:as 周小舟\n:press 1\n:as 陈主管\n:press 1\n:quit\n"
+    result = run_console(script, tmp_path, "--at", "2022-10-10 09:05")
+    assert result.returncode == 0, result.stderr
+    assert "(alert) 您无权进行此操作。" in result.stdout  # the engineer cannot approve their own leave
+    assert "(toast)" in result.stdout  # the supervisor's approval is confirmed on the button

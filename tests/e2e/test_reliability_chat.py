@@ -21,7 +21,7 @@ from bot.services.people import Role
 from bot.services.timers import Timer
 from config.settings import Settings, settings_from_dict
 from storage.db import open_database
-from tests.conftest import ADMIN, ENGINEER, GROUP, SUPERVISOR, Harness
+from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
 
 
 @asynccontextmanager
@@ -59,12 +59,12 @@ async def process_raw(bot: Harness, payload: dict[str, Any]) -> list[str]:
 
 # -- exactly-once effects --------------------------------------------------------------------------------
 
-async def test_a_redelivered_update_changes_state_once_and_is_answered_once(bot: Harness) -> None:
+async def test_a_redelivered_update_changes_state_once_and_the_second_answer_says_so(bot: Harness) -> None:
     payload = UpdateFactory().message(ENGINEER, "/lang en")
     first = await process_raw(bot, payload)
     again = await process_raw(bot, payload)  # Telegram redelivers it after a crash
     assert first == ["OK, I will speak English with you from now on."]
-    assert again == []
+    assert len(again) == 1 and "“/lang en” was already handled" in again[0] and "nothing was recorded twice" in again[0]
     async with bot.services.db.uow() as uow:
         assert len(await uow.audit.list(action_prefix="person.language")) == 1
 
@@ -81,7 +81,8 @@ async def test_a_reused_update_id_with_new_content_is_a_new_update(bot: Harness)
 async def test_the_handlers_commit_marks_the_update_so_a_crash_after_it_cannot_reapply_it(
         bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     """The marker rides in the handler's own transaction: even if the process dies right after the commit
-    (the later marker step never runs), the redelivered update is recognised and skipped."""
+    (the later marker step never runs), the redelivered update is recognised: not applied again, and the
+    user is told it was handled (the first answer may never have reached them)."""
     payload = UpdateFactory().message(SUPERVISOR, "/bindgroup", chat_id=GROUP)
 
     async def crash(*args: Any) -> None:
@@ -92,7 +93,7 @@ async def test_the_handlers_commit_marks_the_update_so_a_crash_after_it_cannot_r
     monkeypatch.undo()
     again = await process_raw(bot, payload)
     assert "已绑定为" in first[0]
-    assert again == []  # skipped: neither applied again nor answered again
+    assert len(again) == 1 and again[0].startswith("您的消息「/bindgroup」已经处理过了") and "没有重复记录" in again[0]
     async with bot.services.db.uow() as uow:
         assert await uow.chats.group_ids() == [GROUP]
         assert len(await uow.audit.list(action_prefix="group.bind")) == 1
@@ -265,3 +266,22 @@ async def test_a_clean_stop_is_reported_as_such_and_a_quick_restart_not_at_all(s
         [notice] = bot.to(ADMIN)
         assert notice.text.startswith("ℹ️ 机器人曾停止运行（正常关闭）")
         assert "约 60 分钟" in notice.text and "现在补发的消息：—" in notice.text
+
+
+async def test_a_redelivered_button_press_is_answered_without_acting_twice(bot: Harness) -> None:
+    await bot.chat.send(ENGINEER, "/leave 明天 看病")
+    [ask] = [m for m in bot.to(SUPERVISOR) if m.buttons]
+    payload = bot.chat.factory.callback(SUPERVISOR, ask, ask.data_for("✅ 批准"))
+    await process_raw(bot, payload)
+    answers_before = len(bot.api.calls_of("answerCallbackQuery"))
+    assert await process_raw(bot, payload) == []  # nothing new sent to any chat
+    [toast] = bot.api.calls_of("answerCallbackQuery")[answers_before:]
+    assert toast.params.get("text") == "这个操作已经处理过了，没有重复记录。"
+    async with bot.services.db.uow() as uow:
+        assert len(await uow.audit.list(action_prefix="attendance.leave_approved")) == 1
+
+
+async def test_plain_group_chatter_redelivered_stays_quiet(bot: Harness) -> None:
+    payload = UpdateFactory().message(LEAD, "大家早上好", chat_id=GROUP)
+    assert await process_raw(bot, payload) == []
+    assert await process_raw(bot, payload) == []
