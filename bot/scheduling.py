@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "replace_existing": True}
 MIN_DELAY = 0.5
+POKE_DELAY = 0.2
 
 
 class TimerScheduler:
@@ -78,6 +79,11 @@ class TimerScheduler:
         await self.reschedule_all()
 
     def poke(self) -> None:
-        """A change may have moved a deadline: recompute the jobs soon (debounced)."""
+        """A change may have moved a deadline: recompute the jobs soon. Debounced: a burst of changes costs one
+        recomputation every POKE_DELAY seconds, not one per update."""
         if self._poke_task is None or self._poke_task.done():
-            self._poke_task = asyncio.get_running_loop().create_task(self.reschedule_all())
+            self._poke_task = asyncio.get_running_loop().create_task(self._reschedule_soon())
+
+    async def _reschedule_soon(self) -> None:
+        await asyncio.sleep(POKE_DELAY)
+        await self.reschedule_all()

@@ -31,11 +31,15 @@ class Database:
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
-    async def uow(self) -> AsyncIterator[UnitOfWork]:
-        """A unit of work: rolls back unless `commit()` was called inside."""
+    async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
+        """A unit of work: rolls back unless `commit()` was called inside.
+
+        `read_only=True` skips BEGIN/ROLLBACK (two round trips to the database thread) for a single look-up on
+        the hot path, such as identifying the caller of every update; committing one is an error."""
         async with self._lock:
-            uow = UnitOfWork(self.conn, self.contract_id)
-            await uow.begin()
+            uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only)
+            if not read_only:
+                await uow.begin()
             try:
                 yield uow
             finally:

@@ -7,6 +7,7 @@ the change that owes the notification, so a crash can never keep one without the
 from __future__ import annotations
 
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import aiosqlite
@@ -18,19 +19,30 @@ if TYPE_CHECKING:
     from storage.people import PeopleRepository
 
 
-# The Telegram update being handled in this task, as (update_id, fingerprint, processed_at as UTC text from the
-# injected clock). Set by the redelivery guard
-# (bot/handlers/reliability.py); every commit made while handling the update records it as processed in the
-# same transaction, so a redelivered update can never apply its state change a second time.
-current_update: ContextVar[tuple[int, str, str] | None] = ContextVar("current_update", default=None)
+@dataclass
+class UpdateMarker:
+    """The Telegram update being handled in this task: its id, a content fingerprint, and when (UTC text from
+    the injected clock). `marked` turns True once a commit has recorded it."""
+
+    update_id: int
+    fingerprint: str
+    at: str
+    marked: bool = False
+
+
+# Set by the redelivery guard (bot/handlers/reliability.py); every commit made while handling the update
+# records it as processed in the same transaction, so a redelivered update can never apply its state change a
+# second time.
+current_update: ContextVar[UpdateMarker | None] = ContextVar("current_update", default=None)
 
 
 class UnitOfWork:
     """Created by `Database.uow()`; repositories are built lazily on first use."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, contract_id: str, *, read_only: bool = False) -> None:
         self.conn = conn
         self.contract_id = contract_id
+        self.read_only = read_only
         self._open = False
         self._repos: dict[str, object] = {}
         self.committed = False
@@ -40,6 +52,8 @@ class UnitOfWork:
         self._open = True
 
     async def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         if self._open:
             marker = current_update.get()
             if marker is not None:
@@ -47,7 +61,8 @@ class UnitOfWork:
                     "INSERT INTO processed_updates (contract_id, update_id, processed_at, fingerprint)"
                     " VALUES (?,?,?,?) ON CONFLICT (contract_id, update_id) DO UPDATE SET"
                     " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint",
-                    (self.contract_id, marker[0], marker[2], marker[1]))
+                    (self.contract_id, marker.update_id, marker.at, marker.fingerprint))
+                marker.marked = True
             await self.conn.execute("COMMIT")
             self._open = False
             self.committed = True

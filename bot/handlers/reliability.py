@@ -29,7 +29,7 @@ from bot.handlers.common import BotContext, command, reply
 from bot.services import access, health
 from bot.services.people import Person, Role
 from storage.timecodec import to_db
-from storage.uow import current_update
+from storage.uow import UpdateMarker, current_update
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,18 @@ REMEMBER_GROUP = 1000
 
 
 def _digest(update: Update) -> str:
-    return health.fingerprint(update.to_dict())
+    """What tells a redelivery (identical) from a reused id: who, where, which message, when, what."""
+    message = update.effective_message
+    user = update.effective_user
+    query = update.callback_query
+    return health.fingerprint({
+        "user": user.id if user else None, "chat": message.chat_id if message else None,
+        "message": message.message_id if message else None,
+        "date": message.date.timestamp() if message and message.date else None,
+        "text": (message.text or message.caption) if message else None,
+        "location": [message.location.latitude, message.location.longitude] if message and message.location
+        else None,
+        "query": [query.id, query.data] if query else None})
 
 
 async def skip_redelivered(update: Update, context: BotContext) -> None:
@@ -52,7 +63,7 @@ async def skip_redelivered(update: Update, context: BotContext) -> None:
         log.info("update %s was handled before: skipped", update.update_id)
         await _say_already_handled(update, context)
         raise ApplicationHandlerStop
-    current_update.set((update.update_id, digest, to_db(services.now())))
+    current_update.set(UpdateMarker(update.update_id, digest, to_db(services.now())))
 
 
 async def _say_already_handled(update: Update, context: BotContext) -> None:
@@ -76,10 +87,16 @@ async def _say_already_handled(update: Update, context: BotContext) -> None:
 
 
 async def remember_processed(update: Update, context: BotContext) -> None:
-    """Runs after every other group: the update's handler has finished."""
+    """Runs after every other group: the update's handler has finished. Updates whose handler committed are
+    recorded already; read-only ones are recorded here."""
+    marker = current_update.get()
     current_update.set(None)
+    if marker is not None and marker.update_id == update.update_id and marker.marked:
+        return
     if "services" in context.application.bot_data:
-        await health.mark_processed(context.services, update.update_id, _digest(update))
+        digest = marker.fingerprint if marker is not None and marker.update_id == update.update_id \
+            else _digest(update)
+        await health.mark_processed(context.services, update.update_id, digest)
 
 
 def register(app: Application) -> None:

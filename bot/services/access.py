@@ -8,7 +8,7 @@ from bot.services.people import Person
 
 async def identify(services: Services, telegram_id: int) -> Person | None:
     """The roster member with this Telegram id, or None (people who left are unknown too)."""
-    async with services.db.uow() as uow:
+    async with services.db.uow(read_only=True) as uow:
         person = await uow.people.by_telegram_id(telegram_id)
     if person is None or person.status == "left":
         return None

@@ -47,7 +47,7 @@ def fingerprint(payload: Mapping[str, Any]) -> str:
 
 
 async def already_processed(services: Services, update_id: int, digest: str) -> bool:
-    async with services.db.uow() as uow:
+    async with services.db.uow(read_only=True) as uow:
         return await uow.repo(ReliabilityRepository).is_processed(update_id, digest)  # type: ignore[attr-defined]
 
 

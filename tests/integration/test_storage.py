@@ -85,3 +85,17 @@ async def test_unit_of_work_rolls_back_unless_committed(tmp_path: Path) -> None:
             assert await uow.audit.list() == []
     finally:
         await db.close()
+
+
+async def test_a_read_only_unit_of_work_reads_but_cannot_commit(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "r.db", "c1")
+    try:
+        async with db.uow() as uow:
+            await uow.audit.append(at=datetime(2022, 10, 1, tzinfo=UTC), action="x.y", entity="t")
+            await uow.commit()
+        async with db.uow(read_only=True) as uow:
+            assert [e.action for e in await uow.audit.list()] == ["x.y"]
+            with pytest.raises(RuntimeError, match="read-only"):
+                await uow.commit()
+    finally:
+        await db.close()
