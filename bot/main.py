@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
     for name, module in subcommand_modules().items():
         sub_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        # also after the subcommand; when not given there, the top-level value stands
+        sub_parser.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file (as above)")
         module.add_arguments(sub_parser)
     return parser
 

@@ -129,6 +129,20 @@ class AttendanceRepository(Repository):
             (self.contract_id, person_id, date_to_db(day), to_db(at), chat_id, late_minutes, int(holiday_duty),
              to_db(at))) == 1
 
+    async def fill_check_in(self, record_id: int, *, at: datetime, chat_id: int | None, late_minutes: int,
+                            holiday_duty: bool) -> bool:
+        """Add the check-in to a day that has none yet (only a check-out); False when it had one."""
+        return await self.execute(
+            "UPDATE attendance_days SET checkin_at = ?, chat_id = ?, late_minutes = ?, holiday_duty = ?"
+            " WHERE id = ? AND contract_id = ? AND checkin_at IS NULL",
+            (to_db(at), chat_id, late_minutes, int(holiday_duty), record_id, self.contract_id)) == 1
+
+    async def add_day(self, *, person_id: int, day: date, now: datetime, holiday_duty: bool) -> bool:
+        """A day's record without a check-in (a check-out covered by an approved make-up)."""
+        return await self.execute(
+            "INSERT OR IGNORE INTO attendance_days (contract_id, person_id, day, holiday_duty, created_at)"
+            " VALUES (?,?,?,?,?)", (self.contract_id, person_id, date_to_db(day), int(holiday_duty), to_db(now))) == 1
+
     async def check_out(self, record_id: int, *, at: datetime, early_minutes: int) -> None:
         await self.execute("UPDATE attendance_days SET checkout_at = ?, early_minutes = ? WHERE id = ?"
                            " AND contract_id = ?", (to_db(at), early_minutes, record_id, self.contract_id))

@@ -87,10 +87,10 @@ class OnCallRepository(Repository):
                                   (self.contract_id, plan_id))
         return None if row is None else await self._plan(row)
 
-    async def approved_plans_before(self, first: date) -> list[DutyPlan]:
-        rows = await self.fetchall(
-            "SELECT * FROM duty_plans WHERE contract_id = ? AND status = 'approved' AND first_day < ?"
-            " ORDER BY first_day", (self.contract_id, first.isoformat()))
+    async def plans(self) -> list[DutyPlan]:
+        """Every duty plan, proposed or approved, by first day."""
+        rows = await self.fetchall("SELECT * FROM duty_plans WHERE contract_id = ? ORDER BY first_day",
+                                   (self.contract_id,))
         return [await self._plan(r) for r in rows]
 
     async def _plan(self, row: object) -> DutyPlan:

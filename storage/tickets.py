@@ -292,6 +292,15 @@ class TicketRepository(Repository):
 
     # --- history (from the append-only audit trail) ---
 
+    async def workers(self, ticket_id: int) -> set[int]:
+        """The people (ids) who ever took or resolved the ticket, from its audit trail."""
+        rows = await self.fetchall(
+            "SELECT DISTINCT p.id FROM audit a JOIN people p ON p.contract_id = a.contract_id"
+            " AND p.telegram_id = a.actor_telegram_id WHERE a.contract_id = ? AND a.entity = 'ticket'"
+            " AND a.entity_id = ? AND a.action IN ('tickets.take', 'tickets.resolve')",
+            (self.contract_id, str(ticket_id)))
+        return {int(r[0]) for r in rows}
+
     async def history(self, ticket_id: int) -> list[HistoryEntry]:
         rows = await self.fetchall(
             "SELECT at, actor_name, action, after FROM audit WHERE contract_id = ? AND entity = 'ticket'"

@@ -66,6 +66,7 @@ class UrgentOutcome(NamedTuple):
     deadline_at: datetime
     acknowledged_at: datetime | None
     arrived_at: datetime | None
+    arrival_on_site: bool | None = None  # False: the location shared on arrival was outside the site
 
     def arrived_in_time(self) -> bool:
         return self.arrived_at is not None and self.arrived_at <= self.deadline_at
@@ -121,11 +122,11 @@ class UrgentRepository(Repository):
     async def outcomes_between(self, start: datetime, end: datetime) -> list[UrgentOutcome]:
         """The times the responsiveness rate reads, of the requests raised in [start, end), by id."""
         rows = await self.fetchall(
-            "SELECT id, started_at, deadline_at, acknowledged_at, arrived_at FROM urgent_requests"
+            "SELECT id, started_at, deadline_at, acknowledged_at, arrived_at, arrival_on_site FROM urgent_requests"
             " WHERE contract_id = ? AND raised_at >= ? AND raised_at < ? ORDER BY id",
             (self.contract_id, to_db(start), to_db(end)))
-        return [UrgentOutcome(r[0], from_db(r[1]), from_db(r[2]), from_db(r[3]), from_db(r[4]))  # type: ignore[arg-type]
-                for r in rows]
+        return [UrgentOutcome(r[0], from_db(r[1]), from_db(r[2]), from_db(r[3]), from_db(r[4]),  # type: ignore[arg-type]
+                              None if r[5] is None else bool(r[5])) for r in rows]
 
     async def raised_between(self, start: datetime, end: datetime) -> list[UrgentRequest]:
         """Requests raised in [start, end)."""

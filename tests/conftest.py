@@ -38,6 +38,9 @@ def base_config(db_path: Path) -> dict[str, Any]:
                      "amount": "436000", "signed": "2022-01-20", "start": "2022-02-01", "end": "2023-01-31"},
         "site": {"name": "测试机房", "latitude": 31.81, "longitude": 119.97, "radius_m": 500},
         "storage": {"db": str(db_path)},
+        # The automatic monthly report is off here: at the default fake time (Mon 2022-10-10) September's
+        # report (due Sat 8 Oct, a working day) would go out at every start-up; its own tests turn it on.
+        "reports": {"monthly": False},
         "roster": [
             {"name": "林海", "telegram_id": LEAD, "roles": ["lead", "engineer"], "party": "vendor",
              "start": "2022-02-01"},

@@ -61,11 +61,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "att.checkout_updated": {"zh_CN": "（签退时间已由 {before} 更新，以最后一次为准。）",
                              "en": "(Check-out moved from {before}; the latest counts.)"},
     "att.checkout_without_checkin": {
-        "zh_CN": "您今天还没有签到，所以无法签退。请先发送「签到」；如果今天早上忘了签到，"
-                 "可以用 /makeup 今天 事由 申请补卡。",
-        "en": "You have not checked in today, so there is nothing to check out from. Send “check in” first; "
-              "if you forgot this morning, ask for a make-up with /makeup today <reason>.",
+        "zh_CN": "您今天还没有签到，所以还不能签退。如果今天早上忘了签到，请发送 /makeup 今天 事由 申请补卡，"
+                 "主管批准后再发送「签退」即可（当天按补卡计为出勤）。",
+        "en": "You have not checked in today, so you cannot check out yet. If you forgot this morning, send "
+              "/makeup today <reason>; once a supervisor approves it, send “check out” again (the day counts "
+              "through the make-up).",
     },
+    "att.checkout_makeup_pending": {
+        "zh_CN": "您今天还没有签到，补卡申请 #{id} 还在等待甲方审批；批准后再发送「签退」即可。",
+        "en": "You have not checked in today and your make-up request #{id} is still waiting for approval; "
+              "send “check out” again once it is approved.",
+    },
+    "att.checkout_made_up": {"zh_CN": "\n今天没有签到记录，按已批准的补卡 #{id} 计为出勤。",
+                             "en": "\nNo check-in today: the day counts through the approved make-up #{id}."},
+    "att.checkin_made_up": {"zh_CN": "补卡", "en": "made up"},
     "att.not_assigned": {
         "zh_CN": "您在 {date} 不在驻场人员名单的在岗期内，无法记录考勤。如有疑问请联系项目负责人。",
         "en": "On {date} you are not assigned to the site, so attendance cannot be recorded. "

@@ -40,13 +40,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd.incidents": {"zh_CN": "查看安全事件及处理状态", "en": "list security incidents and their status"},
     "cmd.audit": {"zh_CN": "查看操作记录：/audit [时间段] [姓名]", "en": "the audit trail: /audit [period] [person]"},
     "duty.done_toast": {"zh_CN": "已记录", "en": "Recorded"},
+    "duty.bad_day": {
+        "zh_CN": "没看懂日期「{text}」。可以这样写：2022-11-01、11月1日、下周一、明天",
+        "en": "I could not read the date “{text}”. Dates that work: 2022-11-01, Nov 1, next monday, tomorrow",
+    },
     # -- staff changes -----------------------------------------------------------------------------------
     "staff.change_usage": {
         "zh_CN": "用法：/staffchange 离任人 新人姓名:TelegramID 开始日期 原因\n"
-                 "例如：/staffchange 周小舟 郑新人:100003 2022-11-01 个人原因\n"
+                 "例如：/staffchange {example} 郑新人:100003 2022-11-01 个人原因\n"
                  "甲方联系人批准后开始交接，交接不少于 {days} 天后离任人才解除。\n\n进行中的人员变更：\n{open}",
         "en": "Usage: /staffchange <leaving> <new name>:<Telegram id> <start date> <reason>\n"
-              "Example: /staffchange 周小舟 郑新人:100003 2022-11-01 personal reasons\n"
+              "Example: /staffchange {example} 郑新人:100003 2022-11-01 personal reasons\n"
               "After the client's contact approves, the hand-over starts; the leaver is released after at least "
               "{days} days.\n\nStaff changes in progress:\n{open}",
     },
@@ -68,9 +72,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "{name} already has staff change #{id} in progress."},
     "staff.demand_notice": {
         "zh_CN": "📋 甲方（{by}）要求更换驻场工程师 {name}（变更 #{id}）。\n原因：{reason}\n"
-                 "请提名接替人员，例如：\n{example}",
+                 "请提名接替人员，例如：\n/staffchange {name} 郑新人:100003 {start} {reason}",
         "en": "📋 The client ({by}) demands that {name} be replaced (change #{id}).\nReason: {reason}\n"
-              "Please name the joiner, for example:\n{example}",
+              "Please name the joiner, for example:\n/staffchange {name} 郑新人:100003 {start} {reason}",
     },
     "staff.start_in_past": {"zh_CN": "开始日期 {date} 已经过去，请填今天或以后的日期。",
                             "en": "The start date {date} has passed; give today or a later date."},
@@ -116,8 +120,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "and {joining} has taken over.",
     },
     "staff.replace_usage": {
-        "zh_CN": "用法：/replace 姓名 原因\n例如：/replace 周小舟 多次未按时到岗",
-        "en": "Usage: /replace <name> <reason>\nExample: /replace 周小舟 repeatedly late on site",
+        "zh_CN": "用法：/replace 姓名 原因\n例如：/replace {example} 多次未按时到岗",
+        "en": "Usage: /replace <name> <reason>\nExample: /replace {example} repeatedly late on site",
     },
     "staff.replace_done": {
         "zh_CN": "已记录更换要求 #{id}（{name}），并通知乙方负责人提名接替人员，提名后会请您审批。",
@@ -150,9 +154,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "📑 Onboarding papers and security training ({overdue} overdue)\n\n{people}"},
     "papers.usage": {
         "zh_CN": "用法：/papers 姓名 材料 日期\n材料：保密承诺、无犯罪记录、安全培训\n"
-                 "例如：/papers 周小舟 保密承诺 2022-10-09",
+                 "例如：/papers {example} 保密承诺 2022-10-09",
         "en": "Usage: /papers <name> <paper> <date>\nPaper: confidentiality, no_criminal_record, training\n"
-              "Example: /papers 周小舟 confidentiality 2022-10-09",
+              "Example: /papers {example} confidentiality 2022-10-09",
     },
     "papers.bad_kind": {
         "zh_CN": "没看懂材料「{text}」。可选：保密承诺、无犯罪记录、安全培训",
@@ -160,6 +164,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "papers.future_date": {"zh_CN": "日期 {date} 还没到，请填实际收到（或培训）的日期。",
                            "en": "{date} has not come yet; give the day it was received (or held)."},
+    "papers.before_start": {
+        "zh_CN": "日期 {date} 早于 {name} 的到岗日期 {start}，请填到岗后实际收到（或培训）的日期。",
+        "en": "{date} is before {name} started on the project ({start}); give the day it was received (or held).",
+    },
     "papers.already_recorded": {"zh_CN": "{name} 在 {date} 的这项记录已经登记过了。",
                                 "en": "This record of {name} on {date} was already recorded."},
     "papers.recorded": {"zh_CN": "已登记：{name} 的{paper}，{date}。当前状态：{state}",
@@ -190,9 +198,9 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Example: /incident 3 cause a wrong firewall rule",
     },
     "incident.section_usage": {
-        "zh_CN": "补充事件 #{id}：/incident {id} 发现|原因|影响|处置|改进 内容。报告新事件时请不要以数字开头。",
-        "en": "To complete incident #{id}: /incident {id} discovery|cause|impact|handling|improvements <text>. "
-              "To report a new incident, do not start with a number.",
+        "zh_CN": "请在项目名称后写内容：/incident {id} 发现|原因|影响|处置|改进 内容。",
+        "en": "Write the text after the section: /incident {id} discovery|cause|impact|handling|improvements "
+              "<text>.",
     },
     "incident.alert": {
         "zh_CN": "🚨 安全事件 #{id}（{at}）\n报告人：{reporter}\n情况：{summary}\n"

@@ -21,6 +21,13 @@ MESSAGES = {
     "oc.label.workday": {"zh_CN": "工作日", "en": "working day"},
     "oc.label.restday": {"zh_CN": "休息日", "en": "day off"},
     "oc.unassigned": {"zh_CN": "未排班", "en": "nobody"},
+    "oc.usage": {
+        "zh_CN": "没看懂「{text}」。用法：\n/oncall — 查看现在谁值班和今后 7 天的值班表\n"
+                 "/oncall set 时间段 姓名 — 设置值班（负责人/主管），例如 /oncall set 10月15日至10月16日 姓名",
+        "en": "I could not read “{text}”. Usage:\n/oncall — who is on duty now and the rota of the next 7 days\n"
+              "/oncall set <period> <names> — set the rota (lead/supervisor), e.g. "
+              "/oncall set 2022-10-15 to 2022-10-16 name",
+    },
     "oc.set_usage": {
         "zh_CN": "用法：/oncall set 时间段 姓名，例如 /oncall set 10月15日至10月16日 林海",
         "en": "Usage: /oncall set period names, e.g. /oncall set 2022-10-15 to 2022-10-16 Lin",
@@ -48,6 +55,10 @@ MESSAGES = {
                  "\n{lines}\n累计值班天数（含此前假期）：{totals}",
         "en": "📋 {holiday} ({first} to {last}) duty plan — {status}\n{lines}\n"
               "Duty days so far (earlier holidays included): {totals}",
+    },
+    "oc.plan_none_yet": {
+        "zh_CN": "{holiday}（{first} 至 {last}）还没有值班计划。值班计划由项目负责人或主管制定。",
+        "en": "There is no duty plan for {holiday} ({first} to {last}) yet. The lead or a supervisor makes it.",
     },
     "oc.plan_status.proposed": {"zh_CN": "待主管批准", "en": "awaiting a supervisor's approval"},
     "oc.plan_status.approved": {"zh_CN": "已批准", "en": "approved"},

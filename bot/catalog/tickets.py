@@ -86,9 +86,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- lifecycle replies ---
     "tk.taken": {"zh_CN": "👍 您已受理工单 #{id}，截止 {due}。办结后请发送 /resolve {id} 处理情况",
                  "en": "👍 You took ticket #{id}, due {due}. When done send /resolve {id} what was done"},
-    "tk.taken_toast": {"zh_CN": "已受理 #{id}", "en": "Took #{id}"},
-    "tk.resolved": {"zh_CN": "✅ 工单 #{id} 已办结{timing}，已请报告人评价。",
-                    "en": "✅ Ticket #{id} resolved{timing}; the requester has been asked to rate it."},
+    "tk.taken_toast": {"zh_CN": "已受理 #{id}，截止 {due}", "en": "Took #{id}, due {due}"},
+    "tk.taken.edit": {"zh_CN": "{text}\n\n👍 {name} 已受理，截止 {due}。办结后请发送 /resolve {id} 处理情况",
+                      "en": "{text}\n\n👍 Taken by {name}, due {due}. When done send /resolve {id} what was done"},
+    "tk.resolved": {"zh_CN": "✅ 工单 #{id} 已办结{timing}，{asked}",
+                    "en": "✅ Ticket #{id} resolved{timing}; {asked}"},
+    "tk.resolved.asked_requester": {"zh_CN": "已请报告人评价。", "en": "the requester has been asked to rate it."},
+    "tk.resolved.asked_client": {
+        "zh_CN": "报告人就是处理人，不能自评，已请甲方（{names}）代为评价。",
+        "en": "the requester worked on it and cannot rate it; the client side ({names}) was asked to rate it."},
+    "tk.resolved.asked_nobody": {
+        "zh_CN": "报告人就是处理人，不能自评；名单上没有可代为评价的甲方主管或甲方项目联系人。",
+        "en": "the requester worked on it and cannot rate it; no supervisor or client contact is on the roster "
+              "to rate it."},
     "tk.resolved.on_time": {"zh_CN": "（按时完成）", "en": " (on time)"},
     "tk.resolved.late": {"zh_CN": "（已超过截止时间 {due}）", "en": " (after the due time {due})"},
     "tk.reopened": {"zh_CN": "🔄 工单 #{id} 已重新打开，状态：{status}。",
@@ -99,11 +109,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "Recorded the estimate of ticket #{id}: {days} person-days (under the contract "
                               "limit of {limit})."},
     "tk.estimate.outside": {
-        "zh_CN": "⚠️ 工单 #{id} 估算 {days} 人天，达到 {limit} 人天（2人月），超出合同免费范围，需监理方裁定。"
-                 "已通知甲方主管与项目联系人：/ruling {id} in|out 说明",
+        "zh_CN": "⚠️ 工单 #{id} 估算 {days} 人天，达到 {limit} 人天（2人月），超出合同免费范围，需监理方裁定。{told}",
         "en": "⚠️ Ticket #{id} is estimated at {days} person-days, reaching {limit} (2 person-months): outside the "
-              "contract's free scope; the supervising engineer must rule. Supervisors and contacts were told: "
-              "/ruling {id} in|out note"},
+              "contract's free scope; the supervising engineer must rule. {told}"},
+    "tk.estimate.told": {"zh_CN": "已请甲方（{names}）记录裁定：/ruling {id} in|out 说明",
+                         "en": "The client side ({names}) was asked to record the ruling: /ruling {id} in|out note"},
+    "tk.estimate.told_nobody": {
+        "zh_CN": "名单上没有甲方主管或甲方项目联系人，未能通知任何人；请线下联系甲方记录裁定：/ruling {id} in|out 说明",
+        "en": "No supervisor or client contact is on the roster, so nobody was told; please ask the client to "
+              "record the ruling: /ruling {id} in|out note"},
     "tk.ruling.set": {"zh_CN": "已记录对工单 #{id} 的裁定：{verdict}",
                       "en": "Ruling on ticket #{id} recorded: {verdict}"},
     "tk.checklist.show": {"zh_CN": "批量数据处理工单 #{id} 检查单：\n{lines}\n{footer}",
@@ -140,12 +154,17 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Confirm first: /checklist {id}"},
     "tk.not_custom_dev": {"zh_CN": "工单 #{id} 不是「本地定制开发」类工单，无需估算或裁定。",
                           "en": "Ticket #{id} is not a custom development; estimates and rulings do not apply."},
-    "tk.rulers_only": {"zh_CN": "抱歉，只有甲方主管或项目联系人可以记录监理裁定。",
-                       "en": "Sorry, only a supervisor or a project contact records the ruling."},
+    "tk.rulers_only": {"zh_CN": "抱歉，监理裁定只能由甲方主管或甲方项目联系人记录。",
+                       "en": "Sorry, only a supervisor or the client's project contact records the ruling."},
     "tk.not_bulk": {"zh_CN": "工单 #{id} 不是「批量数据处理」类工单，没有检查单。",
                     "en": "Ticket #{id} is not a bulk data processing ticket; it has no checklist."},
-    "tk.rate_not_yours": {"zh_CN": "抱歉，只有报告人（或甲方主管代为）可以评价工单 #{id}。",
-                          "en": "Sorry, only the requester (or a supervisor on their behalf) rates ticket #{id}."},
+    "tk.rate_not_yours": {"zh_CN": "抱歉，只有报告人（或甲方主管、甲方项目联系人代为）可以评价工单 #{id}。",
+                          "en": "Sorry, only the requester (or a supervisor or the client's contact on their "
+                                "behalf) rates ticket #{id}."},
+    "tk.rate_own_work": {"zh_CN": "抱歉，您受理或办结了工单 #{id}，不能评价自己的工作；"
+                                  "评价由报告人或甲方主管、甲方项目联系人进行。",
+                         "en": "Sorry, you took or resolved ticket #{id}, so you cannot rate your own work; the "
+                               "requester or the client side rates it."},
     "tk.rate_not_resolved": {"zh_CN": "工单 #{id} 还没有办结，办结后才能评价。",
                              "en": "Ticket #{id} is not resolved yet; it can be rated once resolved."},
     "tk.faq_not_resolved": {"zh_CN": "工单 #{id} 还没有办结，办结后才能收录为常见问题。",
@@ -198,6 +217,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "⭐ Ticket #{id} is resolved: {text}\nBy: {name}\nWhat was done: {resolution}\n\n"
               "Please rate it (reply to this message to add a comment, or /comment {id} text; if the problem "
               "remains send /reopen {id} why):"},
+    "tk.rate.ask_on_behalf": {
+        "zh_CN": "⭐ 工单 #{id} 由 {requester} 报告，并由工程师本人处理完毕：{text}\n处理人：{name}\n"
+                 "处理情况：{resolution}\n\n处理人不能自评，请您代为评价（可直接回复本消息补充意见；"
+                 "如问题未解决请发送 /reopen {id} 原因）：",
+        "en": "⭐ Ticket #{id} was raised by {requester} and resolved by the engineers themselves: {text}\n"
+              "By: {name}\nWhat was done: {resolution}\n\nThe engineer cannot rate their own work; please rate "
+              "it on the requester's behalf (reply to this message to add a comment; if the problem remains "
+              "send /reopen {id} why):"},
     "tk.notify.reopened": {"zh_CN": "🔄 工单 #{id} 被 {name} 重新打开：{reason}",
                            "en": "🔄 Ticket #{id} was reopened by {name}: {reason}"},
     "tk.notify.ruling_needed": {
@@ -245,6 +272,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tk.act.rate": {"zh_CN": "评价", "en": "rated"},
     "tk.act.comment": {"zh_CN": "补充意见", "en": "commented"},
     "tk.act.faq": {"zh_CN": "收录为常见问题", "en": "added to the FAQ"},
+    "tk.act.overdue_reminded": {"zh_CN": "超期提醒处理人", "en": "overdue: reminded the assignee"},
+    "tk.act.lead_reminded": {"zh_CN": "超期提醒项目负责人", "en": "overdue: reminded the lead"},
     "tk.act.auto": {"zh_CN": "（超期未评价，自动评价）", "en": " (not rated in time: rated automatically)"},
     "tk.list.open": {"zh_CN": "未完成的工单（{count}）：\n{lines}", "en": "Open tickets ({count}):\n{lines}"},
     "tk.list.mine": {"zh_CN": "与您有关的工单（{count}）：\n{lines}", "en": "Your tickets ({count}):\n{lines}"},

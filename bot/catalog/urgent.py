@@ -87,9 +87,18 @@ MESSAGES = {
         "en": "📍 Location checked: {distance} m from the site, within range (urgent request #{id}).",
     },
     "urg.location_off_site": {
-        "zh_CN": "📍 位置距离现场 {distance} 米，超出 {radius} 米范围（紧急请求 #{id}），已记录。",
-        "en": "📍 Your location is {distance} m from the site, outside the {radius} m range (urgent request #{id}); "
-              "recorded.",
+        "zh_CN": "📍 位置距离现场 {distance} 米，超出 {radius} 米范围（紧急请求 #{id}）。"
+                 "到岗时间照常计算（不算未到岗），但已标记为「不在现场」，"
+                 "并已通知 {notified} 人（项目负责人、提出人）。",
+        "en": "📍 Your location is {distance} m from the site, outside the {radius} m range (urgent request #{id}). "
+              "The arrival time still counts (not as missed), but it is flagged as off-site and {notified} "
+              "people (the lead, the person who raised it) were told.",
+    },
+    "urg.off_site_notice": {
+        "zh_CN": "⚠️ 紧急请求 #{id}：{name} 于 {at} 记录到岗（用时 {minutes} 分钟），"
+                 "但发送的位置距离现场 {distance} 米，超出 {radius} 米范围。已标记为「不在现场」，请核实。",
+        "en": "⚠️ Urgent request #{id}: {name} recorded an arrival at {at} ({minutes} min), but the location shared "
+              "is {distance} m from the site, outside the {radius} m range. Flagged as off-site; please check.",
     },
     "urg.location_arrived": {
         "zh_CN": "✅ 位置在现场范围内（距离 {distance} 米），已记为到岗：紧急请求 #{id}，用时 {minutes} 分钟。",
@@ -176,6 +185,8 @@ MESSAGES = {
     },
     "urg.status.breached_taken": {"zh_CN": "已超时（截止 {deadline}），已有人接手，待到岗",
                                   "en": "overdue (deadline {deadline}), taken over, awaiting arrival"},
+    "urg.status.off_site": {"zh_CN": "；⚠️ 到岗位置不在现场（距离 {distance} 米）",
+                            "en": "; ⚠️ arrival location off-site ({distance} m away)"},
     "urg.status.second_line_waiting": {"zh_CN": "；二线待到场（截止 {deadline}）",
                                        "en": "; second line expected by {deadline}"},
     "urg.status.second_line_arrived": {"zh_CN": "；二线已到场", "en": "; second line arrived"},

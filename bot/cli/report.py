@@ -1,5 +1,6 @@
 """`run_bot.py report --month 2022-10 --out FILE.xlsx`: the monthly report workbook, and its chart
-(FILE.png beside it), the same as /report sends."""
+(FILE.png beside it), the same as /report sends. Without --month: last month, or the contract's last month
+once it has ended; a month outside the contract is refused (exit 1), as /score refuses it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.cli.common import cli_services, settings_or_exit
 from bot.services.clock import Clock
 from bot.services.errors import DomainError
 from bot.services.report import build_report, resolve_month
-from bot.services.scoring import RateSource, fmt_points
+from bot.services.scoring import RateSource
 from config.settings import Settings
 
 NAME = "report"
@@ -22,7 +23,8 @@ HELP = "write the monthly report (Excel workbook and PNG chart)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--month", default="", help="e.g. 2022-10 or 上个月; default: last month")
+    parser.add_argument("--month", default="",
+                        help="e.g. 2022-10 or 上个月; default: last month (after the contract: its last month)")
     parser.add_argument("--out", default=None, help="the .xlsx file to write (default: the reports directory)")
 
 
@@ -36,7 +38,7 @@ async def report_command(settings: Settings, month_text: str, out: str | None, *
         except DomainError as exc:
             print(f"error: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
             return 1
-    print(f"{built.workbook_path}\n{built.chart_path}\n{period.month}: total {fmt_points(built.assessment.total)}, "
+    print(f"{built.workbook_path}\n{built.chart_path}\n{period.month}: total {built.assessment.shown_total}, "
           f"tier {built.assessment.tier.label}")
     return 0
 

@@ -9,7 +9,10 @@ the default is the contract to date. `--json` prints:
      "payment_ratio", "projected_payment", "paid_before"}
 
 Every number is a decimal string (exact, no float rounding): points, counts and money rounded to two
-places ("87.53"), `rate` a fraction rounded to four places ("0.9810" = 98.10%).
+places ("87.53"), `rate` a fraction rounded to four places ("0.9810" = 98.10%). `total` is the score as
+shown: two places, except where rounding to two would put it onto or across a tier boundary, then as
+many places as it takes ("85.004" is tier A; "85.00" would read as tier B). `tier`, `payment_ratio` and
+`projected_payment` are decided on the exact total.
 """
 
 from __future__ import annotations

@@ -88,6 +88,8 @@ async def checkout(update: Update, context: BotContext, person: Person) -> None:
         status = t("att.checkout_on_time", lang, end=services.settings.working_hours.end.strftime("%H:%M"))
     if result.previous_checkout is not None:
         status += t("att.checkout_updated", lang, before=services.fmt(result.previous_checkout, with_date=False))
+    if result.makeup_id is not None:
+        status += t("att.checkout_made_up", lang, id=result.makeup_id)
     await reply(update, person, "att.checked_out", time=services.fmt(record.checkout_at), status=status,
                 today=attendance.describe_day(services, record, lang))
     await _privacy_hint(update, context, person)

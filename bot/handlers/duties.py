@@ -44,7 +44,7 @@ async def staffchange(update: Update, context: BotContext, person: Person) -> No
     if len(parts) < 4:
         rows = await staff.open_changes(services)
         await reply(update, person, "staff.change_usage", days=services.settings.duties.handover_days,
-                    open=_open_changes_text(rows, person.language))
+                    open=_open_changes_text(rows, person.language), example=await staff.example_name(services))
         return
     leaving, joiner_text, day_text, reason = parts
     joiner = staff.parse_joiner(joiner_text)
@@ -59,7 +59,7 @@ async def replace(update: Update, context: BotContext, person: Person) -> None:
     """The client demands that an engineer be replaced; the lead is asked to name the joiner."""
     parts = message_args(update).split(maxsplit=1)
     if len(parts) < 2:
-        await reply(update, person, "staff.replace_usage")
+        await reply(update, person, "staff.replace_usage", example=await staff.example_name(context.services))
         return
     change = await staff.demand_replacement(context.services, person, parts[0], parts[1])
     await reply(update, person, "staff.replace_done", id=change.id, name=parts[0])
@@ -99,7 +99,7 @@ async def papers(update: Update, context: BotContext, person: Person) -> None:
     """Records receipt of a paper: /papers <name> <保密承诺|无犯罪记录|安全培训> <date>."""
     parts = message_args(update).split()
     if len(parts) != 3:
-        await reply(update, person, "papers.usage")
+        await reply(update, person, "papers.usage", example=await staff.example_name(context.services))
         return
     name, which, day_text = parts
     kind = compliance.paper_kind(which)

@@ -46,20 +46,17 @@ async def incident(update: Update, context: BotContext, person: Person) -> None:
     if not text:
         await reply(update, person, "incident.usage")
         return
-    parts = text.split(maxsplit=2)
-    if parts[0].lstrip("#").isdigit():
-        incident_id = int(parts[0].lstrip("#"))
-        if len(parts) == 1:
-            found = await incidents.get(services, incident_id)
-            await _show(update, person, found)
-            return
-        section = incidents.section_of(parts[1])
-        if section is None or len(parts) < 3:
-            await reply(update, person, "incident.section_usage", id=incident_id)
-            return
-        updated = await incidents.fill_section(services, person, incident_id, section, parts[2])
-        await reply(update, person, "incident.section_saved", id=incident_id,
-                    section=t(f"incident.section.{section}", person.language))
+    asked = await incidents.read_command(services, text)
+    if asked.action == "show" and asked.incident_id is not None:
+        await _show(update, person, await incidents.get(services, asked.incident_id))
+        return
+    if asked.action == "section_usage":
+        await reply(update, person, "incident.section_usage", id=asked.incident_id)
+        return
+    if asked.action == "fill" and asked.incident_id is not None and asked.section is not None:
+        updated = await incidents.fill_section(services, person, asked.incident_id, asked.section, asked.text)
+        await reply(update, person, "incident.section_saved", id=asked.incident_id,
+                    section=t(f"incident.section.{asked.section}", person.language))
         await _ask_next(update, person, updated)
         return
     reported, alerted = await incidents.report(services, person, text)

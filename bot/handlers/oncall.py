@@ -19,13 +19,13 @@ _SET = re.compile(r"^(?:set|设置|排班)\s*", re.IGNORECASE)
 
 
 def _now_line(view: oncall.RotaView, lang: str) -> str:
-    names = "、".join(p.name for p in view.now.people) or t("oc.unassigned", lang)
+    names = t("role.separator", lang).join(p.name for p in view.now.people) or t("oc.unassigned", lang)
     return t(f"oc.now_{view.now.source}", lang, names=names)
 
 
 def _day_line(day: oncall.RotaDay, lang: str) -> str:
     label = day.holiday or t("oc.label.workday" if day.workday else "oc.label.restday", lang)
-    names = "、".join(day.names) or t("oc.unassigned", lang)
+    names = t("role.separator", lang).join(day.names) or t("oc.unassigned", lang)
     return t("oc.day_line", lang, day=day.day.isoformat(), label=label, names=names)
 
 
@@ -37,7 +37,10 @@ async def oncall_command(update: Update, context: BotContext, person: Person) ->
     if match:
         first, last, people = await oncall.set_rota(context.services, person, text[match.end():])
         await reply(update, person, "oc.set_done", first=first.isoformat(), last=last.isoformat(),
-                    names="、".join(p.name for p in people))
+                    names=t("role.separator", person.language).join(p.name for p in people))
+        return
+    if text:
+        await reply(update, person, "oc.usage", text=text)
         return
     view = await oncall.rota_view(context.services, days=7)
     lines = "\n".join(_day_line(day, person.language) for day in view.days)
@@ -52,7 +55,8 @@ async def dutyplan_command(update: Update, context: BotContext, person: Person) 
     buttons = oncall.approve_buttons(plan) if plan.status == "proposed" and person.has(Role.SUPERVISOR) else None
     await reply(update, person, "oc.plan_view", buttons=buttons, holiday=plan.name,
                 first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
-                status=t(f"oc.plan_status.{plan.status}", person.language), lines=view.lines, totals=view.totals)
+                status=t(f"oc.plan_status.{plan.status}", person.language), lines=view.lines,
+                totals=view.totals_text(person.language))
 
 
 @command("swap", ENGINEERS)

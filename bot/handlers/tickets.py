@@ -3,10 +3,12 @@ and the tk buttons (kind, system, region set-up; take; rating; checklist)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, MessageHandler, filters
 
 import bot.services.ticket_timers  # noqa: F401  (registers the ticket timers)
@@ -25,9 +27,11 @@ from bot.handlers.common import (
 )
 from bot.services import tickets as svc
 from bot.services.callback_data import CallbackData, encode
-from bot.services.errors import BadInput
+from bot.services.errors import BadInput, DomainError
 from bot.services.people import Person, Role
 from storage.tickets import Ticket
+
+log = logging.getLogger(__name__)
 
 LIST_LIMIT = 30
 KIND_KEYS = list(svc.TICKET_KINDS)
@@ -107,7 +111,8 @@ def _history_line(services: Any, entry: Any, lang: str) -> str:
 
 
 _ACTIONS = {f"tk.act.{v}" for v in ("open", "kind", "system", "region", "take", "resolve", "reopen", "province",
-                                    "estimate", "ruling", "checklist", "rate", "comment", "faq")}
+                                    "estimate", "ruling", "checklist", "rate", "comment", "faq",
+                                    "overdue_reminded", "lead_reminded")}
 
 
 @command("ticket")
@@ -153,62 +158,91 @@ async def _setup_step(update: Update, context: BotContext, person: Person, ticke
     for action, key, options in steps:
         if order.index(action) <= order.index(after) or not options:
             continue
-        await query.edit_message_text(_render(services, key, ticket, lang, people),  # type: ignore[union-attr]
-                                      reply_markup=keyboard(_choice_buttons(action, ticket.id, options, lang)))
+        await _edit(query, _render(services, key, ticket, lang, people),
+                    keyboard(_choice_buttons(action, ticket.id, options, lang)))
         return
     done = [[(t("tk.btn.take", lang), encode("tk", "take", ticket.id))]] if ticket.status == "open" else None
-    await query.edit_message_text(_render(services, "tk.setup.done", ticket, lang, people),  # type: ignore[union-attr]
-                                  reply_markup=keyboard(done))
+    await _edit(query, _render(services, "tk.setup.done", ticket, lang, people), keyboard(done))
+
+
+async def _edit(query: CallbackQuery | None, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the pressed message after the change is committed: a message that can no longer be edited (too
+    old, deleted, unchanged) must not turn a stored change into an error, so a failure is only logged."""
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except TelegramError as exc:
+        log.info("could not edit the ticket message: %s", exc)
+
+
+def _choice(data: CallbackData, options: int) -> int | None:
+    """The option index of a set-up button (None: skip); anything else is a stale or forged button."""
+    choice = data.args[1] if len(data.args) > 1 else ""
+    if choice == "x":
+        return None
+    if not choice.isdigit() or int(choice) >= options:
+        raise DomainError("button.refused")
+    return int(choice)
 
 
 @button("tk")
 async def ticket_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
-    """Set-up choices, taking, rating and checklist steps."""
+    """Set-up choices, taking, rating and checklist steps.
+
+    Everything shown after the service call (the toast, an edit of the pressed message) cannot fail the
+    press: nothing is sent to a private chat the presser may never have opened.
+    """
     services = context.services
+    if not data.args or not data.args[0].isdigit() or len(data.args[0]) > 9:
+        raise DomainError("button.refused")
     ticket_id = data.int_arg(0)
     choice = data.args[1] if len(data.args) > 1 else ""
     lang = person.language
+    query = update.callback_query
     if data.action == "k":
-        if choice == "x":
+        index = _choice(data, len(KIND_KEYS))
+        if index is None:
             ticket = await svc.get_ticket(services, ticket_id)
         else:
-            ticket = await svc.set_kind(services, person, ticket_id, KIND_KEYS[int(choice)])
+            ticket = await svc.set_kind(services, person, ticket_id, KIND_KEYS[index])
         await _setup_step(update, context, person, ticket, "k")
         return t("tk.setup.saved", lang)
     if data.action in ("s", "r"):
         field = "system" if data.action == "s" else "region"
         options = services.settings.contract.systems if field == "system" else services.settings.contract.regions
-        value = None if choice == "x" or not choice.isdigit() or int(choice) >= len(options) else options[int(choice)]
-        if value is None:
+        index = _choice(data, len(options))
+        if index is None:
             ticket = await svc.get_ticket(services, ticket_id)
         else:
-            ticket = await svc.set_field(services, person, ticket_id, field, value)
+            ticket = await svc.set_field(services, person, ticket_id, field, options[index])
         await _setup_step(update, context, person, ticket, data.action)
         return t("tk.setup.saved", lang)
     if data.action == "take":
         ticket = await svc.take(services, person, ticket_id)
-        await update.callback_query.edit_message_reply_markup(None)  # type: ignore[union-attr]
-        await context.bot.send_message(person.chat_id, t("tk.taken", lang, id=ticket.id,
-                                                         due=services.fmt(ticket.due_at)))
-        return t("tk.taken_toast", lang, id=ticket.id)
+        original = query.message.text if query and query.message and query.message.text else ""  # type: ignore[union-attr]
+        await _edit(query, t("tk.taken.edit", lang, text=original, name=person.name, id=ticket.id,
+                             due=services.fmt(ticket.due_at)))
+        return t("tk.taken_toast", lang, id=ticket.id, due=services.fmt(ticket.due_at))
     if data.action == "rate":
         rating = svc.RATING_CODES.get(choice)
         if rating is None:
-            raise BadInput("tk.usage.rate")
+            raise DomainError("button.refused")
         result = await svc.rate(services, person, ticket_id, rating)
         label = t(svc.RATINGS[result.ticket.rating], lang) if result.ticket.rating else ""
         if not result.changed:
             return t("tk.rated.already", lang, id=ticket_id, rating=label)
-        query = update.callback_query
         original = query.message.text if query and query.message and query.message.text else ""  # type: ignore[union-attr]
-        await query.edit_message_text(t("tk.rated.edit", lang, text=original, rating=label))  # type: ignore[union-attr]
+        await _edit(query, t("tk.rated.edit", lang, text=original, rating=label))
         return t("tk.rated", lang, id=ticket_id, rating=label)
     if data.action == "chk":
+        if choice not in svc.CHECKLIST_ITEMS:
+            raise DomainError("button.refused")
         ticket, confirmed = await svc.confirm_checklist(services, person, ticket_id, choice)
         text, buttons = _checklist_view(ticket, confirmed, lang)
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard(buttons))  # type: ignore[union-attr]
-        return t(svc.CHECKLIST_ITEMS[choice], lang) if choice in svc.CHECKLIST_ITEMS else None
-    raise BadInput("tk.usage.ticket")
+        await _edit(query, text, keyboard(buttons))
+        return t(svc.CHECKLIST_ITEMS[choice], lang)
+    raise DomainError("button.refused")
 
 
 # --- lifecycle commands --------------------------------------------------------------------------------------
@@ -227,11 +261,18 @@ async def resolve_command(update: Update, context: BotContext, person: Person) -
     ticket_id, text = _split(update, "tk.usage.resolve")
     if not text:
         raise BadInput("tk.usage.resolve")
-    ticket = await svc.resolve(context.services, person, ticket_id, text)
+    resolved = await svc.resolve(context.services, person, ticket_id, text)
+    ticket, lang = resolved.ticket, person.language
     on_time = ticket.resolved_at is not None and ticket.resolved_at <= ticket.due_at
-    timing = t("tk.resolved.on_time", person.language) if on_time else \
-        t("tk.resolved.late", person.language, due=context.services.fmt(ticket.due_at))
-    await reply(update, person, "tk.resolved", id=ticket.id, timing=timing)
+    timing = t("tk.resolved.on_time", lang) if on_time else \
+        t("tk.resolved.late", lang, due=context.services.fmt(ticket.due_at))
+    if not resolved.on_behalf:
+        asked = t("tk.resolved.asked_requester", lang)
+    elif resolved.raters:
+        asked = t("tk.resolved.asked_client", lang, names=t("tk.list_separator", lang).join(resolved.raters))
+    else:
+        asked = t("tk.resolved.asked_nobody", lang)
+    await reply(update, person, "tk.resolved", id=ticket.id, timing=timing, asked=asked)
 
 
 @command("reopen")
@@ -251,7 +292,7 @@ _RATING_WORDS = {"满意": "satisfied", "satisfied": "satisfied", "基本满意"
 
 @command("rate")
 async def rate_command(update: Update, context: BotContext, person: Person) -> None:
-    """Rates a resolved ticket (the requester, or a supervisor on their behalf): /rate N 满意."""
+    """Rates a resolved ticket (the requester, or the client side on their behalf): /rate N 满意."""
     ticket_id, word = _split(update, "tk.usage.rate")
     rating = _RATING_WORDS.get(word.split()[0].lower() if word else "")
     if rating is None:
@@ -303,15 +344,24 @@ async def estimate_command(update: Update, context: BotContext, person: Person) 
     """Records a custom development's estimate in person-days: /estimate N days."""
     ticket_id, text = _split(update, "tk.usage.estimate")
     days = svc.parse_person_days(text)
-    ticket, outside = await svc.estimate(context.services, person, ticket_id, days)
+    result = await svc.estimate(context.services, person, ticket_id, days)
     limit = context.services.settings.tickets.custom_dev_limit_person_days
-    await reply(update, person, "tk.estimate.outside" if outside else "tk.estimate.set", id=ticket.id,
-                days=f"{days.normalize():f}", limit=limit)
+    lang = person.language
+    if not result.outside:
+        await reply(update, person, "tk.estimate.set", id=ticket_id, days=f"{days.normalize():f}", limit=limit)
+        return
+    told = t("tk.estimate.told", lang, id=ticket_id, names=t("tk.list_separator", lang).join(result.asked)) \
+        if result.asked else t("tk.estimate.told_nobody", lang, id=ticket_id)
+    await reply(update, person, "tk.estimate.outside", id=ticket_id, days=f"{days.normalize():f}", limit=limit,
+                told=told)
 
 
 @command("ruling", [Role.SUPERVISOR, Role.CONTACT])
 async def ruling_command(update: Update, context: BotContext, person: Person) -> None:
-    """Records the supervising engineer's ruling on a custom development: /ruling N in|out note."""
+    """Records the supervising engineer's ruling on a custom development: /ruling N in|out note.
+
+    The command is open to contacts, but the service accepts only the client side (a vendor contact is refused).
+    """
     ticket_id, rest = _split(update, "tk.usage.ruling")
     parts = rest.split(maxsplit=1)
     if not parts:

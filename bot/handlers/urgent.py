@@ -14,12 +14,9 @@ from bot.services import (
 )
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
-from bot.services.errors import DomainError
 from bot.services.people import Person, Role
-from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
 
 RAISERS = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT]
-_OPEN_WORDS = {"", "open", "未完成", "进行中", "待处理"}
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 # Handlers in this group run besides any other feature's location handler (attendance check-ins).
 
@@ -34,7 +31,7 @@ async def urgent_command(update: Update, context: BotContext, person: Person) ->
     chat = update.effective_chat
     raised = await urgent.raise_urgent(context.services, person, text, chat_id=chat.id if chat else None)
     services = context.services
-    names = "、".join(p.name for p in raised.notified) or "—"
+    names = t("role.separator", person.language).join(p.name for p in raised.notified) or "—"
     request = raised.request
     await reply(update, person, "urg.raised", id=request.id, ticket=request.ticket_id or "—",
                 start=services.fmt(request.started_at), deadline=services.fmt(request.deadline_at), names=names)
@@ -42,32 +39,13 @@ async def urgent_command(update: Update, context: BotContext, person: Person) ->
         await reply(update, person, "urg.raised_fallback")
 
 
-def _describe(services: Services, item: urgent.Listed, lang: str) -> str:
-    """One line of /urgents: number, start, text and the state (with the second line's, if called)."""
-    request = item.request
-    fmt = services.fmt
-    key = urgent.status_key(request, services.now())
-    taken = urgent.minutes(request.arrived_at - request.started_at) if request.arrived_at else 0
-    status = t(key, lang, deadline=fmt(request.deadline_at), name=item.arrived_by or "?", minutes=taken)
-    if request.support_requested_at is not None:
-        status += (t("urg.status.second_line_arrived", lang) if request.second_line_arrived_at
-                   else t("urg.status.second_line_waiting", lang, deadline=fmt(request.second_line_deadline_at)))
-    return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=request.text[:60],
-             status=status)
-
-
 @command("urgents")
 async def urgents_command(update: Update, context: BotContext, person: Person) -> None:
     """Lists open urgent requests, or those raised in a period (/urgents 本月)."""
     services = context.services
-    text = message_args(update)
-    period = None
-    if text.lower() not in _OPEN_WORDS:
-        period = parse_period(text, services.local_now(), calendar=services.calendar)
-        if period is None:
-            raise DomainError("error.bad_period", text=text, examples="、".join(PERIOD_EXAMPLES))
+    period = urgent.listing_period(services, message_args(update))
     items = await urgent.list_requests(services, period)
-    lines = "\n".join(_describe(services, item, person.language) for item in items)
+    lines = "\n".join(urgent.describe(services, item, person.language) for item in items)
     if period is None:
         await reply(update, person, "urg.list_open" if items else "urg.list_empty_open", lines=lines)
     else:
@@ -156,4 +134,5 @@ async def answer_location(update: Update, services: Services, person: Person, ch
     elif checked.on_site:
         await reply(update, person, "urg.location_on_site", id=request.id, distance=distance)
     else:
-        await reply(update, person, "urg.location_off_site", id=request.id, distance=distance, radius=radius)
+        await reply(update, person, "urg.location_off_site", id=request.id, distance=distance, radius=radius,
+                    notified=checked.notified)

@@ -23,7 +23,7 @@ from bot.services.callback_data import encode
 from bot.services.container import Services
 from bot.services.errors import DomainError
 from bot.services.geo import within_site
-from bot.services.people import Person, Role
+from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
 from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest, Presence
@@ -44,8 +44,8 @@ def repo(uow: UnitOfWork) -> AttendanceRepository:
 # who
 # ------------------------------------------------------------------------------------------------
 def is_approver(person: Person) -> bool:
-    """Supervisors and the client's project contact decide leave and make-up requests."""
-    return person.has(Role.SUPERVISOR) or (person.has(Role.CONTACT) and person.party == "client")
+    """Supervisors and the client's project contact (the client side) decide leave and make-up requests."""
+    return is_client_side(person)
 
 
 def _require_assigned(person: Person, day: date) -> None:
@@ -79,8 +79,9 @@ def duration_text(minutes: int, lang: str) -> str:
 
 
 def describe_record(services: Services, record: AttendanceDay, lang: str) -> str:
-    """'签到 09:03（迟到 3 分钟），签退 —' plus holiday duty / outside the site."""
-    checkin = services.fmt(record.checkin_at, with_date=False)
+    """'签到 09:03（迟到 3 分钟），签退 —' plus holiday duty / outside the site; '签到 补卡' when the day has
+    only a check-out (an approved make-up stands for the check-in)."""
+    checkin = services.fmt(record.checkin_at, with_date=False) if record.checkin_at else t("att.checkin_made_up", lang)
     if record.late_minutes:
         checkin += t("att.flags", lang, flags=t("att.flag_late", lang,
                                                 duration=duration_text(record.late_minutes, lang)))
@@ -98,7 +99,7 @@ def describe_record(services: Services, record: AttendanceDay, lang: str) -> str
 
 def describe_day(services: Services, record: AttendanceDay | None, lang: str) -> str:
     """Today's picture: checked in at, checked out at, late/early, location."""
-    if record is None or record.checkin_at is None:
+    if record is None or (record.checkin_at is None and record.checkout_at is None):
         return t("att.day_none", lang)
     text = t("att.day_line", lang, record=describe_record(services, record, lang))
     location = describe_location(services, record, lang)
@@ -128,6 +129,7 @@ class CheckInResult:
 class CheckOutResult:
     record: AttendanceDay
     previous_checkout: datetime | None  # a second check-out replaces the first (the latest counts)
+    makeup_id: int | None = None        # no check-in: the day counts through this approved make-up
 
 
 @dataclass(frozen=True)
@@ -151,13 +153,17 @@ async def _check_in(services: Services, uow: UnitOfWork, person: Person, chat_id
     day = local.date()
     _require_assigned(person, day)
     existing = await repo(uow).day_of(person.id, day)
-    if existing is not None:
+    if existing is not None and existing.checkin_at is not None:
         return existing, False
     workday = services.calendar.is_workday(day)
     late = _minutes_between(_local_at(services, day, services.settings.working_hours.start), local) \
         if workday else 0
-    await repo(uow).check_in(person_id=person.id, day=day, at=now, chat_id=chat_id, late_minutes=late,
-                             holiday_duty=not workday)
+    if existing is not None:  # a day with only a check-out (made up): the check-in joins that record
+        await repo(uow).fill_check_in(existing.id, at=now, chat_id=chat_id, late_minutes=late,
+                                      holiday_duty=not workday)
+    else:
+        await repo(uow).check_in(person_id=person.id, day=day, at=now, chat_id=chat_id, late_minutes=late,
+                                 holiday_duty=not workday)
     record = await repo(uow).day_of(person.id, day)
     assert record is not None
     await uow.audit.append(at=now, action="attendance.checkin", entity="attendance_day", entity_id=record.id,
@@ -175,14 +181,32 @@ async def check_in(services: Services, person: Person, *, chat_id: int | None = 
 
 
 async def check_out(services: Services, person: Person) -> CheckOutResult:
-    """Record today's check-out (early against working hours); a later check-out replaces an earlier one."""
+    """Record today's check-out (early against working hours); a later check-out replaces an earlier one.
+
+    Without a check-in, an approved make-up (补卡) of today stands for it: the check-out is recorded and the
+    day counts as present through the make-up. Otherwise the engineer is told what to do (a pending make-up
+    is named).
+    """
     now = services.now()
     local = services.local(now)
     day = local.date()
     async with services.db.uow() as uow:
         record = await repo(uow).day_of(person.id, day)
+        makeup_id: int | None = None
         if record is None or record.checkin_at is None:
-            raise DomainError("att.checkout_without_checkin")
+            makeups = await repo(uow).requests_overlapping(day, day, kind=MAKEUP, person_id=person.id)
+            approved = [r for r in makeups if r.status == "approved"]
+            if not approved:
+                if makeups:
+                    raise DomainError("att.checkout_makeup_pending", id=makeups[0].id)
+                raise DomainError("att.checkout_without_checkin")
+            makeup_id = approved[0].id
+            _require_assigned(person, day)
+            if record is None:
+                await repo(uow).add_day(person_id=person.id, day=day, now=now,
+                                        holiday_duty=not services.calendar.is_workday(day))
+                record = await repo(uow).day_of(person.id, day)
+                assert record is not None
         early = 0
         if services.calendar.is_workday(day):
             early = _minutes_between(local, _local_at(services, day, services.settings.working_hours.end))
@@ -191,9 +215,10 @@ async def check_out(services: Services, person: Person) -> CheckOutResult:
         assert updated is not None
         await uow.audit.append(at=now, action="attendance.checkout", entity="attendance_day", entity_id=record.id,
                                actor_telegram_id=person.telegram_id, actor_name=person.name,
-                               before=record.snapshot(), after=updated.snapshot())
+                               before=record.snapshot(),
+                               after={**updated.snapshot(), **({"makeup_id": makeup_id} if makeup_id else {})})
         await uow.commit()
-    return CheckOutResult(updated, record.checkout_at)
+    return CheckOutResult(updated, record.checkout_at, makeup_id)
 
 
 async def share_location(services: Services, person: Person, latitude: float, longitude: float, *,

@@ -95,13 +95,22 @@ async def compliance_status(services: Services) -> list[Obligation]:
 
 
 async def record_paper(services: Services, by: Person, name: str, kind: str, received_on: date) -> Obligation:
-    """Record that a paper was received (or a training held); returns the engineer's updated obligation."""
+    """Record that a paper was received (or a training held); returns the engineer's updated obligation.
+
+    The day must lie between the engineer's start on the project (never before the contract's start) and
+    today: a future day ("明天", "下周一", "2022-12-01" said in October) is refused, never moved a year back.
+    """
     if received_on > services.today():
         raise DomainError("papers.future_date", date=received_on.isoformat())
     async with services.db.uow() as uow:
         person = await find_person(uow, name)
         if not person.is_engineer or person.status == "left":
             raise DomainError("staff.not_an_engineer", name=person.name)
+        contract_start = services.settings.contract.start
+        earliest = max(person.start_date or contract_start, contract_start)
+        if received_on < earliest:
+            raise DomainError("papers.before_start", date=received_on.isoformat(), name=person.name,
+                              start=earliest.isoformat())
         added = await _papers(uow).add(person_id=person.id, kind=kind, received_on=received_on, by=by.telegram_id,
                                        now=services.now())
         if not added:

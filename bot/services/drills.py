@@ -2,11 +2,12 @@
 
 The contract names the scenarios: loss of key staff, and the vendor leaving the service — voluntarily, or
 through loss of qualification, acquisition, merger or bankruptcy (`BUILTIN_SCENARIOS`). Drills listed in
-the config (`[[drills]]`) are planned automatically; the lead plans the others with `/drill plan`.
-`/drills` shows the plan and the contract scenarios with no drill yet. Before a drill the lead and the
-contacts are reminded (`duties.reminder_workdays` working days before, and on the day); a drill still not
-done the next working day is flagged to the lead and the contacts. Drills planned before tracking began are
-listed, never nagged about.
+the config (`[[drills]]`) are put into the plan by the drills timer's sweep (run at start-up), each with an
+audit row; the lead plans the others with `/drill plan`. `/drills` only reads: it shows the plan and the
+contract scenarios with no drill yet. Before a drill the lead and the contacts are reminded
+(`duties.reminder_workdays` working days before, and on the day); a drill still not done the next working
+day is flagged to the lead and the contacts. Drills planned before tracking began are listed, never nagged
+about.
 """
 
 from __future__ import annotations
@@ -49,18 +50,27 @@ def _repo(uow: UnitOfWork) -> DrillRepository:
     return uow.repo(DrillRepository)  # type: ignore[return-value]
 
 
-async def sync_configured(services: Services, uow: UnitOfWork) -> None:
-    """Put the config's drills into the plan (idempotent)."""
+async def sync_configured(services: Services, uow: UnitOfWork) -> int:
+    """Put the config's drills into the plan (idempotent): each one added is audited as the bot's doing.
+    Returns how many were added."""
+    added = 0
     for entry in services.settings.drills:
-        await _repo(uow).add(scenario=scenario_key(entry.scenario), planned_on=entry.date, source="config",
-                             now=services.now())
+        scenario = scenario_key(entry.scenario)
+        drill_id = await _repo(uow).add(scenario=scenario, planned_on=entry.date, source="config",
+                                        now=services.now())
+        if drill_id is None:
+            continue
+        added += 1
+        await uow.audit.append(at=services.now(), action="drill.plan", entity="drill", entity_id=drill_id,
+                               after={"scenario": scenario, "date": entry.date.isoformat(), "source": "config"},
+                               **actor(None))
+    return added
 
 
 async def plan(services: Services) -> DrillPlan:
+    """The drills planned (read only) and the contract scenarios with no drill yet."""
     async with services.db.uow() as uow:
-        await sync_configured(services, uow)
         drills = await _repo(uow).all()
-        await uow.commit()
     covered = {d.scenario for d in drills}
     return DrillPlan(drills, [k for k in BUILTIN_SCENARIOS if k not in covered])
 
@@ -123,7 +133,6 @@ def _moments(services: Services, drill: Drill) -> list[tuple[str, datetime]]:
 
 
 async def _tracked(services: Services, uow: UnitOfWork, now: datetime) -> tuple[list[Drill], set[str]]:
-    await sync_configured(services, uow)
     since = await tracking_since(uow, "drills", now, services.tz)
     drills = [d for d in await _repo(uow).all() if d.status == "planned" and d.planned_on >= since]
     marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
@@ -141,6 +150,7 @@ async def remind_drills(services: Services, now: datetime) -> int:
     """The latest due message of each planned drill, once (earlier ones are skipped when late)."""
     sent = 0
     async with services.db.uow() as uow:
+        await sync_configured(services, uow)  # the config's drills join the plan (at start-up: the first sweep)
         drills, done = await _tracked(services, uow, now)
         marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
         people = await uow.people.all(include_left=False)

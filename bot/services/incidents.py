@@ -64,6 +64,39 @@ def next_question(incident: Incident) -> str | None:
 
 
 @dataclass(frozen=True)
+class IncidentCommand:
+    """What `/incident <text>` asks for: report | show | fill | section_usage."""
+
+    action: str
+    text: str = ""
+    incident_id: int | None = None
+    section: str | None = None
+
+
+async def read_command(services: Services, text: str) -> IncidentCommand:
+    """`/incident N` shows incident N; `/incident N <section> <text>` fills a section only when incident N
+    exists and the word after the number is a section name. Anything else is a new report, so
+    "/incident 2 台服务器疑似被入侵" alerts the client like any other report."""
+    parts = text.split(maxsplit=2)
+    number = parts[0].lstrip("#") if parts else ""
+    if not number.isdigit():
+        return IncidentCommand("report", text)
+    incident_id = int(number)
+    if len(parts) == 1:
+        return IncidentCommand("show", text, incident_id)
+    section = section_of(parts[1])
+    if section is None:
+        return IncidentCommand("report", text)
+    async with services.db.uow() as uow:
+        exists = await _repo(uow).get(incident_id) is not None
+    if not exists:
+        return IncidentCommand("report", text)
+    if len(parts) < 3:
+        return IncidentCommand("section_usage", text, incident_id, section)
+    return IncidentCommand("fill", parts[2], incident_id, section)
+
+
+@dataclass(frozen=True)
 class IncidentView:
     incident: Incident
     reporter: str

@@ -3,8 +3,12 @@
 A duty day D covers the hours outside working time from D at `working_hours.start` until D+1 at the same
 time: the night belongs to the evening before, and a holiday's duty day runs from its morning to the next.
 On duty at a moment: in working hours on working days, every engineer (engineer or lead) on the roster
-who is not on approved leave; at other times whoever the rota names for that duty day (not on leave); if
-nobody, the lead (and the coverage check warns of that gap a day ahead).
+who is not on approved leave; at other times whoever the rota names for that duty day (not on leave *that
+duty day*: at 02:00 the duty day, and so the leave that counts, is the day before); if nobody, the lead (and
+the coverage check warns of that gap a day ahead).
+
+Holiday duty plans are balanced on the holiday duty days actually assigned: approved plans as swaps have
+changed them (the rota), proposals still waiting for approval, and holiday days set by hand.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.catalog import t
 from bot.services.calendar import HolidayPeriod
 from bot.services.callback_data import encode
 from bot.services.container import Services
@@ -99,7 +104,7 @@ async def duty_at(services: Services, uow: UnitOfWork, moment: datetime) -> Duty
     rota = []
     for shift in await repo(uow).shifts_between(day, day):
         person = by_id.get(shift.person_id)
-        if person is not None and not await is_on_leave(uow, person.id, local_day):
+        if person is not None and not await is_on_leave(uow, person.id, day):
             rota.append(person)
     if rota:
         return DutyNow(rota, "rota")
@@ -241,10 +246,23 @@ def find_period(services: Services, text: str) -> HolidayPeriod:
     return period
 
 
-async def prior_duty_days(uow: UnitOfWork, before: date) -> Counter[int]:
-    counts: Counter[int] = Counter()
-    for plan in await repo(uow).approved_plans_before(before):
-        counts.update(plan.days.values())
+async def holiday_duty_days(services: Services, uow: UnitOfWork, *, through: date | None = None,
+                            skip: HolidayPeriod | None = None) -> Counter[int]:
+    """Holiday duty days actually assigned, per person id: the rota on holiday days (approved plans as swaps
+    changed them, and days set by hand with /oncall set), with a day of a proposal still waiting for approval
+    counted for whom the proposal names (its approval replaces the rota of that day). `through`: only days up
+    to it; `skip`: leave out one holiday period (the one being planned)."""
+    last = through or date.max
+    pending = {day: pid for plan in await repo(uow).plans() if plan.status == "proposed"
+               for day, pid in plan.days.items() if day <= last}
+    shifts = [s for s in await repo(uow).shifts_between(date.min, last) if s.day not in pending]
+    holidays: set[date] = set()
+    if shifts:
+        for period in services.calendar.holiday_periods(shifts[0].day, shifts[-1].day):
+            holidays.update(_period_days(period))
+    skipped = set(_period_days(skip)) if skip else set()
+    counts: Counter[int] = Counter(pid for day, pid in pending.items() if day not in skipped)
+    counts.update(s.person_id for s in shifts if s.day in holidays and s.day not in skipped)
     return counts
 
 
@@ -256,7 +274,8 @@ async def _propose_in_uow(services: Services, uow: UnitOfWork, period: HolidayPe
         raise DomainError("oc.no_engineers")
     days = _period_days(period)
     unavailable = {(p.id, d) for p in engineers for d in days if await is_on_leave(uow, p.id, d)}
-    plan_days = balance_plan(days, engineers, await prior_duty_days(uow, period.first), unavailable)
+    prior = await holiday_duty_days(services, uow, skip=period)
+    plan_days = balance_plan(days, engineers, prior, unavailable)
     now = services.now()
     plan_id = await repo(uow).save_proposal(name=period.name, name_en=period.name_en, first=period.first,
                                             last=period.last, days=plan_days, now=now,
@@ -288,8 +307,15 @@ def plan_lines(plan: DutyPlan, names: dict[int, str]) -> str:
 class PlanView:
     plan: DutyPlan
     lines: str
-    totals: str
+    totals: list[tuple[str, int]]  # (name, holiday duty days up to this holiday's last day), most first
     created: bool
+
+    def totals_text(self, lang: str) -> str:
+        """'林海 7、周小舟 7' (the separator of the reader's language)."""
+        return t("role.separator", lang).join(f"{name} {days}" for name, days in self.totals) or "—"
+
+
+PLAN_MAKERS = (Role.LEAD, Role.SUPERVISOR)
 
 
 async def duty_plan(services: Services, actor: Person | None, text: str = "") -> PlanView:
@@ -298,19 +324,22 @@ async def duty_plan(services: Services, actor: Person | None, text: str = "") ->
 
 
 async def duty_plan_for(services: Services, actor: Person | None, period: HolidayPeriod) -> PlanView:
-    """The duty plan of one holiday period, proposed now if there is none."""
+    """The duty plan of one holiday period, proposed now if there is none (by the lead or a supervisor, or
+    the bot's own timer when `actor` is None; anyone else is told there is no plan yet)."""
     async with services.db.uow() as uow:
         plan = await repo(uow).plan_by_first_day(period.first)
         created = plan is None
         if plan is None:
+            if actor is not None and not actor.has(*PLAN_MAKERS):
+                raise DomainError("oc.plan_none_yet", holiday=period.name, first=period.first.isoformat(),
+                                  last=period.last.isoformat())
             plan = await _propose_in_uow(services, uow, period, actor)
         names = {p.id: p.name for p in await uow.people.all()}
-        totals = await prior_duty_days(uow, period.first)
+        totals = await holiday_duty_days(services, uow, through=plan.last_day)
         await uow.commit()
-    totals.update(plan.days.values())  # earlier approved holidays plus this one
-    summary = "、".join(f"{names.get(pid, '?')} {count}" for pid, count in sorted(totals.items(),
-                                                                                 key=lambda kv: -kv[1]))
-    return PlanView(plan, plan_lines(plan, names), summary, created)
+    ordered = sorted(totals.items(), key=lambda kv: -kv[1])
+    return PlanView(plan, plan_lines(plan, names), [(names.get(pid, "?"), count) for pid, count in ordered],
+                    created)
 
 
 async def propose_if_missing(services: Services, period: HolidayPeriod) -> DutyPlan | None:

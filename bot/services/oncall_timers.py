@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
+from bot.catalog import t
 from bot.services.calendar import HolidayPeriod
 from bot.services.container import Services
 from bot.services.oncall import coverage_gaps, describe_gaps, local_at, propose_if_missing, repo
@@ -58,8 +59,10 @@ async def holiday_notice(services: Services, uow: UnitOfWork, day: date, now: da
         if person is None:
             continue
         await services.notifier.to_person(uow, person, "oc.holiday_your_days", kind="oncall.holiday",
-                                          dedup=f"oc:pre:{period.first}", holiday=period.name,
-                                          days="、".join(d.isoformat() for d in days))
+                                          dedup=f"oc:pre:{period.first}",
+                                          holiday=period.name_en if person.language == "en" else period.name,
+                                          days=t("role.separator", person.language).join(d.isoformat()
+                                                                                         for d in days))
     lines = "\n".join(f"{s.day.isoformat()}  {names.get(s.person_id, '?')}" for s in shifts)
     await services.notifier.to_groups(uow, "oc.holiday_plan_group" if shifts else "oc.holiday_no_plan_group",
                                       kind="oncall.holiday", dedup=f"oc:pre:{period.first}", holiday=period.name,

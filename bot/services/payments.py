@@ -138,6 +138,10 @@ async def record_payment(services: Services, person: Person, args: str) -> Miles
         date_words = date_words[:-1]
     date_text = " ".join(date_words)
     moment = parse_when(date_text, services.local_now(), calendar=services.calendar)
+    # "2022-09-01 -5": the date reads without the last word, so that word is a bad amount
+    if (moment is None and amount is None and len(date_words) > 1
+            and parse_when(" ".join(date_words[:-1]), services.local_now(), calendar=services.calendar)):
+        raise DomainError("pay.bad_amount", text=date_words[-1])
     if moment is None:
         raise DomainError("error.bad_time", text=date_text, examples="、".join(WHEN_EXAMPLES))
     paid_on = moment.date()
@@ -171,7 +175,7 @@ def _milestone_list(services: Services, lang: str) -> str:
 def render_payments(services: Services, schedule: list[MilestoneStatus], lang: str,
                     projection: tuple[Decimal, str, Decimal, Decimal] | None) -> str:
     """The /payments answer; `projection` is (total score, tier label, ratio, projected amount) or None."""
-    from bot.services.scoring import fmt_money, fmt_points, fmt_ratio
+    from bot.services.scoring import fmt_money, fmt_ratio, fmt_total
 
     today = services.today()
     lines = [t("pay.header", lang, amount=fmt_money(services.settings.contract.amount))]
@@ -195,7 +199,8 @@ def render_payments(services: Services, schedule: list[MilestoneStatus], lang: s
         lines.append(t("pay.projection_unavailable", lang))
     else:
         total, tier, ratio, amount = projection
-        lines.append(t("pay.projection", lang, total=fmt_points(total), tier=tier, ratio=fmt_ratio(ratio),
+        shown = fmt_total(total, services.settings.assessment.tiers)
+        lines.append(t("pay.projection", lang, total=shown, tier=tier, ratio=fmt_ratio(ratio),
                        amount=fmt_money(amount), paid=fmt_money(paid_before(schedule))))
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from config.settings import PersonSettings, Role
 
-__all__ = ["Person", "Role", "has_any_role", "seed_roster"]
+__all__ = ["Person", "Role", "has_any_role", "is_client_side", "seed_roster"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,12 @@ class Person:
 
 def has_any_role(person: Person | None, roles: frozenset[Role] | set[Role]) -> bool:
     return person is not None and bool(person.roles & roles)
+
+
+def is_client_side(person: Person) -> bool:
+    """A supervisor or the client's project contact: the people who decide for the client (approvals,
+    the supervising engineer's rulings, ratings on a requester's behalf). A vendor-side contact is not."""
+    return person.has(Role.SUPERVISOR) or (person.has(Role.CONTACT) and person.party == "client")
 
 
 async def seed_roster(uow: object, roster: list[PersonSettings], default_language: str, now: datetime) -> int:

@@ -8,6 +8,11 @@ Per-feature rows come only from each component's `ComponentRate` (its `details` 
 The chart shows each component's points month by month (stacked, with the total), from up to twelve
 months before the report month. Chinese labels need a CJK font; without one the chart is labelled in
 English so no glyph is lost.
+
+Every label in the workbook comes from the catalog in the workbook's language: the components' figures
+as `report.detail.<component>.<key>`, the tickets feature's indicators as `report.indicator.tickets.<key>`
+(a key nobody has labelled yet is shown as it is rather than dropped). The numbers are computed once
+(`gather_report`) and written once per language (`write_report`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import t
+from bot.services.errors import DomainError
 from bot.services.people import Person, Role
 from bot.services.scoring import (
     CENT,
@@ -33,7 +39,6 @@ from bot.services.scoring import (
     Period,
     RateSource,
     compute_assessment,
-    fmt_points,
     fmt_ratio,
     month_bounds,
     render_loss,
@@ -57,6 +62,20 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanY
              "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC")
 
 
+# Figures shown as percentages (fractions 0 … 1).
+PERCENT_INDICATORS = frozenset({"resolution_rate", "timely_completion_rate"})
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What a report shows, computed once: the month, the months of the chart, the tickets' indicators."""
+
+    period: Period
+    assessment: Assessment
+    history: list[Assessment]
+    indicators: dict[str, Any] | None
+
+
 @dataclass(frozen=True)
 class MonthlyReport:
     period: Period
@@ -71,18 +90,27 @@ def report_dir(services: Services) -> Path:
 
 
 def resolve_month(services: Services, text: str | None) -> Period:
-    """The month a report covers: the month of what the user typed, or by default the last month
-    (this month while the contract is in its first month), clamped to the contract and today."""
+    """The month a report covers, clamped to the contract's service period and to today.
+
+    What the user typed: that month (outside the contract or still to come: refused, as /score refuses
+    it). Nothing: last month; this month so far while the contract is in its first month; the contract's
+    last month once it has ended. Before the service starts there is nothing to report (refused)."""
     raw = (text or "").strip()
-    if raw:
-        start = resolve_period(services, raw).start
-    else:
-        start = month_bounds(services.today())[0] - timedelta(days=1)
-        if start < services.settings.contract.start:
-            start = services.today()
-    first, last = month_bounds(start)
     contract = services.settings.contract
-    return Period(max(first, contract.start), min(last, contract.end, services.today()), "month")
+    today = services.today()
+    if raw:
+        day = resolve_period(services, raw).start
+    else:
+        day = month_bounds(today)[0] - timedelta(days=1)
+        if day < contract.start:
+            day = today
+        day = min(day, contract.end)
+    first, last = month_bounds(day)
+    start, end = max(first, contract.start), min(last, contract.end, today)
+    if start > end:
+        raise DomainError("score.period_outside", start=first.isoformat(), end=last.isoformat(),
+                          contract_start=contract.start.isoformat(), contract_end=contract.end.isoformat())
+    return Period(start, end, "month")
 
 
 def _months_before(period: Period, services: Services) -> list[Period]:
@@ -113,23 +141,35 @@ async def _indicators(services: Services, period: Period) -> dict[str, Any] | No
     return dict(result) if isinstance(result, Mapping) else {"value": result}
 
 
-async def build_report(services: Services, period: Period, *, out: Path | None = None, lang: str | None = None,
-                       sources: Mapping[str, RateSource] | None = None) -> MonthlyReport:
-    """Compute the month (and the chart's earlier months), then write the workbook and the chart."""
-    language = lang or services.settings.contract.default_language
+async def gather_report(services: Services, period: Period,
+                        sources: Mapping[str, RateSource] | None = None) -> ReportData:
+    """Compute the month, the chart's earlier months and the tickets' indicators (no files yet)."""
     assessment = await compute_assessment(services, period, sources)
     history: list[Assessment] = []
     for month in _months_before(period, services):
         history.append(assessment if month == period else await compute_assessment(services, month, sources))
-    indicators = await _indicators(services, period)
-    workbook_path = out or report_dir(services) / f"report-{services.contract_id}-{period.month}.xlsx"
+    return ReportData(period, assessment, history, await _indicators(services, period))
+
+
+async def write_report(services: Services, data: ReportData, *, lang: str, out: Path | None = None
+                       ) -> MonthlyReport:
+    """Write the workbook and the chart of `data` in `lang` (default file: one per month and language)."""
+    period = data.period
+    workbook_path = out or report_dir(services) / f"report-{services.contract_id}-{period.month}-{lang}.xlsx"
     chart_path = workbook_path.with_suffix(".png")
     workbook_path.parent.mkdir(parents=True, exist_ok=True)
     generated = services.fmt(services.now())
-    title = t("report.title", language, project=services.settings.contract.title, month=period.month)
-    await asyncio.to_thread(write_workbook, workbook_path, assessment, indicators, language, title, generated)
-    await asyncio.to_thread(write_chart, chart_path, history, language)
-    return MonthlyReport(period, assessment, workbook_path, chart_path)
+    title = t("report.title", lang, project=services.settings.contract.title, month=period.month)
+    await asyncio.to_thread(write_workbook, workbook_path, data.assessment, data.indicators, lang, title, generated)
+    await asyncio.to_thread(write_chart, chart_path, data.history, lang)
+    return MonthlyReport(period, data.assessment, workbook_path, chart_path)
+
+
+async def build_report(services: Services, period: Period, *, out: Path | None = None, lang: str | None = None,
+                       sources: Mapping[str, RateSource] | None = None) -> MonthlyReport:
+    """Compute the month (and the chart's earlier months), then write the workbook and the chart."""
+    data = await gather_report(services, period, sources)
+    return await write_report(services, data, lang=lang or services.settings.contract.default_language, out=out)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -143,11 +183,29 @@ def _rate(value: Decimal) -> Decimal:
     return Decimal(value).quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
 
-def _cell(value: Any) -> Any:
-    """A JSON-ish value as something a cell holds."""
+def _cell(value: Any, lang: str) -> Any:
+    """A JSON-ish value as something a cell holds (yes/no in words; lists and tables as JSON)."""
+    if isinstance(value, bool):
+        return t("report.yes" if value else "report.no", lang)
     if value is None or isinstance(value, (int, float, str, Decimal)):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _label(key: str, lang: str, fallback: str, **params: Any) -> str:
+    """The catalog label of a figure; the figure's own key when nobody has labelled it yet."""
+    try:
+        return t(key, lang, **params)
+    except KeyError:
+        return fallback
+
+
+def _detail_label(component: str, key: str, lang: str) -> str:
+    return _label(f"report.detail.{component}.{key}", lang, key)
+
+
+def _ticket_kind(kind: str, lang: str) -> str:
+    return _label(f"tk.kind.{kind}", lang, kind)
 
 
 def _header(ws: Any, row: list[str]) -> None:
@@ -188,7 +246,7 @@ def _score_sheet(ws: Any, a: Assessment, lang: str, title: str, generated: str) 
     ws["A1"].font = Font(bold=True, size=14)
     rows = [
         ("report.field.period", a.period.label(lang)),
-        ("report.field.total", _two(a.total)),
+        ("report.field.total", Decimal(a.shown_total)),
         ("report.field.tier", a.tier.label),
         ("report.field.ratio", _two(a.payment_ratio)),
         ("report.field.projected", _two(a.projected_payment)),
@@ -206,16 +264,24 @@ def _score_sheet(ws: Any, a: Assessment, lang: str, title: str, generated: str) 
 
 
 def _component_block(ws: Any, c: ComponentScore, lang: str) -> None:
-    _header(ws, [t(f"score.component.{c.name}", lang), t("report.col.points", lang), t("report.col.max", lang),
+    _header(ws, [t("report.col.component", lang), t("report.col.points", lang), t("report.col.max", lang),
                  t("report.col.rate", lang), t("report.col.numerator", lang), t("report.col.denominator", lang),
                  t("report.col.deductions", lang)])
-    ws.append([c.name, _two(c.points), _two(c.weight), _rate(c.ratio), _two(c.rate.numerator),
-               _two(c.rate.denominator), _two(c.deductions)])
+    ws.append([t(f"score.component.{c.name}", lang), _two(c.points), _two(c.weight), _rate(c.ratio),
+               _two(c.rate.numerator), _two(c.rate.denominator), _two(c.deductions)])
     ws.cell(ws.max_row, 4).number_format = "0.00%"
+    tables = {key: value for key, value in c.rate.details.items()
+              if isinstance(value, list) and value and all(isinstance(item, Mapping) for item in value)}
     if c.rate.details:
         _header(ws, [t("report.section.details", lang), t("report.col.value", lang)])
         for key, value in c.rate.details.items():
-            ws.append([str(key), _cell(value)])
+            if key not in tables:
+                ws.append([_detail_label(c.name, str(key), lang), _cell(value, lang)])
+    for key, items in tables.items():  # e.g. attendance per engineer: one row each, labelled columns
+        columns = list(dict.fromkeys(column for item in items for column in item))
+        _header(ws, [_detail_label(c.name, f"{key}.{column}", lang) for column in columns])
+        for item in items:
+            ws.append([_cell(item.get(column), lang) for column in columns])
     _header(ws, [t("report.section.losses", lang), t("report.col.item", lang), t("report.col.units", lang),
                  t("report.col.cost", lang)])
     for loss in sorted(c.rate.losses, key=lambda item: item.when or ""):
@@ -224,7 +290,7 @@ def _component_block(ws: Any, c: ComponentScore, lang: str) -> None:
 
 
 def _deductions_sheet(ws: Any, a: Assessment, lang: str) -> None:
-    _header(ws, [t(f"report.col.{key}", lang) for key in ("day", "component", "points", "reason", "actor")])
+    _header(ws, [t(f"report.col.{key}", lang) for key in ("day", "component", "deducted", "reason", "actor")])
     for d in a.deductions:
         ws.append([d.day.isoformat(), t(f"score.component.{d.component}", lang), _two(d.points), d.reason,
                    d.actor_name or ""])
@@ -252,11 +318,15 @@ def _indicators_sheet(ws: Any, a: Assessment, indicators: dict[str, Any] | None,
         return
     ws.append([t("report.indicator.source_note", lang)])
     for key, value in indicators.items():
+        prefix = f"report.indicator.tickets.{key}"
         if isinstance(value, Mapping):
-            for sub_key, sub_value in value.items():
-                ws.append([f"{key}.{sub_key}", _cell(sub_value)])
+            for sub_key, sub_value in value.items():  # by_kind: one row per ticket kind
+                name = _ticket_kind(str(sub_key), lang)
+                ws.append([_label(prefix, lang, f"{key}.{sub_key}", kind=name), _cell(sub_value, lang)])
         else:
-            ws.append([str(key), _cell(value)])
+            ws.append([_label(prefix, lang, str(key)), _cell(value, lang)])
+            if key in PERCENT_INDICATORS and isinstance(value, (int, float, Decimal)):
+                ws.cell(ws.max_row, 2).number_format = "0.00%"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -287,7 +357,7 @@ def write_chart(path: Path, history: list[Assessment], lang: str) -> None:
         axes.bar(months, values, bottom=bottoms, label=t(f"score.component.{name}", chart_lang))
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for index, a in enumerate(history):
-        axes.text(index, bottoms[index] + 1, fmt_points(a.total), ha="center", fontsize=8)
+        axes.text(index, bottoms[index] + 1, a.shown_total, ha="center", fontsize=8)
     axes.set_ylim(0, 125)  # room above the bars for the totals and the legend
     axes.set_title(t("report.chart.title", chart_lang), **font_kwargs)
     legend = axes.legend(loc="upper center", fontsize=7, ncols=len(COMPONENTS), frameon=False)
@@ -304,7 +374,7 @@ def write_chart(path: Path, history: list[Assessment], lang: str) -> None:
 # ------------------------------------------------------------------------------------------------
 def _caption_params(built: MonthlyReport) -> dict[str, Any]:
     a = built.assessment
-    return {"month": built.period.month, "total": fmt_points(a.total), "tier": a.tier.label,
+    return {"month": built.period.month, "total": a.shown_total, "tier": a.tier.label,
             "ratio": fmt_ratio(a.payment_ratio)}
 
 
@@ -322,27 +392,34 @@ async def send_report(services: Services, person: Person, period: Period,
                                         document_kind="photo", **params)
         await uow.audit.append(at=services.now(), action="report.send", entity="report", entity_id=period.month,
                                actor_telegram_id=person.telegram_id, actor_name=person.name,
-                               after={"total": fmt_points(built.assessment.total)})
+                               after={"total": built.assessment.shown_total})
         await uow.commit()
     return built
 
 
 async def send_monthly_report(services: Services, period: Period,
                               sources: Mapping[str, RateSource] | None = None) -> bool:
-    """The automatic monthly report to every contact, once per month (claimed; dedup keys per month).
-    Returns False when another run had already sent it."""
+    """The automatic monthly report to every contact, in each contact's language, once per month (claimed;
+    dedup keys per month). Computed once, written once per language. Returns False when another run had
+    already sent it."""
     from storage.scoring import ScoringRepository
 
     async with services.db.uow() as uow:
         if await uow.repo(ScoringRepository).report_sent(period.month):  # type: ignore[attr-defined]
             return False
-    built = await build_report(services, period, sources=sources)
-    params = _caption_params(built)
+        contacts = [p for p in await uow.people.all(include_left=False) if Role.CONTACT in p.roles]
+    data = await gather_report(services, period, sources)
+    default = services.settings.contract.default_language
+    languages = sorted({contact.language for contact in contacts}, key=lambda lang: (lang != default, lang)) or [
+        default]
+    books = {lang: await write_report(services, data, lang=lang) for lang in languages}
     async with services.db.uow() as uow:
         if not await uow.repo(ScoringRepository).claim_report(period.month, services.now()):  # type: ignore[attr-defined]
             return False
         contacts = [p for p in await uow.people.all(include_left=False) if Role.CONTACT in p.roles]
-        for contact in contacts:
+        for contact in contacts:  # (one whose language changed meanwhile gets the first language's book)
+            built = books.get(contact.language) or books[languages[0]]
+            params = _caption_params(built)
             await services.notifier.to_chat(uow, contact.chat_id, "report.caption.workbook", kind="report.workbook",
                                             lang=contact.language, dedup=f"report:{period.month}:xlsx:p{contact.id}",
                                             document_path=str(built.workbook_path), document_kind="document",
@@ -351,7 +428,7 @@ async def send_monthly_report(services: Services, period: Period,
                                             lang=contact.language, dedup=f"report:{period.month}:png:p{contact.id}",
                                             document_path=str(built.chart_path), document_kind="photo", **params)
         await uow.audit.append(at=services.now(), action="report.monthly", entity="report", entity_id=period.month,
-                               after={"total": fmt_points(built.assessment.total), "contacts": len(contacts)})
+                               after={"total": data.assessment.shown_total, "contacts": len(contacts)})
         await uow.commit()
     return True
 

@@ -1,9 +1,10 @@
 """The monthly report goes to the contacts by itself on the first working day of each month (#7).
 
 Due at `reports.monthly_time` (local) on the first working day of a month, for the month before, while
-that month lies in the contract's service period. A report missed while the bot was down is still sent
-later that day; a day later it is left to /report (an old report arriving out of the blue helps nobody).
-Sending is claimed per month in `report_runs` and every outbox row has a per-month dedup key.
+that month lies in the contract's service period. A report missed while the bot was down (for a day or
+for weeks) is sent at start-up, or at the next backstop sweep, any time later in that same month; once the
+month is over it is left to /report. Sending is claimed per month in `report_runs` and every outbox row
+has a per-month dedup key.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def _covered(services: Services, first_of_month: date) -> Period | None:
 
 
 def _window_end(services: Services, due: datetime) -> datetime:
-    return datetime.combine(services.local(due).date() + timedelta(days=1), time(0), services.tz)
+    """The report may still go out until the end of the month it is due in."""
+    following = month_bounds(services.local(due).date())[1] + timedelta(days=1)
+    return datetime.combine(following, time(0), services.tz)
 
 
 async def _already_sent(services: Services, month: str) -> bool:
@@ -57,7 +60,9 @@ async def next_due(services: Services, now: datetime) -> datetime | None:
                 return None
             continue
         due = _due_at(services, first)
-        if now >= _window_end(services, due) or await _already_sent(services, covered.month):
+        # Already past due and unsent (the bot was down, or the build failed): the start-up and backstop
+        # sweeps send it; a precise job at a past time would only spin on a failing build.
+        if now >= due or await _already_sent(services, covered.month):
             continue
         return due
     return None

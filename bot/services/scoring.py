@@ -2,8 +2,10 @@
 
 Five components, each `weight × rate − the client's deductions` (never below 0), where each rate is
 the `ComponentRate` its own feature computes for the period (attendance, tickets, daily log, urgent
-requests). `payment_ratio` is the one place the payment tiers live. Everything is `Decimal`; values
-are rounded to two places only when shown.
+requests). `payment_ratio` is the one place the payment tiers live. Everything is `Decimal`, and the
+tier and the projected payment are decided on the exact total; values are rounded to two places only
+when shown, and a total is shown with more places when two would carry it onto or across a tier
+boundary (`fmt_total`: 85.004 is shown as 85.004 · A, never 85.00 · A).
 
 The component sources are injectable (`sources=`: component name → async rate function), so tests
 can pass fakes; `default_sources()` imports the real functions lazily, on first use.
@@ -15,7 +17,7 @@ import importlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import t
@@ -46,6 +48,9 @@ COMPONENT_ALIASES: dict[str, str] = {
 CONTRACT_WORDS = frozenset({"合同至今", "至今", "全部", "合同期", "累计", "total", "to date", "contract", "all"})
 
 CENT = Decimal("0.01")
+# The total is kept to this many places: far below anything shown or any real difference between scores,
+# far above Decimal's own rounding noise (a sum that is exactly 85 on paper must not tier as 85.000…01).
+EXACT = Decimal("1e-20")
 
 RateSource = Callable[["Services", date, date], Awaitable[ComponentRate]]
 
@@ -258,10 +263,14 @@ class Assessment:
 
     @property
     def total(self) -> Decimal:
-        """The published score: the components' sum rounded half-up to 0.01, as the client reads and tiers it
-        (a sum of 85.004 is published as 85.00 and pays tier B, never a tier its own display contradicts)."""
+        """The exact score (the components' sum): it decides the tier and the projected payment."""
         exact = sum((c.points for c in self.components.values()), Decimal(0))
-        return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return exact.quantize(EXACT, rounding=ROUND_HALF_EVEN)
+
+    @property
+    def shown_total(self) -> str:
+        """The total as people read it: two places, more only where two would contradict the tier."""
+        return fmt_total(self.total, self.tiers)
 
     @property
     def max_total(self) -> Decimal:
@@ -418,6 +427,41 @@ def fmt_points(value: Decimal) -> str:
     return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP)}"
 
 
+MAX_SHOWN_PLACES = 12
+
+
+def fmt_total(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> str:
+    """A total with two places, unless rounding to two would put the shown value onto a tier boundary or
+    into another tier than the exact score's: then with as many places as it takes (85.004 → "85.004",
+    84.996 → "84.996", 83.476… → "83.48", exactly 85 → "85.00")."""
+    exact = Decimal(score)
+    boundaries = {tier.above for tier in _tiers_top_down(tiers)}
+    tier = tier_for(exact, tiers)
+    for places in range(2, MAX_SHOWN_PLACES + 1):
+        shown = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        if shown == exact or (shown not in boundaries and tier_for(shown, tiers) == tier):
+            return f"{shown}"
+    return f"{exact.normalize():f}"
+
+
+def fmt_gap(value: Decimal) -> str:
+    """A gap to the next tier: two places, or as many as it takes not to show a gap as 0.00."""
+    gap = Decimal(value)
+    for places in range(2, MAX_SHOWN_PLACES + 1):
+        shown = gap.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        if shown != 0 or gap == 0:
+            return f"{shown}"
+    return f"{gap.normalize():f}"
+
+
+def fmt_minutes(value: float | Decimal | None) -> str:
+    """Minutes as measured (one place at most): 12.0 → "12", 4.5 → "4.5"; unknown → "—"."""
+    if value is None:
+        return "—"
+    shown = Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+    return f"{shown:f}"
+
+
 def fmt_signed(value: Decimal) -> str:
     shown = Decimal(value).quantize(CENT, ROUND_HALF_UP)
     return f"+{shown}" if shown > 0 else (f"−{-shown}" if shown < 0 else "±0.00")
@@ -454,19 +498,35 @@ def render_loss(loss: Loss, lang: str) -> str:
 
 def render_component_line(c: ComponentScore, lang: str) -> str:
     deduction = t("score.line_deduction", lang, points=fmt_points(c.deductions)) if c.deductions else ""
-    return t("score.line", lang, name=component_name(c.name, lang), points=fmt_points(c.points),
+    line = t("score.line", lang, name=component_name(c.name, lang), points=fmt_points(c.points),
              max=fmt_count(c.weight), rate=fmt_percent(c.ratio), numerator=fmt_count(c.rate.numerator),
              denominator=fmt_count(c.rate.denominator), unit=t(f"score.unit.{c.name}", lang),
              deduction=deduction)
+    return "\n".join([line, *render_response_times(c, lang)])
+
+
+def render_response_times(c: ComponentScore, lang: str) -> list[str]:
+    """Under 响应度: the median and 90th-percentile minutes to acknowledge and to arrive (from the
+    urgent feature's details); nothing when no request was acknowledged or reached."""
+    if c.name != "responsiveness":
+        return []
+    details = c.rate.details
+    lines = []
+    for what in ("ack", "arrive"):
+        median, p90 = details.get(f"{what}_median_min"), details.get(f"{what}_p90_min")
+        if median is None and p90 is None:
+            continue
+        lines.append(t(f"score.times.{what}", lang, median=fmt_minutes(median), p90=fmt_minutes(p90)))
+    return lines
 
 
 def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -> str:
     """The /score answer: total, tier, each component with its counts, change, projection, next tier."""
-    lines = [t("score.header", lang, period=a.period.label(lang), total=fmt_points(a.total),
+    lines = [t("score.header", lang, period=a.period.label(lang), total=a.shown_total,
                max=fmt_count(a.max_total), tier=a.tier.label, ratio=fmt_ratio(a.payment_ratio))]
     if previous is not None:
         lines.append(t("score.change", lang, delta=fmt_signed(a.total - previous.total),
-                       previous=fmt_points(previous.total), period=previous.period.label(lang)))
+                       previous=previous.shown_total, period=previous.period.label(lang)))
     lines.append("")
     lines.extend(render_component_line(c, lang) for c in a.components.values())
     lines.append("")
@@ -479,10 +539,10 @@ def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -
     elif advice.hints:
         options = "\n".join(t(f"score.hint.{h.component}", lang, n=h.extra) for h in advice.hints)
         lines.append(t("score.next_tier", lang, tier=advice.tier.label, ratio=fmt_ratio(advice.tier.ratio),
-                       threshold=fmt_count(advice.threshold), gap=fmt_points(advice.gap), options=options))
+                       threshold=fmt_count(advice.threshold), gap=fmt_gap(advice.gap), options=options))
     else:
         lines.append(t("score.next_tier_none", lang, tier=advice.tier.label, ratio=fmt_ratio(advice.tier.ratio),
-                       threshold=fmt_count(advice.threshold), gap=fmt_points(advice.gap)))
+                       threshold=fmt_count(advice.threshold), gap=fmt_gap(advice.gap)))
     lines.append(t("score.why_hint", lang))
     return "\n".join(lines)
 
@@ -603,13 +663,14 @@ async def score_text(services: Services, person: Person, args: str,
 
 
 def assessment_json(a: Assessment) -> dict[str, Any]:
-    """The CLI's JSON: Decimals as strings, rounded to two places (rates to four, as fractions)."""
+    """The CLI's JSON: Decimals as strings, rounded to two places (rates to four, as fractions); `total` as
+    shown (`fmt_total`: two places, more where two would contradict the tier, which is the exact total's)."""
     def two(value: Decimal) -> str:
         return fmt_points(value)
 
     return {
         "period": {"start": a.period.start.isoformat(), "end": a.period.end.isoformat(), "kind": a.period.kind},
-        "total": two(a.total),
+        "total": a.shown_total,
         "max": two(a.max_total),
         "tier": a.tier.label,
         "components": {

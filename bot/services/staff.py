@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,18 +24,26 @@ from typing import Any
 from bot.services.callback_data import encode
 from bot.services.container import Services
 from bot.services.errors import BadInput, DomainError, UnknownPerson
-from bot.services.people import Person, Role
+from bot.services.people import Person, Role, is_client_side
 from bot.services.timeparse import parse_period, parse_when
 from storage.duties import DutyMarksRepository, StaffChange, StaffChangeRepository
 from storage.uow import UnitOfWork
 
 # -- helpers shared by the duty services ----------------------------------------------------------------
-DATE_EXAMPLES = "2022-11-01、11月1日、下周一、明天"
-_HAS_YEAR = re.compile(r"\d{4}")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_CN_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+# A month and a day without a year: "10月9日", "十月九号", "10/9", "Oct 9", "9 Oct".
+_MONTH_DAY = re.compile(rf"^(?:{_CN_NUMBER}\s*月\s*{_CN_NUMBER}\s*[日号]?|\d{{1,2}}[/.-]\d{{1,2}}"
+                        rf"|{_MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s*{_MONTHS})$")
 
 
 def parse_day(services: Services, text: str, *, past: bool = False) -> date:
-    """One calendar day from a chat phrase ("2022-11-01", "11月1日", "下周一"); `past`: a day already gone."""
+    """One calendar day from a chat phrase ("2022-11-01", "11月1日", "下周一").
+
+    `past` (a day already gone, e.g. when a paper was received): a month and day without a year mean their
+    latest occurrence up to today ("10月9日" said on 2022-10-10 is 2022-10-09, not 2023's). Every other
+    phrase is read as written — "明天", "下周一", a full date — and never moved to another year: a future
+    day is for the caller to refuse."""
     now_local = services.local_now()
     period = parse_period(text, now_local, calendar=services.calendar)
     day: date | None = None
@@ -44,9 +53,9 @@ def parse_day(services: Services, text: str, *, past: bool = False) -> date:
         moment = parse_when(text, now_local, calendar=services.calendar)
         day = moment.date() if moment is not None else None
     if day is None:
-        raise DomainError("error.bad_time", text=text, examples=DATE_EXAMPLES)
-    if past and day > services.today() and not _HAS_YEAR.search(text):
-        with contextlib.suppress(ValueError):  # "10月1日" said in October: the one just gone, not next year's
+        raise DomainError("duty.bad_day", text=text)  # the catalog gives examples in each language
+    if past and day > services.today() and _MONTH_DAY.match(unicodedata.normalize("NFKC", text).strip().lower()):
+        with contextlib.suppress(ValueError):  # 2月29日 has no day a year before: left as said (refused)
             day = day.replace(year=day.year - 1)
     return day
 
@@ -67,11 +76,6 @@ def is_client_contact(person: Person) -> bool:
     return Role.CONTACT in person.roles and person.party == "client"
 
 
-def is_client_side(person: Person) -> bool:
-    """The client's contact or a supervisor (the people who rule for the client)."""
-    return is_client_contact(person) or Role.SUPERVISOR in person.roles
-
-
 def current(people: list[Person]) -> list[Person]:
     return [p for p in people if p.status != "left"]
 
@@ -86,11 +90,22 @@ def with_roles(people: list[Person], *roles: Role) -> list[Person]:
     return [p for p in current(people) if p.roles & set(roles)]
 
 
+def example_name_of(people: list[Person]) -> str:
+    """The name usage examples show: the first engineer on the roster (else the first person on it)."""
+    present = current(people)
+    return next((p.name for p in present if p.is_engineer), present[0].name if present else "—")
+
+
+async def example_name(services: Services) -> str:
+    """`example_name_of` the current roster (for usage replies)."""
+    async with services.db.uow() as uow:
+        return example_name_of(await uow.people.all(include_left=False))
+
+
 async def find_person(uow: UnitOfWork, name: str) -> Person:
     person = await uow.people.by_name(name)
     if person is None:
-        example = next((p.name for p in await uow.people.all(include_left=False) if p.is_engineer), "林海")
-        raise UnknownPerson(name=name, example=example)
+        raise UnknownPerson(name=name, example=example_name_of(await uow.people.all(include_left=False)))
     return person
 
 
@@ -156,7 +171,7 @@ async def demand_replacement(services: Services, by: Person, name: str, reason: 
         await services.notifier.to_people(uow, [p for p in recipients if p.id != by.id], "staff.demand_notice",
                                           kind="staff.demand", dedup=f"staff.demand:{change_id}", id=change_id,
                                           by=by.name, name=leaving.name, reason=reason,
-                                          example=f"/staffchange {leaving.name} 郑新人:100003 2022-11-01 {reason}")
+                                          start=services.calendar.next_workday(services.today()).isoformat())
         change = await _changes(uow).get(change_id)
         await uow.commit()
     assert change is not None

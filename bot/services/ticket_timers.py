@@ -1,8 +1,10 @@
 """Ticket timers: overdue reminders (assignee, then the lead after the grace), automatic rating when
-configured, and the monthly FAQ digest to the group (first working day of the month).
+configured, and the monthly FAQ digest to the group (first working day of the month, or the first sweep
+after it in the same month when the bot was down then).
 
-Each sweep claims rows with a conditional UPDATE or queues with a dedup key, so running it twice (a
-restart, the backstop sweep) sends nothing twice; deadlines passed while the bot was down fire at start-up.
+Each sweep claims rows with a conditional UPDATE (audited, actor: the bot) or queues with a dedup key, so
+running it twice (a restart, the backstop sweep) sends nothing twice; deadlines passed while the bot was
+down fire at start-up.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from bot.services.container import Services
 from bot.services.people import Role
-from bot.services.tickets import ENGINEERS, TICKET_KINDS, _people_with, _repo, auto_rate_due, list_faq
+from bot.services.tickets import ENGINEERS, TICKET_KINDS, _audit, _people_with, _repo, auto_rate_due, list_faq
 from bot.services.timers import Timer, register_timer
 
 LEADS = frozenset({Role.LEAD})
@@ -31,6 +33,8 @@ async def sweep_overdue(services: Services, now: datetime) -> int:
                 continue
             assignee = await uow.people.by_id(ticket.assignee_id) if ticket.assignee_id else None
             targets = [assignee] if assignee and assignee.status != "left" else await _people_with(uow, ENGINEERS)
+            await _audit(uow, services, None, "overdue_reminded", ticket.id,
+                         after={"due_at": services.fmt(ticket.due_at), "reminded": [p.name for p in targets]})
             for person in targets:
                 await services.notifier.to_person(
                     uow, person, "tk.notify.overdue", kind="tickets.overdue",
@@ -41,6 +45,8 @@ async def sweep_overdue(services: Services, now: datetime) -> int:
             if not await repo.claim_lead_reminder(ticket.id, now):
                 continue
             assignee = await uow.people.by_id(ticket.assignee_id) if ticket.assignee_id else None
+            await _audit(uow, services, None, "lead_reminded", ticket.id,
+                         after={"due_at": services.fmt(ticket.due_at), "assignee": assignee.name if assignee else None})
             for lead in await _people_with(uow, LEADS):
                 await services.notifier.to_person(
                     uow, lead, "tk.notify.overdue_lead", kind="tickets.overdue",
@@ -86,13 +92,18 @@ def _digest_moment(services: Services, year: int, month: int) -> datetime:
 
 
 async def sweep_faq_digest(services: Services, now: datetime) -> bool:
-    """On the first working day of a month, after the digest time: the FAQ to the group, once a month."""
+    """The FAQ to the group once a month: from the digest time of the month's first working day on, so a
+    bot that was down then sends it at the first sweep (start-up) on a later day of the same month.
+
+    A month whose FAQ was still empty at its digest moment has no digest (an entry added later waits for
+    the next month); the outbox dedup key (per month and group) keeps it to one.
+    """
     local = services.local(now)
     moment = _digest_moment(services, local.year, local.month)
-    if local.date() != moment.date() or now < moment:
+    if now < moment:
         return False
     entries = await list_faq(services)
-    if not entries:
+    if not any(e.added_at <= moment for e in entries):
         return False
     lines = "\n".join(f"{i}. {e.question}\n   → {e.answer}" for i, e in enumerate(entries[:30], 1))
     month_start = date(local.year, local.month, 1)

@@ -25,7 +25,7 @@ from typing import Any
 from bot.catalog import t
 from bot.services.container import Services
 from bot.services.errors import BadInput, DomainError
-from bot.services.people import Person, Role
+from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from storage.tickets import FaqEntry, HistoryEntry, Ticket, TicketRepository
@@ -62,9 +62,9 @@ CHECKLIST_ALIASES: dict[str, str] = {
 }
 
 OPEN_STATUSES = ("open", "taken")
-RATERS = frozenset({Role.SUPERVISOR})          # may rate on the requester's behalf
-RULERS = frozenset({Role.SUPERVISOR, Role.CONTACT})
 ENGINEERS = frozenset({Role.ENGINEER, Role.LEAD})
+# The client side (supervisors, the client's project contact: `is_client_side`) records the supervising
+# engineer's rulings and may rate a ticket on its requester's behalf.
 
 
 def _repo(uow: UnitOfWork) -> TicketRepository:
@@ -235,7 +235,7 @@ async def set_field(services: Services, person: Person, ticket_id: int, field: s
 # --- the lifecycle ---------------------------------------------------------------------------------
 
 async def take(services: Services, person: Person, ticket_id: int) -> Ticket:
-    """An engineer takes an open ticket; the requester is told."""
+    """An engineer takes an open ticket; the requester is told (through the outbox, like every notification)."""
     if not person.has(*ENGINEERS):
         raise DomainError("tk.engineers_only")
     async with services.db.uow() as uow:
@@ -267,8 +267,22 @@ def missing_checklist(ticket: Ticket, confirmed: set[str]) -> list[str]:
     return [item for item in CHECKLIST_ITEMS if item not in confirmed]
 
 
-async def resolve(services: Services, person: Person, ticket_id: int, resolution: str) -> Ticket:
-    """Record what was done; bulk processing needs its checklist first. The requester is asked to rate."""
+@dataclass(frozen=True)
+class Resolved:
+    ticket: Ticket
+    raters: list[str]     # the names of those asked to rate it
+    on_behalf: bool       # the requester worked on it: the client side was asked instead
+
+
+async def _workers(uow: UnitOfWork, ticket: Ticket) -> set[int]:
+    """Who took or resolved the ticket: they never rate it."""
+    found = await _repo(uow).workers(ticket.id)
+    return found | ({ticket.assignee_id} if ticket.assignee_id is not None else set())
+
+
+async def resolve(services: Services, person: Person, ticket_id: int, resolution: str) -> Resolved:
+    """Record what was done; bulk processing needs its checklist first. The requester is asked to rate, or,
+    when the requester took or resolved it, the client side (supervisors, the client's contact) instead."""
     from bot.services.callback_data import encode
 
     if not person.has(*ENGINEERS):
@@ -291,16 +305,22 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
                      after={"status": "resolved", "resolution": resolution, "on_time": now <= ticket.due_at})
         ticket = await _load(uow, ticket_id)
         requester = await uow.people.by_id(ticket.requester_id)
-        if requester is not None:
-            rows = [[(RATINGS[value], encode("tk", "rate", ticket_id, code))
-                     for code, value in RATING_CODES.items()]]
-            await services.notifier.to_person(
-                uow, requester, "tk.rate.ask", kind="tickets.rate", buttons=rows,
-                dedup=f"tk.rate_ask:{ticket_id}:{ticket.reopen_count}", id=ticket_id, text=ticket.text,
-                name=person.name, resolution=resolution)
+        workers = await _workers(uow, ticket)
+        if requester is not None and requester.id not in workers:
+            raters, on_behalf = [requester], False
+        else:
+            raters = [p for p in await uow.people.all(include_left=False)
+                      if is_client_side(p) and p.id not in workers]
+            on_behalf = True
+        rows = [[(RATINGS[value], encode("tk", "rate", ticket_id, code)) for code, value in RATING_CODES.items()]]
+        await services.notifier.to_people(
+            uow, raters, "tk.rate.ask_on_behalf" if on_behalf else "tk.rate.ask",
+            kind="tickets.rate", buttons=rows, dedup=f"tk.rate_ask:{ticket_id}:{ticket.reopen_count}",
+            id=ticket_id, text=ticket.text, name=person.name, resolution=resolution,
+            requester=requester.name if requester else "—")
         await uow.commit()
     services.poke_timers()
-    return ticket
+    return Resolved(ticket, [p.name for p in raters], on_behalf)
 
 
 async def reopen(services: Services, person: Person, ticket_id: int, reason: str) -> Ticket:
@@ -362,10 +382,16 @@ def parse_person_days(text: str) -> Decimal:
     return days
 
 
-async def estimate(services: Services, person: Person, ticket_id: int, days: Decimal) -> tuple[Ticket, bool]:
-    """Record the estimate of a custom development; True when it is outside the contract (≥ the limit).
+@dataclass(frozen=True)
+class Estimated:
+    ticket: Ticket
+    outside: bool         # at or above the limit: outside the contract's free scope, a ruling is needed
+    asked: list[str]      # the names of the client side asked for the ruling
 
-    Outside: supervisors and contacts are asked for the supervising engineer's ruling.
+
+async def estimate(services: Services, person: Person, ticket_id: int, days: Decimal) -> Estimated:
+    """Record the estimate of a custom development; outside the contract (≥ the limit) the client side
+    (supervisors, the client's project contact) is asked for the supervising engineer's ruling.
     """
     limit = services.settings.tickets.custom_dev_limit_person_days
     async with services.db.uow() as uow:
@@ -377,18 +403,20 @@ async def estimate(services: Services, person: Person, ticket_id: int, days: Dec
         await _audit(uow, services, person, "estimate", ticket_id, before={"estimate_days": ticket.estimate_days},
                      after={"estimate_days": str(days), "outside_contract": outside})
         ticket = await _load(uow, ticket_id)
+        asked: list[Person] = []
         if outside:
-            for target in await _people_with(uow, RULERS):
-                await services.notifier.to_person(uow, target, "tk.notify.ruling_needed", kind="tickets.ruling",
-                                                  dedup=f"tk.ruling_needed:{ticket_id}:{days}", id=ticket_id,
-                                                  text=ticket.text, days=_num(days), limit=limit)
+            asked = [p for p in await uow.people.all(include_left=False) if is_client_side(p) and p.id != person.id]
+            await services.notifier.to_people(uow, asked, "tk.notify.ruling_needed", kind="tickets.ruling",
+                                              dedup=f"tk.ruling_needed:{ticket_id}:{days}", id=ticket_id,
+                                              text=ticket.text, days=_num(days), limit=limit)
         await uow.commit()
-    return ticket, outside
+    return Estimated(ticket, outside, [p.name for p in asked])
 
 
 async def rule(services: Services, person: Person, ticket_id: int, verdict: str, note: str) -> Ticket:
-    """The supervising engineer's ruling: in (within the contract) or out (outside, charged separately)."""
-    if not person.has(*RULERS):
+    """The supervising engineer's ruling, recorded by the client side: in (within the contract) or out
+    (outside, charged separately)."""
+    if not is_client_side(person):
         raise DomainError("tk.rulers_only")
     words = {"in": "in", "内": "in", "合同内": "in", "out": "out", "外": "out", "合同外": "out"}
     verdict = words.get(verdict.lower(), "")
@@ -442,6 +470,14 @@ async def confirm_checklist(services: Services, person: Person, ticket_id: int, 
 
 # --- satisfaction -------------------------------------------------------------------------------------
 
+async def _check_rater(uow: UnitOfWork, person: Person, ticket: Ticket) -> None:
+    """The requester or the client side rates, never someone who took or resolved the ticket."""
+    if person.id in await _workers(uow, ticket):
+        raise DomainError("tk.rate_own_work", id=ticket.id)
+    if person.id != ticket.requester_id and not is_client_side(person):
+        raise DomainError("tk.rate_not_yours", id=ticket.id)
+
+
 @dataclass(frozen=True)
 class RatingResult:
     ticket: Ticket
@@ -449,13 +485,15 @@ class RatingResult:
 
 
 async def rate(services: Services, person: Person, ticket_id: int, rating: str) -> RatingResult:
-    """The requester (or a supervisor on their behalf) rates a resolved ticket, which closes it."""
+    """The requester (or the client side on their behalf) rates a resolved ticket, which closes it.
+
+    Nobody rates a ticket they took or resolved (an engineer's own ticket is rated by the client side).
+    """
     if rating not in RATINGS:
         raise BadInput("tk.usage.rate")
     async with services.db.uow() as uow:
         ticket = await _load(uow, ticket_id)
-        if person.id != ticket.requester_id and not person.has(*RATERS):
-            raise DomainError("tk.rate_not_yours", id=ticket_id)
+        await _check_rater(uow, person, ticket)
         if ticket.rating is not None:
             return RatingResult(ticket, False)
         if ticket.status != "resolved":
@@ -477,14 +515,13 @@ async def rate(services: Services, person: Person, ticket_id: int, rating: str) 
 
 
 async def comment(services: Services, person: Person, ticket_id: int, text: str) -> Ticket:
-    """A comment with the rating (the requester or a supervisor); a later comment replaces the earlier."""
+    """A comment with the rating (whoever may rate it); a later comment replaces the earlier."""
     text = text.strip()
     if not text:
         raise BadInput("tk.usage.comment")
     async with services.db.uow() as uow:
         ticket = await _load(uow, ticket_id)
-        if person.id != ticket.requester_id and not person.has(*RATERS):
-            raise DomainError("tk.rate_not_yours", id=ticket_id)
+        await _check_rater(uow, person, ticket)
         if ticket.status not in ("resolved", "closed"):
             raise DomainError("tk.rate_not_resolved", id=ticket_id)
         await _repo(uow).update(ticket_id, rating_comment=text[:1000])

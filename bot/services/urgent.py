@@ -7,6 +7,11 @@ breach and run the escalation chain; everything here is what people do.
 
 Responsiveness (响应度, 10 points): the share of urgent requests raised in the period whose arrival came
 within the deadline; a request still open past its deadline counts as missed; 100% with none.
+
+An arrival whose location turns out to be outside the site (shared after 已到岗) is recorded and flagged,
+never refused (as check-ins are): it still counts as an arrival at its time (not as missed), the request
+shows the flag in /urgents, the lead and the person who raised it are told at once, and the rate's
+details count these off-site arrivals so the assessment can weigh them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from bot.catalog import t
 from bot.services.callback_data import encode
 from bot.services.container import Services
 from bot.services.errors import BadInput, DomainError
@@ -25,12 +31,13 @@ from bot.services.notify import ButtonSpec
 from bot.services.oncall import duty_at
 from bot.services.people import Person, Role
 from bot.services.rates import ComponentRate, Loss
-from bot.services.timeparse import parse_when
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from storage.uow import UnitOfWork
 from storage.urgent import UrgentRepository, UrgentRequest
 
 MAX_TEXT = 500
 MAX_DISCOVERY_AGE = timedelta(hours=24)
+OPEN_WORDS = frozenset({"", "open", "未完成", "进行中", "待处理"})
 _DISCOVERY = re.compile(r"^\s*(?:发现于?|found(?:\s+at)?)\s*[:：]?\s*", re.IGNORECASE)
 
 
@@ -109,7 +116,8 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
         duty = await duty_at(services, uow, now)
         for engineer in duty.people:
             await repo(uow).add_recipient(request_id, engineer.id, "duty", now)
-        names = "、".join(p.name for p in duty.people) or "—"
+        separator = t("role.separator", services.settings.contract.default_language)
+        names = separator.join(p.name for p in duty.people) or "—"
         await uow.audit.append(at=now, action="urgent.raise", entity="urgent_request", entity_id=request_id,
                                actor_telegram_id=person.telegram_id, actor_name=person.name,
                                after={"text": body, "ticket_id": ticket_id, "started_at": services.fmt(started),
@@ -239,12 +247,18 @@ class LocationChecked:
     on_site: bool
     distance_m: float
     counted_as_arrival: bool  # the location itself was the arrival (no 已到岗 pressed before)
+    off_site_arrival: bool = False  # attached to this person's 已到岗 and outside the site: flagged
+    notified: int = 0  # people told of the off-site arrival (the lead, the person who raised it)
 
 
 async def share_location(services: Services, person: Person, latitude: float,
                          longitude: float) -> LocationChecked | None:
     """A location from an engineer: attached to their 已到岗 of the last few minutes, or, shared instead of
-    the button and within the site, it is the arrival itself. None when it concerns no urgent request."""
+    the button and within the site, it is the arrival itself. None when it concerns no urgent request.
+
+    Attached to an arrival but outside the site, the arrival stands (it is not counted as missed) and is
+    flagged off-site: the record keeps the distance, and the lead and the raiser are told in the same
+    transaction."""
     if not person.is_engineer:
         return None
     on_site, distance = within_site(services.settings, latitude, longitude)
@@ -260,17 +274,33 @@ async def share_location(services: Services, person: Person, latitude: float,
             if on_site:
                 request = await _arrive_in_uow(services, uow, person, request, now)
                 counted = True
+        off_site = False
         if request.arrived_by == person.id:
-            await repo(uow).set_arrival_location(request.id, latitude, longitude, distance, on_site)
+            attached = await repo(uow).set_arrival_location(request.id, latitude, longitude, distance, on_site)
+            off_site = attached and not on_site
         await uow.audit.append(at=now, action="urgent.location", entity="urgent_request", entity_id=request.id,
                                actor_telegram_id=person.telegram_id, actor_name=person.name,
-                               after={"distance_m": round(distance), "on_site": on_site, "arrival": counted})
+                               after={"distance_m": round(distance), "on_site": on_site, "arrival": counted,
+                                      "off_site_arrival": off_site})
+        notified = await _tell_off_site(services, uow, person, request, distance) if off_site else 0
         updated = await repo(uow).get(request.id)
         await uow.commit()
     if counted:
         services.poke_timers()
     assert updated is not None
-    return LocationChecked(updated, on_site, distance, counted)
+    return LocationChecked(updated, on_site, distance, counted, off_site, notified)
+
+
+async def _tell_off_site(services: Services, uow: UnitOfWork, person: Person, request: UrgentRequest,
+                         distance: float) -> int:
+    """The lead(s) and whoever raised the request learn that the arrival was recorded away from the site."""
+    people = await uow.people.all(include_left=False)
+    recipients = [p for p in people if (Role.LEAD in p.roles or p.id == request.raised_by) and p.id != person.id]
+    arrived_at = request.arrived_at or services.now()
+    return await services.notifier.to_people(
+        uow, recipients, "urg.off_site_notice", kind="urgent.off_site", dedup=f"urg:{request.id}:off_site",
+        id=request.id, name=person.name, at=services.fmt(arrived_at), distance=round(distance),
+        radius=round(services.settings.site.radius_m), minutes=minutes(arrived_at - request.started_at))
 
 
 async def request_support(services: Services, person: Person, request_id: int) -> UrgentRequest:
@@ -346,6 +376,17 @@ class Listed:
     arrived_by: str | None
 
 
+def listing_period(services: Services, text: str) -> tuple[date, date] | None:
+    """What `/urgents <text>` asks for: None for the open requests, else the period named."""
+    text = text.strip()
+    if text.lower() in OPEN_WORDS:
+        return None
+    period = parse_period(text, services.local_now(), calendar=services.calendar)
+    if period is None:
+        raise DomainError("error.bad_period", text=text, examples="、".join(PERIOD_EXAMPLES))
+    return period
+
+
 async def list_requests(services: Services, period: tuple[date, date] | None = None) -> list[Listed]:
     """Open requests (not arrived, or waiting for the second line), or every request raised in a period."""
     async with services.db.uow() as uow:
@@ -368,6 +409,23 @@ def status_key(request: UrgentRequest, now: datetime) -> str:
     if request.acknowledged_at is not None:
         return "urg.status.acknowledged"
     return "urg.status.waiting"
+
+
+def describe(services: Services, item: Listed, lang: str) -> str:
+    """One request as a list shows it: number, start, text, its state, the second line's state, and the
+    off-site flag of an arrival whose location was outside the site."""
+    request = item.request
+    fmt = services.fmt
+    taken = minutes(request.arrived_at - request.started_at) if request.arrived_at else 0
+    status = t(status_key(request, services.now()), lang, deadline=fmt(request.deadline_at),
+               name=item.arrived_by or "?", minutes=taken)
+    if request.arrived_at is not None and request.arrival_on_site is False:
+        status += t("urg.status.off_site", lang, distance=round(request.arrival_distance_m or 0))
+    if request.support_requested_at is not None:
+        status += (t("urg.status.second_line_arrived", lang) if request.second_line_arrived_at
+                   else t("urg.status.second_line_waiting", lang, deadline=fmt(request.second_line_deadline_at)))
+    return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=request.text[:60],
+             status=status)
 
 
 # -- responsiveness -----------------------------------------------------------------------------------------
@@ -404,8 +462,9 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
     """响应度: urgent requests raised in [start, end] that arrived within their deadline, over all of them
     whose outcome is known (arrived, or open past the deadline = missed). None raised: 100%.
 
-    details: count, in_time, missed, pending, and minutes to acknowledge / to arrive (median, p90),
-    measured from the start of the clock.
+    details: count, in_time, missed, pending, off_site (arrivals whose location was outside the site: they
+    stay counted as arrived, in time or late by their time, and are flagged here and in /urgents),
+    off_site_ids, and minutes to acknowledge / to arrive (median, p90), measured from the start of the clock.
     """
     now = services.now()
     first, last = day_bounds(services, start, end)
@@ -416,7 +475,10 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
     pending = 0
     ack_minutes: list[float] = []
     arrive_minutes: list[float] = []
+    off_site: list[int] = []
     for request in requests:
+        if request.arrived_at is not None and request.arrival_on_site is False:
+            off_site.append(request.id)
         if request.acknowledged_at is not None:
             ack_minutes.append((request.acknowledged_at - request.started_at).total_seconds() / 60)
         if request.arrived_at is not None:
@@ -435,6 +497,7 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
     denominator = in_time + len(losses)
     details = {
         "count": len(requests), "in_time": in_time, "missed": len(losses), "pending": pending,
+        "off_site": len(off_site), "off_site_ids": ", ".join(f"#{i}" for i in off_site),
         "ack_median_min": _round(_median(ack_minutes)), "ack_p90_min": _round(percentile(ack_minutes, 0.9)),
         "arrive_median_min": _round(_median(arrive_minutes)),
         "arrive_p90_min": _round(percentile(arrive_minutes, 0.9)),

@@ -64,6 +64,22 @@ async def test_checkout_without_checkin_and_then_an_early_checkout(bot: Harness)
     assert "今天：签到 09:00，签退 16:00（早退 1 小时 30 分钟）" in answer.text
 
 
+async def test_forgotten_checkin_made_up_then_checkout_is_accepted(bot: Harness) -> None:
+    bot.clock.advance(timedelta(hours=8, minutes=40))  # 17:40
+    [advice] = await bot.chat.send(ENGINEER, "签退")
+    assert "/makeup 今天 事由" in advice.text and "批准后再发送「签退」" in advice.text
+    [filed] = [m for m in await bot.chat.send(ENGINEER, "/makeup 今天 忘了签到") if m.chat_id == ENGINEER]
+    assert "补卡申请 #1 已提交：2022-10-10" in filed.text
+    [waiting] = await bot.chat.send(ENGINEER, "签退")
+    assert "#1 还在等待甲方审批" in waiting.text
+    await bot.chat.press(SUPERVISOR, bot.to(SUPERVISOR)[-1], "✅ 批准")
+    [answer] = await bot.chat.send(ENGINEER, "签退")
+    assert "签退成功：2022-10-10 17:40" in answer.text and "按已批准的补卡 #1 计为出勤" in answer.text
+    assert "今天：签到 补卡，签退 17:40" in answer.text
+    [report] = await bot.chat.send(ENGINEER, "/attendance 今天")
+    assert "周小舟：应出勤 1 天，出勤 1，迟到 0，请假 0，缺勤 0" in report.text
+
+
 async def test_location_far_from_site_is_recorded_with_the_distance(bot: Harness) -> None:
     await bot.chat.send(ENGINEER, "签到")
     bot.clock.advance(timedelta(minutes=2))
@@ -108,7 +124,7 @@ async def test_leave_is_approved_by_a_supervisor_and_the_engineer_cannot_approve
     assert len(told) == 1 and "已由 陈主管 批准" in told[0].text
     edited = [m for m in after if m.chat_id == SUPERVISOR]
     assert edited and "已批准：陈主管" in edited[-1].text and edited[-1].buttons == []
-    [late_ask] = bot.to(CLIENT_CONTACT)
+    [late_ask] = [m for m in bot.to(CLIENT_CONTACT) if "请假申请 #1" in m.text]  # other features may write too
     await bot.chat.press(CLIENT_CONTACT, late_ask, "❌ 驳回")
     alert = bot.chat.answers()[-1].params
     assert alert["show_alert"] and "已由 陈主管 处理" in alert["text"]

@@ -66,7 +66,28 @@ async def test_papers_refuses_future_dates_unknown_papers_and_people(bot: Harnes
     [not_engineer] = await say(bot, LEAD, "/papers 陈主管 保密承诺 2022-10-09")
     assert "不是在岗的驻场工程师" in not_engineer.text
     [usage] = await say(bot, LEAD, "/papers 周小舟")
-    assert "/papers 周小舟 保密承诺 2022-10-09" in usage.text
+    assert "/papers 林海 保密承诺 2022-10-09" in usage.text  # the roster's first engineer
+
+
+async def test_papers_refuses_tomorrow_next_monday_and_days_before_the_start(bot: Harness) -> None:
+    """Relative days are read as said (never a year back): a future one is refused, nothing recorded."""
+    [tomorrow] = await say(bot, LEAD, "/papers 周小舟 保密 明天")
+    assert "日期 2022-10-11 还没到" in tomorrow.text
+    [monday] = await say(bot, LEAD, "/papers 周小舟 保密 下周一")
+    assert "日期 2022-10-17 还没到" in monday.text
+    [later] = await say(bot, LEAD, "/papers 周小舟 保密 2022-12-01")
+    assert "日期 2022-12-01 还没到" in later.text
+    [before] = await say(bot, LEAD, "/papers 周小舟 保密 2022-01-20")
+    assert "2022-01-20 早于 周小舟 的到岗日期 2022-02-01" in before.text
+    [last_december] = await say(bot, LEAD, "/papers 周小舟 保密 12月1日")  # the latest 1 Dec: 2021, too early
+    assert "2021-12-01 早于 周小舟 的到岗日期 2022-02-01" in last_december.text
+    await _joiner_starting_today(bot)
+    [joiner] = await say(bot, LEAD, "/papers 郑新人 保密 10月9日")  # the day before the joiner's own start
+    assert "2022-10-09 早于 郑新人 的到岗日期 2022-10-10" in joiner.text
+    [status] = await say(bot, SUPERVISOR, "/compliance")
+    assert "安全保密承诺书：⚠️ 已逾期" in status.text.split("周小舟")[1]
+    async with bot.services.db.uow() as uow:
+        assert await uow.audit.list(action_prefix="papers.") == []
 
 
 async def test_new_engineer_and_lead_are_reminded_three_working_days_before_the_due_date(bot: Harness) -> None:

@@ -8,6 +8,10 @@ from typing import Any
 import pytest
 
 from bot.fake_telegram import SentMessage
+from bot.services import drills
+from bot.services.clock import FakeClock
+from bot.services.container import Services
+from bot.services.timers import run_all_due
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT, Harness
 
 
@@ -87,3 +91,19 @@ async def test_drill_usage_and_unknown_drill(bot: Harness) -> None:
     assert "/drill done 编号 结果" in usage.text
     [unknown] = await say(bot, LEAD, "/drill done 9 结果")
     assert "没有演练 #9" in unknown.text
+
+
+async def test_configured_drills_join_the_plan_in_the_sweep_with_audit_rows_and_reading_writes_nothing(
+        services: Services, clock: FakeClock) -> None:
+    assert (await drills.plan(services)).drills == []  # /drills reads; it never inserts
+    async with services.db.uow() as uow:
+        assert await uow.audit.list(action_prefix="drill.") == []
+    await run_all_due(services, clock.now())  # what the start-up sweep does
+    await run_all_due(services, clock.now())
+    planned = (await drills.plan(services)).drills
+    assert [(d.planned_on.isoformat(), d.source) for d in planned] == [("2022-06-15", "config"),
+                                                                         ("2022-10-20", "config")]
+    async with services.db.uow() as uow:
+        entries = await uow.audit.list(action_prefix="drill.")
+    assert [(e.action, e.actor_name, e.entity_id, e.after["source"]) for e in entries] == [
+        ("drill.plan", "maintbot", str(d.id), "config") for d in planned]  # once each, by the bot

@@ -107,11 +107,26 @@ async def test_someone_else_cannot_write_into_anothers_report(bot: Harness) -> N
     assert "已记录" in ok.text
 
 
-async def test_usage_and_a_number_without_section_are_explained(bot: Harness) -> None:
+async def test_usage_a_section_without_text_and_an_unknown_number_are_explained(bot: Harness) -> None:
     [usage] = await say(bot, ENGINEER, "/incident")
     assert "/incident 3 原因" in usage.text
     await say(bot, ENGINEER, "/incident 发现数据库有异常登录")
-    [hint] = await say(bot, ENGINEER, "/incident 1 台服务器宕机")
-    assert "不要以数字开头" in hint.text
+    [hint] = await say(bot, ENGINEER, "/incident 1 原因")
+    assert "/incident 1 发现|原因|影响|处置|改进 内容" in hint.text
     [unknown] = await say(bot, ENGINEER, "/incident 9")
     assert "没有安全事件 #9" in unknown.text
+
+
+async def test_a_report_starting_with_a_number_is_a_new_incident_and_alerts_the_client(bot: Harness) -> None:
+    await say(bot, ENGINEER, "/incident 发现数据库有异常登录")
+    sent = await bot.chat.send(ENGINEER, "/incident 2 台服务器疑似被入侵")  # not "add to incident #2"
+    [answer, *_] = [m for m in sent if m.chat_id == ENGINEER]
+    assert "已登记安全事件 #2" in answer.text and "已立即通知 3 位" in answer.text
+    for who in (CLIENT_CONTACT, SUPERVISOR, LEAD):
+        assert [m for m in sent if m.chat_id == who and "安全事件 #2" in m.text and "2 台服务器疑似被入侵" in m.text]
+    sent = await bot.chat.send(ENGINEER, "/incident 1 台服务器宕机")  # #1 exists, but 台服务器宕机 is no section
+    assert [m for m in sent if m.chat_id == CLIENT_CONTACT and "安全事件 #3" in m.text]
+    sent = await bot.chat.send(ENGINEER, "/incident 7 原因 有人扫描端口")  # no incident #7: a new report
+    assert [m for m in sent if m.chat_id == CLIENT_CONTACT and "安全事件 #4" in m.text]
+    [filled, *_] = await say(bot, ENGINEER, "/incident 1 原因 弱口令")  # #1 exists and 原因 is a section
+    assert "已记录事件 #1 的「原因分析」" in filled.text

@@ -41,3 +41,18 @@ async def test_duty_plan_is_approved_with_the_button_and_swapped_with_both_oks(b
     assert any("换班已由 陈主管 批准" in m.text for m in bot.to(asker))
     [view] = await bot.chat.send(LEAD, "/oncall")
     assert f"2022-12-31 元旦：{taker_name}" in view.text
+
+
+async def test_unknown_oncall_argument_gets_the_usage_with_examples(bot: Harness) -> None:
+    [usage] = await bot.chat.send(ENGINEER, "/oncall foo")
+    assert "没看懂「foo」" in usage.text and "/oncall set 10月15日至10月16日" in usage.text
+    assert "今后 7 天值班" not in usage.text
+
+
+async def test_english_rota_joins_names_with_a_comma(bot: Harness) -> None:
+    await bot.chat.send(LEAD, "/lang en")
+    [done] = await bot.chat.send(LEAD, "/oncall set 10月15日 林海 周小舟")
+    assert "林海, 周小舟" in done.text and "、" not in done.text
+    [view] = await bot.chat.send(LEAD, "/oncall")
+    assert "Working hours now; on site: 林海, 周小舟" in view.text
+    assert "2022-10-15 day off: 林海, 周小舟" in view.text and "、" not in view.text

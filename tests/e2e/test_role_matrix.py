@@ -6,6 +6,10 @@ command whose declared roles differ from the decision fails too. Then the real b
 (without arguments, in a private chat) by one made-up person per role and by an unknown user: an allowed
 caller gets a real answer (a result or a usage hint — never a refusal or an internal error), everyone else
 gets the clear refusal, and the stranger is told they are not on the roster.
+
+A command open to everyone may still hold sub-actions that change state (`/oncall set`, `/drill plan|done`,
+a `/dutyplan` proposal), and buttons are checked by the service as well as the guard: those are sent and
+pressed by roles that must be refused, and the database must be exactly as before.
 """
 
 from __future__ import annotations
@@ -16,7 +20,17 @@ from bot.catalog import t
 from bot.handlers import feature_modules
 from bot.handlers.common import COMMANDS
 from bot.services.people import Role
-from tests.conftest import ADMIN, ENGINEER, LEAD, SECOND_LINE, STRANGER, SUPERVISOR, VENDOR_CONTACT, Harness
+from tests.conftest import (
+    ADMIN,
+    CLIENT_CONTACT,
+    ENGINEER,
+    LEAD,
+    SECOND_LINE,
+    STRANGER,
+    SUPERVISOR,
+    VENDOR_CONTACT,
+    Harness,
+)
 
 feature_modules()  # import every handler module, so COMMANDS holds every declared command
 
@@ -40,7 +54,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "tickets": ANY, "faq": ANY, "daily": ANY,
     # urgent requests and on-call (#6)
     "urgent": roles(C, E, L, S), "urgents": ANY, "ack": ANY, "arrived": roles(E, L),
-    "oncall": ANY, "dutyplan": ANY, "swap": roles(E, L),
+    "oncall": ANY, "dutyplan": ANY, "swap": roles(E, L),  # proposing a plan / setting the rota: lead, supervisor
     # scoring, payments, reports (#7)
     "score": roles(C, L, S), "deduct": roles(C, S), "deductions": roles(C, L, S), "payments": roles(C, L, S),
     "paid": roles(C,), "report": roles(C, L, S),
@@ -102,3 +116,86 @@ async def test_an_unknown_user_is_refused_every_command_and_nothing_is_revealed(
         if [m.text for m in sent] != [not_on_roster]:
             problems.append(f"/{command}: {[(m.chat_id, m.text) for m in sent]}")
     assert not problems, "\n".join(problems)
+
+
+# -- sub-actions that change state, and buttons, by roles that must be refused ------------------------------
+_FEATURE_TABLES = ("oncall_shifts", "duty_plans", "duty_plan_days", "duty_swaps", "duty_drills", "urgent_requests",
+                   "urgent_recipients", "duty_staff_changes", "people")
+
+
+async def _state(bot: Harness) -> dict[str, list[tuple]]:
+    """Every row of the features' tables, the audit trail without access refusals, and what was queued."""
+    async with bot.services.db.uow() as uow:
+        state = {table: [tuple(r) for r in await uow.audit.fetchall(f"SELECT * FROM {table} ORDER BY rowid")]
+                 for table in _FEATURE_TABLES}
+        state["audit"] = [tuple(r) for r in await uow.audit.fetchall(
+            "SELECT id, action, entity, entity_id FROM audit WHERE action NOT LIKE 'access.%' ORDER BY id")]
+        state["outbox"] = [tuple(r) for r in await uow.audit.fetchall("SELECT id, kind FROM outbox ORDER BY id")]
+    return state
+
+
+def _denied(command: str) -> str:
+    return t("access.denied", "zh_CN", command=command)
+
+
+# (what is sent, who may, the refusal everyone else gets)
+STATE_CHANGES = [
+    ("/oncall set 10月15日 周小舟", roles(L, S), _denied("oncall set")),
+    ("/drill plan S2 2022-11-16", roles(A, L), _denied("drill")),
+    ("/drill done 1 演练顺利", roles(A, L), _denied("drill")),
+    ("/dutyplan 元旦", roles(L, S),
+     t("oc.plan_none_yet", "zh_CN", holiday="元旦", first="2022-12-31", last="2023-01-02")),
+]
+
+
+@pytest.mark.parametrize(("text", "may", "refusal"), STATE_CHANGES, ids=[c[0] for c in STATE_CHANGES])
+async def test_state_changing_sub_actions_are_refused_to_other_roles_and_change_nothing(
+        bot: Harness, text: str, may: frozenset[Role], refusal: str) -> None:
+    await bot.chat.send(LEAD, "/drill plan S1 2022-11-15")  # drill #1, for /drill done
+    before = await _state(bot)
+    problems = []
+    for persona, (user, held) in sorted(PERSONAS.items()):
+        if held & may:
+            continue
+        answers = [m.text for m in await bot.chat.send(user, text) if m.chat_id == user]
+        if answers != [refusal]:
+            problems.append(f"{text} by {persona}: {answers}")
+    assert not problems, "\n".join(problems)
+    assert await _state(bot) == before
+    allowed_user = next(user for user, held in PERSONAS.values() if held & may)
+    await bot.chat.send(allowed_user, text)
+    assert await _state(bot) != before  # the same text from an allowed role does change something
+
+
+def _alert(bot: Harness) -> tuple[str, bool]:
+    answer = bot.chat.answers()[-1].params
+    return answer.get("text", ""), bool(answer.get("show_alert"))
+
+
+async def test_duty_button_pressed_by_an_engineer_is_refused_and_changes_nothing(bot: Harness) -> None:
+    await bot.chat.send(LEAD, "/staffchange 周小舟 郑新人:100003 2022-11-01 个人原因")
+    [approval] = [m for m in bot.to(CLIENT_CONTACT) if "人员变更申请 #1" in m.text]
+    before = await _state(bot)
+    await bot.chat.press_data(ENGINEER, approval, approval.data_for("✅ 同意"))
+    assert _alert(bot) == (t("access.denied_button", "zh_CN"), True)
+    assert await _state(bot) == before
+
+
+async def test_urgent_arrival_button_pressed_by_a_supervisor_is_refused_and_changes_nothing(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/urgent 社保卡系统无法登录")
+    [ping] = [m for m in bot.to(ENGINEER) if "紧急请求 #1" in m.text]
+    before = await _state(bot)
+    await bot.chat.press_data(SUPERVISOR, ping, ping.data_for("已到岗"))
+    assert _alert(bot) == (t("urg.engineers_only", "zh_CN"), True)
+    await bot.chat.press_data(SUPERVISOR, ping, ping.data_for("需要支援"))
+    assert _alert(bot) == (t("urg.engineers_only", "zh_CN"), True)
+    assert await _state(bot) == before
+
+
+async def test_duty_plan_approval_pressed_by_the_lead_is_refused_and_changes_nothing(bot: Harness) -> None:
+    await bot.chat.send(LEAD, "/dutyplan 元旦")
+    [ask] = [m for m in bot.to(SUPERVISOR) if "假期值班计划" in m.text]
+    before = await _state(bot)
+    await bot.chat.press_data(LEAD, ask, ask.data_for("批准"))  # approving is a supervisor's decision
+    assert _alert(bot) == (_denied("dutyplan"), True)
+    assert await _state(bot) == before

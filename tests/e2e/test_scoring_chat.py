@@ -99,3 +99,20 @@ async def test_score_with_the_real_components_on_an_empty_project(bot: Harness) 
     assert "合同至今（2022-02-01 至 2022-10-10）" in answer.text
     assert "总分 50.00 / 100 · F 档 · 付款比例 50%" in answer.text
     assert "出勤 0.00/30" in answer.text and "响应度 10.00/10" in answer.text
+
+
+async def test_paid_with_a_negative_amount_says_the_amount_is_wrong(november: Harness) -> None:
+    [answer] = await november.chat.send(CLIENT_CONTACT, "/paid 2 2022-09-01 -5")
+    assert "金额「-5」" in answer.text and "没看懂时间" not in answer.text
+    [answer] = await november.chat.send(CLIENT_CONTACT, "/paid 1 2022-03-01 abc")
+    assert "金额「abc」" in answer.text
+
+
+async def test_report_after_the_contract_ended_covers_its_last_month(november: Harness, fakes: None) -> None:
+    november.clock.set(datetime(2023, 3, 6, 10, 0, tzinfo=SHANGHAI))
+    answers = await november.chat.send(CLIENT_CONTACT, "/report")
+    document = next(m for m in answers if m.method == "sendDocument")
+    assert "📑 2023-01 月度报告｜总分 83.48" in document.text
+    [refused] = await november.chat.send(CLIENT_CONTACT, "/report 2023-02")
+    assert "不在合同服务期" in refused.text
+

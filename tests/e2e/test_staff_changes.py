@@ -109,7 +109,8 @@ async def test_client_demands_a_replacement_and_the_lead_names_the_joiner(bot: H
     [answer] = await say(bot, SUPERVISOR, "/replace 周小舟 多次未按时到岗")
     assert "更换要求 #1" in answer.text
     demand = _last_with(bot.to(LEAD), "要求更换驻场工程师 周小舟")
-    assert "多次未按时到岗" in demand.text and "/staffchange 周小舟 郑新人:100003" in demand.text
+    assert "多次未按时到岗" in demand.text
+    assert "/staffchange 周小舟 郑新人:100003 2022-10-11 多次未按时到岗" in demand.text  # next working day
     [requested] = await say(bot, LEAD, "/staffchange 周小舟 郑新人:100003 下周一 甲方要求更换")
     assert "人员变更 #1" in requested.text and "2022-10-17" in requested.text  # the same change continues
     approval = _last_with(bot.to(CLIENT_CONTACT), "人员变更申请 #1")
@@ -124,8 +125,8 @@ async def test_second_request_for_the_same_engineer_is_refused(bot: Harness) -> 
 
 
 async def test_usage_bad_joiner_past_date_and_unknown_names_are_explained(bot: Harness) -> None:
-    [usage] = await say(bot, LEAD, "/staffchange")
-    assert "/staffchange 周小舟 郑新人:100003 2022-11-01" in usage.text and "20 天" in usage.text
+    [usage] = await say(bot, LEAD, "/staffchange")  # the example names the roster's first engineer
+    assert "/staffchange 林海 郑新人:100003 2022-11-01" in usage.text and "20 天" in usage.text
     [bad] = await say(bot, LEAD, "/staffchange 周小舟 郑新人 2022-11-01 个人原因")
     assert "姓名:TelegramID" in bad.text
     [past] = await say(bot, LEAD, "/staffchange 周小舟 郑新人:100003 2022-10-01 个人原因")
@@ -135,7 +136,12 @@ async def test_usage_bad_joiner_past_date_and_unknown_names_are_explained(bot: H
     [taken] = await say(bot, LEAD, "/staffchange 周小舟 陈主管:100005 2022-11-01 个人原因")
     assert "已有「陈主管」" in taken.text
     [time_bad] = await say(bot, LEAD, "/staffchange 周小舟 郑新人:100003 某天 个人原因")
-    assert "没看懂时间「某天」" in time_bad.text
+    assert "没看懂日期「某天」" in time_bad.text and "下周一" in time_bad.text
+    await say(bot, LEAD, "/lang en")
+    [english] = await say(bot, LEAD, "/staffchange 周小舟 郑新人:100003 someday personal")
+    assert "could not read the date “someday”" in english.text and "next monday, tomorrow" in english.text
+    [replace_usage] = await say(bot, SUPERVISOR, "/replace")
+    assert "/replace 林海 多次未按时到岗" in replace_usage.text
 
 
 async def test_staff_change_steps_are_audited(bot: Harness) -> None:

@@ -1,5 +1,6 @@
-"""Tickets through the real Application and the fake Bot API: raising, set-up buttons, taking, resolving,
-rating (twice), commenting, history, reopening, bulk-processing checklist, custom development, FAQ."""
+"""Tickets through the real Application and the fake Bot API: raising, set-up buttons (also stale or forged
+ones), taking (also from the group), resolving, rating (twice; never by whoever worked on it), commenting,
+history, reopening, bulk-processing checklist, custom development and the client side's ruling, FAQ."""
 
 from __future__ import annotations
 
@@ -162,6 +163,8 @@ async def test_only_requester_or_supervisor_rates(bot: Harness) -> None:
     await bot.chat.send(ENGINEER, "/take 1")
     await bot.chat.send(ENGINEER, "/resolve 1 已更换打印驱动")
     [refused] = await bot.chat.send(ENGINEER, "/rate 1 满意")
+    assert "不能评价自己的工作" in refused.text
+    [refused] = await bot.chat.send(LEAD, "/rate 1 满意")
     assert "只有报告人" in refused.text
     [rated] = _to(await bot.chat.send(SUPERVISOR, "/rate 1 不满意"), SUPERVISOR)
     assert "感谢评价" in rated.text
@@ -171,6 +174,66 @@ async def test_only_requester_or_supervisor_rates(bot: Harness) -> None:
         [entry] = await uow.audit.list(action_prefix="tickets.rate")
     assert entry.actor_name == "陈主管" and entry.after["on_behalf"] is True
     assert any("不满意" in m.text for m in bot.to(LEAD))  # the lead is told
+
+
+async def test_an_engineers_own_ticket_is_rated_by_the_client_side(bot: Harness) -> None:
+    await bot.chat.send(ENGINEER, "/ticket 巡检发现统一经办门户证书将过期")
+    sent = await bot.chat.send(ENGINEER, "/resolve 1 已更新证书")
+    [confirmation] = _to(sent, ENGINEER)
+    assert "已办结" in confirmation.text and "已请甲方（陈主管、赵联络）代为评价" in confirmation.text
+    [ask] = _to(sent, SUPERVISOR)
+    assert ask.button_labels() == ["满意", "基本满意", "不满意"] and "代为评价" in ask.text
+    assert _to(sent, CLIENT_CONTACT) and not _to(sent, VENDOR_CONTACT)
+    [refused] = await bot.chat.send(ENGINEER, "/rate 1 满意")
+    assert "不能评价自己的工作" in refused.text
+    assert (await _ticket(bot, 1)).rating is None
+    await bot.chat.press(SUPERVISOR, ask, "基本满意")
+    assert "感谢评价" in _answer_text(bot)
+    ticket = await _ticket(bot, 1)
+    assert (ticket.status, ticket.rating) == ("closed", "basically")
+
+
+async def test_taking_in_the_group_works_without_a_private_chat_with_the_bot(bot: Harness) -> None:
+    [created] = _to(await bot.chat.send(CLIENT_CONTACT, "/ticket 社保卡系统无法登录", chat_id=GROUP), GROUP)
+    [step] = await bot.chat.press(CLIENT_CONTACT, created, "默认：工单服务")
+    [step] = await bot.chat.press(CLIENT_CONTACT, step, "跳过")
+    [done] = await bot.chat.press(CLIENT_CONTACT, step, "跳过")
+    assert "我来受理" in done.button_labels()
+    # An engineer who never opened a private chat with the bot would get 403 for any private message: the
+    # press is answered with the toast and the edited group message, nothing is sent to the private chat.
+    before = len(bot.api.calls)
+    sent = await bot.chat.press(ENGINEER, done, "我来受理")
+    answer = bot.chat.answers()[-1].params
+    assert "已受理 #1" in answer["text"] and "2022-10-11 09:00" in answer["text"]
+    assert not answer.get("show_alert")
+    assert not [c for c in bot.api.calls[before:] if c.params.get("chat_id") == ENGINEER]
+    assert any(m.chat_id == CLIENT_CONTACT and "周小舟 受理" in m.text for m in sent)
+    [edited] = [m for m in sent if m.method == "editMessageText"]
+    assert edited.message_id == done.message_id and "周小舟 已受理" in edited.text and edited.buttons == []
+    ticket = await _ticket(bot, 1)
+    assert (ticket.status, ticket.assignee_id is not None) == ("taken", True)
+
+
+async def test_a_rating_stands_even_when_the_prompt_can_no_longer_be_edited(bot: Harness) -> None:
+    await bot.chat.send(CLIENT_CONTACT, "/ticket 统一经办门户打印异常")
+    [ask] = _to(await bot.chat.send(ENGINEER, "/resolve 1 已更换打印驱动"), CLIENT_CONTACT)
+    bot.api.fail_next("editMessageText", status=400)  # e.g. the prompt is too old to edit
+    await bot.chat.press(CLIENT_CONTACT, ask, "满意")
+    answer = bot.chat.answers()[-1].params
+    assert "感谢评价" in answer["text"] and not answer.get("show_alert")
+    assert (await _ticket(bot, 1)).rating == "satisfied"
+
+
+@pytest.mark.parametrize("data", ["v1:tk:k:1:99", "v1:tk:k:1:abc", "v1:tk:k:1", "v1:tk:k:xyz:1", "v1:tk:k",
+                                  "v1:tk:s:1:7", "v1:tk:r:1:-1", "v1:tk:chk:1:bogus", "v1:tk:rate:1:z",
+                                  "v1:tk:nope:1"])
+async def test_stale_or_forged_buttons_are_refused_clearly(bot: Harness, data: str) -> None:
+    [created] = _to(await bot.chat.send(CLIENT_CONTACT, "/ticket 养老保险系统缴费数据有误"), CLIENT_CONTACT)
+    assert await bot.chat.press_data(CLIENT_CONTACT, created, data) == []
+    answer = bot.chat.answers()[-1].params
+    assert answer["text"] == "这个按钮已失效。" and answer.get("show_alert") is True
+    ticket = await _ticket(bot, 1)
+    assert (ticket.kind, ticket.system, ticket.region) == ("ticket_service", None, None)
 
 
 async def test_bulk_processing_cannot_be_resolved_before_its_checklist(bot: Harness) -> None:
@@ -202,10 +265,17 @@ async def test_custom_development_estimate_warns_and_supervisor_rules(bot: Harne
     [small] = await bot.chat.send(ENGINEER, "/estimate 1 15")
     assert "15 人天" in small.text and "超出" not in small.text
     sent = await bot.chat.send(ENGINEER, "/estimate 1 45")
-    assert "超出合同免费范围" in sent[0].text and "/ruling 1" in sent[0].text
+    [warned] = _to(sent, ENGINEER)
+    assert "超出合同免费范围" in warned.text and "/ruling 1" in warned.text
+    assert "已请甲方（陈主管、赵联络）记录裁定" in warned.text and "钱经理" not in warned.text
     assert any(m.chat_id == SUPERVISOR and "45 人天" in m.text for m in sent)
+    assert any(m.chat_id == CLIENT_CONTACT and "请监理方裁定" in m.text for m in sent)
+    assert not _to(sent, VENDOR_CONTACT)  # the vendor's own contact is not asked to rule
     [refused] = await bot.chat.send(ENGINEER, "/ruling 1 in 监理确认")
     assert "无权" in refused.text
+    [refused] = await bot.chat.send(VENDOR_CONTACT, "/ruling 1 in 属合同内")
+    assert "只能由甲方主管或甲方项目联系人记录" in refused.text
+    assert (await _ticket(bot, 1)).ruling is None
     sent = await bot.chat.send(SUPERVISOR, "/ruling 1 out 监理认定超出2人月")
     [ruled] = _to(sent, SUPERVISOR)
     assert any(m.chat_id == LEAD and "合同外" in m.text for m in sent)

@@ -107,3 +107,24 @@ async def test_deadline_and_escalation_fire_after_a_real_restart(config_dict: di
     assert [s["target"] for s in steps] == ["lead", "contacts"]
     assert all(s["due_at"] <= s["fired_at"] < s["due_at"] + timedelta(seconds=3) for s in steps)
     assert steps[1]["due_at"] - steps[0]["due_at"] == timedelta(seconds=1)
+
+
+async def test_arrival_shared_978_km_away_is_flagged_in_the_list_and_told_to_lead_and_raiser(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/urgent 社保卡系统无法登录")
+    [ping] = [m for m in bot.to(ENGINEER) if "紧急请求 #1" in m.text]
+    bot.clock.advance(timedelta(minutes=15))
+    await bot.chat.press(ENGINEER, ping, "已到岗")
+    answers = await bot.chat.send_location(ENGINEER, 40.6058, 119.97)
+    [flagged] = [a for a in answers if a.chat_id == ENGINEER and "紧急请求 #1" in a.text]
+    assert "距离现场 978050 米" in flagged.text and "不算未到岗" in flagged.text and "不在现场" in flagged.text
+    for who in (LEAD, SUPERVISOR):
+        assert [m for m in bot.to(who) if "不在现场" in m.text and "978050 米" in m.text], who
+    [listing] = await bot.chat.send(LEAD, "/urgents 今天")
+    assert "已到岗：周小舟，用时 15 分钟；⚠️ 到岗位置不在现场（距离 978050 米）" in listing.text
+
+
+async def test_english_replies_join_names_with_a_comma(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/lang en")
+    [raised] = [m for m in await bot.chat.send(SUPERVISOR, "/urgent card system login fails")
+                if m.chat_id == SUPERVISOR]
+    assert "Notified: 林海, 周小舟" in raised.text and "、" not in raised.text

@@ -90,6 +90,36 @@ async def test_checkout_without_checkin_is_explained(services: Services, clock: 
     assert refused.value.key == "att.checkout_without_checkin"
 
 
+async def test_checkout_after_an_approved_makeup_of_today_is_recorded(services: Services, clock: FakeClock) -> None:
+    engineer = await who(services, ENGINEER)
+    filed = await attendance.request_makeup(services, engineer, "今天 忘了签到")
+    with pytest.raises(DomainError) as pending:
+        await attendance.check_out(services, engineer)
+    assert pending.value.key == "att.checkout_makeup_pending" and pending.value.params["id"] == filed.request.id
+    await attendance.decide_request(services, await who(services, SUPERVISOR), filed.request.id, approve=True)
+    at(clock, 10, 10, 17, 0)
+    result = await attendance.check_out(services, engineer)
+    assert result.makeup_id == filed.request.id and result.record.checkin_at is None
+    assert services.fmt(result.record.checkout_at) == "2022-10-10 17:00" and result.record.early_minutes == 30
+    report = await attendance.attendance_report(services, date(2022, 10, 10), date(2022, 10, 10))
+    [stats] = [e for e in report.engineers if e.person.id == engineer.id]
+    assert stats.made_up == [date(2022, 10, 10)] and stats.absent == []
+    assert await audit_actions(services, "attendance.checkout") == ["attendance.checkout"]
+    # A check-in sent afterwards joins the same record instead of failing.
+    at(clock, 10, 10, 17, 5)
+    late = await attendance.check_in(services, engineer)
+    assert late.created and services.fmt(late.record.checkout_at) == "2022-10-10 17:00"
+
+
+async def test_a_rejected_makeup_does_not_allow_a_checkout(services: Services) -> None:
+    engineer = await who(services, ENGINEER)
+    filed = await attendance.request_makeup(services, engineer, "今天 忘了签到")
+    await attendance.decide_request(services, await who(services, SUPERVISOR), filed.request.id, approve=False)
+    with pytest.raises(DomainError) as refused:
+        await attendance.check_out(services, engineer)
+    assert refused.value.key == "att.checkout_without_checkin"
+
+
 async def test_early_checkout_is_flagged_and_the_latest_checkout_counts(services: Services, clock: FakeClock) -> None:
     engineer = await who(services, ENGINEER)
     at(clock, 10, 10, 8, 50)

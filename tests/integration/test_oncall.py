@@ -74,8 +74,11 @@ def _year_config(tmp_path: Path, engineers: int) -> dict[str, Any]:
     return config
 
 
+@pytest.mark.parametrize("approve_at_once", [True, False], ids=["approved-one-by-one", "all-proposed-first"])
 @pytest.mark.parametrize("engineers", [2, 3])
-async def test_holiday_duty_plans_over_2022_stay_balanced(tmp_path: Path, engineers: int) -> None:
+async def test_holiday_duty_plans_over_2022_stay_balanced(tmp_path: Path, engineers: int,
+                                                          approve_at_once: bool) -> None:
+    """Each holiday's plan is balanced on the days already assigned, approved or still proposed."""
     settings = settings_from_dict(_year_config(tmp_path, engineers), apply_env=False)
     clock = FakeClock(datetime(2021, 12, 1, 10, 0, tzinfo=SHANGHAI))
     db = await open_database(settings.storage.db, settings.contract.id)
@@ -87,15 +90,21 @@ async def test_holiday_duty_plans_over_2022_stay_balanced(tmp_path: Path, engine
         supervisor = await person(services, SUPERVISOR)
         periods = services.calendar.holiday_periods(date(2022, 1, 1), date(2022, 12, 31))
         assert [p.name for p in periods] == ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "元旦"]
+        names = {p.id: p.name for p in await _people(services)}
         totals: Counter[str] = Counter()
+        proposed = []
         for period in periods:
             view = await oncall.duty_plan_for(services, None, period)
             assert view.created and view.plan.status == "proposed"
             assert sorted(view.plan.days) == [period.first + timedelta(days=i) for i in range(period.days)]
-            await oncall.approve_plan(services, supervisor, view.plan.id)
-            names = {p.id: p.name for p in await _people(services)}
+            proposed.append(view.plan)
+            if approve_at_once:
+                await oncall.approve_plan(services, supervisor, view.plan.id)
             totals.update(names[pid] for pid in view.plan.days.values())
             assert max(totals.values()) - min(totals.values()) <= 1, (period.name, totals)
+            assert dict(view.totals) == dict(totals)  # what /dutyplan shows: every day assigned so far
+        for plan in proposed if not approve_at_once else []:
+            await oncall.approve_plan(services, supervisor, plan.id)
         assert len(totals) == engineers
         assert sum(totals.values()) == sum(p.days for p in periods)  # 3+7+3+5+3+3+7+3 = 34 days
         async with db.uow() as uow:
@@ -103,6 +112,76 @@ async def test_holiday_duty_plans_over_2022_stay_balanced(tmp_path: Path, engine
         assert [s.day for s in shifts] == [date(2022, 10, d) for d in range(1, 8)]  # approved = on the rota
     finally:
         await db.close()
+
+
+async def test_two_plans_proposed_before_either_is_approved_share_the_days_out(services: Services,
+                                                                               clock: FakeClock) -> None:
+    clock.set(datetime(2022, 9, 20, 10, 0, tzinfo=SHANGHAI))
+    supervisor = await person(services, SUPERVISOR)
+    national = await oncall.duty_plan(services, supervisor, "国庆")
+    spring = await oncall.duty_plan(services, supervisor, "春节")
+    assert (spring.plan.first_day, spring.plan.status) == (date(2023, 1, 21), "proposed")
+    assert national.totals_text("zh_CN") == "林海 4、周小舟 3"
+    assert spring.totals_text("zh_CN") == "林海 7、周小舟 7"  # not 林海 8、周小舟 6
+    assert spring.totals_text("en") == "林海 7, 周小舟 7"
+    for view in (national, spring):
+        await oncall.approve_plan(services, supervisor, view.plan.id)
+    again = await oncall.duty_plan(services, supervisor, "春节")
+    assert dict(again.totals) == {"林海": 7, "周小舟": 7}
+
+
+async def test_swapped_and_hand_set_holiday_days_count_for_the_next_plan(services: Services,
+                                                                         clock: FakeClock) -> None:
+    clock.set(datetime(2022, 9, 1, 10, 0, tzinfo=SHANGHAI))
+    lead, engineer, supervisor = [await person(services, i) for i in (LEAD, ENGINEER, SUPERVISOR)]
+    await oncall.set_rota(services, supervisor, "9月10日至9月12日 周小舟")  # Mid-Autumn set by hand
+    national = await oncall.duty_plan(services, supervisor, "国庆")
+    assert dict(national.totals) == {"林海": 5, "周小舟": 5}  # 周小舟 already had 3 holiday days
+    await oncall.approve_plan(services, supervisor, national.plan.id)
+    lead_day = min(d for d, pid in national.plan.days.items() if pid == lead.id)
+    swap, _ = await oncall.request_swap(services, lead, f"{lead_day.isoformat()} 周小舟")
+    await oncall.answer_swap(services, engineer, swap.id, True)
+    await oncall.decide_swap(services, supervisor, swap.id, True)
+    spring = await oncall.duty_plan(services, supervisor, "春节")  # 林海 4, 周小舟 6 before it
+    assert dict(spring.totals) == {"林海": 8, "周小舟": 9}  # 17 days, one apart
+
+
+async def test_only_the_lead_or_a_supervisor_proposes_a_plan_but_anyone_sees_one(services: Services,
+                                                                                  clock: FakeClock) -> None:
+    clock.set(datetime(2022, 12, 20, 10, 0, tzinfo=SHANGHAI))
+    with pytest.raises(DomainError) as refused:
+        await oncall.duty_plan(services, await person(services, ENGINEER), "元旦")
+    assert refused.value.key == "oc.plan_none_yet"
+    assert await queued(services, SUPERVISOR, "oncall.plan") == []
+    async with services.db.uow() as uow:
+        assert await oncall.repo(uow).plans() == []
+        assert await uow.audit.list(action_prefix="oncall.plan") == []
+    made = await oncall.duty_plan(services, await person(services, LEAD), "元旦")
+    shown = await oncall.duty_plan(services, await person(services, ENGINEER), "元旦")
+    assert made.created and not shown.created and shown.plan.id == made.plan.id
+
+
+async def test_night_duty_checks_leave_of_the_duty_day_not_of_the_calendar_date(
+        services: Services, clock: FakeClock, monkeypatch) -> None:
+    from bot.services import attendance
+
+    engineer = await person(services, ENGINEER)
+    await oncall.set_rota(services, await person(services, SUPERVISOR), "10月15日 周小舟")
+    leave_days: set[date] = {date(2022, 10, 16)}  # leave on Sunday; the Saturday duty runs until 09:00
+
+    async def on_leave(uow: object, person_id: int, day: date) -> bool:
+        return person_id == engineer.id and day in leave_days
+
+    monkeypatch.setattr(attendance, "on_leave", on_leave, raising=False)
+    night = datetime(2022, 10, 16, 2, 0, tzinfo=SHANGHAI)  # duty day 2022-10-15
+    async with services.db.uow() as uow:
+        duty = await oncall.duty_at(services, uow, night)
+    assert (duty.source, [p.name for p in duty.people]) == ("rota", ["周小舟"])
+    leave_days.clear()
+    leave_days.add(date(2022, 10, 15))  # leave on the duty day itself: nobody from the rota at 02:00
+    async with services.db.uow() as uow:
+        duty = await oncall.duty_at(services, uow, night)
+    assert duty.source == "lead" and [p.name for p in duty.people] == ["林海"]
 
 
 async def _people(services: Services) -> list[Person]:
@@ -209,7 +288,8 @@ async def test_person_on_leave_leaves_a_gap(services: Services, clock: FakeClock
     await oncall.set_rota(services, await person(services, SUPERVISOR), "10月10日至10月17日 周小舟")
     async with services.db.uow() as uow:
         gaps = await oncall.coverage_gaps(services, uow, clock.now(), clock.now() + timedelta(days=7))
-    assert [(services.fmt(a), services.fmt(b)) for a, b in gaps] == [("2022-10-15 00:00", "2022-10-16 00:00")]
+    # the duty day 2022-10-15 runs from 09:00 to 09:00 the next morning
+    assert [(services.fmt(a), services.fmt(b)) for a, b in gaps] == [("2022-10-15 09:00", "2022-10-16 09:00")]
 
 
 async def test_plan_is_proposed_automatically_ahead_of_a_holiday(services: Services, clock: FakeClock) -> None:
@@ -217,3 +297,18 @@ async def test_plan_is_proposed_automatically_ahead_of_a_holiday(services: Servi
     await run_all_due(services, clock.now())
     [ask] = await queued(services, SUPERVISOR, "oncall.plan")
     assert "国庆节" in ask["text"] and ask["buttons"] == ["批准"]
+
+
+async def test_holiday_days_reach_an_english_reader_with_commas_and_the_english_name(services: Services,
+                                                                                    clock: FakeClock) -> None:
+    lead = await person(services, LEAD)
+    await access.set_language(services, lead, "en")
+    clock.set(datetime(2022, 9, 20, 11, 0, tzinfo=SHANGHAI))
+    view = await oncall.duty_plan(services, await person(services, SUPERVISOR), "国庆")
+    await oncall.approve_plan(services, await person(services, SUPERVISOR), view.plan.id)
+    lead_days = sorted(d for d, pid in view.plan.days.items() if pid == lead.id)
+    clock.set(datetime(2022, 9, 30, 16, 0, tzinfo=SHANGHAI))
+    await run_all_due(services, clock.now())
+    [days] = await queued(services, LEAD, "oncall.holiday")
+    assert "The National Day holiday starts tomorrow" in days["text"]
+    assert ", ".join(d.isoformat() for d in lead_days) in days["text"] and "、" not in days["text"]

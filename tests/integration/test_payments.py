@@ -51,6 +51,9 @@ async def test_paid_records_default_amount_and_corrections_are_audited(services:
     ("订金 2022-02-10", "pay.unknown_milestone"),
     ("中期款 2022-12-01", "pay.future_date"),
     ("中期款 某天", "error.bad_time"),
+    ("2 2022-09-01 -5", "pay.bad_amount"),
+    ("1 2022-03-01 abc", "pay.bad_amount"),
+    ("1 2022-03-01 0", "pay.bad_amount"),
 ])
 async def test_bad_payment_records_are_refused(services: Services, args: str, key: str) -> None:
     contact = await person(services, CLIENT_CONTACT)
@@ -78,3 +81,30 @@ async def test_payments_text_shows_due_dates_status_and_projection(services: Ser
     assert "中期款（40%）¥174,400.00\n  应付日期 2022-09-09 · ⚠️ 未付，已过应付日期" in text
     assert "尾款（按考核结果）¥174,400.00\n  应付日期 服务期满终评后 · 未付" in text
     assert "预计尾款 ¥174,400.00" in text and "B 档" in text
+
+
+async def test_a_bad_amount_is_called_a_bad_amount_with_an_example(services: Services) -> None:
+    from bot.catalog import t
+
+    contact = await person(services, CLIENT_CONTACT)
+    with pytest.raises(DomainError) as refused:
+        await record_payment(services, contact, "2 2022-09-01 -5")
+    text = t(refused.value.key, "zh_CN", **refused.value.params)
+    assert "金额「-5」" in text and "/paid 中期款 2022-09-01 174400" in text and "时间" not in text
+    english = t(refused.value.key, "en", **refused.value.params)
+    assert "“-5”" in english and "/paid" in english
+    assert (await payment_schedule(services))[1].paid is None  # nothing recorded
+
+
+async def test_projection_shows_the_score_it_was_tiered_on(services: Services) -> None:
+    """Exactly 85.004 pays tier A: /payments must not show it as 85.00 (which would be tier B)."""
+    from bot.services.rates import ComponentRate
+    from tests.integration.test_scoring_month import fake_sources
+
+    contact = await person(services, CLIENT_CONTACT)
+    sources = fake_sources({"attendance": ComponentRate(D(1), D(1)), "completion": ComponentRate(D(1), D(1)),
+                            "satisfaction": ComponentRate(D(1), D(1)),
+                            "daily_maintenance": ComponentRate(D(15004), D(20000)),
+                            "responsiveness": ComponentRate(D(0), D(1))})
+    text = await payments_text(services, contact, sources)
+    assert "按合同至今得分 85.004（A 档，付 100%）" in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -102,3 +104,30 @@ async def test_score_subcommand_with_real_sources_on_an_empty_database(tmp_path:
     assert data["total"] == "50.00" and data["tier"] == "F" and data["payment_ratio"] == "0.50"
     # 18 working days in October 2022 (8 and 9 Oct were working weekends) × 2 engineers
     assert data["components"]["attendance"]["denominator"] == "36.00"
+
+
+async def test_report_subcommand_after_the_contract_reports_its_last_month(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    settings = settings_from_dict(base_config(tmp_path / "cli.db"), apply_env=False)
+    clock = FakeClock(datetime(2026, 10, 12, 10, 0, tzinfo=SHANGHAI))  # long after 2023-01-31
+    code = await report_cli.report_command(settings, "", str(tmp_path / "last.xlsx"), clock=clock,
+                                           sources=october_sources())
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "2023-01: total 83.48" in out and "2026" not in out.splitlines()[-1]
+    assert await report_cli.report_command(settings, "2026-10", None, clock=clock, sources=october_sources()) == 1
+    assert "不在合同服务期" in capsys.readouterr().err
+
+
+def test_config_may_follow_the_subcommand(tmp_path: Path) -> None:
+    config = write_toml(base_config(tmp_path / "sub.db"), tmp_path / "maintbot.toml")
+    result = subprocess.run([sys.executable, "run_bot.py", "score", "--period", "2022-10", "--json",
+                             "--config", str(config)],
+                            capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["period"]["start"] == "2022-10-01" and data["total"] == "50.00"
+    before = subprocess.run([sys.executable, "run_bot.py", "--config", str(config), "score", "--period", "2022-10",
+                             "--json"], capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=120)
+    assert before.returncode == 0, before.stderr
+    assert json.loads(before.stdout)["total"] == "50.00"

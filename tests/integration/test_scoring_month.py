@@ -73,8 +73,9 @@ async def test_synthetic_october_worked_out_by_hand(services: Services, november
     calls: list[tuple[str, date, date]] = []
     a = await compute_assessment(services, resolve_period(services, "2022-10"), october_sources(calls))
     # attendance 30 × 412/420 = 29.428571…; completion 20 × 18/20 = 18; satisfaction 20 × 6/10 = 12;
-    # daily maintenance 20 × 20/21 = 19.047619…; responsiveness 10 × 3/6 = 5 → 83.476190…, published as 83.48
-    assert a.total == D("83.48")
+    # daily maintenance 20 × 20/21 = 19.047619…; responsiveness 10 × 3/6 = 5 → 83.476190…, shown as 83.48
+    assert a.total.quantize(D("0.0001")) == D("83.4762")
+    assert a.shown_total == "83.48"
     assert a.components["attendance"].points.quantize(D("0.01")) == D("29.43")
     assert a.tier.label == "B" and a.payment_ratio == D("0.90")
     # 436000 × 0.90 − (43600 + 174400 scheduled before the final payment)
@@ -193,3 +194,26 @@ async def test_real_sources_for_a_week_worked_out_by_hand(services: Services, cl
     contact = await person(services, CLIENT_CONTACT)
     why = await score_text(services, contact, "why 出勤 2022-10-10至2022-10-14")
     assert "−3.00 出勤" in why and "林海" in why and "2022-10-12" in why
+
+
+async def test_score_shows_real_urgent_response_times_beside_responsiveness(services: Services,
+                                                                          clock: FakeClock) -> None:
+    """Two urgent requests on Mon 10 Oct: acknowledged after 5 and 15 minutes, reached after 40 and 70."""
+    from bot.services import urgent
+
+    supervisor, lead = await person(services, SUPERVISOR), await person(services, LEAD)
+    for start, ack, arrive in ((datetime(2022, 10, 10, 10, 0, tzinfo=SHANGHAI), 5, 40),
+                               (datetime(2022, 10, 10, 14, 0, tzinfo=SHANGHAI), 15, 70)):
+        clock.set(start)
+        raised = await urgent.raise_urgent(services, supervisor, "社保卡系统无法登录")
+        clock.set(start + timedelta(minutes=ack))
+        await urgent.acknowledge(services, lead, raised.request.id)
+        clock.set(start + timedelta(minutes=arrive))
+        await urgent.arrive(services, lead, raised.request.id)
+    clock.set(datetime(2022, 10, 11, 9, 0, tzinfo=SHANGHAI))
+    contact = await person(services, CLIENT_CONTACT)
+    text = await score_text(services, contact, "2022-10-10至2022-10-10")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("响应度 5.00/10"))  # one of two in time
+    assert lines[at + 1].strip() == "⏱ 确认：中位 10 分钟，90% 在 15 分钟内"
+    assert lines[at + 2].strip() == "🚶 到岗：中位 55 分钟，90% 在 70 分钟内"

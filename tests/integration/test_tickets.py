@@ -1,5 +1,6 @@
-"""Tickets on a real database: the rating arithmetic, the completion rate, overdue reminders (also across a
-restart), automatic rating, deadlines read from the report, the monitoring indicators."""
+"""Tickets on a real database: the rating arithmetic, who may rate and rule, the completion rate, overdue
+reminders (also across a restart, audited), automatic rating, the FAQ digest after downtime, deadlines read
+from the report, the monitoring indicators."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.services.people import Person
 from bot.services.timers import run_all_due
 from config.settings import Settings
 from storage.tickets import TicketRepository
-from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR
+from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT
 
 assert ticket_timers.OVERDUE_TIMER  # registers the ticket timers for run_all_due
 
@@ -161,6 +162,45 @@ async def test_auto_rating_only_when_configured(services: Services, settings: Se
     assert (rated.rating, rated.status, rated.rated_by) == ("satisfied", "closed", None)
 
 
+async def test_an_engineer_never_rates_a_ticket_they_raised_and_resolved(services: Services) -> None:
+    engineer = await _person(services, ENGINEER)
+    ticket_id = (await tickets.create_ticket(services, engineer, "巡检发现统一经办门户证书将过期")).id
+    resolved = await tickets.resolve(services, engineer, ticket_id, "已更新证书")
+    assert resolved.on_behalf and sorted(resolved.raters) == ["赵联络", "陈主管"]
+    assert not any(text.startswith("⭐") for text in await _outbox_texts(services, ENGINEER))
+    assert any(text.startswith("⭐") and "代为评价" in text for text in await _outbox_texts(services, SUPERVISOR))
+    with pytest.raises(DomainError) as refused:
+        await tickets.rate(services, engineer, ticket_id, "satisfied")
+    assert refused.value.key == "tk.rate_own_work"
+    with pytest.raises(DomainError) as no_comment:
+        await tickets.comment(services, engineer, ticket_id, "处理得很好")
+    assert no_comment.value.key == "tk.rate_own_work"
+    rated = await tickets.rate(services, await _person(services, SUPERVISOR), ticket_id, "basically")
+    assert rated.changed and rated.ticket.rating == "basically"
+    satisfaction = await tickets.satisfaction_rate(services, date(2022, 10, 1), date(2022, 10, 31))
+    assert satisfaction.rate == Decimal("0.5")  # the supervisor's rating, not a self-awarded 满意
+
+
+async def test_whoever_took_the_ticket_cannot_rate_it_even_when_a_colleague_resolved_it(services: Services) -> None:
+    engineer, lead = await _person(services, ENGINEER), await _person(services, LEAD)
+    ticket_id = (await tickets.create_ticket(services, engineer, "医保接口对账差异")).id
+    await tickets.take(services, engineer, ticket_id)
+    resolved = await tickets.resolve(services, lead, ticket_id, "已重新对账")
+    assert resolved.on_behalf
+    for person in (engineer, lead):
+        with pytest.raises(DomainError) as refused:
+            await tickets.rate(services, person, ticket_id, "satisfied")
+        assert refused.value.key == "tk.rate_own_work"
+
+
+async def test_the_requester_who_did_not_work_on_it_is_still_the_one_asked(services: Services) -> None:
+    engineer = await _person(services, ENGINEER)
+    ticket_id = await _raise(services)
+    resolved = await tickets.resolve(services, engineer, ticket_id, "已处理")
+    assert not resolved.on_behalf and resolved.raters == ["赵联络"]
+    assert not any(text.startswith("⭐") for text in await _outbox_texts(services, SUPERVISOR))
+
+
 # --- completion ------------------------------------------------------------------------------------------------
 
 async def test_completion_counts_on_time_late_and_still_open(services: Services, clock: FakeClock) -> None:
@@ -222,6 +262,14 @@ async def test_overdue_reminds_assignee_then_lead_after_grace_once_each(services
     await run_all_due(services, clock.now())
     assert sum("超期仍未办结" in text and "周小舟" in text for text in await _outbox_texts(services, LEAD)) == 1
     assert sum("已超过截止时间" in text for text in await _outbox_texts(services, ENGINEER)) == 1
+    # Each claimed reminder is in the audit trail once, by the bot (no person).
+    async with services.db.uow() as uow:
+        entries = [e for e in await uow.audit.list(action_prefix="tickets.") if "reminded" in e.action]
+    assert [(e.action, e.entity_id, e.actor_name) for e in entries] == [
+        ("tickets.overdue_reminded", str(ticket_id), None), ("tickets.lead_reminded", str(ticket_id), None)]
+    assert entries[0].after["reminded"] == ["周小舟"]
+    history = await tickets.details(services, ticket_id)
+    assert [h.action for h in history.history][-2:] == ["tickets.overdue_reminded", "tickets.lead_reminded"]
 
 
 async def test_next_due_points_at_the_next_reminder(services: Services, clock: FakeClock) -> None:
@@ -257,16 +305,77 @@ async def test_ticket_that_became_due_during_a_restart_is_reminded_after_it(sett
         assert len([m for m in api2.messages_to(ENGINEER) if "已超过截止时间" in m.text]) == 1
 
 
+# --- the monthly FAQ digest ---------------------------------------------------------------------------------
+
+async def test_faq_digest_missed_on_the_first_working_day_is_sent_once_on_the_third(services: Services,
+                                                                                   clock: FakeClock) -> None:
+    engineer = await _person(services, ENGINEER)
+    async with services.db.uow() as uow:
+        await uow.chats.bind_group(GROUP, "项目群", engineer.telegram_id, clock.now())
+        await uow.commit()
+    ticket_id = await _raise(services, "权限系统新增经办人流程")
+    await tickets.resolve(services, engineer, ticket_id, "按角色模板授权")
+    await tickets.add_faq(services, engineer, ticket_id)
+    # The bot is down on Tuesday 1 November (the first working day) and back on Thursday 3 November.
+    clock.set(datetime(2022, 11, 3, 8, 30, tzinfo=SHANGHAI))
+    await run_all_due(services, clock.now())  # the start-up sweep
+    await run_all_due(services, clock.now())  # a backstop sweep
+    clock.advance(timedelta(days=1))
+    await run_all_due(services, clock.now())
+    digests = [text for text in await _outbox_texts(services, GROUP) if "常见问题汇编" in text]
+    assert len(digests) == 1 and "2022-11" in digests[0] and "权限系统新增经办人流程" in digests[0]
+
+
+async def test_faq_digest_is_not_sent_for_a_month_whose_faq_was_empty_on_its_day(services: Services,
+                                                                                clock: FakeClock) -> None:
+    engineer = await _person(services, ENGINEER)
+    async with services.db.uow() as uow:
+        await uow.chats.bind_group(GROUP, "项目群", engineer.telegram_id, clock.now())
+        await uow.commit()
+    clock.set(datetime(2022, 11, 2, 9, 0, tzinfo=SHANGHAI))  # after 1 November's digest time, FAQ empty then
+    ticket_id = await _raise(services, "权限系统新增经办人流程")
+    await tickets.resolve(services, engineer, ticket_id, "按角色模板授权")
+    await tickets.add_faq(services, engineer, ticket_id)
+    await run_all_due(services, clock.now())
+    assert not [text for text in await _outbox_texts(services, GROUP) if "常见问题汇编" in text]
+    clock.set(datetime(2022, 12, 1, 10, 1, tzinfo=SHANGHAI))  # the next month's digest carries it
+    await run_all_due(services, clock.now())
+    assert len([text for text in await _outbox_texts(services, GROUP) if "常见问题汇编" in text]) == 1
+
+
 # --- custom development and the checklist (service level) --------------------------------------------------------
 
 async def test_estimate_at_the_limit_is_outside_the_contract(services: Services) -> None:
     engineer = await _person(services, ENGINEER)
     ticket_id = await _raise(services)
     await tickets.set_kind(services, await _person(services, CLIENT_CONTACT), ticket_id, "custom_dev")
-    _, outside = await tickets.estimate(services, engineer, ticket_id, Decimal("39.5"))
-    assert not outside
-    _, outside = await tickets.estimate(services, engineer, ticket_id, Decimal(40))
-    assert outside
+    below = await tickets.estimate(services, engineer, ticket_id, Decimal("39.5"))
+    assert not below.outside and below.asked == []
+    at_limit = await tickets.estimate(services, engineer, ticket_id, Decimal(40))
+    assert at_limit.outside
+
+
+async def test_the_ruling_request_goes_to_the_client_side_only(services: Services) -> None:
+    engineer = await _person(services, ENGINEER)
+    ticket_id = await _raise(services, "开发本地就业补贴申报模块")
+    await tickets.set_kind(services, engineer, ticket_id, "custom_dev")
+    result = await tickets.estimate(services, engineer, ticket_id, Decimal(45))
+    assert sorted(result.asked) == ["赵联络", "陈主管"]  # not the vendor's contact 钱经理
+    assert any("请监理方裁定" in text for text in await _outbox_texts(services, SUPERVISOR))
+    assert any("请监理方裁定" in text for text in await _outbox_texts(services, CLIENT_CONTACT))
+    assert not await _outbox_texts(services, VENDOR_CONTACT)
+
+
+async def test_a_vendor_contact_cannot_record_the_ruling(services: Services) -> None:
+    engineer = await _person(services, ENGINEER)
+    ticket_id = await _raise(services, "开发本地就业补贴申报模块")
+    await tickets.set_kind(services, engineer, ticket_id, "custom_dev")
+    with pytest.raises(DomainError) as refused:
+        await tickets.rule(services, await _person(services, VENDOR_CONTACT), ticket_id, "in", "属合同内")
+    assert refused.value.key == "tk.rulers_only"
+    assert (await tickets.get_ticket(services, ticket_id)).ruling is None
+    ruled = await tickets.rule(services, await _person(services, CLIENT_CONTACT), ticket_id, "out", "超出2人月")
+    assert ruled.ruling == "out"
 
 
 async def test_checklist_blocks_resolving_bulk_processing(services: Services) -> None:
@@ -279,7 +388,7 @@ async def test_checklist_blocks_resolving_bulk_processing(services: Services) ->
         await tickets.resolve(services, engineer, ticket_id, "已完成")
     assert refused.value.key == "tk.checklist_missing" and refused.value.params["items"] == "应急恢复方案已就绪"
     await tickets.confirm_checklist(services, engineer, ticket_id, "recovery")
-    assert (await tickets.resolve(services, engineer, ticket_id, "已完成")).status == "resolved"
+    assert (await tickets.resolve(services, engineer, ticket_id, "已完成")).ticket.status == "resolved"
 
 
 # --- indicators -------------------------------------------------------------------------------------------------

@@ -339,3 +339,47 @@ async def test_open_list_shows_status_and_period_list_includes_arrived(services:
     assert urgent.status_key(open_items[0].request, clock.now()) == "urg.status.waiting"
     everything = await urgent.list_requests(services, (date(2022, 10, 10), date(2022, 10, 10)))
     assert [(item.request.text, item.arrived_by) for item in everything] == [("请求一", "林海"), ("请求二", None)]
+
+
+async def test_arrival_located_far_from_the_site_is_flagged_and_the_lead_and_raiser_are_told(
+        services: Services, clock: FakeClock) -> None:
+    raised = await urgent.raise_urgent(services, await person(services, SUPERVISOR), "社保卡系统无法登录")
+    engineer = await person(services, ENGINEER)
+    await tick(services, clock, timedelta(minutes=20))
+    await urgent.arrive(services, engineer, raised.request.id)
+    checked = await urgent.share_location(services, engineer, 40.6058, 119.97)  # about 978 km north
+    assert checked is not None and checked.off_site_arrival and checked.notified == 2
+    stored = await record(services, raised.request.id)
+    assert stored.arrival_on_site is False and round(stored.arrival_distance_m) == 978050
+    for who in (LEAD, SUPERVISOR):
+        [notice] = await to(services, who, "urgent.off_site")
+        assert "紧急请求 #1" in notice.text and "978050 米" in notice.text and "周小舟" in notice.text
+    assert await to(services, ENGINEER, "urgent.off_site") == []  # the engineer gets the reply instead
+    [item] = await urgent.list_requests(services, (date(2022, 10, 10), date(2022, 10, 10)))
+    line = urgent.describe(services, item, "zh_CN")
+    assert "已到岗：周小舟，用时 20 分钟" in line and "到岗位置不在现场（距离 978050 米）" in line
+    assert "arrival location off-site (978050 m away)" in urgent.describe(services, item, "en")
+    rate = await urgent.responsiveness_rate(services, date(2022, 10, 1), date(2022, 10, 31))
+    assert (rate.numerator, rate.denominator) == (1, 1)  # still counted as arrived in time, but flagged
+    assert rate.details["off_site"] == 1 and rate.details["off_site_ids"] == "#1"
+
+
+async def test_arrival_located_on_site_is_not_flagged(services: Services, clock: FakeClock) -> None:
+    raised = await urgent.raise_urgent(services, await person(services, SUPERVISOR), "社保卡系统无法登录")
+    engineer = await person(services, ENGINEER)
+    await urgent.arrive(services, engineer, raised.request.id)
+    checked = await urgent.share_location(services, engineer, *SITE)
+    assert checked is not None and not checked.off_site_arrival and checked.notified == 0
+    assert await to(services, LEAD, "urgent.off_site") == []
+    [item] = await urgent.list_requests(services, (date(2022, 10, 10), date(2022, 10, 10)))
+    assert "不在现场" not in urgent.describe(services, item, "zh_CN")
+    rate = await urgent.responsiveness_rate(services, date(2022, 10, 1), date(2022, 10, 31))
+    assert rate.details["off_site"] == 0
+
+
+def test_listing_period_reads_open_words_and_periods_and_refuses_nonsense(services: Services) -> None:
+    assert urgent.listing_period(services, "") is None and urgent.listing_period(services, "未完成") is None
+    assert urgent.listing_period(services, "今天") == (date(2022, 10, 10), date(2022, 10, 10))
+    with pytest.raises(DomainError) as bad:
+        urgent.listing_period(services, "某个时候")
+    assert bad.value.key == "error.bad_period"

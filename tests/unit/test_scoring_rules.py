@@ -160,3 +160,26 @@ def test_why_overview_shows_every_losing_component_costliest_first_and_says_what
     assert "另有 15 条：/score why 出勤 查看更多" in overview
     only_attendance = render_why(a, "zh_CN", "attendance")
     assert only_attendance.count("出勤：") == 21 and "响应度" not in only_attendance
+
+
+def test_responsiveness_shows_median_and_p90_minutes_to_acknowledge_and_to_arrive() -> None:
+    details = {"count": 6, "in_time": 3, "missed": 3, "pending": 0, "ack_median_min": 4.5, "ack_p90_min": 12.0,
+               "arrive_median_min": 38.0, "arrive_p90_min": 71.5}
+    urgent = ComponentScore("responsiveness", D(10), ComponentRate(D(3), D(6), [], details))
+    a = assessment({"responsiveness": urgent, "attendance": component("attendance", 30, "412", "420")})
+    lines = render_score(a, "zh_CN").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("响应度 5.00/10"))
+    assert lines[at + 1].strip() == "⏱ 确认：中位 4.5 分钟，90% 在 12 分钟内"
+    assert lines[at + 2].strip() == "🚶 到岗：中位 38 分钟，90% 在 71.5 分钟内"
+    assert max(len(line) for line in lines) < 60
+    english = render_score(a, "en")
+    assert "⏱ Acknowledged: median 4.5 min, 90% within 12 min" in english
+    assert "🚶 Arrived: median 38 min, 90% within 71.5 min" in english
+
+
+def test_no_urgent_request_no_time_lines() -> None:
+    details = {"count": 0, "ack_median_min": None, "ack_p90_min": None, "arrive_median_min": None,
+               "arrive_p90_min": None}
+    urgent = ComponentScore("responsiveness", D(10), ComponentRate(D(0), D(0), [], details))
+    text = render_score(assessment({"responsiveness": urgent}), "zh_CN")
+    assert "确认：" not in text and "到岗：" not in text

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from bot.services.scoring import next_tier, payment_ratio, tier_for
-from config.settings import PaymentTier
+from bot.services.rates import ComponentRate
+from bot.services.scoring import (
+    Assessment,
+    ComponentScore,
+    Period,
+    assessment_json,
+    fmt_total,
+    next_tier,
+    payment_ratio,
+    render_score,
+    tier_for,
+)
+from config.settings import AssessmentSettings, PaymentTier
 
 
 def test_exactly_60_pays_50_percent() -> None:
@@ -73,3 +85,44 @@ def test_next_tier_is_the_one_above_and_none_at_the_top() -> None:
     assert next_tier(Decimal("80")).label == "A"  # type: ignore[union-attr]
     assert next_tier(Decimal("60")).label == "E"  # type: ignore[union-attr]
     assert next_tier(Decimal("90")) is None
+
+
+# -- the exact score decides the tier; the shown score never contradicts it ---------------------------------
+def scored(numerator: str, denominator: str = "100000") -> Assessment:
+    """One 100-point component at numerator/denominator: the total is exactly 100 × that."""
+    component = ComponentScore("attendance", Decimal(100), ComponentRate(Decimal(numerator), Decimal(denominator)))
+    return Assessment(Period(date(2022, 10, 1), date(2022, 10, 31), "month"), {"attendance": component}, [],
+                      list(AssessmentSettings().tiers), Decimal(436000), Decimal(218000))
+
+
+def test_85_004_pays_tier_a_and_is_shown_as_85_004_not_85_00() -> None:
+    a = scored("85004")
+    assert a.total == Decimal("85.004") and a.tier.label == "A" and a.payment_ratio == Decimal("1.00")
+    assert a.projected_payment == Decimal(436000) - Decimal(218000)
+    assert a.shown_total == "85.004"
+    text = render_score(a, "zh_CN")
+    assert "总分 85.004 / 100 · A 档 · 付款比例 100%" in text and "85.00 " not in text
+    assert assessment_json(a)["total"] == "85.004" and assessment_json(a)["tier"] == "A"
+
+
+def test_84_996_stays_tier_b_and_is_never_shown_as_85_00() -> None:
+    a = scored("84996")
+    assert a.tier.label == "B" and a.payment_ratio == Decimal("0.90")
+    assert a.shown_total == "84.996"
+    english = render_score(a, "en")
+    assert "Total 84.996 / 100 · tier B · pays 90%" in english and "85.00 " not in english
+
+
+def test_an_ordinary_score_is_shown_with_two_places() -> None:
+    a = scored("83476190476", "100000000000")  # 83.476190476
+    assert a.tier.label == "B" and a.shown_total == "83.48"
+    assert fmt_total(Decimal("85")) == "85.00"             # exactly on the line: tier B, and it says so
+    assert fmt_total(Decimal("85.0004")) == "85.0004"      # 85.000 would still sit on the line
+    assert fmt_total(Decimal("59.996")) == "59.996"        # tier F; 60.00 would sit on the line
+    assert fmt_total(Decimal("60.005")) == "60.01"         # tier E either way: two places do
+    assert fmt_total(Decimal("89")) == "89.00"
+
+
+def test_a_gap_too_small_for_two_places_is_still_shown() -> None:
+    text = render_score(scored("84996"), "zh_CN")
+    assert "还差 0.004 分" in text
