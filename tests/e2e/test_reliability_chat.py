@@ -162,10 +162,10 @@ async def test_http_health_endpoint_answers_json_and_turns_503_when_the_outbox_i
         assert status == 200 and body["status"] == "ok"
         assert body["database"]["ok"] is True and body["database"]["bytes"] > 0
         assert (await http_get(port, "/nope"))[0] == 404
+        telegram_refuses(bot, ENGINEER, monkeypatch)  # before the row exists: the worker may pick it up at once
         async with bot.services.db.uow() as uow:
             await uow.outbox.add(chat_id=ENGINEER, text="stuck", kind="test.notice", now=clock.now())
             await uow.commit()
-        telegram_refuses(bot, ENGINEER, monkeypatch)
         await bot.chat.flush()
         clock.advance(timedelta(minutes=16))
         status, body = await http_get(port, "/health")
