@@ -190,14 +190,22 @@ def register_declared(app: Application) -> None:
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern(feature)))
 
 
-FIRST_COMMANDS = ("start", "help", "lang")
+# The order people meet commands in /help and the menu: daily work first, contract paperwork last.
+# A command not listed here still appears, after these.
+MENU_ORDER = (
+    "start", "help", "lang", "checkin", "checkout", "leave", "makeup", "attendance", "daily",
+    "ticket", "tickets", "take", "resolve", "reopen", "rate", "comment", "province", "estimate", "ruling",
+    "checklist", "faq", "urgent", "urgents", "ack", "arrived", "oncall", "dutyplan", "swap",
+    "score", "deduct", "deductions", "payments", "paid", "report", "bindgroup", "staffchange", "replace",
+    "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health",
+)
 
 
 def commands_for(person: Person) -> list[CommandSpec]:
-    """The commands a person may use: /start, /help, /lang first, then features in declaration order."""
+    """The commands a person may use, in MENU_ORDER."""
     allowed = [spec for spec in COMMANDS.values() if spec.menu and spec.allowed(person)]
-    return sorted(allowed, key=lambda spec: FIRST_COMMANDS.index(spec.name) if spec.name in FIRST_COMMANDS
-                  else len(FIRST_COMMANDS))
+    return sorted(allowed, key=lambda spec: MENU_ORDER.index(spec.name) if spec.name in MENU_ORDER
+                  else len(MENU_ORDER))
 
 
 def command_args(context: BotContext) -> str:

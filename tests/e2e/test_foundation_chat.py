@@ -98,3 +98,13 @@ async def test_menus_are_set_per_person_with_their_commands(bot: Harness) -> Non
     assert "bindgroup" in scopes[SUPERVISOR]
     assert "bindgroup" not in scopes[ENGINEER]
     assert scopes[None] == ["start", "help"]  # default scope for everyone else
+
+
+async def test_help_lists_daily_work_first_and_every_declared_command_has_a_place(bot: Harness) -> None:
+    from bot.handlers.common import MENU_ORDER
+
+    assert set(COMMANDS) <= set(MENU_ORDER)  # a new command needs a place in /help
+    [answer] = await bot.chat.send(ENGINEER, "/help")
+    lines = [line.split(" — ")[0] for line in answer.text.splitlines() if line.startswith("/")]
+    assert lines[:5] == ["/start", "/help", "/lang", "/checkin", "/checkout"]
+    assert lines.index("/ticket") < lines.index("/incident")
