@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.services.calendar import WorkCalendar
@@ -28,7 +29,7 @@ class Services:
     # Set by the scheduler: ask for the timers to be recomputed after a change that moves deadlines.
     poke_timers: Callable[[], None] = field(default=lambda: None)
 
-    @property
+    @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings.contract.timezone)
 
@@ -54,7 +55,10 @@ class Services:
         if moment is None:
             return "—"
         local = moment.astimezone(self.tz)
-        return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+        # f-strings rather than strftime: the score formats thousands of these (about 5x faster).
+        if with_date:
+            return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+        return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def build_calendar(settings: Settings) -> WorkCalendar:
