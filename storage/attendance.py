@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from storage.base import Repository
+from storage.base import Repository, optional_filters
 from storage.timecodec import date_from_db, date_to_db, from_db, to_db
 
 
@@ -180,11 +180,6 @@ class AttendanceRepository(Repository):
         sql = ("SELECT * FROM attendance_requests WHERE contract_id = ? AND first_day <= ? AND last_day >= ?"
                f" AND status IN ({','.join('?' * len(statuses))})")
         params: list[Any] = [self.contract_id, date_to_db(last), date_to_db(first), *statuses]
-        if kind is not None:
-            sql += " AND kind = ?"
-            params.append(kind)
-        if person_id is not None:
-            sql += " AND person_id = ?"
-            params.append(person_id)
-        rows = await self.fetchall(sql + " ORDER BY first_day, id", params)
+        filters, values = optional_filters([("kind = ?", kind), ("person_id = ?", person_id)])
+        rows = await self.fetchall(sql + filters + " ORDER BY first_day, id", [*params, *values])
         return [_request(r) for r in rows]

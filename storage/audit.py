@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.base import Repository
+from storage.base import Repository, optional_filters
 from storage.timecodec import from_db, to_db
 
 
@@ -43,20 +43,13 @@ class AuditRepository(Repository):
     async def list(self, *, start: datetime | None = None, end: datetime | None = None,
                    actor_telegram_id: int | None = None, action_prefix: str | None = None,
                    limit: int = 1000) -> list[AuditEntry]:
-        sql = "SELECT * FROM audit WHERE contract_id = ?"
-        params: list[Any] = [self.contract_id]
-        if start is not None:
-            sql += " AND at >= ?"
-            params.append(to_db(start))
-        if end is not None:
-            sql += " AND at < ?"
-            params.append(to_db(end))
-        if actor_telegram_id is not None:
-            sql += " AND actor_telegram_id = ?"
-            params.append(actor_telegram_id)
-        if action_prefix is not None:
-            sql += " AND action LIKE ?"
-            params.append(action_prefix + "%")
+        filters, values = optional_filters([
+            ("at >= ?", to_db(start) if start is not None else None),
+            ("at < ?", to_db(end) if end is not None else None),
+            ("actor_telegram_id = ?", actor_telegram_id),
+            ("action LIKE ?", action_prefix + "%" if action_prefix is not None else None)])
+        sql = "SELECT * FROM audit WHERE contract_id = ?" + filters
+        params: list[Any] = [self.contract_id, *values]
         sql += " ORDER BY id LIMIT ?"
         params.append(limit)
         rows = await self.fetchall(sql, params)

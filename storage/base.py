@@ -38,3 +38,16 @@ class Repository:
         """Run an INSERT; return the new row id."""
         cur = await self.conn.execute(sql, tuple(params))
         return int(cur.lastrowid or 0)
+
+
+def optional_filters(conditions: Iterable[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """" AND clause" for each (clause, value) whose value is not None, with the values in order.
+
+    For listings with optional filters: `optional_filters([("at >= ?", start), ("actor = ?", who)])`.
+    Values are passed as they are; convert datetimes with `to_db` first."""
+    sql, params = "", []
+    for clause, value in conditions:
+        if value is not None:
+            sql += f" AND {clause}"
+            params.append(value)
+    return sql, params

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from storage.base import Repository
+from storage.base import Repository, optional_filters
 from storage.timecodec import from_db, to_db
 
 
@@ -137,21 +137,13 @@ class TicketRepository(Repository):
         if statuses:
             sql += f" AND status IN ({','.join('?' * len(statuses))})"
             params.extend(statuses)
-        if assignee_id is not None:
-            sql += " AND assignee_id = ?"
-            params.append(assignee_id)
-        if requester_id is not None:
-            sql += " AND requester_id = ?"
-            params.append(requester_id)
-        if due_before is not None:
-            sql += " AND due_at <= ?"
-            params.append(to_db(due_before))
-        if created_from is not None:
-            sql += " AND created_at >= ?"
-            params.append(to_db(created_from))
-        if created_to is not None:
-            sql += " AND created_at < ?"
-            params.append(to_db(created_to))
+        filters, values = optional_filters([
+            ("assignee_id = ?", assignee_id), ("requester_id = ?", requester_id),
+            ("due_at <= ?", to_db(due_before) if due_before is not None else None),
+            ("created_at >= ?", to_db(created_from) if created_from is not None else None),
+            ("created_at < ?", to_db(created_to) if created_to is not None else None)])
+        sql += filters
+        params.extend(values)
         sql += " ORDER BY id LIMIT ?"
         params.append(limit)
         return [_ticket(r) for r in await self.fetchall(sql, params)]
