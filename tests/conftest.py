@@ -15,43 +15,33 @@ from bot.app import build_application, running
 from bot.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import FakeClock
 from bot.services.container import Services, build_services
+from config.sample import (  # made-up people (not real Telegram users), shared with the benchmarks
+    ADMIN,
+    CLIENT_CONTACT,
+    ENGINEER,
+    GROUP,
+    LEAD,
+    SECOND_LINE,
+    STRANGER,
+    SUPERVISOR,
+    VENDOR_CONTACT,
+    sample_config,
+)
 from config.settings import Settings, settings_from_dict
 from storage.db import open_database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-# Made-up people (ids are not real Telegram users).
-LEAD = 100001
-ENGINEER = 100002
-SUPERVISOR = 200001
-CLIENT_CONTACT = 200002
-VENDOR_CONTACT = 100009
-SECOND_LINE = 100010
-ADMIN = 900001
-STRANGER = 555555
-GROUP = -1001234567890
+__all__ = ["ADMIN", "CLIENT_CONTACT", "ENGINEER", "GROUP", "LEAD", "SECOND_LINE", "STRANGER", "SUPERVISOR",
+           "VENDOR_CONTACT"]
 
 
 def base_config(db_path: Path) -> dict[str, Any]:
-    return {
-        "contract": {"id": "test-2022", "title": "测试维保项目", "client": "测试甲方中心", "vendor": "测试乙方公司",
-                     "amount": "436000", "signed": "2022-01-20", "start": "2022-02-01", "end": "2023-01-31"},
-        "site": {"name": "测试机房", "latitude": 31.81, "longitude": 119.97, "radius_m": 500},
-        "storage": {"db": str(db_path)},
-        # The automatic monthly report is off here: at the default fake time (Mon 2022-10-10) September's
-        # report (due Sat 8 Oct, a working day) would go out at every start-up; its own tests turn it on.
-        "reports": {"monthly": False},
-        "roster": [
-            {"name": "林海", "telegram_id": LEAD, "roles": ["lead", "engineer"], "party": "vendor",
-             "start": "2022-02-01"},
-            {"name": "周小舟", "telegram_id": ENGINEER, "roles": ["engineer"], "start": "2022-02-01"},
-            {"name": "陈主管", "telegram_id": SUPERVISOR, "roles": ["supervisor"]},
-            {"name": "赵联络", "telegram_id": CLIENT_CONTACT, "roles": ["contact", "supervisor"], "party": "client"},
-            {"name": "钱经理", "telegram_id": VENDOR_CONTACT, "roles": ["contact"], "party": "vendor"},
-            {"name": "孙二线", "telegram_id": SECOND_LINE, "roles": ["escalation"]},
-            {"name": "吴管理", "telegram_id": ADMIN, "roles": ["admin"]},
-        ],
-    }
+    raw = sample_config(db_path)
+    # The automatic monthly report is off here: at the default fake time (Mon 2022-10-10) September's
+    # report (due Sat 8 Oct, a working day) would go out at every start-up; its own tests turn it on.
+    raw["reports"] = {"monthly": False}
+    return raw
 
 
 @pytest.fixture
