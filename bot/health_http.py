@@ -81,12 +81,17 @@ class HealthServer:
             return 404, {"error": "not found"}
         if method not in ("GET", "HEAD"):
             return 405, {"error": "method not allowed"}
-        services: Services | None = self.app.bot_data.get("services")
-        if services is None:
-            return 503, {"status": "starting"}
-        scheduler = self.app.bot_data.get("scheduler")
-        report = await health.health_report(services, getattr(scheduler, "next_runs", None))
-        return (200 if report.ok else 503), health.health_json(report)
+        return await health_response(self.app)
+
+
+async def health_response(app: Application) -> tuple[int, dict[str, Any]]:
+    """The health report as (HTTP status, JSON body): 200 when healthy, 503 otherwise (also bot/webhook.py)."""
+    services: Services | None = app.bot_data.get("services")
+    if services is None:
+        return 503, {"status": "starting"}
+    scheduler = app.bot_data.get("scheduler")
+    report = await health.health_report(services, getattr(scheduler, "next_runs", None))
+    return (200 if report.ok else 503), health.health_json(report)
 
 
 class ReliabilityRuntime:

@@ -85,28 +85,28 @@ async def _check_database(settings: Settings) -> str | None:
 
 
 def run_telegram(settings: Settings, *, webhook: bool) -> int:
-    """The real bot on Telegram (polling by default)."""
-    from telegram import Update
-
+    """The real bot on Telegram: at-least-once long polling by default, or an at-least-once webhook."""
     from bot.app import build_application
+    from bot.polling import serve, stop_on_signals
 
     app = build_application(settings)
     tg = settings.telegram
+
+    receiver = None
     if webhook:
         if not tg.webhook_url or not tg.webhook_secret:
             print("error: webhook mode needs telegram.webhook_url and telegram.webhook_secret", file=sys.stderr)
             return 1
-        url_path = tg.webhook_url.rstrip("/").rsplit("/", 1)[-1]
-        app.run_webhook(listen=tg.webhook_listen, port=tg.webhook_port, url_path=url_path,
-                        webhook_url=tg.webhook_url, secret_token=tg.webhook_secret.get_secret_value(),
-                        allowed_updates=Update.ALL_TYPES, bootstrap_retries=tg.bootstrap_retries)
-    else:
-        from bot.polling import serve, stop_on_signals
+        from bot.webhook import webhook_receiver
 
-        async def polling() -> None:
-            stop = asyncio.Event()
-            stop_on_signals(stop)
-            await serve(app, stop, bootstrap_retries=tg.bootstrap_retries)
+        receiver = webhook_receiver(listen=tg.webhook_listen, port=tg.webhook_port, url=tg.webhook_url,
+                                    secret=tg.webhook_secret.get_secret_value(),
+                                    bootstrap_retries=tg.bootstrap_retries)
 
-        asyncio.run(polling())
+    async def run() -> None:
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        await serve(app, stop, bootstrap_retries=tg.bootstrap_retries, receiver=receiver)
+
+    asyncio.run(run())
     return 0

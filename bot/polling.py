@@ -98,20 +98,29 @@ def stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
+Receiver = Callable[[Application, asyncio.Event], Awaitable[Any]]
+
+
 async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int = -1, poll_timeout: float = 30.0,
-                ready: Callable[[], None] | None = None) -> None:
-    """The whole life of a polling bot: initialise, post_init, start, poll until `stop`, then shut down."""
+                ready: Callable[[], None] | None = None, receiver: Receiver | None = None) -> None:
+    """The whole life of the bot: initialise, post_init, start, take updates until `stop`, then shut down.
+
+    Updates come from at-least-once long polling unless another `receiver` is given (bot/webhook.py)."""
     await with_retries(app.initialize, bootstrap_retries, "start-up (getMe)")
     try:
-        # Never drop pending updates: button presses queued while the bot was down still count.
-        await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
-                           "deleteWebhook")
+        if receiver is None:
+            # Never drop pending updates: button presses queued while the bot was down still count.
+            await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
+                               "deleteWebhook")
         if app.post_init:
             await app.post_init(app)
         await app.start()
         if ready is not None:
             ready()
-        await poll_updates(app, stop, timeout=poll_timeout)
+        if receiver is None:
+            await poll_updates(app, stop, timeout=poll_timeout)
+        else:
+            await receiver(app, stop)
         log.info("stopping: no more updates are taken")
         if app.running:
             await app.stop()
