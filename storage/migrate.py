@@ -7,6 +7,7 @@ start, so an old binary never writes into a schema it does not understand.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
@@ -76,21 +77,16 @@ async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = Non
 
 
 def _split_statements(sql: str) -> list[str]:
-    """Split a script on semicolons that end a complete statement (triggers contain inner ones)."""
+    """Split a script into complete statements (triggers contain inner semicolons; a statement may end with a
+    trailing `-- comment`): SQLite's own `complete_statement` decides where one ends."""
     statements, buffer = [], ""
     for line in sql.splitlines(keepends=True):
-        if line.strip().startswith("--"):
+        if not buffer and line.strip().startswith("--"):
             continue
         buffer += line
-        if buffer.strip().endswith(";") and _complete(buffer):
+        if sqlite3.complete_statement(buffer):
             statements.append(buffer.strip())
             buffer = ""
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
-
-
-def _complete(statement: str) -> bool:
-    import sqlite3
-
-    return sqlite3.complete_statement(statement)

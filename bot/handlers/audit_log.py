@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.catalog import t
 from bot.handlers.common import BotContext, command, message_args, reply
-from bot.services.compliance import read_audit
+from bot.services.compliance import audit_action_text, audit_target_text, read_audit
 from bot.services.people import Person, Role
 
 MAX_CHARS = 3500  # a Telegram message holds 4096 characters
@@ -19,10 +19,10 @@ async def audit(update: Update, context: BotContext, person: Person) -> None:
     page = await read_audit(services, message_args(update))
     lines = []
     for e in page.entries:
-        target = f"{e.entity}#{e.entity_id}" if e.entity_id else e.entity
         lines.append(t("audit.line", person.language, at=services.local(e.at).strftime("%m-%d %H:%M"),
                        actor=e.actor_name or (str(e.actor_telegram_id) if e.actor_telegram_id else "—"),
-                       action=e.action, target=target))
+                       action=audit_action_text(e.action, person.language),
+                       target=audit_target_text(e.entity, e.entity_id, person.language)))
     while lines and sum(len(x) + 1 for x in lines) > MAX_CHARS:
         lines.pop(0)
     shown = len(lines)

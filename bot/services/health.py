@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from bot.catalog import CATALOG, t
 from bot.services.container import Services
 from bot.services.people import Role
 from storage.outbox import OutboxBacklog
@@ -112,13 +113,19 @@ async def detect_downtime(services: Services) -> Downtime | None:
 async def notify_downtime(services: Services, downtime: Downtime) -> int:
     """Tell the admins (once per start) when the bot was down and what fell due meanwhile."""
     async with services.db.uow() as uow:
-        count = await services.notifier.to_roles(
-            uow, [Role.ADMIN], "rel.downtime.clean" if downtime.clean_stop else "rel.downtime.crash",
-            kind="rel.downtime",
-            dedup=f"rel.downtime:{to_db(downtime.down_until)}",
-            since=services.fmt(downtime.down_from), until=services.fmt(downtime.down_until),
-            minutes=max(int(downtime.duration.total_seconds() // 60), 1),
-            late=describe_kinds(downtime.late), owed=describe_kinds(downtime.owed))
+        count = 0
+        for admin in await uow.people.all(include_left=False):
+            if Role.ADMIN not in admin.roles:
+                continue
+            if await services.notifier.to_person(
+                    uow, admin, "rel.downtime.clean" if downtime.clean_stop else "rel.downtime.crash",
+                    kind="rel.downtime",
+                    dedup=f"rel.downtime:{to_db(downtime.down_until)}",
+                    since=services.fmt(downtime.down_from), until=services.fmt(downtime.down_until),
+                    minutes=max(int(downtime.duration.total_seconds() // 60), 1),
+                    late=describe_kinds(downtime.late, admin.language),
+                    owed=describe_kinds(downtime.owed, admin.language)):
+                count += 1
         await uow.audit.append(at=services.now(), action="rel.downtime", entity="bot",
                                before={"last_alive": services.fmt(downtime.down_from)},
                                after={"started": services.fmt(downtime.down_until), "clean": downtime.clean_stop,
@@ -127,9 +134,15 @@ async def notify_downtime(services: Services, downtime: Downtime) -> int:
     return count
 
 
-def describe_kinds(kinds: Mapping[str, int]) -> str:
-    """`urgent.escalation ×2, tickets.reminder ×1` ('—' when empty); kinds are the features' own codes."""
-    return ", ".join(f"{kind} ×{count}" for kind, count in kinds.items()) or "—"
+def kind_text(kind: str, lang: str | None) -> str:
+    """The human name of an outbox kind in `lang` (`outbox.kind.<kind>`), or the raw kind if none."""
+    key = f"outbox.kind.{kind}"
+    return t(key, lang) if key in CATALOG else kind
+
+
+def describe_kinds(kinds: Mapping[str, int], lang: str | None = None) -> str:
+    """`紧急请求升级 ×2, 工单超期提醒 ×1` ('—' when empty); a kind without a catalog name stays raw."""
+    return ", ".join(f"{kind_text(kind, lang)} ×{count}" for kind, count in kinds.items()) or "—"
 
 
 # -- heartbeat ------------------------------------------------------------------------------------------

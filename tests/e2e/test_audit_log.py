@@ -33,8 +33,27 @@ async def test_audit_lists_the_newest_entries_last_and_says_how_many_there_are(b
     [listing] = await say(bot, ADMIN, "/audit")
     assert "2022-10-04 至 2022-10-10" in listing.text and "共 5 条，显示最近 3 条" in listing.text
     lines = listing.text.splitlines()[1:]
-    assert lines == ["10-10 09:06 林海 person.language person#1", "10-10 09:10 林海 person.language person#1",
-                     "10-10 09:15 周小舟 person.language person#2"]
+    assert lines == ["10-10 09:06 林海 切换语言 人员#1", "10-10 09:10 林海 切换语言 人员#1",
+                     "10-10 09:15 周小舟 切换语言 人员#2"]
+
+
+async def test_audit_names_each_action_in_the_readers_language(bot: Harness) -> None:
+    await say(bot, ENGINEER, "/incident 发现数据库有异常登录")
+    [listing] = await say(bot, ADMIN, "/audit")
+    assert listing.text.splitlines()[-1].endswith("报告安全事件 安全事件#1")
+    assert "incident.report" not in listing.text
+    await say(bot, CLIENT_CONTACT, "/lang en")
+    [english] = await say(bot, CLIENT_CONTACT, "/audit")
+    assert "reported a security incident incident#1" in english.text
+
+
+async def test_audit_shows_an_action_without_a_catalog_name_by_its_code(bot: Harness) -> None:
+    async with bot.services.db.uow() as uow:
+        await uow.audit.append(at=bot.clock.now(), action="future.feature", entity="gizmo", entity_id=3,
+                               actor_name="林海")
+        await uow.commit()
+    [listing] = await say(bot, ADMIN, "/audit")
+    assert listing.text.splitlines()[-1].endswith("林海 future.feature gizmo#3")
 
 
 async def test_audit_filters_by_period_and_person(bot: Harness) -> None:

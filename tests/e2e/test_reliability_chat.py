@@ -209,13 +209,13 @@ async def test_heartbeat_url_is_requested_every_alive_interval(config_dict: dict
 
 # -- downtime notice -------------------------------------------------------------------------------------------
 
-def deadline_timer(due_at: Any) -> Timer:
+def deadline_timer(due_at: Any, kind: str = "test.deadline") -> Timer:
     """A feature's deadline as the scheduler sees it: sweeping at or after `due_at` queues one reminder."""
 
     async def sweep(services: Services, now: Any) -> None:
         if now >= due_at:
             async with services.db.uow() as uow:
-                await services.notifier.to_roles(uow, [Role.LEAD], "common.yes", kind="test.deadline",
+                await services.notifier.to_roles(uow, [Role.LEAD], "common.yes", kind=kind,
                                                  dedup="test.deadline")
                 await uow.commit()
 
@@ -247,9 +247,37 @@ async def test_after_a_crash_admins_learn_how_long_the_bot_was_down_and_what_fel
         [notice] = bot.to(ADMIN)
         assert notice.text.startswith("⚠️ 机器人曾意外中断")
         assert "2022-10-10 09:10 至 2022-10-10 11:10，约 120 分钟" in notice.text
+        # kinds without a catalog name (here test-only ones) are listed by their code
         assert "test.deadline ×1" in notice.text.split("\n")[1]  # other features' start-up reminders may join
         assert "现在补发的消息：test.reminder ×1" in notice.text
         assert [m.text for m in bot.to(ENGINEER)].count("owed") == 1
+
+
+async def test_the_downtime_notice_names_late_notifications_in_each_admins_language(
+        settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.services import timers
+
+    async with started(settings, clock) as bot:
+        await bot.chat.send(ADMIN, "/lang en")
+    db = await open_database(settings.storage.db, settings.contract.id)
+    services = build_services(settings, db, clock)
+    clock.advance(timedelta(minutes=10))
+    await health.alive_tick(services)
+    async with db.uow() as uow:
+        await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="urgent.escalation", now=clock.now(),
+                             not_before=clock.now() + timedelta(minutes=30))
+        await uow.commit()
+    await db.close()
+    monkeypatch.setitem(timers._TIMERS, "test.deadline",
+                        deadline_timer(clock.now() + timedelta(hours=1), kind="tickets.overdue"))
+    clock.advance(timedelta(hours=2))
+    async with started(settings, clock) as bot:
+        await bot.chat.flush()
+        [notice] = bot.to(ADMIN)
+        assert notice.text.startswith("⚠️ The bot stopped unexpectedly")
+        late, owed = notice.text.split("\n")[1:3]
+        assert "overdue ticket reminder ×1" in late and "tickets.overdue" not in late
+        assert owed == "Messages owed from before, sent now: urgent request escalation ×1"
 
 
 async def test_a_clean_stop_is_reported_as_such_and_a_quick_restart_not_at_all(settings: Settings,

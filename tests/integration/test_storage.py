@@ -99,3 +99,19 @@ async def test_a_read_only_unit_of_work_reads_but_cannot_commit(tmp_path: Path) 
                 await uow.commit()
     finally:
         await db.close()
+
+
+def test_migration_scripts_split_on_complete_statements() -> None:
+    from storage.migrate import _split_statements
+
+    script = """-- a comment line
+CREATE TABLE t (a TEXT);   -- trailing comment; with a semicolon
+ALTER TABLE t ADD COLUMN b TEXT; -- another
+CREATE TRIGGER t_guard BEFORE DELETE ON t
+BEGIN
+    SELECT RAISE(ABORT, 'no; never');
+END;
+"""
+    statements = _split_statements(script)
+    assert len(statements) == 3
+    assert statements[0].startswith("CREATE TABLE t") and statements[2].startswith("CREATE TRIGGER")

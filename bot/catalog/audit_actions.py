@@ -1,0 +1,117 @@
+"""Human names of audit actions (`audit.action.<code>`) and audited entities (`audit.entity.<name>`) for /audit.
+
+AUDIT_ACTIONS lists every action code the code base writes; tests/unit/test_code_catalogs.py checks it against
+the source (every `action="…"` literal, the ticket verbs of `tickets._audit`, and the f-string templates
+expanded in DYNAMIC_ACTIONS). A code missing here is shown raw, never an error.
+"""
+
+# action code -> (zh_CN, en); phrased to follow the actor's name: "林海 报告安全事件"
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "access.refused": ("尝试无权限的操作", "tried a command without permission"),
+    "access.unknown_user": ("未登记用户尝试使用机器人", "unregistered user tried the bot"),
+    "attendance.checkin": ("签到", "checked in"),
+    "attendance.checkout": ("签退", "checked out"),
+    "attendance.location": ("上报签到位置", "shared a check-in location"),
+    "attendance.leave_request": ("申请请假", "asked for leave"),
+    "attendance.leave_approved": ("批准请假", "approved a leave request"),
+    "attendance.leave_rejected": ("驳回请假", "rejected a leave request"),
+    "attendance.makeup_request": ("申请补卡", "asked for a make-up check-in"),
+    "attendance.makeup_approved": ("批准补卡", "approved a make-up check-in"),
+    "attendance.makeup_rejected": ("驳回补卡", "rejected a make-up check-in"),
+    "daily.record": ("填写工作日志", "recorded the daily log"),
+    "data.backup": ("备份数据", "backed up the data"),
+    "data.backup_failed": ("数据备份失败", "data backup failed"),
+    "data.purge": ("清除合同数据", "purged the contract's data"),
+    "drill.plan": ("安排应急演练", "planned an emergency drill"),
+    "drill.done": ("登记应急演练结果", "recorded a drill result"),
+    "group.bind": ("绑定项目群", "bound the project group"),
+    "incident.report": ("报告安全事件", "reported a security incident"),
+    "incident.section": ("补充安全事件报告", "completed part of an incident report"),
+    "incident.plan_approved": ("批准处置方案", "approved a handling plan"),
+    "incident.plan_returned": ("退回处置方案", "returned a handling plan for revision"),
+    "incident.close": ("关闭安全事件", "closed a security incident"),
+    "oncall.set": ("安排值班", "set the on-call duty"),
+    "oncall.plan_proposed": ("提交值班计划", "proposed a duty plan"),
+    "oncall.plan_approved": ("批准值班计划", "approved a duty plan"),
+    "oncall.coverage_gaps": ("发现值班空缺", "found gaps in on-call coverage"),
+    "oncall.swap_requested": ("申请换班", "asked to swap a duty"),
+    "oncall.swap_peer_ok": ("同意换班", "agreed to a duty swap"),
+    "oncall.swap_declined": ("拒绝换班", "declined a duty swap"),
+    "oncall.swap_approved": ("批准换班", "approved a duty swap"),
+    "papers.record": ("登记入场材料", "recorded an onboarding paper"),
+    "pay.record": ("登记付款", "recorded a payment"),
+    "person.language": ("切换语言", "changed language"),
+    "rel.downtime": ("记录停机", "recorded a downtime"),
+    "report.monthly": ("生成月度报告", "produced the monthly report"),
+    "report.send": ("发送报告", "sent a report"),
+    "score.deduct": ("扣分", "deducted points"),
+    "staff.request": ("申请更换驻场工程师", "asked to replace an engineer"),
+    "staff.demand": ("要求更换驻场工程师", "demanded an engineer be replaced"),
+    "staff.approve": ("批准人员更换", "approved a staff change"),
+    "staff.reject": ("驳回人员更换", "rejected a staff change"),
+    "staff.release": ("完成人员交接", "completed a staff hand-over"),
+    "tickets.open": ("报告工单", "raised a ticket"),
+    "tickets.kind": ("设定工单类别", "set a ticket's kind"),
+    "tickets.system": ("设定工单系统", "set a ticket's system"),
+    "tickets.region": ("设定工单区域", "set a ticket's region"),
+    "tickets.take": ("受理工单", "took a ticket"),
+    "tickets.resolve": ("办结工单", "resolved a ticket"),
+    "tickets.reopen": ("重新打开工单", "reopened a ticket"),
+    "tickets.province": ("登记省平台单号", "recorded the province number"),
+    "tickets.estimate": ("估算工单工作量", "estimated a ticket"),
+    "tickets.ruling": ("记录监理裁定", "recorded a supervisor's ruling"),
+    "tickets.checklist": ("确认工单检查项", "confirmed a checklist step"),
+    "tickets.rate": ("评价工单", "rated a ticket"),
+    "tickets.comment": ("补充评价意见", "commented on a rating"),
+    "tickets.faq": ("收录为常见问题", "added a ticket to the FAQ"),
+    "tickets.overdue_reminded": ("工单超期，提醒处理人", "ticket overdue: reminded the assignee"),
+    "tickets.lead_reminded": ("工单超期，提醒项目负责人", "ticket overdue: reminded the lead"),
+    "urgent.raise": ("发起紧急请求", "raised an urgent request"),
+    "urgent.ack": ("确认收到紧急请求", "acknowledged an urgent request"),
+    "urgent.arrive": ("记录已到岗", "recorded arrival on site"),
+    "urgent.location": ("上报到岗位置", "shared the arrival location"),
+    "urgent.support": ("呼叫二线支援", "called second-line support"),
+    "urgent.second_line_arrive": ("记录二线支援到场", "recorded second-line arrival"),
+    "urgent.reminder": ("提醒紧急请求", "reminded about an urgent request"),
+    "urgent.breach": ("紧急请求超时未到岗", "urgent request missed its deadline"),
+    "urgent.escalate": ("升级紧急请求", "escalated an urgent request"),
+    "urgent.second_line_breach": ("二线支援超时未到场", "second line missed its deadline"),
+}
+
+# f-string action templates in the code (as written) -> the concrete codes they produce.
+DYNAMIC_ACTIONS: dict[str, tuple[str, ...]] = {
+    "attendance.{request.kind}_{status}": ("attendance.leave_approved", "attendance.leave_rejected",
+                                           "attendance.makeup_approved", "attendance.makeup_rejected"),
+    "incident.plan_{state}": ("incident.plan_approved", "incident.plan_returned"),
+    "oncall.swap_{status}": ("oncall.swap_peer_ok", "oncall.swap_declined", "oncall.swap_approved"),
+    "tickets.{action}": (),  # verbs passed to tickets._audit: collected from its call sites
+    "tickets.{field}": ("tickets.system", "tickets.region"),  # tickets.set_field
+}
+
+AUDIT_ENTITIES: dict[str, tuple[str, str]] = {
+    "access": ("访问", "access"),
+    "attendance_day": ("出勤记录", "attendance day"),
+    "attendance_request": ("考勤申请", "attendance request"),
+    "backup": ("备份", "backup"),
+    "bot": ("机器人", "bot"),
+    "chat": ("群", "chat"),
+    "contract": ("合同", "contract"),
+    "daily_log": ("工作日志", "daily log"),
+    "drill": ("演练", "drill"),
+    "duty_plan": ("值班计划", "duty plan"),
+    "duty_swap": ("换班", "duty swap"),
+    "incident": ("安全事件", "incident"),
+    "oncall": ("值班", "on-call"),
+    "payment": ("付款", "payment"),
+    "person": ("人员", "person"),
+    "report": ("报告", "report"),
+    "score_deduction": ("扣分", "deduction"),
+    "staff_change": ("人员更换", "staff change"),
+    "ticket": ("工单", "ticket"),
+    "urgent_request": ("紧急请求", "urgent request"),
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    **{f"audit.action.{code}": {"zh_CN": zh, "en": en} for code, (zh, en) in AUDIT_ACTIONS.items()},
+    **{f"audit.entity.{name}": {"zh_CN": zh, "en": en} for name, (zh, en) in AUDIT_ENTITIES.items()},
+}
