@@ -42,6 +42,13 @@ class UrgentRequest:
     second_line_arrived_at: datetime | None
     second_line_arrived_by: int | None
     second_line_breach_detected_at: datetime | None
+    cancelled_at: datetime | None
+    cancelled_by: int | None
+    cancel_reason: str | None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def breached(self) -> bool:
@@ -49,7 +56,8 @@ class UrgentRequest:
 
     @property
     def escalating(self) -> bool:
-        return self.breached and self.arrived_at is None and self.escalation_stopped_at is None
+        return (self.breached and self.arrived_at is None and self.escalation_stopped_at is None
+                and self.cancelled_at is None)
 
     def arrived_in_time(self) -> bool:
         return self.arrived_at is not None and self.arrived_at <= self.deadline_at
@@ -67,6 +75,7 @@ class UrgentOutcome(NamedTuple):
     acknowledged_at: datetime | None
     arrived_at: datetime | None
     arrival_on_site: bool | None = None  # False: the location shared on arrival was outside the site
+    cancelled_at: datetime | None = None  # cancelled (no one needed on site): before the deadline, not counted
 
     def arrived_in_time(self) -> bool:
         return self.arrived_at is not None and self.arrived_at <= self.deadline_at
@@ -84,7 +93,7 @@ class Recipient:
 _FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(UrgentRequest))
 _TIME_FIELDS = ("raised_at", "started_at", "deadline_at", "acknowledged_at", "arrived_at", "breach_detected_at",
                 "escalation_stopped_at", "support_requested_at", "second_line_deadline_at",
-                "second_line_arrived_at", "second_line_breach_detected_at")
+                "second_line_arrived_at", "second_line_breach_detected_at", "cancelled_at")
 
 
 def _request(row: Any) -> UrgentRequest:
@@ -112,9 +121,9 @@ class UrgentRepository(Repository):
         return None if row is None else _request(row)
 
     async def open_requests(self) -> list[UrgentRequest]:
-        """Not yet arrived, or waiting for the second line."""
+        """Not cancelled, and not yet arrived or waiting for the second line."""
         rows = await self.fetchall(
-            "SELECT * FROM urgent_requests WHERE contract_id = ? AND (arrived_at IS NULL OR"
+            "SELECT * FROM urgent_requests WHERE contract_id = ? AND cancelled_at IS NULL AND (arrived_at IS NULL OR"
             " (support_requested_at IS NOT NULL AND second_line_arrived_at IS NULL)) ORDER BY id",
             (self.contract_id,))
         return [_request(r) for r in rows]
@@ -122,11 +131,11 @@ class UrgentRepository(Repository):
     async def outcomes_between(self, start: datetime, end: datetime) -> list[UrgentOutcome]:
         """The times the responsiveness rate reads, of the requests raised in [start, end), by id."""
         rows = await self.fetchall(
-            "SELECT id, started_at, deadline_at, acknowledged_at, arrived_at, arrival_on_site FROM urgent_requests"
-            " WHERE contract_id = ? AND raised_at >= ? AND raised_at < ? ORDER BY id",
+            "SELECT id, started_at, deadline_at, acknowledged_at, arrived_at, arrival_on_site, cancelled_at"
+            " FROM urgent_requests WHERE contract_id = ? AND raised_at >= ? AND raised_at < ? ORDER BY id",
             (self.contract_id, to_db(start), to_db(end)))
         return [UrgentOutcome(r[0], from_db(r[1]), from_db(r[2]), from_db(r[3]), from_db(r[4]),  # type: ignore[arg-type]
-                              None if r[5] is None else bool(r[5])) for r in rows]
+                              None if r[5] is None else bool(r[5]), from_db(r[6])) for r in rows]
 
     async def raised_between(self, start: datetime, end: datetime) -> list[UrgentRequest]:
         """Requests raised in [start, end)."""
@@ -136,10 +145,11 @@ class UrgentRepository(Repository):
         return [_request(r) for r in rows]
 
     async def latest_open_for(self, person_id: int) -> UrgentRequest | None:
-        """The newest request not yet arrived that this person was asked to come to."""
+        """The newest request not yet arrived (nor cancelled) that this person was asked to come to."""
         row = await self.fetchone(
             "SELECT r.* FROM urgent_requests r JOIN urgent_recipients p ON p.contract_id = r.contract_id"
             " AND p.request_id = r.id WHERE r.contract_id = ? AND p.person_id = ? AND r.arrived_at IS NULL"
+            " AND r.cancelled_at IS NULL"
             " AND p.role = 'duty' ORDER BY r.id DESC LIMIT 1", (self.contract_id, person_id))
         return None if row is None else _request(row)
 
@@ -171,18 +181,21 @@ class UrgentRepository(Repository):
 
     async def claim_reminder(self, request_id: int, done: int) -> bool:
         return await self.execute(
-            "UPDATE urgent_requests SET reminders_done = ? WHERE contract_id = ? AND id = ? AND reminders_done = ?",
+            "UPDATE urgent_requests SET reminders_done = ? WHERE contract_id = ? AND id = ? AND reminders_done = ?"
+            " AND cancelled_at IS NULL",
             (done + 1, self.contract_id, request_id, done)) == 1
 
     async def claim_breach(self, request_id: int, at: datetime) -> bool:
         return await self.execute(
             "UPDATE urgent_requests SET breach_detected_at = ? WHERE contract_id = ? AND id = ?"
-            " AND breach_detected_at IS NULL AND arrived_at IS NULL", (to_db(at), self.contract_id, request_id)) == 1
+            " AND breach_detected_at IS NULL AND arrived_at IS NULL AND cancelled_at IS NULL",
+            (to_db(at), self.contract_id, request_id)) == 1
 
     async def claim_escalation_step(self, request_id: int, step: int) -> bool:
         return await self.execute(
             "UPDATE urgent_requests SET escalation_next_step = ? WHERE contract_id = ? AND id = ?"
-            " AND escalation_next_step = ? AND escalation_stopped_at IS NULL AND arrived_at IS NULL",
+            " AND escalation_next_step = ? AND escalation_stopped_at IS NULL AND arrived_at IS NULL"
+            " AND cancelled_at IS NULL",
             (step + 1, self.contract_id, request_id, step)) == 1
 
     async def stop_escalation(self, request_id: int, person_id: int, at: datetime) -> bool:
@@ -206,14 +219,21 @@ class UrgentRepository(Repository):
     async def claim_second_line_breach(self, request_id: int, at: datetime) -> bool:
         return await self.execute(
             "UPDATE urgent_requests SET second_line_breach_detected_at = ? WHERE contract_id = ? AND id = ?"
-            " AND second_line_arrived_at IS NULL AND second_line_breach_detected_at IS NULL",
+            " AND second_line_arrived_at IS NULL AND second_line_breach_detected_at IS NULL AND cancelled_at IS NULL",
             (to_db(at), self.contract_id, request_id)) == 1
+
+    async def cancel(self, request_id: int, person_id: int, at: datetime, reason: str) -> bool:
+        """No one is needed on site: only a request not yet arrived nor cancelled."""
+        return await self.execute(
+            "UPDATE urgent_requests SET cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE contract_id = ?"
+            " AND id = ? AND cancelled_at IS NULL AND arrived_at IS NULL",
+            (to_db(at), person_id, reason, self.contract_id, request_id)) == 1
 
     # -- timer queries ------------------------------------------------------------------------------------
     async def needing_attention(self) -> list[UrgentRequest]:
-        """Requests with a clock still running: not arrived, or a second line still expected."""
+        """Requests with a clock still running: not cancelled, and not arrived or a second line still expected."""
         rows = await self.fetchall(
-            "SELECT * FROM urgent_requests WHERE contract_id = ? AND ((arrived_at IS NULL) OR"
+            "SELECT * FROM urgent_requests WHERE contract_id = ? AND cancelled_at IS NULL AND ((arrived_at IS NULL) OR"
             " (support_requested_at IS NOT NULL AND second_line_arrived_at IS NULL"
             "  AND second_line_breach_detected_at IS NULL)) ORDER BY id", (self.contract_id,))
         return [_request(r) for r in rows]

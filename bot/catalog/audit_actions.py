@@ -76,6 +76,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "urgent.breach": ("紧急请求超时未到岗", "urgent request missed its deadline"),
     "urgent.escalate": ("升级紧急请求", "escalated an urgent request"),
     "urgent.second_line_breach": ("二线支援超时未到场", "second line missed its deadline"),
+    "urgent.cancel": ("取消紧急请求", "cancelled an urgent request"),
 }
 
 # f-string action templates in the code (as written) -> the concrete codes they produce.

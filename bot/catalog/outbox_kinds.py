@@ -55,6 +55,7 @@ OUTBOX_KINDS: dict[str, tuple[str, str]] = {
     "urgent.ping": ("紧急请求呼叫", "urgent request call"),
     "urgent.reminder": ("紧急请求提醒", "urgent request reminder"),
     "urgent.support": ("二线支援呼叫", "second-line support call"),
+    "urgent.cancel": ("紧急请求已取消", "urgent request cancelled"),
 }
 
 # f-string kind templates in the code (as written) -> the concrete kinds they produce.

@@ -5,6 +5,8 @@ MESSAGES = {
     "cmd.urgents": {"zh_CN": "查看紧急请求（未完成或某时间段）", "en": "list urgent requests (open, or a period)"},
     "cmd.ack": {"zh_CN": "确认收到紧急请求：/ack 编号", "en": "acknowledge an urgent request: /ack number"},
     "cmd.arrived": {"zh_CN": "记录已到岗：/arrived 编号", "en": "record your arrival: /arrived number"},
+    "cmd.cancelurgent": {"zh_CN": "取消无需到场的紧急请求：/cancelurgent 编号 原因",
+                         "en": "cancel an urgent request nobody needs to attend: /cancelurgent number reason"},
     "urg.usage": {
         "zh_CN": "用法：/urgent 问题描述，例如 /urgent 社保卡系统无法登录\n"
                  "先发现、后上报的，可写发现时间：/urgent 发现 8:40 社保卡系统无法登录",
@@ -190,6 +192,64 @@ MESSAGES = {
     "urg.status.second_line_waiting": {"zh_CN": "；二线待到场（截止 {deadline}）",
                                        "en": "; second line expected by {deadline}"},
     "urg.status.second_line_arrived": {"zh_CN": "；二线已到场", "en": "; second line arrived"},
+    "urg.cancel_usage": {
+        "zh_CN": "用法：/cancelurgent 编号 原因（原因必填），例如 /cancelurgent 12 误报，系统已远程恢复",
+        "en": "Usage: /cancelurgent number reason (a reason is required), e.g. /cancelurgent 12 false alarm, "
+              "fixed remotely",
+    },
+    "urg.cancel_refused": {
+        "zh_CN": "只有紧急请求 #{id} 的提出人、监理或甲方联系人可以取消它。",
+        "en": "Only whoever raised urgent request #{id}, a supervisor or the client's contact can cancel it.",
+    },
+    "urg.cancel_arrived": {
+        "zh_CN": "紧急请求 #{id} 已由 {name} 于 {at} 到岗，不能再取消。",
+        "en": "Urgent request #{id} cannot be cancelled: {name} already arrived at {at}.",
+    },
+    "urg.cancelled": {
+        "zh_CN": "✅ 已取消紧急请求 #{id}（原因：{reason}）。提醒和升级已停止，已通知相关人员和项目群。",
+        "en": "✅ Urgent request #{id} cancelled (reason: {reason}). Reminders and escalation have stopped; "
+              "the people called and the group were told.",
+    },
+    "urg.cancelled_late": {
+        "zh_CN": "已取消紧急请求 #{id}（原因：{reason}）。提醒和升级已停止，已通知相关人员和项目群。"
+                 "注意：取消时已超过到岗时限（{deadline}），响应度仍按未按时到岗计。",
+        "en": "Urgent request #{id} cancelled (reason: {reason}). Reminders and escalation have stopped; the people "
+              "called and the group were told. Note: it was already past its arrival deadline ({deadline}), so "
+              "it still counts as missed in responsiveness.",
+    },
+    "urg.cancelled_already": {
+        "zh_CN": "紧急请求 #{id} 已于 {at} 由 {name} 取消（原因：{reason}），无需再次取消。",
+        "en": "Urgent request #{id} was already cancelled by {name} at {at} (reason: {reason}).",
+    },
+    "urg.is_cancelled": {
+        "zh_CN": "紧急请求 #{id} 已于 {at} 由 {name} 取消（原因：{reason}），无需处理。",
+        "en": "Urgent request #{id} was cancelled by {name} at {at} (reason: {reason}); nothing to do.",
+    },
+    "urg.cancelled_notice": {
+        "zh_CN": "🟢 紧急请求 #{id} 已取消，无需到场。\n{text}\n取消人：{name}（{at}）\n原因：{reason}",
+        "en": "🟢 Urgent request #{id} was cancelled; nobody needs to come.\n{text}\nCancelled by: {name} ({at})\n"
+              "Reason: {reason}",
+    },
+    "urg.cancelled_group": {
+        "zh_CN": "🟢 紧急请求 #{id} 已由 {name} 于 {at} 取消，无需到场。原因：{reason}\n{text}",
+        "en": "🟢 Urgent request #{id} was cancelled by {name} at {at}; nobody needs to come. Reason: {reason}\n{text}",
+    },
+    "urg.cancelled_group_late": {
+        "zh_CN": "紧急请求 #{id} 已由 {name} 于 {at} 取消，原因：{reason}\n{text}\n"
+                 "取消时已超过到岗时限（{deadline}），仍计为未按时到岗。",
+        "en": "Urgent request #{id} was cancelled by {name} at {at}. Reason: {reason}\n{text}\n"
+              "It was already past its arrival deadline ({deadline}) and still counts as missed.",
+    },
+    "urg.status.cancelled": {"zh_CN": "已取消：{name}，{at}，原因：{reason}",
+                             "en": "cancelled by {name} at {at}, reason: {reason}"},
+    "urg.status.cancelled_late": {
+        "zh_CN": "超时后取消：{name}，{at}，原因：{reason}（截止 {deadline}，计为未按时到岗）",
+        "en": "cancelled after the deadline ({deadline}) by {name} at {at}, reason: {reason} (counts as missed)",
+    },
+    "urg.loss.cancelled_late": {
+        "zh_CN": "紧急请求 #{id} 超过到岗时限（{deadline}）无人到岗，于 {at} 取消",
+        "en": "urgent request #{id}: nobody on site by the deadline ({deadline}); cancelled at {at}",
+    },
     "urg.loss.late": {"zh_CN": "紧急请求 #{id} 到岗用时 {minutes} 分钟，超过时限",
                       "en": "urgent request #{id} arrived after {minutes} min"},
     "urg.loss.open": {"zh_CN": "紧急请求 #{id} 超过到岗时限（{deadline}）仍未到岗",

@@ -195,7 +195,7 @@ def register_declared(app: Application) -> None:
 MENU_ORDER = (
     "start", "help", "lang", "checkin", "checkout", "leave", "makeup", "attendance", "daily",
     "ticket", "tickets", "take", "resolve", "reopen", "rate", "comment", "province", "estimate", "ruling",
-    "checklist", "faq", "urgent", "urgents", "ack", "arrived", "oncall", "dutyplan", "swap",
+    "checklist", "faq", "urgent", "urgents", "ack", "arrived", "cancelurgent", "oncall", "dutyplan", "swap",
     "score", "deduct", "deductions", "payments", "paid", "report", "bindgroup", "staffchange", "replace",
     "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health",
 )

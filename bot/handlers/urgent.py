@@ -1,4 +1,4 @@
-"""/urgent, /urgents, /ack, /arrived, the 收到 / 已到岗 / 需要支援 buttons and arrival locations."""
+"""/urgent, /urgents, /ack, /arrived, /cancelurgent, the 收到 / 已到岗 / 需要支援 buttons and arrival locations."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.services.people import Person, Role
 
 RAISERS = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT]
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
+_NUMBER_AND_REASON = re.compile(r"^#?\s*(\d{1,9})(?:\s+(.*))?$", re.DOTALL)
 # Handlers in this group run besides any other feature's location handler (attendance check-ins).
 
 
@@ -96,6 +97,25 @@ async def arrived_command(update: Update, context: BotContext, person: Person) -
     request_id = await _request_id(update, context, person, "arrived")
     if request_id is not None:
         await _reply_arrived(update, context, person, request_id)
+
+
+@command("cancelurgent", RAISERS)
+async def cancel_urgent_command(update: Update, context: BotContext, person: Person) -> None:
+    """Cancels an urgent request nobody needs to attend (/cancelurgent 12 误报): its clock stops, people are told."""
+    match = _NUMBER_AND_REASON.match(message_args(update))
+    reason = (match.group(2) or "").strip() if match else ""
+    if match is None or not reason:
+        await reply(update, person, "urg.cancel_usage")
+        return
+    services = context.services
+    result = await urgent.cancel(services, person, int(match.group(1)), reason)
+    request = result.request
+    if not result.first:
+        await reply(update, person, "urg.cancelled_already", id=request.id, name=result.cancelled_by,
+                    at=services.fmt(request.cancelled_at), reason=request.cancel_reason or "")
+        return
+    await reply(update, person, "urg.cancelled_late" if result.counted_as_missed else "urg.cancelled",
+                id=request.id, reason=reason, deadline=services.fmt(request.deadline_at))
 
 
 @button("urg", ANYONE)

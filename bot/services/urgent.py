@@ -8,6 +8,11 @@ breach and run the escalation chain; everything here is what people do.
 Responsiveness (响应度, 10 points): the share of urgent requests raised in the period whose arrival came
 within the deadline; a request still open past its deadline counts as missed; 100% with none.
 
+A request that needed nobody on site (false alarm, fixed remotely, raised by mistake) can be cancelled with a
+reason by whoever raised it, a supervisor or the client's contact: its clock stops (no reminder, breach or
+escalation), the people called and the group are told, and the rate leaves it out, unless it was cancelled
+after its deadline without an arrival: that stays a miss.
+
 An arrival whose location turns out to be outside the site (shared after 已到岗) is recorded and flagged,
 never refused (as check-ins are): it still counts as an arrival at its time (not as missed), the request
 shows the flag in /urgents, the lead and the person who raised it are told at once, and the rate's
@@ -29,7 +34,7 @@ from bot.services.errors import BadInput, DomainError
 from bot.services.geo import within_site
 from bot.services.notify import ButtonSpec
 from bot.services.oncall import duty_at
-from bot.services.people import Person, Role
+from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from storage.uow import UnitOfWork
@@ -154,6 +159,14 @@ async def _load(uow: UnitOfWork, request_id: int) -> UrgentRequest:
     return request
 
 
+async def _require_active(services: Services, uow: UnitOfWork, request: UrgentRequest) -> None:
+    """A cancelled request takes no 收到 / 已到岗 / 需要支援 any more."""
+    if request.cancelled_at is not None:
+        who = await uow.people.by_id(request.cancelled_by or 0)
+        raise DomainError("urg.is_cancelled", id=request.id, name=who.name if who else "?",
+                          at=services.fmt(request.cancelled_at), reason=request.cancel_reason or "")
+
+
 @dataclass(frozen=True)
 class Acknowledged:
     request: UrgentRequest
@@ -179,6 +192,7 @@ async def acknowledge(services: Services, person: Person, request_id: int) -> Ac
     """收到: this person has seen it. After a breach, the first acknowledgement stops the escalation chain."""
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
+        await _require_active(services, uow, request)
         now = services.now()
         first, stopped = await _acknowledge_in_uow(services, uow, person, request, now)
         if first:
@@ -208,6 +222,7 @@ def _require_engineer(person: Person) -> None:
 
 async def _arrive_in_uow(services: Services, uow: UnitOfWork, person: Person, request: UrgentRequest,
                          now: datetime) -> UrgentRequest:
+    await _require_active(services, uow, request)
     if request.arrived_at is not None:
         who = await uow.people.by_id(request.arrived_by or 0)
         raise DomainError("urg.already_arrived", id=request.id, name=who.name if who else "?",
@@ -308,6 +323,7 @@ async def request_support(services: Services, person: Person, request_id: int) -
     _require_engineer(person)
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
+        await _require_active(services, uow, request)
         now = services.now()
         deadline = now + services.settings.sla.second_line_arrival
         if not await repo(uow).request_support(request_id, person.id, now, deadline):
@@ -341,6 +357,7 @@ async def second_line_arrive(services: Services, person: Person, request_id: int
         raise DomainError("urg.second_line_only")
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
+        await _require_active(services, uow, request)
         if request.support_requested_at is None or request.second_line_deadline_at is None:
             raise DomainError("urg.no_support_requested", id=request_id)
         now = services.now()
@@ -362,6 +379,67 @@ async def second_line_arrive(services: Services, person: Person, request_id: int
     return Arrived(updated, taken, late)
 
 
+@dataclass(frozen=True)
+class Cancelled:
+    request: UrgentRequest
+    first: bool            # False: it was already cancelled (a repeated or redelivered cancel changes nothing)
+    cancelled_by: str      # who cancelled it (this person, or whoever did first)
+    counted_as_missed: bool  # cancelled after its deadline without an arrival: still a miss in the rate
+    notified: int = 0      # people told (those who were called), besides the group
+
+
+def may_cancel(person: Person, request: UrgentRequest) -> bool:
+    """Whoever raised it, a supervisor or the client's contact (not a vendor-side contact)."""
+    return person.id == request.raised_by or is_client_side(person)
+
+
+async def cancel(services: Services, person: Person, request_id: int, reason: str) -> Cancelled:
+    """No one is needed on site: the clock stops, the people called and the group are told, it is audited."""
+    reason = reason.strip()
+    if not reason:
+        raise BadInput("urg.cancel_usage")
+    if len(reason) > MAX_TEXT:
+        raise DomainError("urg.too_long", limit=MAX_TEXT)
+    async with services.db.uow() as uow:
+        request = await _load(uow, request_id)
+        if not may_cancel(person, request):
+            raise DomainError("urg.cancel_refused", id=request_id)
+        if request.cancelled_at is None and request.arrived_at is not None:
+            who = await uow.people.by_id(request.arrived_by or 0)
+            raise DomainError("urg.cancel_arrived", id=request_id, name=who.name if who else "?",
+                              at=services.fmt(request.arrived_at))
+        now = services.now()
+        if request.cancelled_at is not None or not await repo(uow).cancel(request_id, person.id, now, reason):
+            current = await _load(uow, request_id)
+            who = await uow.people.by_id(current.cancelled_by or 0)
+            return Cancelled(current, False, who.name if who else "?", _missed(current))
+        late = now > request.deadline_at
+        called = [r.person_id for r in await repo(uow).recipients(request_id) if r.person_id != person.id]
+        people = [p for p in [await uow.people.by_id(pid) for pid in called] if p is not None]
+        await uow.audit.append(at=now, action="urgent.cancel", entity="urgent_request", entity_id=request_id,
+                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               before={"breached": request.breached, "acknowledged": request.acknowledged_at
+                                       is not None, "deadline_at": services.fmt(request.deadline_at)},
+                               after={"reason": reason, "at": services.fmt(now), "counted_as_missed": late})
+        common = {"id": request_id, "text": request.text, "name": person.name, "reason": reason,
+                  "at": services.fmt(now)}
+        notified = await services.notifier.to_people(uow, people, "urg.cancelled_notice", kind="urgent.cancel",
+                                                     dedup=f"urg:{request_id}:cancel", **common)
+        await services.notifier.to_groups(uow, "urg.cancelled_group_late" if late else "urg.cancelled_group",
+                                          kind="urgent.group", dedup=f"urg:{request_id}:cancel",
+                                          deadline=services.fmt(request.deadline_at), **common)
+        updated = await _load(uow, request_id)
+        await uow.commit()
+    services.poke_timers()
+    return Cancelled(updated, True, person.name, late, notified)
+
+
+def _missed(request: UrgentRequest) -> bool:
+    """Cancelled after its deadline with nobody on site: the breach stands."""
+    return (request.cancelled_at is not None and request.arrived_at is None
+            and request.cancelled_at > request.deadline_at)
+
+
 async def latest_open_for(services: Services, person: Person) -> UrgentRequest | None:
     """For /ack and /arrived without a number: the newest open request this person was called to."""
     async with services.db.uow() as uow:
@@ -374,6 +452,7 @@ class Listed:
     request: UrgentRequest
     raised_by: str
     arrived_by: str | None
+    cancelled_by: str | None = None
 
 
 def listing_period(services: Services, text: str) -> tuple[date, date] | None:
@@ -396,12 +475,14 @@ async def list_requests(services: Services, period: tuple[date, date] | None = N
             start, end = day_bounds(services, *period)
             requests = await repo(uow).raised_between(start, end)
         names = {p.id: p.name for p in await uow.people.all()}
-    return [Listed(r, names.get(r.raised_by, "?"), names.get(r.arrived_by) if r.arrived_by else None)
-            for r in requests]
+    return [Listed(r, names.get(r.raised_by, "?"), names.get(r.arrived_by) if r.arrived_by else None,
+                   names.get(r.cancelled_by, "?") if r.cancelled_by else None) for r in requests]
 
 
 def status_key(request: UrgentRequest, now: datetime) -> str:
     """The catalog key of a request's state as a list shows it."""
+    if request.cancelled_at is not None:
+        return "urg.status.cancelled_late" if _missed(request) else "urg.status.cancelled"
     if request.arrived_at is not None:
         return "urg.status.arrived" if request.arrived_in_time() else "urg.status.arrived_late"
     if request.breached or now > request.deadline_at:
@@ -417,6 +498,11 @@ def describe(services: Services, item: Listed, lang: str) -> str:
     request = item.request
     fmt = services.fmt
     taken = minutes(request.arrived_at - request.started_at) if request.arrived_at else 0
+    if request.cancelled_at is not None:
+        status = t(status_key(request, services.now()), lang, deadline=fmt(request.deadline_at),
+                   name=item.cancelled_by or "?", at=fmt(request.cancelled_at), reason=request.cancel_reason or "")
+        return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=request.text[:60],
+                 status=status)
     status = t(status_key(request, services.now()), lang, deadline=fmt(request.deadline_at),
                name=item.arrived_by or "?", minutes=taken)
     if request.arrived_at is not None and request.arrival_on_site is False:
@@ -461,9 +547,11 @@ def _round(value: float | None) -> float | None:
 async def responsiveness_rate(services: Services, start: date, end: date) -> ComponentRate:
     """响应度: urgent requests raised in [start, end] that arrived within their deadline, over all of them
     whose outcome is known (arrived, or open past the deadline = missed). None raised: 100%.
+    A request cancelled before its deadline was no real call-out and is left out; one cancelled after its
+    deadline with nobody on site is a miss.
 
-    details: count, in_time, missed, pending, off_site (arrivals whose location was outside the site: they
-    stay counted as arrived, in time or late by their time, and are flagged here and in /urgents),
+    details: count, in_time, missed, pending, cancelled (left out), off_site (arrivals whose location was outside
+    the site: they stay counted as arrived, in time or late by their time, and are flagged here and in /urgents),
     off_site_ids, and minutes to acknowledge / to arrive (median, p90), measured from the start of the clock.
     """
     now = services.now()
@@ -476,7 +564,17 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
     ack_minutes: list[float] = []
     arrive_minutes: list[float] = []
     off_site: list[int] = []
+    cancelled = 0
     for request in requests:
+        if request.cancelled_at is not None and request.arrived_at is None:
+            if request.cancelled_at <= request.deadline_at:
+                cancelled += 1
+            else:
+                losses.append(Loss("urg.loss.cancelled_late",
+                                   {"id": request.id, "deadline": services.fmt(request.deadline_at),
+                                    "at": services.fmt(request.cancelled_at)},
+                                   when=services.local(request.started_at).isoformat()))
+            continue
         if request.arrived_at is not None and request.arrival_on_site is False:
             off_site.append(request.id)
         if request.acknowledged_at is not None:
@@ -496,7 +594,7 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
             pending += 1
     denominator = in_time + len(losses)
     details = {
-        "count": len(requests), "in_time": in_time, "missed": len(losses), "pending": pending,
+        "count": len(requests), "in_time": in_time, "missed": len(losses), "pending": pending, "cancelled": cancelled,
         "off_site": len(off_site), "off_site_ids": ", ".join(f"#{i}" for i in off_site),
         "ack_median_min": _round(_median(ack_minutes)), "ack_p90_min": _round(percentile(ack_minutes, 0.9)),
         "arrive_median_min": _round(_median(arrive_minutes)),

@@ -9,6 +9,8 @@ second line's deadline.
   its target, until an acknowledgement or an arrival after the breach stops the chain.
 - A second line called with 需要支援 that has not arrived by its deadline is reported to the lead and the
   contacts.
+A cancelled request (bot/services/urgent.py `cancel`) has no clock: it is not read here, and every claim
+refuses it, so a sweep that loaded it just before the cancel does nothing either.
 Every action claims its row with a conditional UPDATE, so the precise job, the backstop sweep and a
 restart never act twice; a deadline that passed while the bot was down fires at the first sweep.
 """
@@ -68,7 +70,7 @@ async def sweep(services: Services, now: datetime) -> None:
 
 async def _process(services: Services, uow: UnitOfWork, request_id: int, now: datetime) -> None:
     request = await repo(uow).get(request_id)
-    if request is None:
+    if request is None or request.cancelled:
         return
     if request.arrived_at is None:
         await _reminders(services, uow, request, now)

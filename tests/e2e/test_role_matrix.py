@@ -54,6 +54,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "tickets": ANY, "faq": ANY, "daily": ANY,
     # urgent requests and on-call (#6)
     "urgent": roles(C, E, L, S), "urgents": ANY, "ack": ANY, "arrived": roles(E, L),
+    "cancelurgent": roles(C, E, L, S),  # the service allows only the raiser, a supervisor or the client contact
     "oncall": ANY, "dutyplan": ANY, "swap": roles(E, L),  # proposing a plan / setting the rota: lead, supervisor
     # scoring, payments, reports (#7)
     "score": roles(C, L, S), "deduct": roles(C, S), "deductions": roles(C, L, S), "payments": roles(C, L, S),

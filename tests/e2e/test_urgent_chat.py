@@ -128,3 +128,35 @@ async def test_english_replies_join_names_with_a_comma(bot: Harness) -> None:
     [raised] = [m for m in await bot.chat.send(SUPERVISOR, "/urgent card system login fails")
                 if m.chat_id == SUPERVISOR]
     assert "Notified: 林海, 周小舟" in raised.text and "、" not in raised.text
+
+
+async def test_cancel_in_chat_needs_a_reason_refuses_others_and_answers_a_repeat(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
+    await bot.chat.send(SUPERVISOR, "/urgent 社保卡系统无法登录", chat_id=GROUP)
+    [ping] = [m for m in bot.to(ENGINEER) if "紧急请求 #1" in m.text]
+    [usage] = await bot.chat.send(SUPERVISOR, "/cancelurgent 1")
+    assert "原因必填" in usage.text and "/cancelurgent 12 误报" in usage.text
+    [refused] = await bot.chat.send(ENGINEER, "/cancelurgent 1 误报")
+    assert "只有紧急请求 #1 的提出人、监理或甲方联系人可以取消" in refused.text
+    [done] = [m for m in await bot.chat.send(SUPERVISOR, "/cancelurgent #1 误报，系统已远程恢复")
+              if m.chat_id == SUPERVISOR]
+    assert "已取消紧急请求 #1" in done.text and "提醒和升级已停止" in done.text
+    assert any("#1 已取消" in m.text and "误报，系统已远程恢复" in m.text for m in bot.to(ENGINEER))
+    assert any("已由 陈主管" in m.text for m in bot.to(GROUP))
+    [again] = [m for m in await bot.chat.send(SUPERVISOR, "/cancelurgent #1 误报，系统已远程恢复")  # repeated
+               if m.chat_id == SUPERVISOR]
+    assert "已于 2022-10-10 09:00 由 陈主管 取消" in again.text and "无需再次取消" in again.text
+    await bot.chat.press(ENGINEER, ping, "收到")                      # an old button: told, nothing recorded
+    alert = bot.chat.answers()[-1].params
+    assert alert["show_alert"] and "由 陈主管 取消" in alert["text"] and "无需处理" in alert["text"]
+    bot.clock.advance(timedelta(hours=2))
+
+
+    def about_it() -> list[str]:
+        return [m.text for who in (ENGINEER, LEAD, GROUP) for m in bot.to(who) if "紧急请求 #1" in m.text]
+
+    before = about_it()
+    await bot.run_timers()                                      # past the deadline: no reminder, no breach
+    assert about_it() == before
+    [listing] = await bot.chat.send(LEAD, "/urgents 今天")
+    assert "已取消：陈主管" in listing.text and "原因：误报，系统已远程恢复" in listing.text
