@@ -157,6 +157,9 @@ class Console:
         from bot.services.timers import run_all_due
 
         await run_all_due(self.driver.app.bot_data["services"], self.clock.now())
+        scheduler = self.driver.app.bot_data.get("scheduler")
+        if scheduler is not None:  # the jobs follow the moved clock (/health shows the next ones)
+            await scheduler.reschedule_all()
         await self.driver.flush()
         print(f"  clock: {self.clock.now().astimezone(ZoneInfo(self.settings.contract.timezone)):%Y-%m-%d %H:%M}",
               file=self.out)

@@ -35,10 +35,12 @@ def test_console_buttons_and_group_commands(tmp_path: Path) -> None:
 
 
 def test_console_fake_clock_can_be_moved(tmp_path: Path) -> None:
-    result = run_console(":time\n:advance 2h\n:quit\n", tmp_path, "--at", "2022-10-10 09:00")
+    result = run_console(":time\n:advance 2h\n:as 吴管理\n/health\n:quit\n", tmp_path, "--at", "2022-10-10 09:00")
     assert result.returncode == 0, result.stderr
     assert "2022-10-10 09:00:00" in result.stdout
     assert "clock: 2022-10-10 11:00" in result.stdout
+    # the timers follow the moved clock: the next attendance reminder is the evening check-out one
+    assert "attendance.reminders：2022-10-10 18:30" in result.stdout
 
 
 def test_console_shows_button_toasts_and_refusal_alerts(tmp_path: Path) -> None:
