@@ -23,7 +23,25 @@ log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 5.0
 MAX_HEADER_LINES = 100
-REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
+REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+           413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+async def write_json(writer: asyncio.StreamWriter, status: int, body: dict[str, Any]) -> None:
+    """Answer one HTTP request with a JSON body and close the connection (a client gone away is no error)."""
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    head = (f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}\r\n"
+            f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(payload)}\r\n"
+            "Cache-Control: no-store\r\nConnection: close\r\n\r\n")
+    try:
+        writer.write(head.encode() + payload)
+        await writer.drain()
+    except Exception:
+        log.debug("HTTP client went away", exc_info=True)
+    finally:
+        writer.close()
+        with suppress(Exception):
+            await writer.wait_closed()
 
 
 class HealthServer:
@@ -53,19 +71,7 @@ class HealthServer:
             status, body = await asyncio.wait_for(self._answer(reader), timeout=READ_TIMEOUT + 6)
         except Exception:
             status, body = 400, {"error": "bad request"}
-        payload = json.dumps(body, ensure_ascii=False).encode()
-        head = (f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}\r\n"
-                f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(payload)}\r\n"
-                "Cache-Control: no-store\r\nConnection: close\r\n\r\n")
-        try:
-            writer.write(head.encode() + payload)
-            await writer.drain()
-        except Exception:
-            log.debug("health client went away", exc_info=True)
-        finally:
-            writer.close()
-            with suppress(Exception):
-                await writer.wait_closed()
+        await write_json(writer, status, body)
 
     async def _answer(self, reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]]:
         request_line = (await asyncio.wait_for(reader.readline(), timeout=READ_TIMEOUT)).decode("latin-1")

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.ext import Application
 
-from bot.health_http import health_response
+from bot.health_http import health_response, write_json
 from bot.polling import Receiver, with_retries
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT = 10.0
 MAX_BODY = 1 << 20
 MAX_HEADER_LINES = 100
-REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 class WebhookServer:
@@ -63,16 +61,7 @@ class WebhookServer:
         except Exception:
             log.exception("webhook request failed")
             status, body = 500, {"ok": False}
-        payload = json.dumps(body, ensure_ascii=False).encode()
-        head = (f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}\r\n"
-                f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(payload)}\r\n"
-                "Connection: close\r\n\r\n")
-        with suppress(Exception):
-            writer.write(head.encode() + payload)
-            await writer.drain()
-        writer.close()
-        with suppress(Exception):
-            await writer.wait_closed()
+        await write_json(writer, status, body)
 
     async def _answer(self, reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]]:
         request_line = (await asyncio.wait_for(reader.readline(), READ_TIMEOUT)).decode("latin-1").split()

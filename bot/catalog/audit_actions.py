@@ -83,6 +83,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
 DYNAMIC_ACTIONS: dict[str, tuple[str, ...]] = {
     "attendance.{request.kind}_{status}": ("attendance.leave_approved", "attendance.leave_rejected",
                                            "attendance.makeup_approved", "attendance.makeup_rejected"),
+    "attendance.{kind}_request": ("attendance.leave_request", "attendance.makeup_request"),
     "incident.plan_{state}": ("incident.plan_approved", "incident.plan_returned"),
     "oncall.swap_{status}": ("oncall.swap_peer_ok", "oncall.swap_declined", "oncall.swap_approved"),
     "tickets.{action}": (),  # verbs passed to tickets._audit: collected from its call sites

@@ -391,17 +391,25 @@ async def request_leave(services: Services, person: Person, text: str) -> Reques
             other = overlapping[0]
             raise DomainError("att.leave_overlap", id=other.id, first=other.first_day.isoformat(),
                               last=other.last_day.isoformat())
-        request_id = await repo(uow).add_request(person_id=person.id, kind=LEAVE, first_day=first, last_day=last,
-                                                 reason=reason, now=services.now())
-        request = await repo(uow).request(request_id)
-        assert request is not None
-        await uow.audit.append(at=services.now(), action="attendance.leave_request", entity="attendance_request",
-                               entity_id=request_id, actor_telegram_id=person.telegram_id,
-                               actor_name=person.name, after=request.snapshot())
-        asked = await _ask_approvers(services, uow, person, request, "att.leave_ask", first=first.isoformat(),
-                                     last=last.isoformat(), days=len(workdays))
+        request, asked = await _file_request(services, uow, person, LEAVE, first, last, reason,
+                                             first=first.isoformat(), last=last.isoformat(), days=len(workdays))
         await uow.commit()
     return RequestResult(request, len(workdays), asked)
+
+
+async def _file_request(services: Services, uow: UnitOfWork, person: Person, kind: str, first_day: date,
+                        last_day: date, reason: str, /, **ask_params: Any) -> tuple[AttendanceRequest, int]:
+    """Store a leave or make-up request, audit it, and ask the approvers (`att.<kind>_ask`) in the same
+    transaction; returns the request and who was asked."""
+    request_id = await repo(uow).add_request(person_id=person.id, kind=kind, first_day=first_day,
+                                             last_day=last_day, reason=reason, now=services.now())
+    request = await repo(uow).request(request_id)
+    assert request is not None
+    await uow.audit.append(at=services.now(), action=f"attendance.{kind}_request", entity="attendance_request",
+                           entity_id=request_id, actor_telegram_id=person.telegram_id, actor_name=person.name,
+                           after=request.snapshot())
+    asked = await _ask_approvers(services, uow, person, request, f"att.{kind}_ask", **ask_params)
+    return request, asked
 
 
 async def request_makeup(services: Services, person: Person, text: str) -> RequestResult:
@@ -441,15 +449,8 @@ async def request_makeup(services: Services, person: Person, text: str) -> Reque
         if len(this_month) >= cfg.makeups_per_month:
             raise DomainError("att.makeup_cap", limit=cfg.makeups_per_month, month=f"{day:%Y-%m}",
                               used=len(this_month))
-        request_id = await repo(uow).add_request(person_id=person.id, kind=MAKEUP, first_day=day, last_day=day,
-                                                 reason=reason, now=services.now())
-        request = await repo(uow).request(request_id)
-        assert request is not None
-        await uow.audit.append(at=services.now(), action="attendance.makeup_request", entity="attendance_request",
-                               entity_id=request_id, actor_telegram_id=person.telegram_id,
-                               actor_name=person.name, after=request.snapshot())
-        asked = await _ask_approvers(services, uow, person, request, "att.makeup_ask", date=day.isoformat(),
-                                     used=len(this_month) + 1, limit=cfg.makeups_per_month)
+        request, asked = await _file_request(services, uow, person, MAKEUP, day, day, reason, date=day.isoformat(),
+                                             used=len(this_month) + 1, limit=cfg.makeups_per_month)
         await uow.commit()
     return RequestResult(request, 1, asked)
 

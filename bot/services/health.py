@@ -62,22 +62,22 @@ async def mark_processed(services: Services, update_id: int, digest: str) -> Non
 
 async def alive_tick(services: Services) -> None:
     """Stamp `last_alive` (not a clean stop) and forget update ids older than the redelivery window."""
-    now = services.now()
-    async with services.db.uow() as uow:
-        repo: ReliabilityRepository = uow.repo(ReliabilityRepository)  # type: ignore[assignment]
-        await repo.put_time(LAST_ALIVE, now, now)
-        await repo.put(CLEAN_STOP, "0", now)
-        await repo.prune_processed(now - services.settings.reliability.processed_updates_keep)
-        await uow.commit()
+    await _stamp_alive(services, clean_stop=False)
 
 
 async def mark_clean_stop(services: Services) -> None:
     """A graceful stop: the downtime notice will say the bot was stopped, not that it died."""
+    await _stamp_alive(services, clean_stop=True)
+
+
+async def _stamp_alive(services: Services, *, clean_stop: bool) -> None:
     now = services.now()
     async with services.db.uow() as uow:
         repo: ReliabilityRepository = uow.repo(ReliabilityRepository)  # type: ignore[assignment]
         await repo.put_time(LAST_ALIVE, now, now)
-        await repo.put(CLEAN_STOP, "1", now)
+        await repo.put(CLEAN_STOP, "1" if clean_stop else "0", now)
+        if not clean_stop:
+            await repo.prune_processed(now - services.settings.reliability.processed_updates_keep)
         await uow.commit()
 
 
