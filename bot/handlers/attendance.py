@@ -19,7 +19,7 @@ from bot.services.callback_data import CallbackData
 from bot.services.container import Services
 from bot.services.errors import DomainError
 from bot.services.people import Person, Role
-from bot.services.timeparse import PERIOD_EXAMPLES
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_period
 from storage.attendance import AttendanceDay
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ async def attendance_report(update: Update, context: BotContext, person: Person)
     text = message_args(update)
     today = services.today()
     if text:
-        period = attendance.parse_past_period(text, services.local_now(), calendar=services.calendar)
+        period = parse_past_period(text, services.local_now(), calendar=services.calendar)
         if period is None:
             raise DomainError("error.bad_period", text=text, examples="、".join(PERIOD_EXAMPLES))
     else:

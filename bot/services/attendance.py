@@ -25,7 +25,7 @@ from bot.services.errors import DomainError
 from bot.services.geo import within_site
 from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
-from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_day, parse_period
 from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest, Presence
 from storage.uow import UnitOfWork
 
@@ -302,32 +302,6 @@ def split_leading_phrase(text: str, parse: Callable[[str], T | None]) -> tuple[T
             if value is not None:
                 return value, " ".join([first[n:], *words[1:]]).strip()
     return None
-
-
-def parse_past_period(text: str, now: datetime, *, calendar: Any = None,
-                      search_days: int = 400) -> tuple[date, date] | None:
-    """Like parse_period, but a phrase without a year that names a past span means the latest one.
-
-    "9月" said in October is last September, "10月9日" said on 10 October is yesterday; relative
-    phrases ("明天", "下个月") keep their meaning because they never name the probe day itself.
-    """
-    period = parse_period(text, now, calendar=calendar)
-    if period is None or period[0] <= now.date():
-        return period
-    for back in range(1, search_days + 1):
-        probe = now - timedelta(days=back)
-        found = parse_period(text, probe, calendar=calendar)
-        if found is not None and found[0] <= probe.date() <= found[1]:
-            return found
-    return period
-
-
-def parse_past_day(text: str, now: datetime, *, calendar: Any = None) -> date | None:
-    """One day, preferring the latest past occurrence ("周五" on a Monday is last Friday)."""
-    period = parse_past_period(text, now, calendar=calendar, search_days=31)
-    if period is None or period[0] != period[1]:
-        return None
-    return period[0]
 
 
 def _bad_period(text: str) -> DomainError:

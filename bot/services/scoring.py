@@ -24,7 +24,7 @@ from bot.catalog import t
 from bot.services.errors import DomainError
 from bot.services.people import Person, Role
 from bot.services.rates import ComponentRate, Loss
-from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_day, parse_period
 from config.settings import AssessmentSettings, PaymentTier
 from storage.scoring import Deduction, ScoringRepository
 
@@ -382,10 +382,8 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
     reason = parts[2].strip()
     day = services.today()
     first, _, rest = reason.partition(" ")
-    try:
-        stated = date.fromisoformat(first)
-    except ValueError:
-        stated = None
+    # An optional day before the reason, as people write it ("2022-10-12", "10月12日", "昨天"): the latest past one.
+    stated = parse_past_day(first, services.local_now(), calendar=services.calendar, search_days=366)
     if stated is not None and rest.strip():
         contract = services.settings.contract
         if not contract.start <= stated <= min(contract.end, services.today()):

@@ -14,9 +14,7 @@ The first section also holds the small helpers the other duty services share (da
 
 from __future__ import annotations
 
-import contextlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -25,38 +23,32 @@ from bot.services.callback_data import encode
 from bot.services.container import Services
 from bot.services.errors import BadInput, DomainError, UnknownPerson
 from bot.services.people import Person, Role, is_client_side
-from bot.services.timeparse import parse_period, parse_when
+from bot.services.timeparse import parse_past_day, parse_period, parse_when
 from storage.duties import DutyMarksRepository, StaffChange, StaffChangeRepository
 from storage.uow import UnitOfWork
 
 # -- helpers shared by the duty services ----------------------------------------------------------------
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_CN_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-# A month and a day without a year: "10月9日", "十月九号", "10/9", "Oct 9", "9 Oct".
-_MONTH_DAY = re.compile(rf"^(?:{_CN_NUMBER}\s*月\s*{_CN_NUMBER}\s*[日号]?|\d{{1,2}}[/.-]\d{{1,2}}"
-                        rf"|{_MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s*{_MONTHS})$")
-
 
 def parse_day(services: Services, text: str, *, past: bool = False) -> date:
     """One calendar day from a chat phrase ("2022-11-01", "11月1日", "下周一").
 
-    `past` (a day already gone, e.g. when a paper was received): a month and day without a year mean their
-    latest occurrence up to today ("10月9日" said on 2022-10-10 is 2022-10-09, not 2023's). Every other
-    phrase is read as written — "明天", "下周一", a full date — and never moved to another year: a future
-    day is for the caller to refuse."""
+    `past` (a day already gone, e.g. when a paper was received): a phrase naming no year means its latest
+    occurrence up to today ("10月9日" said on 2022-10-10 is 2022-10-09, not 2023's; "周五" is last Friday);
+    relative phrases ("明天", "下周一") and full dates are read as written, so a future day is for the caller
+    to refuse (`timeparse.parse_past_day`)."""
     now_local = services.local_now()
-    period = parse_period(text, now_local, calendar=services.calendar)
     day: date | None = None
-    if period is not None and period[0] == period[1]:
-        day = period[0]
-    elif period is None:
+    if past:
+        day = parse_past_day(text, now_local, calendar=services.calendar, search_days=366)
+    else:
+        period = parse_period(text, now_local, calendar=services.calendar)
+        if period is not None and period[0] == period[1]:
+            day = period[0]
+    if day is None and parse_period(text, now_local, calendar=services.calendar) is None:
         moment = parse_when(text, now_local, calendar=services.calendar)
         day = moment.date() if moment is not None else None
     if day is None:
         raise DomainError("duty.bad_day", text=text)  # the catalog gives examples in each language
-    if past and day > services.today() and _MONTH_DAY.match(unicodedata.normalize("NFKC", text).strip().lower()):
-        with contextlib.suppress(ValueError):  # 2月29日 has no day a year before: left as said (refused)
-            day = day.replace(year=day.year - 1)
     return day
 
 

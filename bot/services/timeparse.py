@@ -877,3 +877,30 @@ def parse_period(
         return _period(text, now, calendar or default_calendar())
     except Exception:
         return None
+
+
+def parse_past_period(text: str, now: datetime, *, calendar: Any = None,
+                      search_days: int = 400) -> tuple[date, date] | None:
+    """Like parse_period, but a phrase without a year that names a past span means the latest one.
+
+    "9月" said in October is last September, "10月9日" said on 10 October is yesterday; relative
+    phrases ("明天", "下个月") keep their meaning because they never name the probe day itself.
+    """
+    period = parse_period(text, now, calendar=calendar)
+    if period is None or period[0] <= now.date():
+        return period
+    for back in range(1, search_days + 1):
+        probe = now - timedelta(days=back)
+        found = parse_period(text, probe, calendar=calendar)
+        if found is not None and found[0] <= probe.date() <= found[1]:
+            return found
+    return period
+
+
+def parse_past_day(text: str, now: datetime, *, calendar: Any = None, search_days: int = 31) -> date | None:
+    """One day, preferring the latest past occurrence within `search_days` ("周五" on a Monday is last Friday;
+    with 366, "12月1日" said in October is last December)."""
+    period = parse_past_period(text, now, calendar=calendar, search_days=search_days)
+    if period is None or period[0] != period[1]:
+        return None
+    return period[0]

@@ -116,3 +116,9 @@ async def test_report_after_the_contract_ended_covers_its_last_month(november: H
     [refused] = await november.chat.send(CLIENT_CONTACT, "/report 2023-02")
     assert "不在合同服务期" in refused.text
 
+
+
+async def test_deduct_reads_the_day_as_people_write_it(november: Harness, fakes: None) -> None:
+    await november.chat.send(SUPERVISOR, "/deduct 响应度 1 10月12日 故障未按时到岗")
+    [listed] = await november.chat.send(LEAD, "/deductions 2022-10")
+    assert "2022-10-12" in listed.text and "故障未按时到岗" in listed.text and "10月12日" not in listed.text

@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from bot.handlers.attendance import CHECKIN_TEXT, CHECKOUT_TEXT
-from bot.services.attendance import is_approver, parse_past_day, parse_past_period, split_leading_phrase
+from bot.services.attendance import is_approver, split_leading_phrase
 from bot.services.people import Person, Role
-from bot.services.timeparse import parse_period
+from bot.services.timeparse import parse_past_day, parse_past_period, parse_period
 from tests.conftest import SHANGHAI
 
 MONDAY = datetime(2022, 10, 10, 9, 0, tzinfo=SHANGHAI)

@@ -299,3 +299,14 @@ def test_holiday_phrases_follow_calendar_overrides() -> None:
 def test_non_string_input_returns_none() -> None:
     assert parse_when(None, WED_AM) is None  # type: ignore[arg-type]
     assert parse_period(12345, WED_AM) is None  # type: ignore[arg-type]
+
+
+def test_past_day_prefers_the_latest_past_occurrence_within_the_search() -> None:
+    from bot.services.timeparse import parse_past_day
+
+    now = datetime(2022, 10, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert parse_past_day("10月9日", now) == date(2022, 10, 9)
+    assert parse_past_day("周五", now) == date(2022, 10, 7)
+    assert parse_past_day("明天", now) == date(2022, 10, 11)  # relative phrases keep their meaning
+    assert parse_past_day("12月1日", now) == date(2022, 12, 1)  # beyond the default 31 days: as said
+    assert parse_past_day("12月1日", now, search_days=366) == date(2021, 12, 1)
