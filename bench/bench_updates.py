@@ -63,9 +63,8 @@ from bench.harness import (
     percentile,
     quiet_logs,
 )
-from bot.app import OFFLINE_TOKEN, build_application, running
+from bot.app import DECLARED, OFFLINE_TOKEN, build_application, running
 from bot.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
-from bot.handlers.common import COMMANDS
 from bot.services.callback_data import decode
 from bot.services.clock import FakeClock
 
@@ -154,8 +153,8 @@ class Mix:
         self.pressed: set[tuple[int, int, str]] = set()
         self.day = FIRST_DAY
         self.plan: deque[tuple[str, int, Callable[[], dict[str, Any] | None]]] = deque()
-        self.has_urgent = "urgent" in COMMANDS
-        self.has_checkin_text = "checkin" in COMMANDS  # the attendance feature also reads 签到 / 签退
+        self.has_urgent = "urgent" in DECLARED.commands
+        self.has_checkin_text = "checkin" in DECLARED.commands  # the attendance feature also reads 签到 / 签退
 
     # -- time --------------------------------------------------------------------------------------
     def _at(self, hour: int, minute: int) -> None:

@@ -20,8 +20,21 @@ from telegram.request import BaseRequest
 
 from bot.catalog import t
 from bot.delivery import OutboxDelivery
-from bot.handlers import feature_modules
-from bot.handlers.common import BotContext, register_declared
+from bot.handlers import (
+    attendance,
+    audit_log,
+    core,
+    daily_log,
+    duties,
+    incidents,
+    location,
+    oncall,
+    reliability,
+    scoring,
+    tickets,
+    urgent,
+)
+from bot.handlers.common import BotContext, Declared, declared_in, register_declared
 from bot.handlers.core import register_fallbacks
 from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
@@ -35,6 +48,12 @@ from storage.db import open_database
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-maintbot-token"
+
+# Every handler module, listed once. Each module's optional `register(app)` runs in this order, then
+# every declared command and button, then core's fallbacks (so they only see what nobody else took).
+HANDLER_MODULES = (attendance, audit_log, core, daily_log, duties, incidents, location, oncall, reliability,
+                   scoring, tickets, urgent)
+DECLARED: Declared = declared_in(HANDLER_MODULES)
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,
@@ -54,11 +73,12 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["clock"] = clock or SystemClock()
-    for module in feature_modules():
+    app.bot_data["commands"] = DECLARED.commands
+    for module in HANDLER_MODULES:
         register = getattr(module, "register", None)
         if register is not None:
             register(app)
-    register_declared(app)
+    register_declared(app, DECLARED)
     register_fallbacks(app)
     app.add_error_handler(on_error)
     return app
@@ -86,7 +106,7 @@ async def on_startup(app: Application) -> None:
         await scheduler.start()
     # After the start-up sweep: tell the admins about downtime, start the liveness ticker and GET /health.
     await start_reliability(app)
-    app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services))
+    app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
 
 
 async def on_stop(app: Application) -> None:

@@ -154,7 +154,7 @@ class Console:
             print("usage: :advance 30m (or 2h, 1d)", file=self.out)
             return
         self.clock.advance(delta)
-        from bot.services.timers import run_all_due
+        from bot.services.schedule import run_all_due
 
         await run_all_due(self.driver.app.bot_data["services"], self.clock.now())
         scheduler = self.driver.app.bot_data.get("scheduler")

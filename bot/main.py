@@ -7,11 +7,17 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from types import ModuleType
 
-from bot.cli import subcommand_modules
+from bot.cli import backup, calendar, check_config, export, purge, report, score
 from config.settings import EXAMPLE_CONFIG_PATH, ConfigError, Settings, load_settings, resolve_config_path
 
 log = logging.getLogger("maintbot")
+
+
+# Every subcommand of run_bot.py, listed once.
+SUBCOMMANDS: dict[str, ModuleType] = {module.NAME: module for module in (
+    backup, calendar, check_config, export, purge, report, score)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--at", help="console only: start a fake clock at this local time, e.g. '2022-10-10 09:00'")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
-    for name, module in subcommand_modules().items():
+    for name, module in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         # also after the subcommand; when not given there, the top-level value stands
         sub_parser.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file (as above)")
@@ -39,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.subcommand:
-        return int(subcommand_modules()[args.subcommand].run(args, args.config) or 0)
+        return int(SUBCOMMANDS[args.subcommand].run(args, args.config) or 0)
     config_path = resolve_config_path(args.config)
     if args.console and not config_path.exists() and not args.config:
         print(f"({config_path} not found: using the example configuration {EXAMPLE_CONFIG_PATH})",

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from telegram.ext import CallbackContext, JobQueue
 
+from bot.services import schedule
 from bot.services.container import Services
-from bot.services.timers import Timer, all_timers
+from bot.services.timers import Timer
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class TimerScheduler:
         self.services.poke_timers = self.poke
 
     async def sweep_all(self) -> None:
-        for timer in all_timers():
+        for timer in schedule.TIMERS:
             await self._sweep(timer)
 
     async def _sweep(self, timer: Timer) -> None:
@@ -49,7 +50,7 @@ class TimerScheduler:
             log.exception("timer %s failed", timer.name)
 
     async def reschedule_all(self) -> None:
-        for timer in all_timers():
+        for timer in schedule.TIMERS:
             await self._schedule(timer)
 
     async def _schedule(self, timer: Timer) -> None:

@@ -91,7 +91,7 @@ class Harness:
 
     async def run_timers(self) -> None:
         """Run every due sweep at the fake clock's time, then deliver the outbox."""
-        from bot.services.timers import run_all_due
+        from bot.services.schedule import run_all_due
 
         await run_all_due(self.services, self.clock.now())
         await self.chat.flush()

@@ -1,29 +1,48 @@
 """The one catalog of every text the bot sends, in zh_CN (default) and en.
 
-Each feature keeps its entries in a module of this package (`MESSAGES = {key: {"zh_CN": ..., "en": ...}}`);
-they are merged here, and a key defined twice is an error at import. Texts use str.format placeholders.
+Each feature keeps its entries in a module of this package (`MESSAGES = {key: {"zh_CN": ..., "en": ...}}`),
+listed in `PARTS` below; they are merged here, and a key defined twice is an error. Texts use str.format
+placeholders.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from string import Formatter
+from types import ModuleType
 from typing import Any
+
+from bot.catalog import (
+    attendance,
+    audit_actions,
+    core,
+    duties,
+    oncall,
+    outbox_kinds,
+    reliability,
+    scoring,
+    tickets,
+    urgent,
+)
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 
-CATALOG: dict[str, dict[str, str]] = {}
 
 
-def _load() -> None:
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        for key, texts in getattr(module, "MESSAGES", {}).items():
-            if key in CATALOG:
-                raise RuntimeError(f"catalog key {key!r} defined twice (again in {module_info.name})")
-            CATALOG[key] = texts
+def _merge(parts: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for module in parts:
+        for key, texts in module.MESSAGES.items():
+            if key in merged:
+                raise RuntimeError(f"catalog key {key!r} defined twice (again in {module.__name__})")
+            merged[key] = texts
+    return merged
+
+
+# Every part of the catalog, listed once.
+PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, oncall, outbox_kinds, reliability, scoring,
+                                 tickets, urgent)
+CATALOG: dict[str, dict[str, str]] = _merge(PARTS)
 
 
 def normalise_language(lang: str | None) -> str:
@@ -50,4 +69,3 @@ def placeholders(template: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in Formatter().parse(template) if name}
 
 
-_load()

@@ -11,7 +11,6 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, MessageHandler, filters
 
-import bot.services.attendance_timers  # noqa: F401  (registers the reminder timer)
 from bot.catalog import t
 from bot.handlers.common import ENGINEERS, BotContext, button, command, guard, message_args, reply, reply_text
 from bot.services import attendance

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -36,6 +37,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     def services(self) -> Services:
         return self.application.bot_data["services"]
 
+    @property
+    def commands(self) -> Mapping[str, CommandSpec]:
+        """Every command of this application (set by the composition root)."""
+        return self.application.bot_data["commands"]
+
 
 CommandFn = Callable[[Update, BotContext, Person], Awaitable[None]]
 ButtonFn = Callable[[Update, BotContext, Person, CallbackData], Awaitable[str | None]]
@@ -54,8 +60,40 @@ class CommandSpec:
         return not self.roles or bool(person.roles & self.roles)
 
 
-COMMANDS: dict[str, CommandSpec] = {}
-BUTTONS: dict[str, tuple[frozenset[Role], Callable[[Update, BotContext], Awaitable[None]]]] = {}
+@dataclass(frozen=True)
+class ButtonHandlerSpec:
+    """One feature's inline-button handler (`v1:<feature>:...`) and the roles allowed to press."""
+
+    feature: str
+    roles: frozenset[Role]
+    callback: Callable[[Update, BotContext], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The commands and buttons declared by a list of handler modules (collected by the composition root)."""
+
+    commands: dict[str, CommandSpec]
+    buttons: dict[str, ButtonHandlerSpec]
+
+
+def declared_in(modules: Iterable[ModuleType]) -> Declared:
+    """Collect what `@command` and `@button` marked in these modules; a name declared twice is an error."""
+    commands: dict[str, CommandSpec] = {}
+    buttons: dict[str, ButtonHandlerSpec] = {}
+    for module in modules:
+        for value in vars(module).values():
+            spec = getattr(value, "command_spec", None)
+            if isinstance(spec, CommandSpec):
+                if spec.name in commands and commands[spec.name] is not spec:
+                    raise RuntimeError(f"command /{spec.name} declared twice")
+                commands[spec.name] = spec
+            handler = getattr(value, "button_spec", None)
+            if isinstance(handler, ButtonHandlerSpec):
+                if handler.feature in buttons and buttons[handler.feature] is not handler:
+                    raise RuntimeError(f"buttons of {handler.feature!r} declared twice")
+                buttons[handler.feature] = handler
+    return Declared(commands, buttons)
 
 
 def keyboard(rows: Sequence[Sequence[tuple[str, str]]] | None) -> InlineKeyboardMarkup | None:
@@ -133,9 +171,7 @@ def command(name: str, roles: Iterable[Role] = ANYONE, *, menu: bool = True) -> 
     """Declare a command: registered with the application by bot/app.py, listed in /help for its roles."""
 
     def decorate(fn: CommandFn) -> CommandFn:
-        if name in COMMANDS:
-            raise RuntimeError(f"command /{name} declared twice")
-        COMMANDS[name] = CommandSpec(name, frozenset(roles), guard(roles, f"/{name}", fn), menu)
+        fn.command_spec = CommandSpec(name, frozenset(roles), guard(roles, f"/{name}", fn), menu)  # type: ignore[attr-defined]
         return fn
 
     return decorate
@@ -150,8 +186,6 @@ def button(feature: str, roles: Iterable[Role] = ANYONE) -> Callable[[ButtonFn],
     allowed = frozenset(roles)
 
     def decorate(fn: ButtonFn) -> ButtonFn:
-        if feature in BUTTONS:
-            raise RuntimeError(f"buttons of {feature!r} declared twice")
 
         async def guarded(update: Update, context: BotContext) -> None:
             query: CallbackQuery = update.callback_query  # type: ignore[assignment]
@@ -174,20 +208,20 @@ def button(feature: str, roles: Iterable[Role] = ANYONE) -> Callable[[ButtonFn],
                 return
             await query.answer(toast[:200] if toast else None)
 
-        BUTTONS[feature] = (allowed, guarded)
+        fn.button_spec = ButtonHandlerSpec(feature, allowed, guarded)  # type: ignore[attr-defined]
         return fn
 
     return decorate
 
 
-def register_declared(app: Application) -> None:
+def register_declared(app: Application, declared: Declared) -> None:
     """Add every declared command and button handler (called once by the composition root)."""
     from telegram.ext import CommandHandler
 
-    for spec in COMMANDS.values():
+    for spec in declared.commands.values():
         app.add_handler(CommandHandler(spec.name, spec.callback))
-    for feature, (_, callback) in BUTTONS.items():
-        app.add_handler(CallbackQueryHandler(callback, pattern=pattern(feature)))
+    for handler in declared.buttons.values():
+        app.add_handler(CallbackQueryHandler(handler.callback, pattern=pattern(handler.feature)))
 
 
 # The order people meet commands in /help and the menu: daily work first, contract paperwork last.
@@ -201,9 +235,9 @@ MENU_ORDER = (
 )
 
 
-def commands_for(person: Person) -> list[CommandSpec]:
+def commands_for(person: Person, commands: Mapping[str, CommandSpec]) -> list[CommandSpec]:
     """The commands a person may use, in MENU_ORDER."""
-    allowed = [spec for spec in COMMANDS.values() if spec.menu and spec.allowed(person)]
+    allowed = [spec for spec in commands.values() if spec.menu and spec.allowed(person)]
     return sorted(allowed, key=lambda spec: MENU_ORDER.index(spec.name) if spec.name in MENU_ORDER
                   else len(MENU_ORDER))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, MessageHandler, filters
@@ -9,6 +11,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.catalog import t
 from bot.handlers.common import (
     BotContext,
+    CommandSpec,
     command,
     command_args,
     commands_for,
@@ -20,9 +23,9 @@ from bot.services.people import Person, Role
 ROLE_ORDER = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT, Role.ESCALATION, Role.ADMIN]
 
 
-def describe_commands(person: Person) -> str:
+def describe_commands(person: Person, commands: Mapping[str, CommandSpec]) -> str:
     lines = [t("help.line", person.language, command=spec.name, description=t(f"cmd.{spec.name}", person.language))
-             for spec in commands_for(person)]
+             for spec in commands_for(person, commands)]
     return "\n".join(lines)
 
 
@@ -35,13 +38,13 @@ def describe_roles(person: Person) -> str:
 async def start(update: Update, context: BotContext, person: Person) -> None:
     """Greets the caller and lists the commands of their roles."""
     await reply(update, person, "start.greeting", name=person.name, roles=describe_roles(person),
-                project=context.services.settings.contract.title, commands=describe_commands(person))
+                project=context.services.settings.contract.title, commands=describe_commands(person, context.commands))
 
 
 @command("help")
 async def help_command(update: Update, context: BotContext, person: Person) -> None:
     """Lists the commands the caller may use, in their language."""
-    await reply(update, person, "help.title", commands=describe_commands(person))
+    await reply(update, person, "help.title", commands=describe_commands(person, context.commands))
 
 
 @command("lang")
@@ -58,7 +61,7 @@ async def lang(update: Update, context: BotContext, person: Person) -> None:
     await reply(update, updated, "lang.set")
     from bot.menus import publish_menu_for
 
-    await publish_menu_for(context.bot, updated)  # type: ignore[arg-type]
+    await publish_menu_for(context.bot, updated, context.commands)  # type: ignore[arg-type]
 
 
 @command("bindgroup", [Role.ADMIN, Role.LEAD, Role.SUPERVISOR])

@@ -12,7 +12,6 @@ from datetime import date
 from telegram import Update
 from telegram.error import TelegramError
 
-import bot.services.duty_timers  # noqa: F401  (registers the duty timers)
 from bot.catalog import t
 from bot.handlers.common import BotContext, button, command, message_args, reply
 from bot.services import compliance, drills, incidents, staff

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-import bot.services.report_timers  # noqa: F401  (registers the monthly report timer)
 from bot.handlers.common import BotContext, command, message_args, reply, reply_text
 from bot.services import payments, report, scoring
 from bot.services.people import Person, Role

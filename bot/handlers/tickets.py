@@ -11,7 +11,6 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, MessageHandler, filters
 
-import bot.services.ticket_timers  # noqa: F401  (registers the ticket timers)
 from bot.catalog import t
 from bot.handlers.common import (
     ANYONE,

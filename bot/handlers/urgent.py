@@ -8,10 +8,7 @@ from telegram import Update
 
 from bot.catalog import t
 from bot.handlers.common import ANYONE, BotContext, button, command, message_args, reply
-from bot.services import (
-    urgent,
-    urgent_timers,  # noqa: F401  (registers the urgent-request clock)
-)
+from bot.services import urgent
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
 from bot.services.people import Person, Role

@@ -16,7 +16,7 @@ from bot.catalog import t
 from bot.services.attendance import LEAVE, MAKEUP, describe_record, distance_text, repo
 from bot.services.container import Services
 from bot.services.people import Person, Role
-from bot.services.timers import Timer, register_timer
+from bot.services.timers import Timer
 from storage.attendance import AttendanceDay, AttendanceRequest
 from storage.uow import UnitOfWork
 
@@ -138,4 +138,4 @@ async def sweep(services: Services, now: datetime) -> None:
         await remind_checkout(services, day)
 
 
-REMINDERS = register_timer(Timer("attendance.reminders", sweep, next_due))
+REMINDERS = Timer("attendance.reminders", sweep, next_due)

@@ -15,7 +15,7 @@ from bot.services.container import Services
 from bot.services.errors import BadInput, DomainError
 from bot.services.people import Person, Role
 from bot.services.rates import ComponentRate, Loss
-from bot.services.timers import Timer, register_timer
+from bot.services.timers import Timer
 from storage.daily_log import DailyLog, DailyLogRepository
 from storage.uow import UnitOfWork
 
@@ -123,4 +123,4 @@ async def next_reminder(services: Services, now: datetime) -> datetime | None:
     return _reminder_moment(services, candidate)
 
 
-REMINDER_TIMER = register_timer(Timer("daily.reminder", sweep_reminder, next_reminder))
+REMINDER_TIMER = Timer("daily.reminder", sweep_reminder, next_reminder)

@@ -1,4 +1,4 @@
-"""The contract duties' timers (registered at import; bot/handlers/duties.py imports this module).
+"""The contract duties' timers (listed in bot/services/schedule.py).
 
 - `duty.handover`: releases a leaving engineer on the release day of the hand-over.
 - `duty.papers`: reminders before, and alerts after, onboarding-paper due dates.
@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 from bot.services import compliance, datalife, drills, incidents, staff
-from bot.services.timers import Timer, register_timer
+from bot.services.timers import Timer
 
-HANDOVER = register_timer(Timer("duty.handover", staff.release_due, staff.next_release_due))
-PAPERS = register_timer(Timer("duty.papers", compliance.remind_papers, compliance.next_papers_due))
-INCIDENTS = register_timer(Timer("duty.incidents", incidents.remind_open, incidents.next_reminder_due))
-DRILLS = register_timer(Timer("duty.drills", drills.remind_drills, drills.next_drill_due))
-BACKUP = register_timer(Timer("duty.backup", datalife.daily_backup, datalife.next_backup_due))
+HANDOVER = Timer("duty.handover", staff.release_due, staff.next_release_due)
+PAPERS = Timer("duty.papers", compliance.remind_papers, compliance.next_papers_due)
+INCIDENTS = Timer("duty.incidents", incidents.remind_open, incidents.next_reminder_due)
+DRILLS = Timer("duty.drills", drills.remind_drills, drills.next_drill_due)
+BACKUP = Timer("duty.backup", datalife.daily_backup, datalife.next_backup_due)

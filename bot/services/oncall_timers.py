@@ -21,7 +21,7 @@ from bot.services.calendar import HolidayPeriod
 from bot.services.container import Services
 from bot.services.oncall import coverage_gaps, describe_gaps, local_at, propose_if_missing, repo
 from bot.services.people import Role
-from bot.services.timers import Timer, register_timer
+from bot.services.timers import Timer
 from storage.uow import UnitOfWork
 
 Job = Callable[[Services, UnitOfWork, date, datetime], Awaitable[None]]
@@ -154,4 +154,4 @@ async def _propose_upcoming(services: Services, today: date) -> None:
             await propose_if_missing(services, period)
 
 
-ONCALL_TIMER = register_timer(Timer("oncall.daily", sweep, next_due))
+ONCALL_TIMER = Timer("oncall.daily", sweep, next_due)

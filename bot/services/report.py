@@ -18,10 +18,9 @@ as `report.detail.<component>.<key>`, the tickets feature's indicators as `repor
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import t
+from bot.services import tickets
 from bot.services.errors import DomainError
 from bot.services.people import Person, Role
 from bot.services.scoring import (
@@ -130,14 +130,7 @@ def _months_before(period: Period, services: Services) -> list[Period]:
 
 async def _indicators(services: Services, period: Period) -> dict[str, Any] | None:
     """The tickets feature's monitoring indicators, when it provides them."""
-    try:
-        module = importlib.import_module("bot.services.tickets")
-    except ModuleNotFoundError:
-        return None
-    function: Callable[..., Any] | None = getattr(module, "ticket_indicators", None)
-    if function is None:
-        return None
-    result = await function(services, period.start, period.end)
+    result = await tickets.ticket_indicators(services, period.start, period.end)
     return dict(result) if isinstance(result, Mapping) else {"value": result}
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.services.report import reported_month, send_monthly_report
 from bot.services.scoring import Period, month_bounds
-from bot.services.timers import Timer, register_timer
+from bot.services.timers import Timer
 from storage.scoring import ScoringRepository
 
 if TYPE_CHECKING:
@@ -84,4 +84,4 @@ async def sweep(services: Services, now: datetime) -> None:
         log.exception("monthly report for %s could not be built", covered.month)
 
 
-MONTHLY_REPORT = register_timer(Timer("report.monthly", sweep, next_due))
+MONTHLY_REPORT = Timer("report.monthly", sweep, next_due)

@@ -8,12 +8,11 @@ when shown, and a total is shown with more places when two would carry it onto o
 boundary (`fmt_total`: 85.004 is shown as 85.004 · A, never 85.00 · A).
 
 The component sources are injectable (`sources=`: component name → async rate function), so tests
-can pass fakes; `default_sources()` imports the real functions lazily, on first use.
+can pass fakes; `default_sources()` lists the real functions.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,6 +20,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import t
+from bot.services import attendance, daily_log, tickets, urgent
 from bot.services.errors import DomainError
 from bot.services.people import Person, Role
 from bot.services.rates import ComponentRate, Loss
@@ -53,15 +53,6 @@ CENT = Decimal("0.01")
 EXACT = Decimal("1e-20")
 
 RateSource = Callable[["Services", date, date], Awaitable[ComponentRate]]
-
-# Where each component's rate is computed (imported lazily: those features may load after this one).
-SOURCE_PATHS: dict[str, tuple[str, str]] = {
-    "attendance": ("bot.services.attendance", "attendance_rate"),
-    "completion": ("bot.services.tickets", "completion_rate"),
-    "satisfaction": ("bot.services.tickets", "satisfaction_rate"),
-    "daily_maintenance": ("bot.services.daily_log", "daily_maintenance_rate"),
-    "responsiveness": ("bot.services.urgent", "responsiveness_rate"),
-}
 
 SCORE_READERS = frozenset({Role.CONTACT, Role.LEAD, Role.SUPERVISOR})
 DEDUCTORS = frozenset({Role.SUPERVISOR, Role.CONTACT})
@@ -181,26 +172,15 @@ def previous_period(services: Services, period: Period) -> Period | None:
 # ------------------------------------------------------------------------------------------------
 # component sources
 # ------------------------------------------------------------------------------------------------
-def _lazy_source(component: str, module_name: str, function_name: str) -> RateSource:
-    async def source(services: Services, start: date, end: date) -> ComponentRate:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            raise ComponentUnavailable(component=component_name(component, "zh_CN")) from None
-        function = getattr(module, function_name, None)
-        if function is None:
-            raise ComponentUnavailable(component=component_name(component, "zh_CN"))
-        return await function(services, start, end)
-
-    source.__qualname__ = f"{module_name}.{function_name}"
-    return source
-
-
 def default_sources() -> dict[str, RateSource]:
-    """The real rate functions of the other features, imported when first called."""
-    return {name: _lazy_source(name, *SOURCE_PATHS[name]) for name in COMPONENTS}
+    """The real rate function of each assessment component, listed once."""
+    return {
+        "attendance": attendance.attendance_rate,
+        "completion": tickets.completion_rate,
+        "satisfaction": tickets.satisfaction_rate,
+        "daily_maintenance": daily_log.daily_maintenance_rate,
+        "responsiveness": urgent.responsiveness_rate,
+    }
 
 
 def component_from_text(text: str) -> str | None:

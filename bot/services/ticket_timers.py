@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from bot.services.container import Services
 from bot.services.people import Role
 from bot.services.tickets import ENGINEERS, TICKET_KINDS, _audit, _people_with, _repo, auto_rate_due, list_faq
-from bot.services.timers import Timer, register_timer
+from bot.services.timers import Timer
 
 LEADS = frozenset({Role.LEAD})
 
@@ -126,6 +126,6 @@ async def next_faq_digest(services: Services, now: datetime) -> datetime | None:
     return _digest_moment(services, year, month)
 
 
-OVERDUE_TIMER = register_timer(Timer("tickets.overdue", sweep_overdue, next_overdue))
-AUTO_RATE_TIMER = register_timer(Timer("tickets.auto_rate", sweep_auto_rate, next_auto_rate))
-FAQ_DIGEST_TIMER = register_timer(Timer("tickets.faq_digest", sweep_faq_digest, next_faq_digest))
+OVERDUE_TIMER = Timer("tickets.overdue", sweep_overdue, next_overdue)
+AUTO_RATE_TIMER = Timer("tickets.auto_rate", sweep_auto_rate, next_auto_rate)
+FAQ_DIGEST_TIMER = Timer("tickets.faq_digest", sweep_faq_digest, next_faq_digest)

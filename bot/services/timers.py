@@ -25,25 +25,3 @@ class Timer:
     name: str
     sweep: SweepFn
     next_due: NextDueFn
-
-
-_TIMERS: dict[str, Timer] = {}
-
-
-def register_timer(timer: Timer) -> Timer:
-    """Called at import by each feature's timer module; names are unique."""
-    existing = _TIMERS.get(timer.name)
-    if existing is not None and existing is not timer:
-        raise RuntimeError(f"timer {timer.name!r} registered twice")
-    _TIMERS[timer.name] = timer
-    return timer
-
-
-def all_timers() -> list[Timer]:
-    return [_TIMERS[name] for name in sorted(_TIMERS)]
-
-
-async def run_all_due(services: Services, now: datetime) -> None:
-    """Run every sweep once (start-up, backstop, tests with a fake clock)."""
-    for timer in all_timers():
-        await timer.sweep(services, now)

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from bot.services.container import Services
 from bot.services.people import Person, Role
-from bot.services.timers import Timer, register_timer
+from bot.services.timers import Timer
 from bot.services.urgent import ack_buttons, duty_buttons, minutes, repo
 from storage.uow import UnitOfWork
 from storage.urgent import UrgentRequest
@@ -158,4 +158,4 @@ async def _second_line(services: Services, uow: UnitOfWork, request: UrgentReque
                                       deadline=services.fmt(deadline))
 
 
-URGENT_TIMER = register_timer(Timer("urgent.clock", sweep, next_due))
+URGENT_TIMER = Timer("urgent.clock", sweep, next_due)

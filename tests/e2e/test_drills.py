@@ -11,7 +11,7 @@ from bot.fake_telegram import SentMessage
 from bot.services import drills
 from bot.services.clock import FakeClock
 from bot.services.container import Services
-from bot.services.timers import run_all_due
+from bot.services.schedule import run_all_due
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT, Harness
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
-from bot.handlers.common import COMMANDS
+from bot.app import DECLARED
 from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, STRANGER, SUPERVISOR, Harness
+
+COMMANDS = DECLARED.commands
 
 
 async def test_engineer_start_lists_engineer_commands_in_chinese(bot: Harness) -> None:

@@ -227,7 +227,7 @@ def deadline_timer(due_at: Any, kind: str = "test.deadline") -> Timer:
 
 async def test_after_a_crash_admins_learn_how_long_the_bot_was_down_and_what_fell_due(
         settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.services import timers
+    from bot.services import schedule
 
     async with started(settings, clock):
         pass  # first start: nothing to report
@@ -240,7 +240,7 @@ async def test_after_a_crash_admins_learn_how_long_the_bot_was_down_and_what_fel
                              not_before=clock.now() + timedelta(minutes=30))
         await uow.commit()
     await db.close()
-    monkeypatch.setitem(timers._TIMERS, "test.deadline", deadline_timer(clock.now() + timedelta(hours=1)))
+    monkeypatch.setattr(schedule, "TIMERS", (*schedule.TIMERS, deadline_timer(clock.now() + timedelta(hours=1))))
     clock.advance(timedelta(hours=2))
     async with started(settings, clock) as bot:
         await bot.chat.flush()
@@ -255,7 +255,7 @@ async def test_after_a_crash_admins_learn_how_long_the_bot_was_down_and_what_fel
 
 async def test_the_downtime_notice_names_late_notifications_in_each_admins_language(
         settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.services import timers
+    from bot.services import schedule
 
     async with started(settings, clock) as bot:
         await bot.chat.send(ADMIN, "/lang en")
@@ -268,8 +268,8 @@ async def test_the_downtime_notice_names_late_notifications_in_each_admins_langu
                              not_before=clock.now() + timedelta(minutes=30))
         await uow.commit()
     await db.close()
-    monkeypatch.setitem(timers._TIMERS, "test.deadline",
-                        deadline_timer(clock.now() + timedelta(hours=1), kind="tickets.overdue"))
+    monkeypatch.setattr(schedule, "TIMERS", (*schedule.TIMERS,
+                                             deadline_timer(clock.now() + timedelta(hours=1), kind="tickets.overdue")))
     clock.advance(timedelta(hours=2))
     async with started(settings, clock) as bot:
         await bot.chat.flush()

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import DECLARED
 from bot.catalog import t
-from bot.handlers import feature_modules
-from bot.handlers.common import COMMANDS
 from bot.services.people import Role
 from tests.conftest import (
     ADMIN,
@@ -32,7 +31,7 @@ from tests.conftest import (
     Harness,
 )
 
-feature_modules()  # import every handler module, so COMMANDS holds every declared command
+COMMANDS = DECLARED.commands
 
 A, C, E, L, S = Role.ADMIN, Role.CONTACT, Role.ENGINEER, Role.LEAD, Role.SUPERVISOR
 ANY: frozenset[Role] = frozenset()

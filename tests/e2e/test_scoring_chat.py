@@ -87,7 +87,8 @@ async def test_report_sends_the_workbook_and_the_chart(november: Harness, fakes:
 
 async def test_unknown_component_source_is_explained_not_crashed(november: Harness,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(scoring.SOURCE_PATHS, "attendance", ("bot.services.no_such_feature", "attendance_rate"))
+    without_attendance = {name: source for name, source in october_sources().items() if name != "attendance"}
+    monkeypatch.setattr(scoring, "default_sources", lambda: without_attendance)
     [answer] = await november.chat.send(CLIENT_CONTACT, "/score 2022-10")
     assert "「出勤」的数据暂时无法取得" in answer.text
 

@@ -12,10 +12,8 @@ from bot.services.clock import FakeClock
 from bot.services.container import Services
 from bot.services.errors import DomainError
 from bot.services.people import Person
-from bot.services.timers import run_all_due
+from bot.services.schedule import run_all_due
 from tests.conftest import ENGINEER, LEAD, SHANGHAI, SUPERVISOR
-
-assert daily_log.REMINDER_TIMER  # registered for run_all_due
 
 
 async def _person(services: Services, telegram_id: int) -> Person:

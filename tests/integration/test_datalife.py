@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-import bot.services.duty_timers  # noqa: F401  (registers the daily backup timer)
 from bot.main import main
 from bot.services.clock import FakeClock
 from bot.services.container import Services
-from bot.services.timers import run_all_due
+from bot.services.schedule import run_all_due
 from config.settings import EXAMPLE_CONFIG_PATH
 from storage.maintenance import BackupError, backup_database
 from tests.conftest import SHANGHAI

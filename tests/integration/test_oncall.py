@@ -11,17 +11,15 @@ from typing import Any
 
 import pytest
 
-from bot.services import access, oncall, oncall_timers
+from bot.services import access, oncall
 from bot.services.clock import FakeClock
 from bot.services.container import Services, build_services
 from bot.services.errors import DomainError
 from bot.services.people import Person, seed_roster
-from bot.services.timers import run_all_due
+from bot.services.schedule import run_all_due
 from config.settings import settings_from_dict
 from storage.db import open_database
 from tests.conftest import ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, base_config
-
-assert oncall_timers.ONCALL_TIMER.name == "oncall.daily"  # registered for run_all_due
 
 
 async def person(services: Services, telegram_id: int) -> Person:

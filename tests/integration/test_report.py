@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-import bot.services.report_timers  # noqa: F401  (registers the timer, as the handler module does)
 from bot.catalog import t
 from bot.services.clock import FakeClock
 from bot.services.container import Services
@@ -20,8 +19,8 @@ from bot.services.errors import DomainError
 from bot.services.rates import ComponentRate
 from bot.services.report import build_report, resolve_month, send_monthly_report
 from bot.services.report_timers import MONTHLY_REPORT
+from bot.services.schedule import run_all_due
 from bot.services.scoring import assessment_json, compute_assessment, deduct, score_text
-from bot.services.timers import run_all_due
 from tests.conftest import CLIENT_CONTACT, SHANGHAI, VENDOR_CONTACT, base_config
 from tests.integration.test_scoring_month import OCTOBER_RATES, fake_sources, october_sources, person
 

@@ -16,12 +16,10 @@ from bot.services.clock import FakeClock
 from bot.services.container import Services
 from bot.services.errors import DomainError
 from bot.services.people import Person
-from bot.services.timers import run_all_due
+from bot.services.schedule import run_all_due
 from config.settings import Settings
 from storage.tickets import TicketRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT
-
-assert ticket_timers.OVERDUE_TIMER  # registers the ticket timers for run_all_due
 
 
 async def _person(services: Services, telegram_id: int) -> Person:

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services import access, oncall, urgent, urgent_timers
+from bot.services import access, oncall, urgent
 from bot.services.clock import FakeClock
 from bot.services.container import Services
 from bot.services.errors import DomainError
 from bot.services.people import Person
-from bot.services.timers import run_all_due
+from bot.services.schedule import run_all_due
 from storage.urgent import UrgentRepository, UrgentRequest
 from tests.conftest import (
     CLIENT_CONTACT,
@@ -30,7 +30,6 @@ from tests.conftest import (
 
 SITE = (31.81, 119.97)
 FAR = (31.90, 119.97)  # about 10 km north of the site
-assert urgent_timers.URGENT_TIMER.name == "urgent.clock"  # registered for run_all_due
 
 
 @dataclass

@@ -12,7 +12,7 @@ from bot.services import urgent, urgent_timers
 from bot.services.clock import FakeClock
 from bot.services.container import Services
 from bot.services.errors import DomainError
-from bot.services.timers import run_all_due
+from bot.services.schedule import run_all_due
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, VENDOR_CONTACT
 from tests.integration.test_urgent import bind_group, outbox, person, record, tick, to
 
