@@ -1,7 +1,8 @@
 """Opening the SQLite database: WAL, foreign keys, busy timeout, integrity check, migrations.
 
 One connection serves the whole bot; `Database.uow()` serialises transactions on it with an
-asyncio lock, because handlers and timer callbacks run concurrently on one event loop.
+asyncio lock, because handlers and timer callbacks run concurrently on one event loop. A `uow()` opened
+while the same task already holds one joins it (storage/uow.py) instead of waiting for the lock it holds.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import aiosqlite
@@ -29,6 +31,8 @@ class Database:
         self.contract_id = contract_id
         self.path = path
         self._lock = asyncio.Lock()
+        self._active: ContextVar[tuple[asyncio.Task[object] | None, UnitOfWork] | None] = ContextVar(
+            f"active_uow_{id(self)}", default=None)
 
     @asynccontextmanager
     async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
@@ -36,13 +40,28 @@ class Database:
 
         `read_only=True` skips BEGIN/ROLLBACK (two round trips to the database thread) for a single look-up on
         the hot path, such as identifying the caller of every update; committing one is an error."""
+        task = asyncio.current_task()
+        active = self._active.get()
+        if active is not None and active[0] is task and active[1].is_open:
+            outer = active[1]
+            if read_only:
+                yield outer
+                return
+            await outer.enter_nested()
+            try:
+                yield outer
+            finally:
+                await outer.leave_nested()
+            return
         async with self._lock:
             uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only)
             if not read_only:
                 await uow.begin()
+            token = self._active.set((task, uow))
             try:
                 yield uow
             finally:
+                self._active.reset(token)
                 await uow.rollback_if_open()
 
     async def close(self) -> None:

@@ -2,21 +2,35 @@
 
 Repositories never commit. Outbox rows are written through `uow.outbox` in the same transaction as
 the change that owes the notification, so a crash can never keep one without the other.
+
+Units of work compose: `Database.uow()` opened while the same task already has one open joins it as a
+savepoint (the inner `commit()` releases the savepoint, leaving without it rolls back to it; only the
+outermost commit makes anything durable), so one service can call another inside its
+transaction. `on_commit(callback)` runs after-commit effects (poke the timers, wake the outbox) once, after
+the outermost commit, and never after a rollback.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import aiosqlite
 
 if TYPE_CHECKING:
     from storage.audit import AuditRepository
+    from storage.base import Repository
     from storage.chats import ChatRepository
     from storage.outbox import OutboxRepository
     from storage.people import PeopleRepository
+
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound="Repository")
 
 
 @dataclass
@@ -45,7 +59,42 @@ class UnitOfWork:
         self.read_only = read_only
         self._open = False
         self._repos: dict[str, object] = {}
+        self._after_commit: list[Callable[[], None]] = []
         self.committed = False
+        self.depth = 0  # nesting: 0 outermost; the savepoint level of the innermost joined block
+        self._released: set[int] = set()
+
+    @property
+    def is_open(self) -> bool:
+        return self._open or self.read_only
+
+    async def enter_nested(self) -> None:
+        """A joined `Database.uow()` starts: a savepoint inside this transaction."""
+        if self.read_only:
+            raise RuntimeError("a writing unit of work cannot join a read-only one: open the outer one for writing")
+        self.depth += 1
+        await self.conn.execute(f"SAVEPOINT uow_{self.depth}")
+
+    async def leave_nested(self) -> None:
+        """The joined block ends: keep its work if it committed (released), otherwise undo it."""
+        level, self.depth = self.depth, self.depth - 1
+        if level in self._released:
+            self._released.discard(level)
+            return
+        await self.conn.execute(f"ROLLBACK TO SAVEPOINT uow_{level}")
+        await self.conn.execute(f"RELEASE SAVEPOINT uow_{level}")
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once after this transaction commits (never after a rollback)."""
+        self._after_commit.append(callback)
+
+    def _run_after_commit(self) -> None:
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # the change is committed: an after-commit effect must not undo the reply
+                log.exception("after-commit callback failed")
 
     async def begin(self) -> None:
         await self.conn.execute("BEGIN IMMEDIATE")
@@ -54,6 +103,10 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self.read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        if self.depth > 0:
+            await self.conn.execute(f"RELEASE SAVEPOINT uow_{self.depth}")
+            self._released.add(self.depth)
+            return
         if self._open:
             marker = current_update.get()
             if marker is not None:
@@ -66,39 +119,42 @@ class UnitOfWork:
             await self.conn.execute("COMMIT")
             self._open = False
             self.committed = True
+            self._run_after_commit()
 
     async def rollback_if_open(self) -> None:
+        self._after_commit.clear()
         if self._open:
             await self.conn.execute("ROLLBACK")
             self._open = False
 
-    def repo(self, cls: type) -> object:
+    def repo(self, cls: type[R]) -> R:
         """The repository of class `cls` bound to this transaction (one instance per uow)."""
         key = cls.__qualname__
-        if key not in self._repos:
-            self._repos[key] = cls(self.conn, self.contract_id)
-        return self._repos[key]
+        found = self._repos.get(key)
+        if found is None:
+            found = self._repos[key] = cls(self.conn, self.contract_id)
+        return found  # type: ignore[return-value]  # keyed by class: the instance is a `cls`
 
     @property
     def audit(self) -> AuditRepository:
         from storage.audit import AuditRepository
 
-        return self.repo(AuditRepository)  # type: ignore[return-value]
+        return self.repo(AuditRepository)
 
     @property
     def outbox(self) -> OutboxRepository:
         from storage.outbox import OutboxRepository
 
-        return self.repo(OutboxRepository)  # type: ignore[return-value]
+        return self.repo(OutboxRepository)
 
     @property
     def people(self) -> PeopleRepository:
         from storage.people import PeopleRepository
 
-        return self.repo(PeopleRepository)  # type: ignore[return-value]
+        return self.repo(PeopleRepository)
 
     @property
     def chats(self) -> ChatRepository:
         from storage.chats import ChatRepository
 
-        return self.repo(ChatRepository)  # type: ignore[return-value]
+        return self.repo(ChatRepository)

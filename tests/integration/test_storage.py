@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from storage.db import DatabaseDamaged, open_database
+from storage.db import Database, DatabaseDamaged, open_database
 from storage.migrate import SchemaTooNew, apply_migrations, available_migrations, current_version
 
 
@@ -97,6 +98,80 @@ async def test_a_read_only_unit_of_work_reads_but_cannot_commit(tmp_path: Path) 
             assert [e.action for e in await uow.audit.list()] == ["x.y"]
             with pytest.raises(RuntimeError, match="read-only"):
                 await uow.commit()
+    finally:
+        await db.close()
+
+
+async def _actions(db: Database) -> list[str]:
+    async with db.uow(read_only=True) as uow:
+        return [entry.action for entry in await uow.audit.list()]
+
+
+async def test_a_nested_unit_of_work_joins_the_outer_transaction(tmp_path: Path) -> None:
+    """One service calls another inside its transaction: nothing is durable until the outer commit."""
+    db = await open_database(tmp_path / "n.db", "c1")
+    at = datetime(2022, 10, 1, tzinfo=UTC)
+    try:
+        async with db.uow() as outer:
+            await outer.audit.append(at=at, action="outer.first", entity="t")
+            async with db.uow() as inner:
+                assert inner is outer
+                await inner.audit.append(at=at, action="inner.kept", entity="t")
+                await inner.commit()
+            async with db.uow() as inner:
+                await inner.audit.append(at=at, action="inner.not_committed", entity="t")
+            assert await _actions(db) == ["outer.first", "inner.kept"]  # same transaction sees its own rows
+        assert await _actions(db) == []  # the outer block never committed: nothing of either is kept
+        async with db.uow() as outer:
+            async with db.uow() as inner:
+                await inner.audit.append(at=at, action="inner.kept", entity="t")
+                await inner.commit()
+            await outer.commit()
+        assert await _actions(db) == ["inner.kept"]
+    finally:
+        await db.close()
+
+
+async def test_after_commit_effects_run_once_after_the_outer_commit_and_never_after_a_rollback(
+        tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "c.db", "c1")
+    pokes: list[str] = []
+    try:
+        async with db.uow() as outer:
+            async with db.uow() as inner:
+                inner.on_commit(lambda: pokes.append("timers"))
+                await inner.commit()
+            assert pokes == []  # the inner commit is not durable yet
+            await outer.commit()
+        assert pokes == ["timers"]
+        with pytest.raises(RuntimeError):
+            async with db.uow() as uow:
+                uow.on_commit(lambda: pokes.append("never"))
+                raise RuntimeError("boom")
+        async with db.uow() as uow:
+            uow.on_commit(lambda: pokes.append("never"))
+        assert pokes == ["timers"]
+    finally:
+        await db.close()
+
+
+async def test_another_task_does_not_join_a_transaction_it_did_not_open(tmp_path: Path) -> None:
+    """A task started inside a unit of work waits for the lock instead of writing into a foreign transaction."""
+    db = await open_database(tmp_path / "t.db", "c1")
+    at = datetime(2022, 10, 1, tzinfo=UTC)
+
+    async def background() -> None:
+        async with db.uow() as uow:
+            await uow.audit.append(at=at, action="background", entity="t")
+            await uow.commit()
+
+    try:
+        async with db.uow():
+            task = asyncio.create_task(background())
+            await asyncio.sleep(0.05)
+            assert not task.done()  # waiting for the outer transaction's lock, not joined to it
+        await task
+        assert await _actions(db) == ["background"]
     finally:
         await db.close()
 
