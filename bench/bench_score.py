@@ -36,8 +36,7 @@ from bench.generate_year import generate_year, year_settings
 from bench.harness import LEAD, header, quiet_logs
 from bot.services import scoring
 from bot.services.clock import FakeClock
-from bot.services.container import Services, build_services
-from storage.db import open_database
+from bot.services.container import open_services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_CONTRACT = datetime(2023, 1, 31, 18, 0, tzinfo=SHANGHAI)
@@ -67,10 +66,8 @@ async def median_ms(fn: Callable[[], Awaitable[Any]], runs: int) -> float:
 
 async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7) -> ScoreTimes:
     settings = year_settings(db_path, engineers)
-    db = await open_database(db_path, settings.contract.id)
-    try:
-        services: Services = build_services(settings, db, FakeClock(END_OF_CONTRACT))
-        async with db.uow() as uow:
+    async with open_services(settings, FakeClock(END_OF_CONTRACT), seed=False, db_path=str(db_path)) as services:
+        async with services.db.uow() as uow:
             lead = await uow.people.by_telegram_id(LEAD)
         assert lead is not None
         year = scoring.resolve_period(services, "")
@@ -86,8 +83,6 @@ async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int =
             times.components_ms[name] = await median_ms(
                 lambda source=source: source(services, year.start, year.end), runs)
         return times
-    finally:
-        await db.close()
 
 
 async def run(engineer_counts: list[int], *, runs: int, db: Path | None, keep: Path | None) -> list[ScoreTimes]:

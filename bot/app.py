@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -40,10 +40,9 @@ from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
-from bot.services.container import Services, build_services
-from bot.services.people import Role, seed_roster
+from bot.services.container import Services, open_services
+from bot.services.people import Role
 from config.settings import Settings
-from storage.db import open_database
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +89,9 @@ async def on_startup(app: Application) -> None:
         return
     settings: Settings = app.bot_data["settings"]
     clock: Clock = app.bot_data["clock"]
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    async with db.uow() as uow:
-        uow.people.default_language = settings.contract.default_language
-        await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
-        await uow.commit()
+    stack = AsyncExitStack()
+    services = await stack.enter_async_context(open_services(settings, clock))
+    app.bot_data["services_stack"] = stack
     app.bot_data["services"] = services
     delivery = OutboxDelivery(services, app.bot)
     app.bot_data["delivery"] = delivery
@@ -121,9 +117,10 @@ async def on_shutdown(app: Application) -> None:
     menus = app.bot_data.pop("menus", None)
     if menus is not None and not menus.done():
         menus.cancel()
-    services: Services | None = app.bot_data.pop("services", None)
-    if services is not None:
-        await services.db.close()
+    app.bot_data.pop("services", None)
+    stack: AsyncExitStack | None = app.bot_data.pop("services_stack", None)
+    if stack is not None:
+        await stack.aclose()  # closes the database
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -14,7 +14,7 @@ import pytest
 from bot.app import build_application, running
 from bot.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import FakeClock
-from bot.services.container import Services, build_services
+from bot.services.container import Services, open_services
 from config.sample import (  # made-up people (not real Telegram users), shared with the benchmarks
     ADMIN,
     CLIENT_CONTACT,
@@ -28,7 +28,6 @@ from config.sample import (  # made-up people (not real Telegram users), shared 
     sample_config,
 )
 from config.settings import Settings, settings_from_dict
-from storage.db import open_database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -63,17 +62,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
     """Services on a migrated temporary database, without Telegram (for service and integration tests)."""
-    from bot.services.people import seed_roster
-
-    db = await open_database(settings.storage.db, settings.contract.id)
-    svc = build_services(settings, db, clock)
-    async with db.uow() as uow:
-        await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
-        await uow.commit()
-    try:
+    async with open_services(settings, clock) as svc:
         yield svc
-    finally:
-        await db.close()
 
 
 @dataclass

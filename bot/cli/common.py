@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
-from bot.services.clock import Clock, SystemClock
-from bot.services.container import Services, build_services
-from bot.services.people import seed_roster
+from bot.services.clock import Clock
+from bot.services.container import Services, open_services
 from config.settings import ConfigError, Settings, load_settings
-from storage.db import open_database
 
 
 def settings_or_exit(config_path: str | None) -> Settings:
@@ -23,16 +20,6 @@ def settings_or_exit(config_path: str | None) -> Settings:
         raise SystemExit(1) from None
 
 
-@asynccontextmanager
-async def cli_services(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Services]:
+def cli_services(settings: Settings, clock: Clock | None = None) -> AbstractAsyncContextManager[Services]:
     """Services on the configured database (migrated, roster seeded) for a one-shot command."""
-    clock = clock or SystemClock()
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    async with db.uow() as uow:
-        await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
-        await uow.commit()
-    try:
-        yield services
-    finally:
-        await db.close()
+    return open_services(settings, clock)

@@ -1,21 +1,24 @@
 """The services one deployment shares: settings, database, clock, calendar, notifier.
 
-Built once by the composition root (bot/app.py) or by tests, and handed to every service call.
+`open_services(settings, clock)` is the one way to start them (the bot, the CLI, the console, the tests and
+the benchmarks all use it): open and migrate the database, seed the roster, build the services, close the
+database on the way out. They are handed to every service call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.services.calendar import WorkCalendar
-from bot.services.clock import Clock
+from bot.services.clock import Clock, SystemClock
 from bot.services.notify import Notifier
 from config.settings import Settings
-from storage.db import Database
+from storage.db import Database, open_database
 
 
 @dataclass
@@ -71,3 +74,24 @@ def build_calendar(settings: Settings) -> WorkCalendar:
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings),
                     notifier=Notifier(clock, settings.contract.default_language), started_at=clock.now())
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, clock: Clock | None = None, *, seed: bool = True,
+                        db_path: str | None = None) -> AsyncIterator[Services]:
+    """The services on the configured database (migrated; the roster from the config seeded unless `seed` is
+    False); the database is closed on the way out."""
+    from bot.services.people import seed_roster
+
+    clock = clock or SystemClock()
+    db = await open_database(db_path or settings.storage.db, settings.contract.id)
+    try:
+        services = build_services(settings, db, clock)
+        if seed:
+            async with db.uow() as uow:
+                uow.people.default_language = settings.contract.default_language
+                await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
+                await uow.commit()
+        yield services
+    finally:
+        await db.close()

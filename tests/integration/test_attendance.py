@@ -11,12 +11,11 @@ import pytest
 
 from bot.services import attendance
 from bot.services.clock import FakeClock
-from bot.services.container import Services, build_services
+from bot.services.container import Services, open_services
 from bot.services.errors import DomainError
-from bot.services.people import Person, seed_roster
+from bot.services.people import Person
 from config.settings import settings_from_dict
 from storage.attendance import AttendanceRepository
-from storage.db import open_database
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT
 
 
@@ -38,15 +37,8 @@ async def audit_actions(services: Services, prefix: str = "attendance.") -> list
 
 @asynccontextmanager
 async def services_with(config: dict[str, Any], clock: FakeClock) -> AsyncIterator[Services]:
-    settings = settings_from_dict(config, apply_env=False)
-    db = await open_database(settings.storage.db, settings.contract.id)
-    async with db.uow() as uow:
-        await seed_roster(uow, settings.roster, "zh_CN", clock.now())
-        await uow.commit()
-    try:
-        yield build_services(settings, db, clock)
-    finally:
-        await db.close()
+    async with open_services(settings_from_dict(config, apply_env=False), clock) as services:
+        yield services
 
 
 # -- check-in and check-out --------------------------------------------------------------------------

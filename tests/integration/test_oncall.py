@@ -13,12 +13,11 @@ import pytest
 
 from bot.services import access, oncall
 from bot.services.clock import FakeClock
-from bot.services.container import Services, build_services
+from bot.services.container import Services, open_services
 from bot.services.errors import DomainError
-from bot.services.people import Person, seed_roster
+from bot.services.people import Person
 from bot.services.schedule import run_all_due
 from config.settings import settings_from_dict
-from storage.db import open_database
 from tests.conftest import ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, base_config
 
 
@@ -79,12 +78,7 @@ async def test_holiday_duty_plans_over_2022_stay_balanced(tmp_path: Path, engine
     """Each holiday's plan is balanced on the days already assigned, approved or still proposed."""
     settings = settings_from_dict(_year_config(tmp_path, engineers), apply_env=False)
     clock = FakeClock(datetime(2021, 12, 1, 10, 0, tzinfo=SHANGHAI))
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    try:
-        async with db.uow() as uow:
-            await seed_roster(uow, settings.roster, "zh_CN", clock.now())
-            await uow.commit()
+    async with open_services(settings, clock) as services:
         supervisor = await person(services, SUPERVISOR)
         periods = services.calendar.holiday_periods(date(2022, 1, 1), date(2022, 12, 31))
         assert [p.name for p in periods] == ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "元旦"]
@@ -105,11 +99,9 @@ async def test_holiday_duty_plans_over_2022_stay_balanced(tmp_path: Path, engine
             await oncall.approve_plan(services, supervisor, plan.id)
         assert len(totals) == engineers
         assert sum(totals.values()) == sum(p.days for p in periods)  # 3+7+3+5+3+3+7+3 = 34 days
-        async with db.uow() as uow:
+        async with services.db.uow() as uow:
             shifts = await oncall.repo(uow).shifts_between(date(2022, 10, 1), date(2022, 10, 7))
         assert [s.day for s in shifts] == [date(2022, 10, d) for d in range(1, 8)]  # approved = on the rota
-    finally:
-        await db.close()
 
 
 async def test_two_plans_proposed_before_either_is_approved_share_the_days_out(services: Services,
