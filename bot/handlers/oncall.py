@@ -70,7 +70,7 @@ async def swap_command(update: Update, context: BotContext, person: Person) -> N
     await reply(update, person, "oc.swap_requested", name=other.name, day=swap.day.isoformat())
 
 
-@button("oc", ANYONE)
+@button("oc", ANYONE, client_side=("ap", "ss"))  # approvals: the client side's
 async def oncall_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
     """批准 a duty plan; 同意 / 拒绝 a swap (the other engineer, then a supervisor)."""
     services = context.services

@@ -19,7 +19,7 @@ async def score(update: Update, context: BotContext, person: Person) -> None:
     await reply_text(update, text)
 
 
-@command("deduct", DEDUCTORS)
+@command("deduct", DEDUCTORS, client_side=True)
 async def deduct(update: Update, context: BotContext, person: Person) -> None:
     """Records a client deduction on one component, audited; the lead and contacts are told."""
     args = message_args(update)
@@ -46,7 +46,7 @@ async def payments_command(update: Update, context: BotContext, person: Person) 
     await reply_text(update, await payments.payments_text(context.services, person))
 
 
-@command("paid", [Role.CONTACT])
+@command("paid", [Role.CONTACT], client_side=True)
 async def paid(update: Update, context: BotContext, person: Person) -> None:
     """Records that a milestone was paid (a contact), audited."""
     status = await payments.record_payment(context.services, person, message_args(update))
