@@ -20,6 +20,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This is the client side's decision (a supervisor or the client's contact); the vendor side may "
               "not make it.",
     },
+    "access.own_request": {
+        "zh_CN": "不能审批自己的申请，请由其他甲方人员（监理或甲方联系人）审批。",
+        "en": "Nobody decides their own request; another person of the client side (a supervisor or the client's "
+              "contact) will.",
+    },
     "access.denied_button": {
         "zh_CN": "您无权进行此操作。",
         "en": "You are not allowed to do this.",

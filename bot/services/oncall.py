@@ -472,6 +472,8 @@ async def decide_swap(services: Services, supervisor: Person, swap_id: int, appr
         swap = await repo(uow).swap(swap_id)
         if swap is None:
             raise DomainError("oc.swap_not_found")
+        if supervisor.id in (swap.from_person, swap.to_person):  # nobody decides their own request
+            raise NotAllowed("access.own_request")
         now = services.now()
         status = "approved" if approve else "declined"
         if not await repo(uow).set_swap_status(swap_id, expected="peer_ok", status=status, now=now,
