@@ -9,8 +9,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd.deductions": {"zh_CN": "查看甲方扣分：/deductions [时间段]",
                        "en": "list the client's deductions: /deductions [period]"},
     "cmd.payments": {"zh_CN": "付款进度与预计尾款", "en": "payment milestones and the projected final payment"},
-    "cmd.paid": {"zh_CN": "登记付款：/paid <款项> <日期> [金额]",
-                 "en": "record a payment: /paid <milestone> <date> [amount]"},
+    "cmd.paid": {"zh_CN": "登记付款：/paid <款项> <日期> [金额]；更正：/paid fix …",
+                 "en": "record a payment: /paid <milestone> <date> [amount]; correct one: /paid fix …"},
     "cmd.report": {"zh_CN": "月度报告（Excel + 图表）：/report [月份]",
                    "en": "monthly report (Excel + chart): /report [month]"},
 
