@@ -456,6 +456,7 @@ async def answer_swap(services: Services, peer: Person, swap_id: int, agree: boo
             await services.notifier.to_roles(uow, [Role.SUPERVISOR], "oc.swap_ask_supervisor", kind="oncall.swap",
                                              buttons=swap_supervisor_buttons(swap_id),
                                              dedup=f"oc:swap:{swap_id}:supervisor",
+                                             exclude=(swap.from_person, swap.to_person),  # not their own
                                              name=requester.name if requester else "?", peer=peer.name,
                                              day=swap.day.isoformat())
         updated = await repo(uow).swap(swap_id)
