@@ -29,11 +29,30 @@ class Deduction:
 
 @dataclass(frozen=True)
 class PaymentRecord:
+    """A recorded payment as stored. Rows written before /paid validated its input may hold anything: an
+    unreadable amount reads as NaN and an unreadable date as None (`raw_amount` keeps the stored text), so
+    readers can flag the row instead of failing."""
+
     milestone: str
-    paid_on: date
+    paid_on: date | None
     amount: Decimal
     recorded_at: datetime
     actor_name: str | None
+    raw_amount: str = ""
+
+
+def _stored_decimal(text: object) -> Decimal:
+    try:
+        return Decimal(str(text).strip())
+    except (ArithmeticError, ValueError):
+        return Decimal("NaN")
+
+
+def _stored_date(text: object) -> date | None:
+    try:
+        return date_from_db(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 def _deduction(r: object) -> Deduction:
@@ -64,13 +83,14 @@ class ScoringRepository(Repository):
 
     async def payments(self) -> dict[str, PaymentRecord]:
         rows = await self.fetchall("SELECT * FROM payments WHERE contract_id = ?", (self.contract_id,))
-        return {r["milestone"]: PaymentRecord(r["milestone"], date_from_db(r["paid_on"]),  # type: ignore[arg-type]
-                                              Decimal(r["amount"]), from_db(r["recorded_at"]),  # type: ignore[arg-type]
-                                              r["actor_name"]) for r in rows}
+        return {r["milestone"]: PaymentRecord(r["milestone"], _stored_date(r["paid_on"]),
+                                              _stored_decimal(r["amount"]),
+                                              from_db(r["recorded_at"]),  # type: ignore[arg-type]
+                                              r["actor_name"], str(r["amount"])) for r in rows}
 
     async def record_payment(self, *, milestone: str, paid_on: date, amount: Decimal, now: datetime,
                              actor_telegram_id: int | None, actor_name: str | None) -> None:
-        """Insert or correct the payment of one milestone."""
+        """Insert or correct the payment of one milestone (the service decides which, and audits it)."""
         await self.execute(
             "INSERT INTO payments (contract_id, milestone, paid_on, amount, recorded_at, actor_telegram_id,"
             " actor_name) VALUES (?,?,?,?,?,?,?) ON CONFLICT (contract_id, milestone) DO UPDATE SET"

@@ -40,6 +40,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "oncall.swap_approved": ("批准换班", "approved a duty swap"),
     "papers.record": ("登记入场材料", "recorded an onboarding paper"),
     "pay.record": ("登记付款", "recorded a payment"),
+    "pay.correct": ("更正付款登记", "corrected a payment record"),
     "person.language": ("切换语言", "changed language"),
     "rel.downtime": ("记录停机", "recorded a downtime"),
     "report.monthly": ("生成月度报告", "produced the monthly report"),

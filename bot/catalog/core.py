@@ -10,6 +10,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_CN": "抱歉，您的角色无权使用 /{command}。可用的命令请看 /help。",
         "en": "Sorry, your role may not use /{command}. See /help for the commands you can use.",
     },
+    "access.client_side_only": {
+        "zh_CN": "抱歉，/{command} 由甲方（监理或甲方联系人）使用，乙方人员不能操作。可用的命令请看 /help。",
+        "en": "Sorry, /{command} is for the client side (a supervisor or the client's contact); the vendor side "
+              "may not use it. See /help for the commands you can use.",
+    },
+    "access.client_side_button": {
+        "zh_CN": "此操作由甲方（监理或甲方联系人）决定，乙方人员不能操作。",
+        "en": "This is the client side's decision (a supervisor or the client's contact); the vendor side may "
+              "not make it.",
+    },
+    "access.own_request": {
+        "zh_CN": "不能审批自己的申请，请由其他甲方人员（监理或甲方联系人）审批。",
+        "en": "Nobody decides their own request; another person of the client side (a supervisor or the client's "
+              "contact) will.",
+    },
     "access.denied_button": {
         "zh_CN": "您无权进行此操作。",
         "en": "You are not allowed to do this.",

@@ -9,8 +9,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd.deductions": {"zh_CN": "查看甲方扣分：/deductions [时间段]",
                        "en": "list the client's deductions: /deductions [period]"},
     "cmd.payments": {"zh_CN": "付款进度与预计尾款", "en": "payment milestones and the projected final payment"},
-    "cmd.paid": {"zh_CN": "登记付款：/paid <款项> <日期> [金额]",
-                 "en": "record a payment: /paid <milestone> <date> [amount]"},
+    "cmd.paid": {"zh_CN": "登记付款：/paid <款项> <日期> [金额]；更正：/paid fix …",
+                 "en": "record a payment: /paid <milestone> <date> [amount]; correct one: /paid fix …"},
     "cmd.report": {"zh_CN": "月度报告（Excel + 图表）：/report [月份]",
                    "en": "monthly report (Excel + chart): /report [month]"},
 
@@ -110,8 +110,10 @@ MESSAGES: dict[str, dict[str, str]] = {
               "satisfaction, attendance.",
     },
     "score.deduct.bad_points": {
-        "zh_CN": "扣分「{text}」不对：须大于 0，且不超过该项满分 {max}。",
-        "en": "“{text}” is not a valid deduction: it must be above 0 and at most the component's {max} points.",
+        "zh_CN": "扣分「{text}」不对：须大于 0、最多两位小数，且不超过该项满分 {max}。"
+                 "例如：/deduct 响应度 2 故障未按时到岗",
+        "en": "“{text}” is not a valid deduction: it must be above 0, with at most 2 decimal places, and at most "
+              "the component's {max} points. For example: /deduct responsiveness 2 late on site",
     },
     "score.deduct.done": {
         "zh_CN": "已记录 #{id}：{component} 扣 {points} 分（计入 {day}）。\n原因：{reason}\n"
@@ -150,17 +152,76 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "en": "The score cannot be computed yet, so there is no projection."},
     "pay.usage": {
         "zh_CN": "用法：/paid <款项> <日期> [金额]\n例如：/paid 首付款 2022-02-10 43600\n"
-                 "款项：{milestones}（也可写 1、2、3）",
+                 "款项：{milestones}（也可写 1、2、3）。更正已登记的：/paid fix <款项> <日期> [金额]",
         "en": "Usage: /paid <milestone> <date> [amount]\nFor example: /paid signing 2022-02-10 43600\n"
-              "Milestones: {milestones} (or 1, 2, 3)",
+              "Milestones: {milestones} (or 1, 2, 3). To correct a record: /paid fix <milestone> <date> [amount]",
     },
     "pay.unknown_milestone": {"zh_CN": "没有「{text}」这笔款项。可选：{milestones}（也可写 1、2、3）",
                               "en": "There is no milestone “{text}”. Choose: {milestones} (or 1, 2, 3)"},
     "pay.bad_amount": {
-        "zh_CN": "金额「{text}」不对：请写大于 0 的数字（元），例如 /paid 中期款 2022-09-01 174400；"
+        "zh_CN": "金额「{text}」不对：请写大于 0、最多两位小数的金额（元），例如 /paid 中期款 2022-09-01 174400；"
                  "不写金额则按应付额登记。",
-        "en": "“{text}” is not a valid amount: give a number above 0 (CNY), e.g. /paid midterm 2022-09-01 "
-              "174400; leave it out to record the scheduled amount.",
+        "en": "“{text}” is not a valid amount: give a number above 0 (CNY, at most 2 decimal places), e.g. "
+              "/paid midterm 2022-09-01 174400; leave it out to record the scheduled amount.",
+    },
+    "pay.over_contract": {
+        "zh_CN": "金额「{text}」超过了合同总额 {contract}，没有登记。"
+                 "请写实际到账的金额，例如 /paid 中期款 2022-09-01 174400。",
+        "en": "“{text}” is more than the whole contract ({contract}); nothing was recorded. Give the amount "
+              "that arrived, e.g. /paid midterm 2022-09-01 174400.",
+    },
+    "pay.over_due": {
+        "zh_CN": "金额「{text}」超过了{name}最多可付的 {max}（{basis}），没有登记。"
+                 "请核对后重写；不写金额则按 {max} 登记。",
+        "en": "“{text}” is more than the {max} at most due on the {name} ({basis}); nothing was recorded. Please "
+              "check it; leave the amount out to record {max}.",
+    },
+    "pay.nothing_due": {
+        "zh_CN": "{name}目前没有应付的金额（{basis}），没有登记。",
+        "en": "Nothing is due on the {name} now ({basis}); nothing was recorded.",
+    },
+    "pay.basis.share": {"zh_CN": "合同额 {contract} 的 {share}，即 {amount}",
+                        "en": "{share} of the contract's {contract}, i.e. {amount}"},
+    "pay.basis.score": {
+        "zh_CN": "按合同至今得分 {total}（{tier} 档，付 {ratio}），合同额 {contract} × {ratio} 减去此前款项 {paid}",
+        "en": "at the contract-to-date score {total} (tier {tier}, pays {ratio}): {ratio} of {contract} less "
+              "{paid} paid before",
+    },
+    "pay.too_early": {
+        "zh_CN": "付款日期 {day} 早于{name}最早可付的 {earliest}（{condition}），没有登记。请写实际到账的日期。",
+        "en": "{day} is before the {name} could fall due ({earliest}, {condition}); nothing was recorded. Please "
+              "give the day the payment arrived.",
+    },
+    "pay.anchor.signed": {"zh_CN": "合同签订后", "en": "after signing"},
+    "pay.anchor.six_months": {"zh_CN": "服务满 6 个月后", "en": "after six months of service"},
+    "pay.anchor.end": {"zh_CN": "服务期满后", "en": "after the service period"},
+    "pay.already_recorded": {
+        "zh_CN": "{name}已登记：{day} 支付 {amount}，没有重复登记。如需更正，请发：/paid fix {args}",
+        "en": "The {name} is already recorded: {amount} on {day}; nothing was changed. To correct it, send: "
+              "/paid fix {args}",
+    },
+    "pay.nothing_to_fix": {
+        "zh_CN": "{name}还没有登记，无需更正。请直接登记：/paid {args}",
+        "en": "The {name} has not been recorded yet, so there is nothing to correct. Record it: /paid {args}",
+    },
+    "pay.fix_usage": {
+        "zh_CN": "用法：/paid fix <款项> <日期> [金额]\n例如：/paid fix 首付款 2022-02-11 43600\n"
+                 "款项：{milestones}（也可写 1、2、3）。更正会记入审计日志。",
+        "en": "Usage: /paid fix <milestone> <date> [amount]\nFor example: /paid fix signing 2022-02-11 43600\n"
+              "Milestones: {milestones} (or 1, 2, 3). The correction is kept in the audit log.",
+    },
+    "pay.corrected": {
+        "zh_CN": "已更正：{name} 由 {old_day} 支付 {old_amount} 改为 {day} 支付 {amount}（已记入审计日志）。",
+        "en": "Corrected: the {name} from {old_amount} on {old_day} to {amount} on {day} (kept in the audit log).",
+    },
+    "pay.status.flagged": {
+        "zh_CN": "⚠️ 登记的付款无效（金额「{amount}」，日期 {day}），未计入；请甲方联系人用 /paid fix 更正",
+        "en": "⚠️ the recorded payment is invalid (amount “{amount}”, date {day}) and is not counted; the client's "
+              "contact can correct it with /paid fix",
+    },
+    "score.payment_flagged": {
+        "zh_CN": "⚠️ 有付款登记无效（{names}），按应付额计算；详见 /payments。",
+        "en": "⚠️ A recorded payment is invalid ({names}); the scheduled amount is used instead. See /payments.",
     },
     "pay.future_date": {"zh_CN": "付款日期 {day} 还没到，请写实际到账的日期。",
                         "en": "{day} has not come yet; please give the day the payment arrived."},

@@ -144,7 +144,7 @@ async def attendance_report(update: Update, context: BotContext, person: Person)
     await reply_text(update, attendance.render_report(report, person.language))
 
 
-@button(attendance.CALLBACK, [Role.SUPERVISOR, Role.CONTACT])
+@button(attendance.CALLBACK, [Role.SUPERVISOR, Role.CONTACT], client_side=True)
 async def decide(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
     """Approve (ok) or reject (no) a leave or make-up request; the message keeps the decision, not the buttons."""
     if data.action not in ("ok", "no") or not data.args or not data.args[0].isdigit():

@@ -22,7 +22,7 @@ from bot.services.callback_data import CallbackData, decode, pattern
 from bot.services.container import Services
 from bot.services.errors import DomainError
 from bot.services.notify import ButtonSpec
-from bot.services.people import Person, Role
+from bot.services.people import Person, Role, is_client_side
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +55,28 @@ class CommandSpec:
     roles: frozenset[Role]
     callback: Callable[[Update, BotContext], Awaitable[None]]
     menu: bool = True
+    client_side: bool = False  # reserved to 甲方 (the contract's client side): never the vendor side
 
     def allowed(self, person: Person) -> bool:
-        return not self.roles or bool(person.roles & self.roles)
+        return role_allowed(self.roles, person) and party_allowed(self.client_side, person)
+
+
+def role_allowed(roles: frozenset[Role], person: Person) -> bool:
+    return not roles or bool(person.roles & roles)
+
+
+def party_allowed(client_side: bool, person: Person) -> bool:
+    """Least privilege by party: an action the contract reserves to the client side (deductions, payments,
+    rulings, approvals) is refused to everyone else, whatever their role (`is_client_side`)."""
+    return not client_side or is_client_side(person)
+
+
+# A button feature's actions reserved to the client side: all of them (True), some (their action codes), none.
+ClientSideActions = bool | frozenset[str]
+
+
+def _client_side_action(client_side: ClientSideActions, action: str) -> bool:
+    return client_side is True or (isinstance(client_side, frozenset) and action in client_side)
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,7 @@ class ButtonHandlerSpec:
     feature: str
     roles: frozenset[Role]
     callback: Callable[[Update, BotContext], Awaitable[None]]
+    client_side: ClientSideActions = False  # which of its actions are reserved to the client side
 
 
 @dataclass(frozen=True)
@@ -145,8 +165,9 @@ async def _identify(update: Update, context: BotContext, attempted: str) -> Pers
     return person
 
 
-def guard(roles: Iterable[Role], label: str, fn: CommandFn) -> Callable[[Update, BotContext], Awaitable[None]]:
-    """Wrap a handler: identify, check the role, run, map domain errors to their message."""
+def guard(roles: Iterable[Role], label: str, fn: CommandFn, *,
+          client_side: bool = False) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """Wrap a handler: identify, check the role and the party, run, map domain errors to their message."""
     allowed = frozenset(roles)
 
     @functools.wraps(fn)
@@ -159,6 +180,11 @@ def guard(roles: Iterable[Role], label: str, fn: CommandFn) -> Callable[[Update,
                                         attempted=label, person=person)
             await reply(update, person, "access.denied", command=label.lstrip("/"))
             return
+        if not party_allowed(client_side, person):
+            await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
+                                        attempted=label, person=person)
+            await reply(update, person, "access.client_side_only", command=label.lstrip("/"))
+            return
         try:
             await fn(update, context, person)
         except DomainError as exc:
@@ -167,23 +193,29 @@ def guard(roles: Iterable[Role], label: str, fn: CommandFn) -> Callable[[Update,
     return guarded
 
 
-def command(name: str, roles: Iterable[Role] = ANYONE, *, menu: bool = True) -> Callable[[CommandFn], CommandFn]:
-    """Declare a command: registered with the application by bot/app.py, listed in /help for its roles."""
+def command(name: str, roles: Iterable[Role] = ANYONE, *, menu: bool = True,
+            client_side: bool = False) -> Callable[[CommandFn], CommandFn]:
+    """Declare a command: registered with the application by bot/app.py, listed in /help and the menu for
+    its roles; `client_side=True` reserves it to the client side (甲方) whatever the role."""
 
     def decorate(fn: CommandFn) -> CommandFn:
-        fn.command_spec = CommandSpec(name, frozenset(roles), guard(roles, f"/{name}", fn), menu)  # type: ignore[attr-defined]
+        fn.command_spec = CommandSpec(name, frozenset(roles), guard(roles, f"/{name}", fn, client_side=client_side),  # type: ignore[attr-defined]
+                                      menu, client_side)
         return fn
 
     return decorate
 
 
-def button(feature: str, roles: Iterable[Role] = ANYONE) -> Callable[[ButtonFn], ButtonFn]:
+def button(feature: str, roles: Iterable[Role] = ANYONE, *,
+           client_side: bool | Iterable[str] = False) -> Callable[[ButtonFn], ButtonFn]:
     """Declare the handler of one feature's inline buttons (`v1:<feature>:...`).
 
-    The handler returns an optional short toast; the query is always answered, and a refused press
-    gets an alert.
+    `client_side`: True when every action is reserved to the client side (甲方), or the action codes that
+    are (approvals). The handler returns an optional short toast; the query is always answered, and a
+    refused press gets an alert.
     """
     allowed = frozenset(roles)
+    party: ClientSideActions = client_side if isinstance(client_side, bool) else frozenset(client_side)
 
     def decorate(fn: ButtonFn) -> ButtonFn:
 
@@ -201,6 +233,11 @@ def button(feature: str, roles: Iterable[Role] = ANYONE) -> Callable[[ButtonFn],
                                             attempted=f"button:{query.data}", person=person)
                 await query.answer(t("access.denied_button", person.language), show_alert=True)
                 return
+            if not party_allowed(_client_side_action(party, data.action), person):
+                await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
+                                            attempted=f"button:{query.data}", person=person)
+                await query.answer(t("access.client_side_button", person.language), show_alert=True)
+                return
             try:
                 toast = await fn(update, context, person, data)
             except DomainError as exc:
@@ -208,7 +245,7 @@ def button(feature: str, roles: Iterable[Role] = ANYONE) -> Callable[[ButtonFn],
                 return
             await query.answer(toast[:200] if toast else None)
 
-        fn.button_spec = ButtonHandlerSpec(feature, allowed, guarded)  # type: ignore[attr-defined]
+        fn.button_spec = ButtonHandlerSpec(feature, allowed, guarded, party)  # type: ignore[attr-defined]
         return fn
 
     return decorate

@@ -53,7 +53,7 @@ async def staffchange(update: Update, context: BotContext, person: Person) -> No
                 start=start.isoformat(), release=staff.release_day(services, start).isoformat(), asked=asked)
 
 
-@command("replace", CLIENT_SIDE)
+@command("replace", CLIENT_SIDE, client_side=True)
 async def replace(update: Update, context: BotContext, person: Person) -> None:
     """The client demands that an engineer be replaced; the lead is asked to name the joiner."""
     parts = message_args(update).split(maxsplit=1)
@@ -147,7 +147,7 @@ async def drill(update: Update, context: BotContext, person: Person) -> None:
 
 
 # -- approval buttons (staff changes, incident handling plans) -------------------------------------------------
-@button("duty", CLIENT_SIDE)
+@button("duty", CLIENT_SIDE, client_side=True)
 async def duty_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
     """Approve / reject a staff change; approve / return an incident's handling plan."""
     services = context.services

@@ -7,7 +7,16 @@ import re
 from telegram import Update
 
 from bot.catalog import t
-from bot.handlers.common import ANYONE, ENGINEERS, BotContext, button, command, message_args, reply
+from bot.handlers.common import (
+    ANYONE,
+    ENGINEERS,
+    BotContext,
+    button,
+    command,
+    message_args,
+    party_allowed,
+    reply,
+)
 from bot.services import (
     oncall,
     oncall_timers,  # noqa: F401  (registers the rota's daily jobs)
@@ -52,7 +61,8 @@ async def dutyplan_command(update: Update, context: BotContext, person: Person) 
     """Shows (or proposes) the duty plan of the next holiday, or of the one named: /dutyplan 国庆."""
     view = await oncall.duty_plan(context.services, person, message_args(update))
     plan = view.plan
-    buttons = oncall.approve_buttons(plan) if plan.status == "proposed" and person.has(Role.SUPERVISOR) else None
+    approver = person.has(Role.SUPERVISOR) and party_allowed(True, person)  # the client side's approval
+    buttons = oncall.approve_buttons(plan) if plan.status == "proposed" and approver else None
     await reply(update, person, "oc.plan_view", buttons=buttons, holiday=plan.name,
                 first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
                 status=t(f"oc.plan_status.{plan.status}", person.language), lines=view.lines,
@@ -70,7 +80,7 @@ async def swap_command(update: Update, context: BotContext, person: Person) -> N
     await reply(update, person, "oc.swap_requested", name=other.name, day=swap.day.isoformat())
 
 
-@button("oc", ANYONE)
+@button("oc", ANYONE, client_side=("ap", "ss"))  # approvals: the client side's
 async def oncall_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
     """批准 a duty plan; 同意 / 拒绝 a swap (the other engineer, then a supervisor)."""
     services = context.services

@@ -18,7 +18,7 @@ async def score(update: Update, context: BotContext, person: Person) -> None:
     await reply_text(update, text)
 
 
-@command("deduct", DEDUCTORS)
+@command("deduct", DEDUCTORS, client_side=True)
 async def deduct(update: Update, context: BotContext, person: Person) -> None:
     """Records a client deduction on one component, audited; the lead and contacts are told."""
     args = message_args(update)
@@ -45,11 +45,20 @@ async def payments_command(update: Update, context: BotContext, person: Person) 
     await reply_text(update, await payments.payments_text(context.services, person))
 
 
-@command("paid", [Role.CONTACT])
+@command("paid", [Role.CONTACT], client_side=True)
 async def paid(update: Update, context: BotContext, person: Person) -> None:
-    """Records that a milestone was paid (a contact), audited."""
-    status = await payments.record_payment(context.services, person, message_args(update))
-    assert status.paid is not None
+    """Records that a milestone was paid, or corrects a record (`/paid fix …`); the client side, audited."""
+    args = message_args(update)
+    if payments.is_correction(args):
+        before, after = await payments.correct_payment(context.services, person, args)
+        assert before.paid is not None and after.paid is not None and after.paid.paid_on is not None
+        await reply(update, person, "pay.corrected", name=payments.milestone_name(after.key, person.language),
+                    old_day=before.paid.paid_on.isoformat() if before.paid.paid_on else "—",
+                    old_amount=before.paid.raw_amount if before.flagged else scoring.fmt_money(before.paid.amount),
+                    day=after.paid.paid_on.isoformat(), amount=scoring.fmt_money(after.paid.amount))
+        return
+    status = await payments.record_payment(context.services, person, args)
+    assert status.paid is not None and status.paid.paid_on is not None
     due = status.due.isoformat() if status.due else "—"
     await reply(update, person, "pay.recorded", name=payments.milestone_name(status.key, person.language),
                 day=status.paid.paid_on.isoformat(), amount=scoring.fmt_money(status.paid.amount), due=due)

@@ -355,11 +355,11 @@ async def estimate_command(update: Update, context: BotContext, person: Person) 
                 told=told)
 
 
-@command("ruling", [Role.SUPERVISOR, Role.CONTACT])
+@command("ruling", [Role.SUPERVISOR, Role.CONTACT], client_side=True)
 async def ruling_command(update: Update, context: BotContext, person: Person) -> None:
     """Records the supervising engineer's ruling on a custom development: /ruling N in|out note.
 
-    The command is open to contacts, but the service accepts only the client side (a vendor contact is refused).
+    Reserved to the client side: a vendor-side contact is refused by the guard (and the service).
     """
     ticket_id, rest = _split(update, "tk.usage.ruling")
     parts = rest.split(maxsplit=1)

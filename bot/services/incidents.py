@@ -178,7 +178,8 @@ async def fill_section(services: Services, by: Person, incident_id: int, section
             await _repo(uow).set_approval(incident_id, "requested",
                                           expected=("none", "requested", "returned", "approved"))
             people = await uow.people.all(include_left=False)
-            approvers = [*client_contacts(people), *with_roles(people, Role.SUPERVISOR)]
+            approvers = [p for p in [*client_contacts(people), *with_roles(people, Role.SUPERVISOR)]
+                         if p.id != incident.reporter_id]  # nobody approves their own report's plan
             buttons = [[("incident.btn_approve", encode("duty", "inc_ok", incident_id)),
                         ("incident.btn_return", encode("duty", "inc_no", incident_id))]]
             await services.notifier.to_people(uow, approvers, "incident.plan_request", kind="incident.approval",
@@ -196,6 +197,8 @@ async def decide_plan(services: Services, by: Person, incident_id: int, approve:
         raise DomainError("incident.client_only")
     async with services.db.uow() as uow:
         incident = await _get_open(uow, incident_id)
+        if incident.reporter_id == by.id:  # nobody approves their own request
+            raise DomainError("access.own_request")
         state = "approved" if approve else "returned"
         if not await _repo(uow).set_approval(incident_id, state, expected=("requested",), by=by.telegram_id,
                                              at=services.now()):

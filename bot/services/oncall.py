@@ -456,6 +456,7 @@ async def answer_swap(services: Services, peer: Person, swap_id: int, agree: boo
             await services.notifier.to_roles(uow, [Role.SUPERVISOR], "oc.swap_ask_supervisor", kind="oncall.swap",
                                              buttons=swap_supervisor_buttons(swap_id),
                                              dedup=f"oc:swap:{swap_id}:supervisor",
+                                             exclude=(swap.from_person, swap.to_person),  # not their own
                                              name=requester.name if requester else "?", peer=peer.name,
                                              day=swap.day.isoformat())
         updated = await repo(uow).swap(swap_id)
@@ -472,6 +473,8 @@ async def decide_swap(services: Services, supervisor: Person, swap_id: int, appr
         swap = await repo(uow).swap(swap_id)
         if swap is None:
             raise DomainError("oc.swap_not_found")
+        if supervisor.id in (swap.from_person, swap.to_person):  # nobody decides their own request
+            raise NotAllowed("access.own_request")
         now = services.now()
         status = "approved" if approve else "declined"
         if not await repo(uow).set_swap_status(swap_id, expected="peer_ok", status=status, now=now,

@@ -44,9 +44,21 @@ class MilestoneStatus:
     due: date | None           # None: after the final assessment
     is_final: bool
     paid: PaymentRecord | None
+    flagged: bool = False      # a stored payment no reader can trust (see `sound_amount`): shown, not counted
 
     def overdue(self, today: date) -> bool:
         return self.paid is None and self.due is not None and today > self.due
+
+    @property
+    def paid_amount(self) -> Decimal | None:
+        """The recorded amount when it can be trusted."""
+        return self.paid.amount if self.paid is not None and not self.flagged else None
+
+
+def sound_amount(value: Decimal, ceiling: Decimal) -> bool:
+    """An amount of money we can record and compute with: finite, above 0, at most 2 decimal places (fen),
+    at most `ceiling` (the contract total)."""
+    return value.is_finite() and Decimal(0) < value <= ceiling and value.normalize().as_tuple().exponent >= -2
 
 
 def six_months_of_service(start: date) -> date:
@@ -79,12 +91,31 @@ async def payment_schedule(services: Services) -> list[MilestoneStatus]:
         paid = await uow.repo(ScoringRepository).payments()  # type: ignore[attr-defined]
     final = _final_key(milestones)
     return [MilestoneStatus(m.key, m.share, amount * m.share, milestone_due(services, m), m.key == final,
-                            paid.get(m.key)) for m in milestones]
+                            paid.get(m.key), _flagged(paid.get(m.key), amount)) for m in milestones]
+
+
+def _flagged(record: PaymentRecord | None, contract_amount: Decimal) -> bool:
+    return record is not None and (record.paid_on is None or not sound_amount(record.amount, contract_amount))
 
 
 def paid_before(schedule: list[MilestoneStatus]) -> Decimal:
-    """What is paid before the final payment: recorded amounts, or the scheduled ones while unpaid."""
-    return sum(((m.paid.amount if m.paid else m.amount) for m in schedule if not m.is_final), Decimal(0))
+    """What is paid before the final payment: recorded amounts, or the scheduled ones while unpaid (or while
+    the record is flagged as unreadable)."""
+    return sum(((m.paid_amount if m.paid_amount is not None else m.amount) for m in schedule if not m.is_final),
+               Decimal(0))
+
+
+def flagged_payments(schedule: list[MilestoneStatus]) -> list[MilestoneStatus]:
+    return [m for m in schedule if m.flagged]
+
+
+def earliest_payment_day(services: Services, milestone: PaymentMilestone) -> date:
+    """The first day a milestone can be paid (第四条): the signing day; the day after six months of service;
+    the day after the service period ends."""
+    contract = services.settings.contract
+    return {"signed": contract.signed,
+            "six_months": six_months_of_service(contract.start) + timedelta(days=1),
+            "end": contract.end + timedelta(days=1)}[milestone.anchor]
 
 
 async def paid_before_final(services: Services) -> Decimal:
@@ -113,17 +144,31 @@ def milestone_name(key: str, lang: str) -> str:
         return key
 
 
+_FIX_WORDS = {"fix", "更正", "修改", "改正"}
+
+
 def _amount(text: str) -> Decimal | None:
+    """A money amount as people write it (436,000 / ¥43600 / 43600元), or None when it is not a number."""
     cleaned = text.strip().replace(",", "").replace("，", "").lstrip("¥￥").removesuffix("元")
     try:
-        value = Decimal(cleaned)
+        return Decimal(cleaned)
     except (InvalidOperation, ValueError):
         return None
-    return value if value.is_finite() and value > 0 else None
 
 
-async def record_payment(services: Services, person: Person, args: str) -> MilestoneStatus:
-    """`/paid <milestone> <date> [amount]` by a contact: record (or correct) a payment, audited."""
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    paid_on: date
+    amount: Decimal | None     # None: the amount due
+    amount_text: str
+
+
+def _looks_like_amount(text: str) -> bool:
+    return _amount(text) is not None
+
+
+def _parse(services: Services, person: Person, args: str) -> _Entry:
     words = args.split()
     if len(words) < 2:
         raise DomainError("pay.usage", milestones=_milestone_list(services, person.language))
@@ -132,9 +177,11 @@ async def record_payment(services: Services, person: Person, args: str) -> Miles
         raise DomainError("pay.unknown_milestone", text=words[0],
                           milestones=_milestone_list(services, person.language))
     amount: Decimal | None = None
+    amount_text = ""
     date_words = words[1:]
-    if len(date_words) > 1 and _amount(date_words[-1]) is not None:
-        amount = _amount(date_words[-1])
+    if len(date_words) > 1 and _looks_like_amount(date_words[-1]):
+        amount_text = date_words[-1]
+        amount = _amount(amount_text)
         date_words = date_words[:-1]
     date_text = " ".join(date_words)
     moment = parse_when(date_text, services.local_now(), calendar=services.calendar)
@@ -144,24 +191,124 @@ async def record_payment(services: Services, person: Person, args: str) -> Miles
         raise DomainError("pay.bad_amount", text=date_words[-1])
     if moment is None:
         raise DomainError("error.bad_time", text=date_text, examples="、".join(WHEN_EXAMPLES))
+    if amount is not None and not sound_amount(amount, services.settings.contract.amount):
+        if amount.is_finite() and amount > services.settings.contract.amount:
+            raise DomainError("pay.over_contract", text=amount_text,
+                              contract=_money(services.settings.contract.amount))
+        raise DomainError("pay.bad_amount", text=amount_text)
     paid_on = moment.date()
     if paid_on > services.today():
         raise DomainError("pay.future_date", day=paid_on.isoformat())
-    schedule = {m.key: m for m in await payment_schedule(services)}
-    milestone = schedule[key]
-    amount = amount if amount is not None else milestone.amount
+    milestone = next(m for m in services.settings.assessment.milestones if m.key == key)
+    earliest = earliest_payment_day(services, milestone)
+    if paid_on < earliest:
+        raise DomainError("pay.too_early", day=paid_on.isoformat(), earliest=earliest.isoformat(),
+                          name=milestone_name(key, person.language),
+                          condition=t(f"pay.anchor.{milestone.anchor}", person.language))
+    return _Entry(key, paid_on, amount, amount_text)
+
+
+def _money(value: Decimal) -> str:
+    from bot.services.scoring import fmt_money
+
+    return fmt_money(value)
+
+
+async def _ceiling(services: Services, schedule: list[MilestoneStatus], milestone: MilestoneStatus, lang: str,
+                   sources: Mapping[str, RateSource] | None) -> tuple[Decimal, str]:
+    """The most that can be recorded on a milestone, and why: its share of the contract total (nothing was
+    paid on it yet: a milestone holds one payment); the final payment also at most the contract total × the
+    tier ratio of the contract-to-date score − what is paid before it, when the score can be computed."""
+    from bot.services.scoring import compute_assessment, fmt_ratio, resolve_period
+
+    contract = services.settings.contract.amount
+    ceiling = milestone.amount
+    basis = t("pay.basis.share", lang, contract=_money(contract), share=fmt_ratio(milestone.share),
+              amount=_money(ceiling))
+    if milestone.is_final:
+        try:
+            a = await compute_assessment(services, resolve_period(services, ""), sources)
+        except DomainError:  # a component not available: the share alone bounds it
+            return ceiling, basis
+        before = paid_before(schedule)
+        by_score = projected_final(contract, a.payment_ratio, before)
+        if by_score < ceiling:
+            ceiling = by_score
+            basis = t("pay.basis.score", lang, total=a.shown_total, tier=a.tier.label,
+                      ratio=fmt_ratio(a.payment_ratio), contract=_money(contract), paid=_money(before))
+    return ceiling, basis
+
+
+async def _checked_amount(services: Services, person: Person, entry: _Entry,
+                          sources: Mapping[str, RateSource] | None) -> tuple[MilestoneStatus, Decimal]:
+    schedule = await payment_schedule(services)
+    milestone = next(m for m in schedule if m.key == entry.key)
+    ceiling, basis = await _ceiling(services, schedule, milestone, person.language, sources)
+    name = milestone_name(entry.key, person.language)
+    if ceiling <= 0:
+        raise DomainError("pay.nothing_due", name=name, basis=basis)
+    if entry.amount is None:
+        return milestone, ceiling.quantize(Decimal("0.01"))
+    if entry.amount > ceiling:
+        raise DomainError("pay.over_due", text=entry.amount_text, name=name, max=_money(ceiling), basis=basis)
+    return milestone, entry.amount
+
+
+async def record_payment(services: Services, person: Person, args: str,
+                         sources: Mapping[str, RateSource] | None = None) -> MilestoneStatus:
+    """`/paid <milestone> <date> [amount]` by the client side: record a milestone's payment, audited.
+
+    Refused unless the milestone is known, the date is neither in the future nor before the milestone could
+    fall due, and the amount is sound and not above what is due on it. A milestone already recorded is
+    corrected with `/paid fix …` (`correct_payment`), never overwritten here."""
+    entry = _parse(services, person, args)
+    milestone, amount = await _checked_amount(services, person, entry, sources)
+    if milestone.paid is not None:
+        shown = (milestone.paid.paid_on.isoformat() if milestone.paid.paid_on else "—",
+                 _money(milestone.paid.amount) if not milestone.flagged else milestone.paid.raw_amount)
+        raise DomainError("pay.already_recorded", name=milestone_name(entry.key, person.language), day=shown[0],
+                          amount=shown[1], args=args.strip())
     async with services.db.uow() as uow:
         repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
-        await repo.record_payment(milestone=key, paid_on=paid_on, amount=amount, now=services.now(),
+        await repo.record_payment(milestone=entry.key, paid_on=entry.paid_on, amount=amount, now=services.now(),
                                   actor_telegram_id=person.telegram_id, actor_name=person.name)
-        before = milestone.paid
         await uow.audit.append(
-            at=services.now(), action="pay.record", entity="payment", entity_id=key,
+            at=services.now(), action="pay.record", entity="payment", entity_id=entry.key,
             actor_telegram_id=person.telegram_id, actor_name=person.name,
-            before={"paid_on": before.paid_on.isoformat(), "amount": str(before.amount)} if before else None,
-            after={"paid_on": paid_on.isoformat(), "amount": str(amount)})
+            after={"paid_on": entry.paid_on.isoformat(), "amount": str(amount)})
         await uow.commit()
-    return (await _by_key(services))[key]
+    return (await _by_key(services))[entry.key]
+
+
+def is_correction(args: str) -> bool:
+    first = args.split(maxsplit=1)[0].lower() if args.split() else ""
+    return first in _FIX_WORDS
+
+
+async def correct_payment(services: Services, person: Person, args: str,
+                          sources: Mapping[str, RateSource] | None = None) -> tuple[MilestoneStatus, MilestoneStatus]:
+    """`/paid fix <milestone> <date> [amount]`: correct a recorded payment (same checks as recording),
+    audited with what it was and what it became. Returns (before, after)."""
+    rest = args.split(maxsplit=1)[1] if len(args.split(maxsplit=1)) > 1 else ""
+    if not rest.strip():
+        raise DomainError("pay.fix_usage", milestones=_milestone_list(services, person.language))
+    entry = _parse(services, person, rest)
+    before, amount = await _checked_amount(services, person, entry, sources)
+    if before.paid is None:
+        raise DomainError("pay.nothing_to_fix", name=milestone_name(entry.key, person.language),
+                          args=rest.strip())
+    old = {"paid_on": before.paid.paid_on.isoformat() if before.paid.paid_on else None,
+           "amount": before.paid.raw_amount or str(before.paid.amount)}
+    async with services.db.uow() as uow:
+        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        await repo.record_payment(milestone=entry.key, paid_on=entry.paid_on, amount=amount, now=services.now(),
+                                  actor_telegram_id=person.telegram_id, actor_name=person.name)
+        await uow.audit.append(
+            at=services.now(), action="pay.correct", entity="payment", entity_id=entry.key,
+            actor_telegram_id=person.telegram_id, actor_name=person.name, before=old,
+            after={"paid_on": entry.paid_on.isoformat(), "amount": str(amount)})
+        await uow.commit()
+    return before, (await _by_key(services))[entry.key]
 
 
 async def _by_key(services: Services) -> dict[str, MilestoneStatus]:
@@ -180,7 +327,10 @@ def render_payments(services: Services, schedule: list[MilestoneStatus], lang: s
     today = services.today()
     lines = [t("pay.header", lang, amount=fmt_money(services.settings.contract.amount))]
     for m in schedule:
-        if m.paid is not None:
+        if m.flagged and m.paid is not None:
+            status = t("pay.status.flagged", lang, amount=m.paid.raw_amount[:40],
+                       day=m.paid.paid_on.isoformat() if m.paid.paid_on else "—")
+        elif m.paid is not None and m.paid.paid_on is not None:
             status = t("pay.status.paid", lang, amount=fmt_money(m.paid.amount), day=m.paid.paid_on.isoformat())
         elif m.overdue(today):
             status = t("pay.status.overdue", lang)

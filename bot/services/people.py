@@ -53,7 +53,10 @@ def has_any_role(person: Person | None, roles: frozenset[Role] | set[Role]) -> b
 
 def is_client_side(person: Person) -> bool:
     """A supervisor or the client's project contact: the people who decide for the client (approvals,
-    the supervising engineer's rulings, ratings on a requester's behalf). A vendor-side contact is not."""
+    the supervising engineer's rulings, ratings on a requester's behalf). Nobody of the vendor's party is,
+    whatever their roles (least privilege by party)."""
+    if person.party == "vendor":
+        return False
     return person.has(Role.SUPERVISOR) or (person.has(Role.CONTACT) and person.party == "client")
 
 

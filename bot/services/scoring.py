@@ -240,6 +240,7 @@ class Assessment:
     tiers: list[PaymentTier]
     contract_amount: Decimal
     paid_before: Decimal = Decimal(0)
+    flagged_payments: tuple[str, ...] = ()  # milestones whose stored payment is unreadable (not counted)
 
     @property
     def total(self) -> Decimal:
@@ -273,13 +274,14 @@ class Assessment:
 async def compute_assessment(services: Services, period: Period,
                              sources: Mapping[str, RateSource] | None = None) -> Assessment:
     """Every component for the period, the client's deductions, the tier and the payment projection."""
-    from bot.services.payments import paid_before_final
+    from bot.services.payments import flagged_payments, paid_before, payment_schedule
 
     assessment = services.settings.assessment
     chosen = dict(sources) if sources is not None else default_sources()
     async with services.db.uow() as uow:  # read and release before the sources open their own
         deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
-    paid = await paid_before_final(services)
+    schedule = await payment_schedule(services)
+    paid = paid_before(schedule)
     components: dict[str, ComponentScore] = {}
     for name in COMPONENTS:
         weight = assessment.weights.get(name)
@@ -292,7 +294,7 @@ async def compute_assessment(services: Services, period: Period,
         taken = sum((d.points for d in deductions if d.component == name), Decimal(0))
         components[name] = ComponentScore(name, Decimal(weight), rate, taken)
     return Assessment(period, components, deductions, list(assessment.tiers), services.settings.contract.amount,
-                      paid)
+                      paid, tuple(m.key for m in flagged_payments(schedule)))
 
 
 @dataclass(frozen=True)
@@ -338,11 +340,20 @@ def next_tier_advice(a: Assessment) -> NextTierAdvice | None:
 # deductions
 # ------------------------------------------------------------------------------------------------
 def _parse_points(text: str) -> Decimal | None:
+    """Points as written ("2", "1.5", "2分"); None unless a finite number. A sign is kept: "-2" is refused,
+    not read as 2."""
     try:
-        value = Decimal(text.strip().lstrip("-−").removesuffix("分"))
+        value = Decimal(text.strip().removesuffix("分"))
     except (ArithmeticError, ValueError):
         return None
     return value if value.is_finite() else None
+
+
+def sound_points(points: Decimal | None, weight: Decimal) -> bool:
+    """A deduction we can record as shown: above 0, at most 2 decimal places (so it never shows as 0.00),
+    at most the component's points."""
+    return (points is not None and Decimal(0) < points <= weight
+            and points.normalize().as_tuple().exponent >= -2)  # type: ignore[operator]
 
 
 async def deduct(services: Services, person: Person, args: str) -> Deduction:
@@ -357,7 +368,7 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
         raise DomainError("score.deduct.bad_component", text=parts[0])
     points = _parse_points(parts[1])
     weight = Decimal(weights[component])
-    if points is None or points <= 0 or points > weight:
+    if points is None or not sound_points(points, weight):
         raise DomainError("score.deduct.bad_points", text=parts[1], max=fmt_points(weight))
     reason = parts[2].strip()
     day = services.today()
@@ -402,7 +413,10 @@ async def list_deductions(services: Services, period: Period) -> list[Deduction]
 # rendering (catalog texts; phone-readable)
 # ------------------------------------------------------------------------------------------------
 def fmt_points(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP)}"
+    try:
+        return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP)}"
+    except ArithmeticError:  # a stored value beyond any sane range: shown as stored, never a crash
+        return f"{value}"
 
 
 MAX_SHOWN_PLACES = 12
@@ -462,7 +476,10 @@ def fmt_count(value: Decimal) -> str:
 
 
 def fmt_money(value: Decimal) -> str:
-    return f"¥{Decimal(value).quantize(CENT, ROUND_HALF_UP):,}"
+    try:
+        return f"¥{Decimal(value).quantize(CENT, ROUND_HALF_UP):,}"
+    except ArithmeticError:  # a stored value beyond any sane range: shown as stored, never a crash
+        return f"¥{value}"
 
 
 def render_loss(loss: Loss, lang: str) -> str:
@@ -511,6 +528,11 @@ def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -
     lines.append(t("score.projected", lang, amount=fmt_money(a.projected_payment),
                    contract=fmt_money(a.contract_amount), ratio=fmt_ratio(a.payment_ratio),
                    paid=fmt_money(a.paid_before)))
+    if a.flagged_payments:
+        from bot.services.payments import milestone_name
+
+        lines.append(t("score.payment_flagged", lang, names=t("role.separator", lang).join(
+            milestone_name(key, lang) for key in a.flagged_payments)))
     advice = next_tier_advice(a)
     if advice is None:
         lines.append(t("score.top_tier", lang))

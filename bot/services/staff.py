@@ -223,6 +223,8 @@ async def decide_change(services: Services, by: Person, change_id: int, approve:
             raise DomainError("staff.unknown_change", id=change_id)
         if change.status != "pending":
             raise DomainError("staff.already_decided", id=change_id)
+        if by.telegram_id in (change.requested_by, change.joining_telegram_id) or by.id == change.leaving_id:
+            raise DomainError("access.own_request")  # nobody decides a change they asked for or are part of
         leaving = await uow.people.by_id(change.leaving_id)
         assert leaving is not None and change.start_date is not None and change.joining_name is not None
         people = await uow.people.all(include_left=False)

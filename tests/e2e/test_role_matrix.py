@@ -1,11 +1,14 @@
 """Least privilege, proven ("最小必须"原则): every command, called by every role and by a stranger.
 
-EXPECTED is the reviewed decision: which roles may call each command (ANY: anyone on the roster). A command
-declared in the code but missing here fails the test, so a new command cannot ship without a decision; a
-command whose declared roles differ from the decision fails too. Then the real bot is asked every command
-(without arguments, in a private chat) by one made-up person per role and by an unknown user: an allowed
-caller gets a real answer (a result or a usage hint — never a refusal or an internal error), everyone else
-gets the clear refusal, and the stranger is told they are not on the roster.
+EXPECTED is the reviewed decision: which roles may call each command (ANY: anyone on the roster), and
+CLIENT_SIDE_ONLY the commands the contract reserves to the client side (甲方: a supervisor or the client's
+contact), refused to the vendor side whatever the role. A command declared in the code but missing here
+fails the test, so a new command cannot ship without a decision; a command whose declared roles or party
+differ from the decision fails too. Then the real bot is asked every command (without arguments, in a
+private chat) by one made-up person per role and party and by an unknown user: an allowed caller gets a real
+answer (a result or a usage hint — never a refusal or an internal error), everyone else gets the clear
+refusal, and the stranger is told they are not on the roster. The same decision shapes /help and each
+person's command menu.
 
 A command open to everyone may still hold sub-actions that change state (`/oncall set`, `/drill plan|done`,
 a `/dutyplan` proposal), and buttons are checked by the service as well as the guard: those are sent and
@@ -13,6 +16,9 @@ pressed by roles that must be refused, and the database must be exactly as befor
 """
 
 from __future__ import annotations
+
+import json
+from datetime import datetime
 
 import pytest
 
@@ -25,6 +31,7 @@ from tests.conftest import (
     ENGINEER,
     LEAD,
     SECOND_LINE,
+    SHANGHAI,
     STRANGER,
     SUPERVISOR,
     VENDOR_CONTACT,
@@ -66,20 +73,33 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "health": roles(A),
 }
 
-# One made-up person per role (tests/conftest.py); the lead also holds the engineer role, as in the contract.
+# Least privilege by party: what the contract reserves to 甲方 (deductions, recording payments, the
+# supervising engineer's rulings, demanding a replacement) is refused to the vendor side, whatever the role.
+CLIENT_SIDE_ONLY = frozenset({"deduct", "paid", "ruling", "replace"})
+
+# Button actions reserved to the client side: every action of a feature (True) or the approvals named.
+BUTTONS_CLIENT_SIDE = {"att": True, "duty": True, "oc": frozenset({"ap", "ss"}), "tk": False, "urg": False}
+
+# One made-up person per role and party (tests/conftest.py); the lead also holds the engineer role, as in the
+# contract; the client's contact is also a supervisor. (user, roles held, on the client side)
 PERSONAS = {
-    "engineer": (ENGINEER, roles(E)),
-    "lead": (LEAD, roles(L, E)),
-    "supervisor": (SUPERVISOR, roles(S)),
-    "contact": (VENDOR_CONTACT, roles(C)),
-    "escalation": (SECOND_LINE, roles(Role.ESCALATION)),
-    "admin": (ADMIN, roles(A)),
+    "engineer": (ENGINEER, roles(E), False),
+    "lead": (LEAD, roles(L, E), False),
+    "supervisor": (SUPERVISOR, roles(S), True),
+    "vendor_contact": (VENDOR_CONTACT, roles(C), False),
+    "client_contact": (CLIENT_CONTACT, roles(C, S), True),
+    "escalation": (SECOND_LINE, roles(Role.ESCALATION), False),
+    "admin": (ADMIN, roles(A), False),
 }
 
 
-def allowed(command: str, held: frozenset[Role]) -> bool:
+def role_allows(command: str, held: frozenset[Role]) -> bool:
     expected = EXPECTED[command]
     return not expected or bool(expected & held)
+
+
+def allowed(command: str, held: frozenset[Role], client_side: bool) -> bool:
+    return role_allows(command, held) and (command not in CLIENT_SIDE_ONLY or client_side)
 
 
 def test_every_declared_command_has_a_reviewed_decision() -> None:
@@ -90,22 +110,59 @@ def test_every_declared_command_has_a_reviewed_decision() -> None:
     differs = {name: (sorted(spec.roles), sorted(EXPECTED[name])) for name, spec in COMMANDS.items()
                if spec.roles != EXPECTED[name]}
     assert not differs, f"declared roles differ from the decision (declared, expected): {differs}"
+    party = sorted(name for name, spec in COMMANDS.items() if spec.client_side != (name in CLIENT_SIDE_ONLY))
+    assert not party, f"declared party rule differs from the decision (client side only or not): {party}"
+    assert {feature: spec.client_side for feature, spec in DECLARED.buttons.items()} == BUTTONS_CLIENT_SIDE
+
+
+def _refusal(command: str, held: frozenset[Role]) -> str:
+    """The role refusal when the role is wrong; the party refusal when only the party is."""
+    key = "access.client_side_only" if role_allows(command, held) else "access.denied"
+    return t(key, "zh_CN", command=command)
 
 
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
 async def test_each_role_gets_an_answer_or_a_clear_refusal_for_every_command(bot: Harness, persona: str) -> None:
-    user, held = PERSONAS[persona]
+    user, held, client_side = PERSONAS[persona]
     internal_error = t("error.internal", "zh_CN")
     problems = []
     for command in sorted(COMMANDS):
-        refusal = t("access.denied", "zh_CN", command=command)
+        refusal = _refusal(command, held)
         answers = [m.text for m in await bot.chat.send(user, f"/{command}") if m.chat_id == user]
-        if allowed(command, held):
+        if allowed(command, held, client_side):
             if not answers or refusal in answers or internal_error in answers:
                 problems.append(f"/{command} should work for {persona}: {answers}")
         elif answers != [refusal]:
             problems.append(f"/{command} should be refused to {persona}: {answers}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+async def test_help_and_the_command_menu_list_exactly_what_each_person_may_use(bot: Harness, persona: str) -> None:
+    user, held, client_side = PERSONAS[persona]
+    expected = {name for name, spec in COMMANDS.items() if spec.menu and allowed(name, held, client_side)}
+    await bot.app.bot_data["menus"]  # the per-person menus are published at start-up
+    menu = bot.api.commands[json.dumps({"chat_id": user, "type": "chat"}, sort_keys=True)]
+    assert {c["command"] for c in menu} == expected
+    [help_text] = [m.text for m in await bot.chat.send(user, "/help") if m.chat_id == user]
+    listed = {name for name in COMMANDS if f"/{name} " in help_text or help_text.endswith(f"/{name}")}
+    assert listed == expected
+
+
+async def test_the_vendor_contact_is_refused_client_side_commands_even_with_arguments(bot: Harness) -> None:
+    """The vendor's contact holds the contact role but is not 甲方: the full commands change nothing."""
+    bot.clock.set(datetime(2023, 2, 20, 10, 0, tzinfo=SHANGHAI))  # after the service period: 尾款 could fall due
+    before = await _state(bot)
+    for text, command in [("/deduct 出勤 5 2022-10-12 迟到", "deduct"), ("/paid 尾款 2022-09-27 436000", "paid"),
+                          ("/paid 首付款 2022-02-10", "paid"), ("/ruling 1 in 合同内", "ruling"),
+                          ("/replace 周小舟 不称职", "replace")]:
+        answers = [m.text for m in await bot.chat.send(VENDOR_CONTACT, text) if m.chat_id == VENDOR_CONTACT]
+        assert answers == [t("access.client_side_only", "zh_CN", command=command)], text
+    assert await _state(bot) == before
+    [deductions] = await bot.chat.send(CLIENT_CONTACT, "/deductions")
+    assert "迟到" not in deductions.text
+    [payments] = await bot.chat.send(CLIENT_CONTACT, "/payments")
+    assert "已付" not in payments.text
 
 
 async def test_an_unknown_user_is_refused_every_command_and_nothing_is_revealed(bot: Harness) -> None:
@@ -120,7 +177,8 @@ async def test_an_unknown_user_is_refused_every_command_and_nothing_is_revealed(
 
 # -- sub-actions that change state, and buttons, by roles that must be refused ------------------------------
 _FEATURE_TABLES = ("oncall_shifts", "duty_plans", "duty_plan_days", "duty_swaps", "duty_drills", "urgent_requests",
-                   "urgent_recipients", "duty_staff_changes", "people")
+                   "urgent_recipients", "duty_staff_changes", "people", "score_deductions", "payments",
+                   "attendance_requests")
 
 
 async def _state(bot: Harness) -> dict[str, list[tuple]]:
@@ -154,7 +212,7 @@ async def test_state_changing_sub_actions_are_refused_to_other_roles_and_change_
     await bot.chat.send(LEAD, "/drill plan S1 2022-11-15")  # drill #1, for /drill done
     before = await _state(bot)
     problems = []
-    for persona, (user, held) in sorted(PERSONAS.items()):
+    for persona, (user, held, _) in sorted(PERSONAS.items()):
         if held & may:
             continue
         answers = [m.text for m in await bot.chat.send(user, text) if m.chat_id == user]
@@ -162,7 +220,7 @@ async def test_state_changing_sub_actions_are_refused_to_other_roles_and_change_
             problems.append(f"{text} by {persona}: {answers}")
     assert not problems, "\n".join(problems)
     assert await _state(bot) == before
-    allowed_user = next(user for user, held in PERSONAS.values() if held & may)
+    allowed_user = next(user for user, held, _ in PERSONAS.values() if held & may)
     await bot.chat.send(allowed_user, text)
     assert await _state(bot) != before  # the same text from an allowed role does change something
 
@@ -196,6 +254,6 @@ async def test_duty_plan_approval_pressed_by_the_lead_is_refused_and_changes_not
     await bot.chat.send(LEAD, "/dutyplan 元旦")
     [ask] = [m for m in bot.to(SUPERVISOR) if "假期值班计划" in m.text]
     before = await _state(bot)
-    await bot.chat.press_data(LEAD, ask, ask.data_for("批准"))  # approving is a supervisor's decision
-    assert _alert(bot) == (_denied("dutyplan"), True)
+    await bot.chat.press_data(LEAD, ask, ask.data_for("批准"))  # approving is the client side's decision
+    assert _alert(bot) == (t("access.client_side_button", "zh_CN"), True)
     assert await _state(bot) == before

@@ -274,7 +274,7 @@ async def test_custom_development_estimate_warns_and_supervisor_rules(bot: Harne
     [refused] = await bot.chat.send(ENGINEER, "/ruling 1 in 监理确认")
     assert "无权" in refused.text
     [refused] = await bot.chat.send(VENDOR_CONTACT, "/ruling 1 in 属合同内")
-    assert "只能由甲方主管或甲方项目联系人记录" in refused.text
+    assert "由甲方（监理或甲方联系人）使用，乙方人员不能操作" in refused.text  # the party rule on /ruling
     assert (await _ticket(bot, 1)).ruling is None
     sent = await bot.chat.send(SUPERVISOR, "/ruling 1 out 监理认定超出2人月")
     [ruled] = _to(sent, SUPERVISOR)

@@ -10,7 +10,13 @@ import pytest
 from bot.services.clock import FakeClock
 from bot.services.container import Services
 from bot.services.errors import DomainError
-from bot.services.payments import payment_schedule, payments_text, record_payment, six_months_of_service
+from bot.services.payments import (
+    correct_payment,
+    payment_schedule,
+    payments_text,
+    record_payment,
+    six_months_of_service,
+)
 from bot.services.scoring import compute_assessment, resolve_period
 from tests.conftest import CLIENT_CONTACT, SHANGHAI
 from tests.integration.test_scoring_month import october_sources, person
@@ -35,15 +41,31 @@ async def test_due_dates_count_working_days_of_the_chinese_calendar(services: Se
 
 
 async def test_paid_records_default_amount_and_corrections_are_audited(services: Services) -> None:
+    """A second /paid on a recorded milestone is refused (it used to overwrite silently); `/paid fix` corrects
+    it, and the audit keeps what it was and what it became."""
     contact = await person(services, CLIENT_CONTACT)
     first = await record_payment(services, contact, "首付款 2022-02-10")
     assert first.paid is not None and first.paid.amount == D("43600.00") and first.paid.paid_on == date(2022, 2, 10)
-    corrected = await record_payment(services, contact, "1 2022-02-11 43,000")
+    with pytest.raises(DomainError) as refused:
+        await record_payment(services, contact, "1 2022-02-11 43,000")
+    assert refused.value.key == "pay.already_recorded" and refused.value.params["args"] == "1 2022-02-11 43,000"
+    assert (await payment_schedule(services))[0].paid_amount == D("43600.00")  # unchanged
+    before, corrected = await correct_payment(services, contact, "fix 1 2022-02-11 43,000")
+    assert before.paid_amount == D("43600.00")
     assert corrected.paid is not None and corrected.paid.amount == D(43000)
+    assert corrected.paid.paid_on == date(2022, 2, 11)
     async with services.db.uow() as uow:
         entries = await uow.audit.list(action_prefix="pay.")
-    assert [e.after["amount"] for e in entries] == ["43600.00", "43000"]
+    assert [(e.action, e.after["amount"]) for e in entries] == [("pay.record", "43600.00"), ("pay.correct", "43000")]
     assert entries[1].before == {"paid_on": "2022-02-10", "amount": "43600.00"}
+
+
+async def test_a_milestone_not_recorded_cannot_be_corrected(services: Services) -> None:
+    contact = await person(services, CLIENT_CONTACT)
+    with pytest.raises(DomainError) as refused:
+        await correct_payment(services, contact, "fix 中期款 2022-09-01 174400")
+    assert refused.value.key == "pay.nothing_to_fix"
+    assert (await payment_schedule(services))[1].paid is None
 
 
 @pytest.mark.parametrize(("args", "key"), [
@@ -54,12 +76,24 @@ async def test_paid_records_default_amount_and_corrections_are_audited(services:
     ("2 2022-09-01 -5", "pay.bad_amount"),
     ("1 2022-03-01 abc", "pay.bad_amount"),
     ("1 2022-03-01 0", "pay.bad_amount"),
+    ("signing 2022-03-01 1e308", "pay.over_contract"),
+    ("signing 2022-03-01 99999999999999999", "pay.over_contract"),
+    ("signing 2022-03-01 NaN", "pay.bad_amount"),
+    ("signing 2022-03-01 Infinity", "pay.bad_amount"),
+    ("signing 2022-03-01 1e-9", "pay.bad_amount"),
+    ("signing 2022-03-01 100.005", "pay.bad_amount"),
+    ("signing 2022-03-01 43600.01", "pay.over_due"),      # more than its 10% share
+    ("中期款 2022-09-01 174400.01", "pay.over_due"),
+    ("signing 2022-01-19", "pay.too_early"),              # the day before signing
+    ("中期款 2022-07-31", "pay.too_early"),                # six months of service end that day
+    ("尾款 2022-09-27 436000", "pay.too_early"),           # the service period has not ended
 ])
 async def test_bad_payment_records_are_refused(services: Services, args: str, key: str) -> None:
     contact = await person(services, CLIENT_CONTACT)
     with pytest.raises(DomainError) as refused:
         await record_payment(services, contact, args)
     assert refused.value.key == key
+    assert all(m.paid is None for m in await payment_schedule(services))  # nothing half-written
 
 
 async def test_projection_subtracts_what_was_actually_paid(services: Services, clock: FakeClock) -> None:
@@ -108,3 +142,40 @@ async def test_projection_shows_the_score_it_was_tiered_on(services: Services) -
                             "responsiveness": ComponentRate(D(0), D(1))})
     text = await payments_text(services, contact, sources)
     assert "按合同至今得分 85.004（A 档，付 100%）" in text
+
+
+async def test_the_final_payment_is_at_most_the_tier_ratio_less_what_was_paid_before(
+        services: Services, clock: FakeClock) -> None:
+    """After the period, at the contract-to-date score 83.48 (B, 90%): 436000 × 0.9 − 43600 − 174400 = 174400."""
+    clock.set(datetime(2023, 3, 6, 10, 0, tzinfo=SHANGHAI))
+    contact = await person(services, CLIENT_CONTACT)
+    await record_payment(services, contact, "首付款 2022-02-10")
+    await record_payment(services, contact, "中期款 2022-09-01")
+    with pytest.raises(DomainError) as refused:
+        await record_payment(services, contact, "尾款 2023-02-20 218000", october_sources())
+    assert refused.value.key == "pay.over_due" and refused.value.params["max"] == "¥174,400.00"
+    assert "B 档" in refused.value.params["basis"]
+    final = await record_payment(services, contact, "尾款 2023-02-20", october_sources())
+    assert final.paid_amount == D("174400.00")
+
+
+async def test_a_bad_stored_payment_is_flagged_not_crashed_on(services: Services) -> None:
+    """Rows stored before /paid validated its input (1e308, text) must not break /payments or /score."""
+    from storage.scoring import ScoringRepository
+
+    contact = await person(services, CLIENT_CONTACT)
+    async with services.db.uow() as uow:
+        repo = uow.repo(ScoringRepository)
+        await repo.record_payment(milestone="signing", paid_on=date(2022, 6, 1), amount=D("1e308"),
+                                  now=services.now(), actor_telegram_id=None, actor_name=None)
+        await repo.record_payment(milestone="midterm", paid_on=date(2022, 9, 1), amount="a lot",  # type: ignore[arg-type]
+                                  now=services.now(), actor_telegram_id=None, actor_name=None)
+        await uow.commit()
+    text = await payments_text(services, contact, october_sources())
+    assert "⚠️ 登记的付款无效（金额「1E+308」，日期 2022-06-01）" in text
+    assert "⚠️ 登记的付款无效（金额「a lot」，日期 2022-09-01）" in text
+    assert "预计尾款 ¥174,400.00（已扣此前款项 ¥218,000.00）" in text  # scheduled amounts used instead
+    a = await compute_assessment(services, resolve_period(services, "2022-10"), october_sources())
+    assert a.paid_before == D("218000.00") and a.flagged_payments == ("signing", "midterm")
+    before, fixed = await correct_payment(services, contact, "fix 首付款 2022-02-10 43600")
+    assert before.flagged and fixed.paid_amount == D(43600) and not fixed.flagged
