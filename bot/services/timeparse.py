@@ -39,7 +39,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateparser.date import DateDataParser
@@ -583,7 +583,7 @@ _SINGLE: list[tuple[re.Pattern[str], _Handler]] = [
                 r"|(?P<y3>\d{4})\s*(?P<h3>h1|h2)"), _h_half_year),
     (re.compile(rf"(?:(?P<y>\d{{4}})\s*(?:年度?)?|(?P<yw>{_YW_RE})\s*度?)\s*(?:全年|整年|一整年)?"
                 r"|(?P<full>全年度?|整年|一整年)"), _h_year),
-    (re.compile(rf"(?:{_REL_Q}\s*)?月\s*(?P<edge>{_EDGE_RE})"), _h_month_edge),
+    (re.compile(rf"(?:{_REL_Q}\s*)?月\s*(?P<edge>{_EDGE_RE})|(?P<edge2>上旬|中旬|下旬)"), _h_month_edge),
     (re.compile(rf"{_Y}?\s*(?P<m>\d{{1,2}})\s*月份?\s*(?P<edge>{_EDGE_RE})"), _h_month_edge),
     (re.compile(rf"(?:{_Y}|年)\s*年?\s*(?P<edge>初|底|末|尾)"), _h_year_edge),
     (re.compile(rf"{_Y}?\s*(?:(?:农历|阴历|旧历)\s*)?(?P<lm>正|冬|腊|\d{{1,2}})\s*月\s*(?P<ld>{_LDAY})\s*[日号]?"
@@ -1071,6 +1071,96 @@ def parse_period(
     """An inclusive (first, last) date range from a chat phrase; None if not understood."""
     try:
         return _period(text, now, calendar or default_calendar())
+    except Exception:
+        return None
+
+
+_HALF_RE = re.compile(r"(?P<rest>.*?)\s*(?P<half>上午|早上|早晨|清晨|早|下午|午后|(?:in the )?morning"
+                      r"|(?:in the )?afternoon|[ap]\.?m\.?)")
+_HALF_AM = frozenset({"上午", "早上", "早晨", "清晨", "早", "morning", "in the morning", "am", "a.m.", "a.m", "am."})
+
+
+def parse_half_day(text: str, now: datetime, *, calendar: WorkCalendar | None = None) -> tuple[date, str] | None:
+    """Half a day: (day, "am" | "pm") from "明天下午", "10月10日上午", "周五下午", "tomorrow morning", "下午"
+    (today); None when the text is not exactly one day and a half."""
+    try:
+        t = _normalize(text)
+        if t is None:
+            return None
+        m = _HALF_RE.fullmatch(t)
+        if m is None:
+            return None
+        today = now.replace(tzinfo=None).date()
+        rest = m.group("rest").strip()
+        if not rest:
+            day = today
+        else:
+            spec = _parse_single(rest, _Ctx(today, calendar or default_calendar()))
+            if spec is None or not spec.day:
+                return None
+            occ = _resolve_period(spec, today)
+            if occ is None or occ[0] != occ[1]:
+                return None
+            day = occ[0]
+        return day, "am" if m.group("half") in _HALF_AM else "pm"
+    except Exception:
+        return None
+
+
+_NIGHT_RE = re.compile(r"(?P<rest>.*?)\s*(?:晚上|夜里|夜间|晚|夜|tonight|(?:at )?night|evening|overnight)(?:值班)?")
+_NEXT_DAY_WORDS = frozenset({"次日", "第2天", "翌日", "隔天", "the next day", "next day", "the next morning"})
+
+
+def _span(text: str, now: datetime, cal: WorkCalendar, day_start: time, day_end: time
+          ) -> tuple[datetime, datetime] | None:
+    t = _normalize(text)
+    if t is None:
+        return None
+    t = _TRAIL_RE.sub("", _LEAD_RE.sub("", t)).strip()
+    today = now.replace(tzinfo=None).date()
+    night = _NIGHT_RE.fullmatch(t)
+    if night is not None:  # 今晚 / 周五晚上 / tonight: that evening's off-hours until the next working morning
+        rest = night.group("rest").strip()
+        if rest in ("", "今天", "today"):
+            day = today
+        else:
+            spec = _parse_single(rest, _Ctx(today, cal))
+            occ = _resolve_period(spec, today) if spec is not None and spec.day else None
+            if occ is None or occ[0] != occ[1]:
+                return None
+            day = occ[0]
+        start = datetime.combine(day, day_end)
+        return _attach(start, now), _attach(datetime.combine(day + timedelta(days=1), day_start), now)
+    for sep in _SEP_RE.finditer(t):
+        left_t, right_t = t[: sep.start()].strip(), t[sep.end():].strip()
+        if not left_t or not right_t or _split_time(left_t)[1] is None:
+            continue
+        start = _when(left_t, now, cal)
+        if start is None:
+            continue
+        right_date, right_time = _split_time(right_t)
+        if right_time is None:
+            continue
+        if right_date in _NEXT_DAY_WORDS:
+            base = datetime.combine(start.date() + timedelta(days=1), time(0)).replace(tzinfo=now.tzinfo)
+            end = _when(right_t[len(right_date):].strip(), base - timedelta(microseconds=1), cal)
+        elif not right_date:
+            end = _when(right_t, start, cal)  # "18:00至09:00": the next 09:00 after the start
+        else:
+            end = _when(right_t, now, cal)
+        if end is None or not start < end <= start + timedelta(days=31):
+            return None
+        return start, end
+    return None
+
+
+def parse_span(text: str, now: datetime, *, calendar: WorkCalendar | None = None, day_start: time = time(9, 0),
+               day_end: time = time(17, 30)) -> tuple[datetime, datetime] | None:
+    """A stretch of time with start and end times, for on-call duty: "今天18:00至明天09:00",
+    "18:00至次日9:00", "今晚" / "周五晚上" / "tonight" (from ``day_end`` that evening until ``day_start`` the next
+    morning: the contract's working hours).  None when not understood, or when the end is not after the start."""
+    try:
+        return _span(text, now, calendar or default_calendar(), day_start, day_end)
     except Exception:
         return None
 
