@@ -212,6 +212,7 @@ class _Spec:
     wd: int | None = None  # bare weekday, 0 = Monday
     gen: Callable[[int], tuple[tuple[date, date], ...]] | None = None  # occurrences per (lunar) year
     day: bool = False  # denotes a single day
+    after_today: bool = False  # "next monday": an occurrence after today, never today itself
     point: date | None = None  # as a point in time: this day rather than ``start`` (中秋 in its holiday)
 
     @property
@@ -540,6 +541,8 @@ def _h_weekday_en(g: _G, ctx: _Ctx) -> _Spec:
     rel = g.get("rel")
     if rel is None:
         return _Spec(wd=wd, day=True)
+    if rel in ("next", "coming"):  # partial, so "next monday to next wednesday" keeps to one week
+        return _Spec(wd=wd, day=True, after_today=True)
     if rel == "this":
         return _fixed(_week_start(ctx.today) + timedelta(days=wd))
     delta = (wd - ctx.today.weekday()) % 7
@@ -677,6 +680,8 @@ def _resolve_period(spec: _Spec, today: date) -> tuple[date, date] | None:
     if spec.fixed:
         assert spec.start is not None and spec.end is not None
         return spec.start, spec.end
+    if spec.after_today:
+        return _first(spec, today, lambda s, e: s > today)
     return _first(spec, _early_since(spec, today), lambda s, e: e >= today)
 
 
@@ -726,6 +731,8 @@ def _resolve_range(left: _Spec, right: _Spec, today: date) -> tuple[date, date] 
             return None
         return lft[0], right.end
     for s, _e in _candidates(left, _early_since(left, today)):
+        if left.after_today and s <= today:
+            continue
         r = _resolve_after(right, s)
         if r is not None and r[1] >= today:
             return s, r[1]
@@ -985,6 +992,8 @@ def _when(text: str, now: datetime, cal: WorkCalendar) -> datetime | None:
     (off, h), *_ = _readings(tm, dated=True)
     if spec.wd is not None:
         for s, _e in _candidates(spec, today):
+            if spec.after_today and s <= today:
+                continue
             dt = _at(s, off, h, tm)
             if dt > naive:
                 return _attach(dt, now)

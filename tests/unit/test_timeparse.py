@@ -317,6 +317,7 @@ def test_past_day_prefers_the_latest_past_occurrence_within_the_search() -> None
 # 除夕 was 腊月三十, 01-21); 2024 Spring Festival 2024-02-10; 2025 has no 腊月三十 (除夕 2025-01-28).
 # 重阳 2022-10-04, 七夕 2023-08-22, 小年 (northern, 腊月二十三) 2023-01-14.
 FEB24 = datetime(2024, 1, 20, 10, 0, tzinfo=SH)  # Saturday, before the 2024 Spring Festival
+MON = datetime(2022, 10, 10, 9, 0, tzinfo=SH)
 HOLIDAY_SEASON_WHEN: list[tuple[str, datetime, datetime | None]] = [
     ("腊月二十八", WED_AM, dt(2023, 1, 19)),
     ("腊月二十八下午3点", WED_AM, dt(2023, 1, 19, 15)),
@@ -414,6 +415,9 @@ HOLIDAY_SEASON_PERIODS: list[tuple[str, datetime, tuple[date, date] | None]] = [
     ("全年", WED_AM, (date(2022, 1, 1), date(2022, 12, 31))),
     ("去年全年", WED_AM, (date(2021, 1, 1), date(2021, 12, 31))),
     ("next monday to next wednesday", WED_AM, (date(2022, 10, 10), date(2022, 10, 12))),
+    # said on a Monday: next week's Monday to Wednesday, never today
+    ("next monday to next wednesday", MON, (date(2022, 10, 17), date(2022, 10, 19))),
+    ("next monday", MON, (date(2022, 10, 17), date(2022, 10, 17))),
     ("monday to friday", WED_AM, (date(2022, 10, 3), date(2022, 10, 7))),  # as 周一到周五: this week
 ]
 
