@@ -464,3 +464,12 @@ def test_on_call_spans() -> None:
     assert parse_span("今天18:00至09:00", monday) == (dt(2022, 10, 10, 18), dt(2022, 10, 11, 9))
     assert parse_span("今天18:00至今天17:00", monday) is None
     assert parse_span("10月1日至10月7日", monday) is None  # days without times: a period, not a span
+
+
+def test_on_call_examples_all_parse() -> None:
+    """/oncall set quotes these when it cannot read a period; each is a period or a span with times."""
+    from bot.services.oncall import SPAN_EXAMPLES
+    from bot.services.timeparse import parse_span
+
+    for phrase in SPAN_EXAMPLES:
+        assert parse_period(phrase, WED_AM) is not None or parse_span(phrase, WED_AM) is not None, phrase
