@@ -126,6 +126,10 @@ MESSAGES = {
         "en": "⚠️ The {holiday} holiday ({first} to {last}) starts tomorrow and nobody is on the rota. "
               "Use /dutyplan to propose and approve a plan.",
     },
+    "oc.morning_span": {
+        "zh_CN": "☀️ 今天（{day}）由您值班：{start} 至 {end}。收到紧急请求须 1 小时内到岗。",
+        "en": "☀️ You are on duty today ({day}): from {start} to {end}. An urgent request means on site within 1 hour.",
+    },
     "oc.morning": {
         "zh_CN": "☀️ 今天（{day}）由您值班：{start} 起至次日 {start}（工作时间除外）。收到紧急请求须 1 小时内到岗。",
         "en": "☀️ You are on duty today ({day}): from {start} until {start} tomorrow, outside working hours. "

@@ -569,6 +569,10 @@ async def coverage_gaps(services: Services, uow: UnitOfWork, start: datetime,
             if start <= point < end:
                 points.add(point)
         day += timedelta(days=1)
+    for shift in await repo(uow).shifts_between(duty_day_of(services, start), services.local(end).date()):
+        for edge in (shift.starts_at, shift.ends_at):  # a span with times starts or ends between the hours
+            if edge is not None and start <= edge < end:
+                points.add(edge)
     ordered = sorted({start, *points})
     gaps: list[tuple[datetime, datetime]] = []
     for index, point in enumerate(ordered):
