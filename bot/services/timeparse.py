@@ -27,6 +27,13 @@ Rules (``now`` is timezone-aware; results carry ``now.tzinfo``):
 * 下周一 = Monday of next (Mon-Sun) week; 本周/这周 = current week; 上周 = previous week.
 * Holidays (国庆, 春节, 元旦, 五一, 清明, 端午, 中秋 …) are the calendar's holiday periods
   (the current one if today is inside it, else the next); as a point: their first day 00:00.
+* Lunar days (腊月二十八, 正月十五, 八月十五, 除夕, 大年初一, 初五, 小年, 元宵, 七夕, 重阳 …) are resolved on the
+  lunar calendar (``bot.services.lunar``) like a month/day without a year; with a year, the one falling in
+  that calendar year.  端午/中秋 stay holiday periods, but as a point they are the festival day itself.
+* 国庆后第一个工作日 / 春节后上班第一天 / 节后第N个工作日: counted on the working calendar after the named (or
+  any) holiday period; without a year the latest one that is today or later.
+* 月初/月中/月底 (one day), 上旬/中旬/下旬 (ten days), 年初/年底 (one day), 本年度/上年度/全年 (a year).
+* English weekdays: "monday" as 周一; "next monday" the next one after today (never today); "this"/"last".
 * Anything unparseable or impossible (13月45日, 25点, 2月30日, > 200 characters) -> ``None``.
   The functions never raise.
 """

@@ -230,3 +230,13 @@ async def test_leave_next_monday_to_next_wednesday_is_three_days(bot: Harness) -
     sent = await bot.chat.send(ENGINEER, "/leave next monday to next wednesday annual leave")
     [filed] = [m for m in sent if m.chat_id == ENGINEER]
     assert "请假申请 #1 已提交：2022-10-17 至 2022-10-19（3 个工作日），事由：annual leave。" in filed.text
+
+
+async def test_leave_over_the_spring_festival_in_lunar_days(bot: Harness) -> None:
+    """Issue 13, item 6: 腊月二十八 to 正月初八 is 2023-01-19 to 2023-01-29; working days on the calendar:
+    19 and 20 January, and the substituted working weekend of 28 and 29 January."""
+    sent = await bot.chat.send(ENGINEER, "/leave 腊月二十八至正月初八 回老家过年")
+    [filed] = [m for m in sent if m.chat_id == ENGINEER]
+    assert "请假申请 #1 已提交：2023-01-19 至 2023-01-29（4 个工作日），事由：回老家过年。" in filed.text
+    [after] = [m for m in await bot.chat.send(LEAD, "/leave 节后第一天 处理私事") if m.chat_id == LEAD]
+    assert "2023-01-03 至 2023-01-03" in after.text  # the next holiday is New Year's Day (31 Dec to 2 Jan)
