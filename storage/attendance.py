@@ -66,10 +66,14 @@ class AttendanceRequest:
     created_at: datetime
     decided_by: int | None
     decided_at: datetime | None
+    half: str | None = None  # am | pm: half-day leave on first_day; None: whole days
 
     def snapshot(self) -> dict[str, Any]:
-        return {"kind": self.kind, "first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(),
+        snap = {"kind": self.kind, "first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(),
                 "reason": self.reason, "status": self.status, "decided_by": self.decided_by}
+        if self.half:
+            snap["half"] = self.half
+        return snap
 
 
 def _day(row: Any) -> AttendanceDay:
@@ -88,7 +92,7 @@ def _request(row: Any) -> AttendanceRequest:
         id=row["id"], person_id=row["person_id"], kind=row["kind"],
         first_day=date_from_db(row["first_day"]), last_day=date_from_db(row["last_day"]),  # type: ignore[arg-type]
         reason=row["reason"], status=row["status"], created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
-        decided_by=row["decided_by"], decided_at=from_db(row["decided_at"]))
+        decided_by=row["decided_by"], decided_at=from_db(row["decided_at"]), half=row["half"])
 
 
 class AttendanceRepository(Repository):
@@ -156,11 +160,12 @@ class AttendanceRepository(Repository):
 
     # -- requests --------------------------------------------------------------------------------
     async def add_request(self, *, person_id: int, kind: str, first_day: date, last_day: date, reason: str,
-                          now: datetime) -> int:
+                          now: datetime, half: str | None = None) -> int:
         return await self.insert(
             "INSERT INTO attendance_requests (contract_id, person_id, kind, first_day, last_day, reason,"
-            " created_at) VALUES (?,?,?,?,?,?,?)",
-            (self.contract_id, person_id, kind, date_to_db(first_day), date_to_db(last_day), reason, to_db(now)))
+            " created_at, half) VALUES (?,?,?,?,?,?,?,?)",
+            (self.contract_id, person_id, kind, date_to_db(first_day), date_to_db(last_day), reason, to_db(now),
+             half))
 
     async def request(self, request_id: int) -> AttendanceRequest | None:
         row = await self.fetchone("SELECT * FROM attendance_requests WHERE contract_id = ? AND id = ?",

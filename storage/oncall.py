@@ -15,6 +15,14 @@ class Shift:
     person_id: int
     source: str
     plan_id: int | None
+    starts_at: datetime | None = None  # a shift with times covers only [starts_at, ends_at) of its duty day
+    ends_at: datetime | None = None
+
+    def covers(self, moment: datetime) -> bool:
+        """True unless the shift has times and `moment` is outside them."""
+        if self.starts_at is None or self.ends_at is None:
+            return True
+        return self.starts_at <= moment < self.ends_at
 
 
 @dataclass(frozen=True)
@@ -48,32 +56,41 @@ class OnCallRepository(Repository):
     # -- shifts ---------------------------------------------------------------------------------------------
     async def shifts_between(self, first: date, last: date) -> list[Shift]:
         rows = await self.fetchall(
-            "SELECT day, person_id, source, plan_id FROM oncall_shifts WHERE contract_id = ? AND day >= ?"
-            " AND day <= ? ORDER BY day, id", (self.contract_id, first.isoformat(), last.isoformat()))
-        return [Shift(date.fromisoformat(r["day"]), r["person_id"], r["source"], r["plan_id"]) for r in rows]
+            "SELECT day, person_id, source, plan_id, starts_at, ends_at FROM oncall_shifts WHERE contract_id = ?"
+            " AND day >= ? AND day <= ? ORDER BY day, id", (self.contract_id, first.isoformat(), last.isoformat()))
+        return [Shift(date.fromisoformat(r["day"]), r["person_id"], r["source"], r["plan_id"],
+                      from_db(r["starts_at"]), from_db(r["ends_at"])) for r in rows]
 
     async def set_day(self, day: date, person_ids: list[int], *, source: str, now: datetime,
-                      created_by: int | None, plan_id: int | None = None) -> None:
-        """Replace whoever is on duty that day by `person_ids`."""
+                      created_by: int | None, plan_id: int | None = None,
+                      window: tuple[datetime, datetime] | None = None) -> None:
+        """Replace whoever is on duty that day by `person_ids` (only for `window` of it, when given)."""
         await self.execute("DELETE FROM oncall_shifts WHERE contract_id = ? AND day = ?",
                            (self.contract_id, day.isoformat()))
+        starts_at, ends_at = (to_db(window[0]), to_db(window[1])) if window else (None, None)
         for person_id in person_ids:
             await self.insert(
-                "INSERT INTO oncall_shifts (contract_id, day, person_id, source, plan_id, created_at, created_by)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (self.contract_id, day.isoformat(), person_id, source, plan_id, to_db(now), created_by))
+                "INSERT INTO oncall_shifts (contract_id, day, person_id, source, plan_id, created_at, created_by,"
+                " starts_at, ends_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (self.contract_id, day.isoformat(), person_id, source, plan_id, to_db(now), created_by,
+                 starts_at, ends_at))
 
     async def move_shift(self, day: date, from_person: int, to_person: int, *, now: datetime,
                          created_by: int | None) -> bool:
-        """Hand one person's duty day to another; False if `from_person` is no longer on duty that day."""
+        """Hand one person's duty day (with its times, if any) to another; False if `from_person` is no longer
+        on duty that day."""
+        row = await self.fetchone(
+            "SELECT starts_at, ends_at FROM oncall_shifts WHERE contract_id = ? AND day = ? AND person_id = ?",
+            (self.contract_id, day.isoformat(), from_person))
         changed = await self.execute(
             "DELETE FROM oncall_shifts WHERE contract_id = ? AND day = ? AND person_id = ?",
             (self.contract_id, day.isoformat(), from_person))
-        if changed != 1:
+        if changed != 1 or row is None:
             return False
         await self.execute(
-            "INSERT OR IGNORE INTO oncall_shifts (contract_id, day, person_id, source, created_at, created_by)"
-            " VALUES (?,?,?,'swap',?,?)", (self.contract_id, day.isoformat(), to_person, to_db(now), created_by))
+            "INSERT OR IGNORE INTO oncall_shifts (contract_id, day, person_id, source, created_at, created_by,"
+            " starts_at, ends_at) VALUES (?,?,?,'swap',?,?,?,?)",
+            (self.contract_id, day.isoformat(), to_person, to_db(now), created_by, row["starts_at"], row["ends_at"]))
         return True
 
     # -- duty plans -----------------------------------------------------------------------------------------

@@ -94,9 +94,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # -- leave and make-up ------------------------------------------------------------------------
     "att.leave_usage": {
-        "zh_CN": "请假请写明时间段和事由，例如：\n/leave 明天 看病\n/leave 10月12日至10月13日 家里有事",
+        "zh_CN": "请假请写明时间段和事由，例如：\n/leave 明天 看病\n/leave 10月12日至10月13日 家里有事\n"
+                 "/leave 明天下午 家里有事（半天）",
         "en": "Please give the period and the reason, for example:\n/leave tomorrow doctor\n"
-              "/leave 2022-10-12 to 2022-10-13 family matters",
+              "/leave 2022-10-12 to 2022-10-13 family matters\n/leave tomorrow afternoon family matters (half a day)",
     },
     "att.leave_no_workdays": {
         "zh_CN": "{first} 至 {last} 没有您需要出勤的工作日，无需请假。",
@@ -112,6 +113,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "📝 Leave request #{id} filed: {first} to {last} ({days} working day(s)), reason: {reason}. "
               "The approvers have it; you will be told the decision.",
     },
+    "att.leave_submitted_half": {
+        "zh_CN": "📝 请假申请 #{id} 已提交：{period}（半天，计 0.5 个工作日），事由：{reason}。"
+                 "已发给审批人，结果会通知您。",
+        "en": "📝 Leave request #{id} filed: {period} (half a day, 0.5 working day), reason: {reason}. "
+              "The approvers have it; you will be told the decision.",
+    },
+    "att.leave_ask_am": {
+        "zh_CN": "📝 请假申请 #{id}\n{name}：{first} 上午（半天）\n事由：{reason}",
+        "en": "📝 Leave request #{id}\n{name}: {first} morning (half a day)\nReason: {reason}",
+    },
+    "att.leave_ask_pm": {
+        "zh_CN": "📝 请假申请 #{id}\n{name}：{first} 下午（半天）\n事由：{reason}",
+        "en": "📝 Leave request #{id}\n{name}: {first} afternoon (half a day)\nReason: {reason}",
+    },
+    "att.half_am": {"zh_CN": "上午", "en": "morning"},
+    "att.half_pm": {"zh_CN": "下午", "en": "afternoon"},
     "att.leave_ask": {
         "zh_CN": "📝 请假申请 #{id}\n{name}：{first} 至 {last}（{days} 个工作日）\n事由：{reason}",
         "en": "📝 Leave request #{id}\n{name}: {first} to {last} ({days} working day(s))\nReason: {reason}",
@@ -197,6 +214,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "att.sum_line": {"zh_CN": "{icon} {name}：{status}", "en": "{icon} {name}: {status}"},
     "att.sum_made_up": {"zh_CN": "已补卡", "en": "make-up approved"},
     "att.sum_leave": {"zh_CN": "请假", "en": "on leave"},
+    "att.sum_leave_half": {"zh_CN": "请假（{half}）", "en": "on leave ({half})"},
     "att.sum_missing": {"zh_CN": "未签到", "en": "not checked in"},
     # -- report -----------------------------------------------------------------------------------
     "att.report_title": {"zh_CN": "📊 出勤统计 {first} 至 {last}", "en": "📊 Attendance {first} to {last}"},
@@ -206,6 +224,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "• {name}: expected {expected} days, present {present}, late {late}, leave {leave}, "
               "absent {absent}, rate {rate}",
     },
+    "att.report_half_days": {"zh_CN": "  半天假：{dates}", "en": "  half-day leave: {dates}"},
     "att.report_absent_dates": {"zh_CN": "  缺勤日期：{dates}", "en": "  absent on: {dates}"},
     "att.report_late_dates": {"zh_CN": "  迟到日期：{dates}", "en": "  late on: {dates}"},
     "att.report_total": {"zh_CN": "合计出勤率：{rate}（{numerator}/{denominator}）",
@@ -225,5 +244,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- assessment losses --------------------------------------------------------------------------
     "att.loss_absent": {"zh_CN": "{name} {date} 缺勤", "en": "{name} absent on {date}"},
     "att.loss_leave": {"zh_CN": "{name} {date} 请假（不计出勤）", "en": "{name} on leave on {date} (not counted)"},
+    "att.loss_leave_am": {"zh_CN": "{name} {date} 上午请假（半天，不计出勤）",
+                          "en": "{name} on leave on the morning of {date} (half a day, not counted)"},
+    "att.loss_leave_pm": {"zh_CN": "{name} {date} 下午请假（半天，不计出勤）",
+                          "en": "{name} on leave on the afternoon of {date} (half a day, not counted)"},
+    "att.loss_absent_am": {"zh_CN": "{name} {date} 上午缺勤（半天）", "en": "{name} absent on the morning of {date}"},
+    "att.loss_absent_pm": {"zh_CN": "{name} {date} 下午缺勤（半天）",
+                           "en": "{name} absent on the afternoon of {date}"},
     "att.loss_late": {"zh_CN": "{name} {date} 迟到 {minutes} 分钟", "en": "{name} {minutes} min late on {date}"},
 }

@@ -29,9 +29,13 @@ MESSAGES = {
               "/oncall set 2022-10-15 to 2022-10-16 name",
     },
     "oc.set_usage": {
-        "zh_CN": "用法：/oncall set 时间段 姓名，例如 /oncall set 10月15日至10月16日 林海",
-        "en": "Usage: /oncall set period names, e.g. /oncall set 2022-10-15 to 2022-10-16 Lin",
+        "zh_CN": "用法：/oncall set 时间段 姓名，例如 /oncall set 10月15日至10月16日 林海，"
+                 "或带时间：/oncall set 今晚 林海、/oncall set 今天18:00至明天09:00 林海",
+        "en": "Usage: /oncall set period names, e.g. /oncall set 2022-10-15 to 2022-10-16 Lin, or with times: "
+              "/oncall set tonight Lin, /oncall set 今天18:00至明天09:00 Lin",
     },
+    "oc.set_done_span": {"zh_CN": "✅ 已设置值班：{start} 至 {end}，{names}。",
+                         "en": "✅ On call from {start} to {end}: {names}."},
     "oc.set_done": {"zh_CN": "✅ 已设置值班：{first} 至 {last}，{names}。",
                     "en": "✅ On call from {first} to {last}: {names}."},
     "oc.not_engineer": {"zh_CN": "{name} 不是驻场工程师，不能排入值班。",
@@ -121,6 +125,10 @@ MESSAGES = {
         "zh_CN": "⚠️ 明天起是{holiday}假期（{first} 至 {last}），尚无值班安排。请尽快用 /dutyplan 制定并批准。",
         "en": "⚠️ The {holiday} holiday ({first} to {last}) starts tomorrow and nobody is on the rota. "
               "Use /dutyplan to propose and approve a plan.",
+    },
+    "oc.morning_span": {
+        "zh_CN": "☀️ 今天（{day}）由您值班：{start} 至 {end}。收到紧急请求须 1 小时内到岗。",
+        "en": "☀️ You are on duty today ({day}): from {start} to {end}. An urgent request means on site within 1 hour.",
     },
     "oc.morning": {
         "zh_CN": "☀️ 今天（{day}）由您值班：{start} 起至次日 {start}（工作时间除外）。收到紧急请求须 1 小时内到岗。",

@@ -111,8 +111,12 @@ async def leave(update: Update, context: BotContext, person: Person) -> None:
     """Files a leave request for a period; the supervisors get approve / reject buttons."""
     result = await attendance.request_leave(context.services, person, message_args(update))
     request = result.request
-    text = t("att.leave_submitted", person.language, id=request.id, first=request.first_day.isoformat(),
-             last=request.last_day.isoformat(), days=result.workdays, reason=request.reason)
+    if request.half:
+        text = t("att.leave_submitted_half", person.language, id=request.id,
+                 period=attendance.request_period(request, person.language), reason=request.reason)
+    else:
+        text = t("att.leave_submitted", person.language, id=request.id, first=request.first_day.isoformat(),
+                 last=request.last_day.isoformat(), days=result.workdays, reason=request.reason)
     await reply_text(update, text + ("" if result.approvers else t("att.no_approvers", person.language)))
 
 

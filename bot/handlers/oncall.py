@@ -44,9 +44,14 @@ async def oncall_command(update: Update, context: BotContext, person: Person) ->
     text = message_args(update)
     match = _SET.match(text)
     if match:
-        first, last, people = await oncall.set_rota(context.services, person, text[match.end():])
-        await reply(update, person, "oc.set_done", first=first.isoformat(), last=last.isoformat(),
-                    names=t("role.separator", person.language).join(p.name for p in people))
+        done = await oncall.set_duty(context.services, person, text[match.end():])
+        names = t("role.separator", person.language).join(p.name for p in done.people)
+        if done.start is not None:
+            await reply(update, person, "oc.set_done_span", start=context.services.fmt(done.start),
+                        end=context.services.fmt(done.end), names=names)
+        else:
+            await reply(update, person, "oc.set_done", first=done.first.isoformat(), last=done.last.isoformat(),
+                        names=names)
         return
     if text:
         await reply(update, person, "oc.usage", text=text)

@@ -7,6 +7,8 @@ supervisors, the per-engineer report and the rate the assessment uses:
 * expected days: the contract's working days in the period (up to today) while the engineer was assigned;
 * present: a check-in or an approved make-up; approved leave counts as present only with
   `attendance.leave_counts_as_present`; a late day counts `1 - late_weight` (late_weight 0: reported only);
+* half-day leave (/leave 明天下午 …) is half a day on leave: the other half is present with a check-in that
+  day, else absent; each half counts ½ in the report and in the rate;
 * rate = Σ present / Σ expected over the engineers (roles engineer or lead).
 """
 
@@ -25,11 +27,12 @@ from bot.services.errors import DomainError
 from bot.services.geo import within_site
 from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
-from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_day, parse_period
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_half_day, parse_past_day, parse_period
 from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest, Presence
 from storage.uow import UnitOfWork
 
 LEAVE, MAKEUP = "leave", "makeup"
+HALF = Decimal("0.5")
 MAX_REASON = 200
 CALLBACK = "att"
 
@@ -271,9 +274,24 @@ async def privacy_notice_due(services: Services, chat_id: int) -> bool:
 
 
 async def on_leave(uow: UnitOfWork, person_id: int, day: date) -> bool:
-    """Approved leave covers `day` for this person (on-call planning and reminders ask this)."""
-    return bool(await repo(uow).requests_overlapping(day, day, kind=LEAVE, person_id=person_id,
-                                                     statuses=("approved",)))
+    """Approved leave covers the whole of `day` for this person (on-call planning asks this); half-day leave
+    does not take anybody off the rota."""
+    return any(r.half is None for r in await repo(uow).requests_overlapping(
+        day, day, kind=LEAVE, person_id=person_id, statuses=("approved",)))
+
+
+def half_label(half: str | None, lang: str) -> str:
+    """上午 / 下午 (morning / afternoon) for a half-day request; empty for whole days."""
+    return t(f"att.half_{half}", lang) if half else ""
+
+
+def request_period(request: AttendanceRequest, lang: str) -> str:
+    """'2022-10-11', '2022-10-11 下午' or '2022-10-11 ~ 2022-10-13', as requests are named in messages."""
+    if request.half:
+        return f"{request.first_day.isoformat()} {half_label(request.half, lang)}"
+    if request.first_day == request.last_day:
+        return request.first_day.isoformat()
+    return f"{request.first_day.isoformat()} ~ {request.last_day.isoformat()}"
 
 
 async def today_picture(services: Services, person: Person) -> AttendanceDay | None:
@@ -314,7 +332,7 @@ def _bad_period(text: str) -> DomainError:
 @dataclass(frozen=True)
 class RequestResult:
     request: AttendanceRequest
-    workdays: int
+    workdays: Decimal  # 0.5 for half a day
     approvers: int  # how many were asked
 
 
@@ -351,38 +369,52 @@ async def request_leave(services: Services, person: Person, text: str) -> Reques
     if not text.strip():
         raise DomainError("att.leave_usage")
     now_local = services.local_now()
-    found = split_leading_phrase(text, lambda s: parse_period(s, now_local, calendar=services.calendar))
+
+    def leave_phrase(phrase: str) -> tuple[date, date, str | None] | None:
+        """Half a day ("明天下午", "10月10日上午") or whole days ("明天", "10月12日至10月13日")."""
+        half_day = parse_half_day(phrase, now_local, calendar=services.calendar)
+        if half_day is not None:
+            return half_day[0], half_day[0], half_day[1]
+        period = parse_period(phrase, now_local, calendar=services.calendar)
+        return None if period is None else (period[0], period[1], None)
+
+    found = split_leading_phrase(text, leave_phrase)
     if found is None:
         raise _bad_period(text.split()[0])
-    (first, last), reason = found
+    (first, last, half), reason = found
     reason = _check_reason(reason, "att.leave_usage")
     workdays = _assigned_workdays(services, person, first, last)
     if not workdays:
         raise DomainError("att.leave_no_workdays", first=first.isoformat(), last=last.isoformat())
+    days = Decimal("0.5") if half else Decimal(len(workdays))
     async with services.db.uow() as uow:
-        overlapping = await repo(uow).requests_overlapping(first, last, kind=LEAVE, person_id=person.id)
+        overlapping = [r for r in await repo(uow).requests_overlapping(first, last, kind=LEAVE, person_id=person.id)
+                       if not (half and r.half and r.half != half)]  # the other half of the same day is fine
         if overlapping:
             other = overlapping[0]
             raise DomainError("att.leave_overlap", id=other.id, first=other.first_day.isoformat(),
                               last=other.last_day.isoformat())
         request, asked = await _file_request(services, uow, person, LEAVE, first, last, reason,
-                                             first=first.isoformat(), last=last.isoformat(), days=len(workdays))
+                                             half=half, first=first.isoformat(), last=last.isoformat(),
+                                             days=_number(days))
         await uow.commit()
-    return RequestResult(request, len(workdays), asked)
+    return RequestResult(request, days, asked)
 
 
 async def _file_request(services: Services, uow: UnitOfWork, person: Person, kind: str, first_day: date,
-                        last_day: date, reason: str, /, **ask_params: Any) -> tuple[AttendanceRequest, int]:
-    """Store a leave or make-up request, audit it, and ask the approvers (`att.<kind>_ask`) in the same
-    transaction; returns the request and who was asked."""
+                        last_day: date, reason: str, /, half: str | None = None,
+                        **ask_params: Any) -> tuple[AttendanceRequest, int]:
+    """Store a leave or make-up request, audit it, and ask the approvers (`att.<kind>_ask`, `att.leave_ask_<half>`
+    for half a day) in the same transaction; returns the request and who was asked."""
     request_id = await repo(uow).add_request(person_id=person.id, kind=kind, first_day=first_day,
-                                             last_day=last_day, reason=reason, now=services.now())
+                                             last_day=last_day, reason=reason, now=services.now(), half=half)
     request = await repo(uow).request(request_id)
     assert request is not None
     await uow.audit.append(at=services.now(), action=f"attendance.{kind}_request", entity="attendance_request",
                            entity_id=request_id, actor_telegram_id=person.telegram_id, actor_name=person.name,
                            after=request.snapshot())
-    asked = await _ask_approvers(services, uow, person, request, f"att.{kind}_ask", **ask_params)
+    key = f"att.{kind}_ask_{half}" if half else f"att.{kind}_ask"
+    asked = await _ask_approvers(services, uow, person, request, key, **ask_params)
     return request, asked
 
 
@@ -453,8 +485,7 @@ async def decide_request(services: Services, approver: Person, request_id: int, 
                                entity="attendance_request", entity_id=request_id,
                                actor_telegram_id=approver.telegram_id, actor_name=approver.name,
                                before=request.snapshot(), after=decided.snapshot())
-        period = request.first_day.isoformat() if request.first_day == request.last_day \
-            else f"{request.first_day.isoformat()} ~ {request.last_day.isoformat()}"
+        period = request_period(request, requester.language)
         await services.notifier.to_person(
             uow, requester, f"att.{request.kind}_{status}", kind=f"attendance.{request.kind}_decision",
             dedup=f"att.decision:{request_id}", id=request_id, period=period, by=approver.name)
@@ -477,7 +508,12 @@ class EngineerAttendance:
     holiday_duty: list[date] = field(default_factory=list)
     outside_site: list[date] = field(default_factory=list)
     late_minutes: dict[date, int] = field(default_factory=dict)
+    half_leave: dict[date, str] = field(default_factory=dict)  # day -> am | pm (in `leave`, counted as ½)
     credit: Decimal = Decimal(0)
+
+    def days(self, which: list[date]) -> Decimal:
+        """Working days in `which` (present, leave or absent): a half-day-leave day counts ½ in each."""
+        return sum((HALF if d in self.half_leave else Decimal(1) for d in which), Decimal(0))
 
     @property
     def rate(self) -> Decimal | None:
@@ -535,7 +571,9 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
         presence = await repo(uow).presence_between(first, last)
         approved = await repo(uow).requests_overlapping(first, last, statuses=("approved",))
     made_up = {(r.person_id, r.first_day) for r in approved if r.kind == MAKEUP}
-    on_leave = {(r.person_id, d) for r in approved if r.kind == LEAVE for d in _days(r.first_day, r.last_day)}
+    on_leave = {(r.person_id, d) for r in approved if r.kind == LEAVE and not r.half
+                for d in _days(r.first_day, r.last_day)}
+    half_leave = {(r.person_id, r.first_day): r.half for r in approved if r.kind == LEAVE and r.half}
     cutoff = services.settings.working_hours.summary_cutoff
     before_cutoff = services.local_now().time() < cutoff
     if before_cutoff and first <= today <= last and services.calendar.is_workday(today):
@@ -558,10 +596,27 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
                 continue
             key = (person.id, day)
             present = day in checked_in
+            half = half_leave.get(key) if key not in on_leave else None
             if day == today and before_cutoff and not present and key not in made_up and key not in on_leave:
                 continue  # today is not over yet: nobody is absent before the cut-off
             stats.expected.append(day)
-            if key in made_up and not present:
+            if half is not None and not (key in made_up and not present):
+                # half a day off: the other half is worked (checked in) or missed
+                stats.half_leave[day] = half
+                stats.leave.append(day)
+                if cfg.leave_counts_as_present:
+                    stats.credit += HALF
+                if present:
+                    stats.present.append(day)
+                    stats.credit += HALF
+                    record = flagged.get(key)
+                    if record is not None and record.late_minutes and half == "pm":  # morning off: no late
+                        stats.late.append(day)
+                        stats.late_minutes[day] = record.late_minutes
+                        stats.credit -= cfg.late_weight / 2
+                else:
+                    stats.absent.append(day)
+            elif key in made_up and not present:
                 stats.present.append(day)
                 stats.made_up.append(day)
                 stats.credit += 1
@@ -594,34 +649,39 @@ async def attendance_rate(services: Services, start: date, end: date, *, upto: d
     report = await attendance_report(services, start, end, upto=upto)
     losses: list[Loss] = []
     weight = report.late_weight
+    other_half = {"am": "pm", "pm": "am"}
     for stats in report.engineers:
         name = stats.person.name
         for day in stats.absent:
-            losses.append(Loss("att.loss_absent", {"name": name, "date": day.isoformat()}, Decimal(1),
-                               day.isoformat()))
+            half = stats.half_leave.get(day)
+            key = f"att.loss_absent_{other_half[half]}" if half else "att.loss_absent"
+            losses.append(Loss(key, {"name": name, "date": day.isoformat()}, stats.days([day]), day.isoformat()))
         if not report.leave_counts_as_present:
             for day in stats.leave:
-                losses.append(Loss("att.loss_leave", {"name": name, "date": day.isoformat()}, Decimal(1),
+                half = stats.half_leave.get(day)
+                key = f"att.loss_leave_{half}" if half else "att.loss_leave"
+                losses.append(Loss(key, {"name": name, "date": day.isoformat()}, stats.days([day]),
                                    day.isoformat()))
         if weight > 0:
             for day in stats.late:
+                units = weight / 2 if day in stats.half_leave else weight
                 losses.append(Loss("att.loss_late", {"name": name, "date": day.isoformat(),
-                                                     "minutes": stats.late_minutes[day]}, weight, day.isoformat()))
+                                                     "minutes": stats.late_minutes[day]}, units, day.isoformat()))
     losses.sort(key=lambda loss: (loss.when or "", loss.params["name"]))
     details = {
         "first": report.first.isoformat(), "last": report.last.isoformat(),
         "expected_days": int(report.denominator),
-        "present_days": sum(len(e.present) for e in report.engineers),
+        "present_days": _count(sum((e.days(e.present) for e in report.engineers), Decimal(0))),
         "late_days": sum(len(e.late) for e in report.engineers),
-        "leave_days": sum(len(e.leave) for e in report.engineers),
-        "absent_days": sum(len(e.absent) for e in report.engineers),
+        "leave_days": _count(sum((e.days(e.leave) for e in report.engineers), Decimal(0))),
+        "absent_days": _count(sum((e.days(e.absent) for e in report.engineers), Decimal(0))),
         "made_up_days": sum(len(e.made_up) for e in report.engineers),
         "holiday_duty_days": sum(len(e.holiday_duty) for e in report.engineers),
         "outside_site_days": sum(len(e.outside_site) for e in report.engineers),
         "leave_counts_as_present": report.leave_counts_as_present,
         "late_weight": str(weight),
-        "engineers": [{"name": e.person.name, "expected": len(e.expected), "present": len(e.present),
-                       "late": len(e.late), "leave": len(e.leave), "absent": len(e.absent),
+        "engineers": [{"name": e.person.name, "expected": len(e.expected), "present": _count(e.days(e.present)),
+                       "late": len(e.late), "leave": _count(e.days(e.leave)), "absent": _count(e.days(e.absent)),
                        "rate": None if e.rate is None else str(e.rate)} for e in report.engineers],
     }
     return ComponentRate(report.numerator, report.denominator, losses, details)
@@ -648,8 +708,13 @@ def render_report(report: AttendanceReport, lang: str) -> str:
         if not stats.expected:
             continue
         lines.append(t("att.report_line", lang, name=stats.person.name, expected=len(stats.expected),
-                       present=len(stats.present), late=len(stats.late), leave=len(stats.leave),
-                       absent=len(stats.absent), rate=percent(stats.rate)))
+                       present=_number(stats.days(stats.present)), late=len(stats.late),
+                       leave=_number(stats.days(stats.leave)), absent=_number(stats.days(stats.absent)),
+                       rate=percent(stats.rate)))
+        if stats.half_leave:
+            halves = t("role.separator", lang).join(f"{d:%m-%d} {half_label(h, lang)}"
+                                                    for d, h in sorted(stats.half_leave.items()))
+            lines.append(t("att.report_half_days", lang, dates=halves))
         if stats.absent:
             lines.append(t("att.report_absent_dates", lang, dates=short_dates(stats.absent, lang)))
         if stats.late:
@@ -663,6 +728,11 @@ def render_report(report: AttendanceReport, lang: str) -> str:
     if report.today_pending:
         lines.append(t("att.report_today_pending", lang, cutoff=report.today_pending))
     return "\n".join(lines)
+
+
+def _count(value: Decimal) -> int | float:
+    """A day count for the details: 3, or 2.5 with half days."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _number(value: Decimal) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.catalog import t
-from bot.services.attendance import LEAVE, MAKEUP, describe_record, distance_text, repo
+from bot.services.attendance import LEAVE, MAKEUP, describe_record, distance_text, half_label, repo
 from bot.services.container import Services
 from bot.services.people import Person, Role
 from bot.services.timers import Timer
@@ -53,7 +53,7 @@ async def _approved_today(uow: UnitOfWork, day: date) -> list[AttendanceRequest]
 async def remind_checkin(services: Services, day: date) -> int:
     async with services.db.uow() as uow:
         records = {r.person_id: r for r in await repo(uow).days_between(day, day)}
-        excused = {r.person_id for r in await _approved_today(uow, day)}
+        excused = {r.person_id for r in await _approved_today(uow, day) if r.half != "pm"}  # pm off: still due
         missing = [p for p in await _expected_today(uow, day) if p.id not in records and p.id not in excused]
         count = await services.notifier.to_people(
             uow, missing, "att.remind_checkin", kind="attendance.reminder", dedup=f"att.remind_in:{day}",
@@ -82,7 +82,7 @@ async def remind_checkout(services: Services, day: date) -> int:
 def _summary_lines(services: Services, people: list[Person], records: dict[int, AttendanceDay],
                    approved: list[AttendanceRequest], lang: str) -> str:
     made_up = {r.person_id for r in approved if r.kind == MAKEUP}
-    on_leave = {r.person_id for r in approved if r.kind == LEAVE}
+    on_leave = {r.person_id: r.half for r in approved if r.kind == LEAVE}
     lines = []
     for person in people:
         record = records.get(person.id)
@@ -94,7 +94,9 @@ def _summary_lines(services: Services, people: list[Person], records: dict[int, 
         elif person.id in made_up:
             status, icon = t("att.sum_made_up", lang), "📝"
         elif person.id in on_leave:
-            status, icon = t("att.sum_leave", lang), "🏖"
+            half = on_leave[person.id]
+            status = t("att.sum_leave_half", lang, half=half_label(half, lang)) if half else t("att.sum_leave", lang)
+            icon = "🏖"
         else:
             status, icon = t("att.sum_missing", lang), "❌"
         lines.append(t("att.sum_line", lang, icon=icon, name=person.name, status=status))

@@ -26,11 +26,12 @@ from bot.services.callback_data import encode
 from bot.services.container import Services
 from bot.services.errors import BadInput, DomainError, NotAllowed, UnknownPerson
 from bot.services.people import Person, Role
-from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
+from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_span
 from storage.oncall import DutyPlan, OnCallRepository, Swap
 from storage.uow import UnitOfWork
 
 MAX_ROTA_DAYS = 92
+SPAN_EXAMPLES = [*PERIOD_EXAMPLES[:5], "今晚", "今天18:00至明天09:00", "18:00至次日9:00"]  # all parse (tested)
 _NAME_SPLIT = re.compile(r"[\s,，、;；]+")
 
 
@@ -104,7 +105,7 @@ async def duty_at(services: Services, uow: UnitOfWork, moment: datetime) -> Duty
     rota = []
     for shift in await repo(uow).shifts_between(day, day):
         person = by_id.get(shift.person_id)
-        if person is not None and not await is_on_leave(uow, person.id, day):
+        if person is not None and shift.covers(moment) and not await is_on_leave(uow, person.id, day):
             rota.append(person)
     if rota:
         return DutyNow(rota, "rota")
@@ -141,7 +142,10 @@ async def rota_view(services: Services, days: int = 7) -> RotaView:
         shifts = await repo(uow).shifts_between(today, last)
     by_day: dict[date, list[str]] = {}
     for shift in shifts:
-        by_day.setdefault(shift.day, []).append(names.get(shift.person_id, "?"))
+        name = names.get(shift.person_id, "?")
+        if shift.starts_at is not None and shift.ends_at is not None:  # "周小舟 18:00–09:00"
+            name += f" {services.fmt(shift.starts_at, with_date=False)}–{services.fmt(shift.ends_at, with_date=False)}"
+        by_day.setdefault(shift.day, []).append(name)
     holiday_of = {period.first + timedelta(days=i): period.name
                   for period in services.calendar.holiday_periods(today, last) for i in range(period.days)}
     rows = []
@@ -161,8 +165,39 @@ def split_names(text: str, roster: list[Person]) -> tuple[str, list[Person]]:
     return " ".join(tokens), people
 
 
+@dataclass(frozen=True)
+class RotaSet:
+    first: date  # duty days changed
+    last: date
+    people: list[Person]
+    start: datetime | None = None  # a span with times ("今晚", "今天18:00至明天09:00"); None: whole duty days
+    end: datetime | None = None
+
+
+def span_windows(services: Services, start: datetime, end: datetime) -> list[tuple[date, datetime, datetime]]:
+    """Cut [start, end) at each morning's working_hours.start: (duty day, window start, window end)."""
+    pieces = []
+    day = duty_day_of(services, start)
+    while True:
+        day_begins = local_at(services, day, services.settings.working_hours.start)
+        day_ends = local_at(services, day + timedelta(days=1), services.settings.working_hours.start)
+        piece = (max(start, day_begins), min(end, day_ends))
+        if piece[0] < piece[1]:
+            pieces.append((day, *piece))
+        if day_ends >= end:
+            return pieces
+        day += timedelta(days=1)
+
+
 async def set_rota(services: Services, actor: Person, text: str) -> tuple[date, date, list[Person]]:
     """`/oncall set <period> <names>`: the named engineers are on duty every day of the period."""
+    done = await set_duty(services, actor, text)
+    return done.first, done.last, done.people
+
+
+async def set_duty(services: Services, actor: Person, text: str) -> RotaSet:
+    """`/oncall set <period or span> <names>`: the named engineers are on duty every day of the period, or for
+    a span with times ("今晚" = tonight's off-hours until the next working morning, "今天18:00至明天09:00")."""
     if not actor.has(Role.LEAD, Role.SUPERVISOR):
         raise NotAllowed("access.denied", command="oncall set")
     async with services.db.uow() as uow:
@@ -177,24 +212,42 @@ async def set_rota(services: Services, actor: Person, text: str) -> tuple[date, 
         not_engineers = [p.name for p in people if not p.is_engineer]
         if not_engineers:
             raise DomainError("oc.not_engineer", name="、".join(not_engineers))
-        period = parse_period(phrase, services.local_now(), calendar=services.calendar)
+        now_local = services.local_now()
+        period = parse_period(phrase, now_local, calendar=services.calendar)
+        span = None
         if period is None:
-            raise DomainError("error.bad_period", text=phrase, examples="、".join(PERIOD_EXAMPLES))
-        first, last = period
-        if (last - first).days + 1 > MAX_ROTA_DAYS:
-            raise DomainError("oc.period_too_long", days=MAX_ROTA_DAYS)
+            hours = services.settings.working_hours
+            span = parse_span(phrase, now_local, calendar=services.calendar, day_start=hours.start,
+                              day_end=hours.end)
+            if span is None:
+                raise DomainError("error.bad_period", text=phrase, examples="、".join(SPAN_EXAMPLES))
         now = services.now()
-        day = first
-        while day <= last:
-            await repo(uow).set_day(day, [p.id for p in people], source="manual", now=now, created_by=actor.id)
-            day += timedelta(days=1)
+        ids = [p.id for p in people]
+        after: dict[str, object] = {"people": [p.name for p in people]}
+        if span is not None:
+            windows = span_windows(services, *span)
+            if not windows:
+                raise DomainError("error.bad_period", text=phrase, examples="、".join(SPAN_EXAMPLES))
+            first, last = windows[0][0], windows[-1][0]
+            for day, begins, ends in windows:
+                await repo(uow).set_day(day, ids, source="manual", now=now, created_by=actor.id,
+                                        window=(begins, ends))
+            after.update(start=services.fmt(span[0]), end=services.fmt(span[1]))
+        else:
+            assert period is not None
+            first, last = period
+            if (last - first).days + 1 > MAX_ROTA_DAYS:
+                raise DomainError("oc.period_too_long", days=MAX_ROTA_DAYS)
+            day = first
+            while day <= last:
+                await repo(uow).set_day(day, ids, source="manual", now=now, created_by=actor.id)
+                day += timedelta(days=1)
+        after.update(first=first.isoformat(), last=last.isoformat())
         await uow.audit.append(at=now, action="oncall.set", entity="oncall", entity_id=f"{first}..{last}",
-                               actor_telegram_id=actor.telegram_id, actor_name=actor.name,
-                               after={"first": first.isoformat(), "last": last.isoformat(),
-                                      "people": [p.name for p in people]})
+                               actor_telegram_id=actor.telegram_id, actor_name=actor.name, after=after)
         await uow.commit()
     services.poke_timers()
-    return first, last, people
+    return RotaSet(first, last, people, *(span or (None, None)))
 
 
 # -- holiday duty plans -------------------------------------------------------------------------------------
@@ -519,6 +572,10 @@ async def coverage_gaps(services: Services, uow: UnitOfWork, start: datetime,
             if start <= point < end:
                 points.add(point)
         day += timedelta(days=1)
+    for shift in await repo(uow).shifts_between(duty_day_of(services, start), services.local(end).date()):
+        for edge in (shift.starts_at, shift.ends_at):  # a span with times starts or ends between the hours
+            if edge is not None and start <= edge < end:
+                points.add(edge)
     ordered = sorted({start, *points})
     gaps: list[tuple[datetime, datetime]] = []
     for index, point in enumerate(ordered):

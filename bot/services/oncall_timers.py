@@ -76,6 +76,11 @@ async def morning(services: Services, uow: UnitOfWork, day: date, now: datetime)
         person = await uow.people.by_id(shift.person_id)
         if person is None:
             continue
+        if shift.starts_at is not None and shift.ends_at is not None:  # a span with times: say exactly when
+            await services.notifier.to_person(uow, person, "oc.morning_span", kind="oncall.morning",
+                                              dedup=f"oc:morning:{day}", day=day.isoformat(),
+                                              start=services.fmt(shift.starts_at), end=services.fmt(shift.ends_at))
+            continue
         await services.notifier.to_person(uow, person, "oc.morning", kind="oncall.morning",
                                           dedup=f"oc:morning:{day}", day=day.isoformat(),
                                           start=services.settings.working_hours.start.strftime("%H:%M"))

@@ -194,3 +194,49 @@ async def test_reminder_survives_a_restart_in_the_middle_of_the_day(settings: Se
             after_sweeps.append(len([m for m in api.messages_to(ENGINEER) if "还没有收到您的签到" in m.text]))
     assert at_start == [0, 1, 0]  # the start at 09:20 sends the missed 09:15 reminder
     assert after_sweeps == [0, 1, 0]  # and no later sweep or restart sends it again
+
+
+async def test_half_day_leave_is_half_a_day_in_replies_approvals_and_the_report(bot: Harness) -> None:
+    """Issue 13: 「/leave 明天下午 家里有事」 was a whole day with 下午 left in the reason."""
+    [filed] = [m for m in await bot.chat.send(ENGINEER, "/leave 明天下午 家里有事") if m.chat_id == ENGINEER]
+    assert "请假申请 #1 已提交：2022-10-11 下午（半天，计 0.5 个工作日），事由：家里有事。" in filed.text
+    [ask] = bot.to(SUPERVISOR)
+    assert "2022-10-11 下午（半天）" in ask.text and "事由：家里有事" in ask.text
+    decided = await bot.chat.press(SUPERVISOR, ask, "✅ 批准")
+    [told] = [m for m in decided if m.chat_id == ENGINEER]
+    assert "（2022-10-11 下午）已由 陈主管 批准" in told.text
+    # the other half of the same day may be asked for; the same half may not
+    [again] = await bot.chat.send(ENGINEER, "/leave 明天下午 还是家里有事")
+    assert "重叠" in again.text
+    [morning] = [m for m in await bot.chat.send(ENGINEER, "/leave 10月11日上午 看病") if m.chat_id == ENGINEER]
+    assert "请假申请 #2 已提交：2022-10-11 上午（半天" in morning.text and "事由：看病" in morning.text
+    # the engineer works the morning of the 11th and checks in; the afternoon is the approved half day
+    bot.clock.set(datetime(2022, 10, 11, 8, 55, tzinfo=SHANGHAI))
+    await bot.chat.send(ENGINEER, "签到")
+    bot.clock.set(datetime(2022, 10, 12, 9, 0, tzinfo=SHANGHAI))
+    [report] = await bot.chat.send(ENGINEER, "/attendance 10月11日")
+    assert "周小舟：应出勤 1 天，出勤 0.5，迟到 0，请假 0.5，缺勤 0，出勤率 50.0%" in report.text
+    assert "半天假：10-11 下午" in report.text
+
+
+async def test_half_day_leave_in_english(bot: Harness) -> None:
+    await bot.chat.send(ENGINEER, "/lang en")
+    [filed] = [m for m in await bot.chat.send(ENGINEER, "/leave tomorrow morning dentist") if m.chat_id == ENGINEER]
+    assert "Leave request #1 filed: 2022-10-11 morning (half a day, 0.5 working day), reason: dentist." in filed.text
+
+
+async def test_leave_next_monday_to_next_wednesday_is_three_days(bot: Harness) -> None:
+    """Issue 13: the English range was read as its first day only."""
+    sent = await bot.chat.send(ENGINEER, "/leave next monday to next wednesday annual leave")
+    [filed] = [m for m in sent if m.chat_id == ENGINEER]
+    assert "请假申请 #1 已提交：2022-10-17 至 2022-10-19（3 个工作日），事由：annual leave。" in filed.text
+
+
+async def test_leave_over_the_spring_festival_in_lunar_days(bot: Harness) -> None:
+    """Issue 13, item 6: 腊月二十八 to 正月初八 is 2023-01-19 to 2023-01-29; working days on the calendar:
+    19 and 20 January, and the substituted working weekend of 28 and 29 January."""
+    sent = await bot.chat.send(ENGINEER, "/leave 腊月二十八至正月初八 回老家过年")
+    [filed] = [m for m in sent if m.chat_id == ENGINEER]
+    assert "请假申请 #1 已提交：2023-01-19 至 2023-01-29（4 个工作日），事由：回老家过年。" in filed.text
+    [after] = [m for m in await bot.chat.send(LEAD, "/leave 节后第一天 处理私事") if m.chat_id == LEAD]
+    assert "2023-01-03 至 2023-01-03" in after.text  # the next holiday is New Year's Day (31 Dec to 2 Jan)

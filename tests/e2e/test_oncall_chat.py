@@ -56,3 +56,27 @@ async def test_english_rota_joins_names_with_a_comma(bot: Harness) -> None:
     [view] = await bot.chat.send(LEAD, "/oncall")
     assert "Working hours now; on site: 林海, 周小舟" in view.text
     assert "2022-10-15 day off: 林海, 周小舟" in view.text and "、" not in view.text
+
+
+async def test_on_call_tonight_runs_from_the_end_of_work_until_the_next_morning(bot: Harness) -> None:
+    """Issue 13: 「/oncall set 今晚 周小舟」 was not understood; on-call periods need times."""
+    [done] = await bot.chat.send(LEAD, "/oncall set 今晚 周小舟")
+    assert "已设置值班：2022-10-10 17:30 至 2022-10-11 09:00，周小舟" in done.text
+    [view] = await bot.chat.send(ENGINEER, "/oncall")
+    assert "2022-10-10 工作日：周小舟 17:30–09:00" in view.text
+    bot.clock.set(datetime(2022, 10, 10, 22, 0, tzinfo=SHANGHAI))
+    [night] = await bot.chat.send(ENGINEER, "/oncall")
+    assert "现在值班：周小舟" in night.text
+
+
+async def test_on_call_span_with_times_covers_only_those_hours(bot: Harness) -> None:
+    [done] = await bot.chat.send(SUPERVISOR, "/oncall set 今天18:00至明天09:00 林海")
+    assert "已设置值班：2022-10-10 18:00 至 2022-10-11 09:00，林海" in done.text
+    bot.clock.set(datetime(2022, 10, 10, 17, 45, tzinfo=SHANGHAI))  # after work, before the shift
+    [early] = await bot.chat.send(ENGINEER, "/oncall")
+    assert "现在无人排班" in early.text
+    bot.clock.set(datetime(2022, 10, 11, 2, 0, tzinfo=SHANGHAI))
+    [small_hours] = await bot.chat.send(ENGINEER, "/oncall")
+    assert "现在值班：林海" in small_hours.text
+    [bad] = await bot.chat.send(SUPERVISOR, "/oncall set 今天18:00至今天17:00 林海")
+    assert "没看懂时间段" in bad.text and "今晚" in bad.text and "今天18:00至明天09:00" in bad.text

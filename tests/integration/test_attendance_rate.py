@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from bot.services import attendance
@@ -141,3 +142,32 @@ async def test_nothing_to_count_before_the_first_working_day(services: Services,
     at(clock, date(2022, 10, 5), 12)
     rate = await attendance.attendance_rate(services, *OCTOBER)
     assert rate.denominator == 0 and rate.rate == 1 and rate.losses == []
+
+
+async def test_half_day_leave_counts_half_a_day_in_the_rate(config_dict: dict[str, Any], clock: FakeClock,
+                                                            tmp_path: Path) -> None:
+    """周小舟 takes the afternoon of Tuesday 11 October off and works the morning; the morning of Wednesday 12
+    October off, and never comes in that afternoon. Two working days: present ½ + ½ leave on the 11th, ½ leave
+    + ½ absent on the 12th → 0.5 / 2 with leave not present, (0.5 + 1) / 2 with leave counted as present."""
+    for counts, expected in ((False, Decimal("0.5")), (True, Decimal("1.5"))):
+        config_dict["attendance"] = {"leave_counts_as_present": counts}
+        config_dict["storage"] = {**config_dict["storage"], "db": str(tmp_path / f"half-{counts}.db")}
+        async with services_with(config_dict, clock) as services:
+            engineer, supervisor = await who(services, ENGINEER), await who(services, SUPERVISOR)
+            at(clock, date(2022, 10, 10), 10)
+            for text in ("明天下午 家里有事", "10月12日上午 看病"):
+                filed = await attendance.request_leave(services, engineer, text)
+                assert filed.workdays == Decimal("0.5")
+                await attendance.decide_request(services, supervisor, filed.request.id, approve=True)
+            at(clock, date(2022, 10, 11), 8, 50)
+            await attendance.check_in(services, engineer)
+            at(clock, date(2022, 10, 13), 9)
+            rate = await attendance.attendance_rate(services, date(2022, 10, 11), date(2022, 10, 12))
+        per = {e["name"]: e for e in rate.details["engineers"]}
+        assert per["周小舟"]["expected"] == 2 and per["周小舟"]["leave"] == 1 and per["周小舟"]["absent"] == 0.5
+        mine = [loss for loss in rate.losses if loss.params["name"] == "周小舟"]
+        assert sum(loss.units for loss in mine) == 2 - expected
+        keys = sorted(loss.key for loss in mine)
+        assert keys == (["att.loss_absent_pm"] if counts else
+                        ["att.loss_absent_pm", "att.loss_leave_am", "att.loss_leave_pm"])
+        assert sum(loss.units for loss in rate.losses) == rate.denominator - rate.numerator

@@ -302,3 +302,27 @@ async def test_holiday_days_reach_an_english_reader_with_commas_and_the_english_
     [days] = await queued(services, LEAD, "oncall.holiday")
     assert "The National Day holiday starts tomorrow" in days["text"]
     assert ", ".join(d.isoformat() for d in lead_days) in days["text"] and "、" not in days["text"]
+
+
+async def test_a_span_with_times_leaves_exactly_the_uncovered_minutes_as_a_gap(services: Services,
+                                                                             clock: FakeClock) -> None:
+    clock.set(datetime(2022, 10, 10, 8, 0, tzinfo=SHANGHAI))
+    done = await oncall.set_duty(services, await person(services, SUPERVISOR), "今天18:30至明天09:00 周小舟")
+    assert (services.fmt(done.start), services.fmt(done.end)) == ("2022-10-10 18:30", "2022-10-11 09:00")
+    async with services.db.uow() as uow:
+        gaps = await oncall.coverage_gaps(services, uow, datetime(2022, 10, 10, 10, 0, tzinfo=SHANGHAI),
+                                          datetime(2022, 10, 11, 12, 0, tzinfo=SHANGHAI))
+    assert [(services.fmt(a), services.fmt(b)) for a, b in gaps] == [("2022-10-10 17:30", "2022-10-10 18:30")]
+    clock.set(datetime(2022, 10, 10, 8, 30, tzinfo=SHANGHAI))  # the rota's morning reminder
+    await run_all_due(services, clock.now())
+    [morning] = await queued(services, ENGINEER, "oncall.morning")
+    assert "2022-10-10 18:30 至 2022-10-11 09:00" in morning["text"]
+
+
+async def test_a_swap_keeps_the_times_of_the_shift(services: Services) -> None:
+    lead, engineer, supervisor = [await person(services, i) for i in (LEAD, ENGINEER, SUPERVISOR)]
+    await oncall.set_duty(services, supervisor, "10月15日晚上 林海")
+    swap, _other = await oncall.request_swap(services, lead, "10月15日 周小舟")
+    await oncall.answer_swap(services, engineer, swap.id, True)
+    await oncall.decide_swap(services, supervisor, swap.id, True)
+    assert await rota(services, date(2022, 10, 15), date(2022, 10, 15)) == {date(2022, 10, 15): ["周小舟 17:30–09:00"]}

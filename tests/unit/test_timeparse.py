@@ -310,3 +310,166 @@ def test_past_day_prefers_the_latest_past_occurrence_within_the_search() -> None
     assert parse_past_day("明天", now) == date(2022, 10, 11)  # relative phrases keep their meaning
     assert parse_past_day("12月1日", now) == date(2022, 12, 1)  # beyond the default 31 days: as said
     assert parse_past_day("12月1日", now, search_days=366) == date(2021, 12, 1)
+
+
+# -- holiday-season phrases (issue 13, item 6) ----------------------------------------------------------
+# Lunar days checked against the published calendar: 2023 Spring Festival 2023-01-22 (腊月 had 30 days, so
+# 除夕 was 腊月三十, 01-21); 2024 Spring Festival 2024-02-10; 2025 has no 腊月三十 (除夕 2025-01-28).
+# 重阳 2022-10-04, 七夕 2023-08-22, 小年 (northern, 腊月二十三) 2023-01-14.
+FEB24 = datetime(2024, 1, 20, 10, 0, tzinfo=SH)  # Saturday, before the 2024 Spring Festival
+MON = datetime(2022, 10, 10, 9, 0, tzinfo=SH)
+HOLIDAY_SEASON_WHEN: list[tuple[str, datetime, datetime | None]] = [
+    ("腊月二十八", WED_AM, dt(2023, 1, 19)),
+    ("腊月二十八下午3点", WED_AM, dt(2023, 1, 19, 15)),
+    ("腊月二十八下午三点", WED_AM, dt(2023, 1, 19, 15)),
+    ("腊月廿八上午9点", WED_AM, dt(2023, 1, 19, 9)),
+    ("除夕", WED_AM, dt(2023, 1, 21)),
+    ("除夕晚上8点", WED_AM, dt(2023, 1, 21, 20)),
+    ("大年三十", FEB24, dt(2024, 2, 9)),
+    ("除夕", datetime(2024, 6, 1, 9, 0, tzinfo=SH), dt(2025, 1, 28)),  # a 29-day 腊月
+    ("大年初一", WED_AM, dt(2023, 1, 22)),
+    ("初五", WED_AM, dt(2023, 1, 26)),
+    ("正月初七上午9点", WED_AM, dt(2023, 1, 28, 9)),
+    ("正月十五", WED_AM, dt(2023, 2, 5)),
+    ("元宵节", FEB24, dt(2024, 2, 24)),
+    ("小年", WED_AM, dt(2023, 1, 14)),
+    ("腊八", WED_AM, dt(2022, 12, 30)),
+    ("七夕", WED_AM, dt(2023, 8, 22)),
+    ("重阳节", datetime(2022, 10, 1, 9, 0, tzinfo=SH), dt(2022, 10, 4)),
+    ("农历八月十五", WED_AM, dt(2023, 9, 29)),
+    ("八月十五", WED_AM, dt(2023, 9, 29)),
+    ("五月初五", WED_AM, dt(2023, 6, 22)),
+    ("2024年除夕", WED_AM, dt(2024, 2, 9)),
+    ("中秋", datetime(2024, 9, 1, 9, 0, tzinfo=SH), dt(2024, 9, 17)),  # the festival, not its first day off
+    ("中秋下午3点", datetime(2024, 9, 1, 9, 0, tzinfo=SH), dt(2024, 9, 17, 15)),
+    # 腊月 has 29 days from lunar 2024 to 2028 ("五年没有年三十"): the next 腊月三十 that exists
+    ("腊月三十", datetime(2024, 6, 1, 9, 0, tzinfo=SH), dt(2030, 2, 2)),
+    # the first working day after a holiday (substituted working weekends count)
+    ("国庆后第一个工作日", datetime(2022, 9, 28, 9, 0, tzinfo=SH), dt(2022, 10, 8)),  # a Saturday 调休
+    ("国庆后第一个工作日", datetime(2022, 10, 8, 8, 0, tzinfo=SH), dt(2022, 10, 8)),  # said that morning: today
+    ("国庆节后第一个工作日上午9点", WED_AM, dt(2022, 10, 8, 9)),
+    ("春节后上班第一天", WED_AM, dt(2023, 1, 28)),
+    ("年后第一天上班", WED_AM, dt(2023, 1, 28)),
+    ("节后第一天", WED_AM, dt(2022, 10, 8)),
+    ("节后第二个工作日", WED_AM, dt(2022, 10, 9)),
+    ("节后第三个工作日下午2点", WED_AM, dt(2022, 10, 10, 14)),
+    ("节后第一天", NOV, dt(2023, 1, 3)),  # the next holiday is 元旦 2022-12-31..2023-01-02
+    ("2023年国庆后第一个工作日", WED_AM, dt(2023, 10, 7)),
+    ("五一后第一个工作日", WED_AM, dt(2023, 5, 4)),
+    # month and year edges
+    ("月底", WED_AM, dt(2022, 10, 31)),
+    ("月末下午5点", WED_AM, dt(2022, 10, 31, 17)),
+    ("本月初", WED_AM, dt(2022, 10, 1)),
+    ("下个月初", WED_AM, dt(2022, 11, 1)),
+    ("下月底", DEC, dt(2023, 1, 31)),
+    ("上月末", JAN1, dt(2022, 12, 31)),
+    ("2月底", WED_AM, dt(2023, 2, 28)),
+    ("2024年2月底", WED_AM, dt(2024, 2, 29)),
+    ("年底", WED_AM, dt(2022, 12, 31)),
+    ("明年初", WED_AM, dt(2023, 1, 1)),
+    # English weekdays
+    ("next monday", WED_AM, dt(2022, 10, 10)),
+    ("next monday 3pm", WED_AM, dt(2022, 10, 10, 15)),
+    ("last monday", WED_AM, dt(2022, 10, 3)),
+    ("this friday", WED_AM, dt(2022, 10, 7)),
+    # not lunar, not a day
+    ("腊月三十二", WED_AM, None),
+    ("初四十", WED_AM, None),
+    ("节后第0天", WED_AM, None),
+    ("13月底", WED_AM, None),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "expected"), HOLIDAY_SEASON_WHEN,
+                         ids=[c[0][:20] for c in HOLIDAY_SEASON_WHEN])
+def test_holiday_season_points(text: str, now: datetime, expected: datetime | None) -> None:
+    assert parse_when(text, now) == expected
+
+
+HOLIDAY_SEASON_PERIODS: list[tuple[str, datetime, tuple[date, date] | None]] = [
+    ("正月初一到初七", WED_AM, (date(2023, 1, 22), date(2023, 1, 28))),
+    ("除夕到初六", WED_AM, (date(2023, 1, 21), date(2023, 1, 27))),
+    ("腊月二十八到正月初六", WED_AM, (date(2023, 1, 19), date(2023, 1, 27))),
+    ("小年至元宵", WED_AM, (date(2023, 1, 14), date(2023, 2, 5))),
+    ("初八至2月10日", WED_AM, (date(2023, 1, 29), date(2023, 2, 10))),
+    ("腊月二十八", WED_AM, (date(2023, 1, 19), date(2023, 1, 19))),
+    ("2024年除夕", WED_AM, (date(2024, 2, 9), date(2024, 2, 9))),
+    ("国庆后第一个工作日", WED_AM, (date(2022, 10, 8), date(2022, 10, 8))),
+    ("节后第一天至10月14日", WED_AM, (date(2022, 10, 8), date(2022, 10, 14))),
+    ("月末", WED_AM, (date(2022, 10, 31), date(2022, 10, 31))),
+    ("月底", datetime(2024, 2, 3, 9, 0, tzinfo=SH), (date(2024, 2, 29), date(2024, 2, 29))),
+    ("本月初到今天", WED_AM, (date(2022, 10, 1), date(2022, 10, 5))),
+    ("月初至月底", WED_AM, (date(2022, 10, 1), date(2022, 10, 31))),
+    ("上月末", WED_AM, (date(2022, 9, 30), date(2022, 9, 30))),
+    ("下个月初", DEC, (date(2023, 1, 1), date(2023, 1, 1))),
+    ("下旬", WED_AM, (date(2022, 10, 21), date(2022, 10, 31))),
+    ("2月下旬", WED_AM, (date(2023, 2, 21), date(2023, 2, 28))),
+    ("本月上旬", WED_AM, (date(2022, 10, 1), date(2022, 10, 10))),
+    ("本年度", WED_AM, (date(2022, 1, 1), date(2022, 12, 31))),
+    ("今年", WED_AM, (date(2022, 1, 1), date(2022, 12, 31))),
+    ("去年", WED_AM, (date(2021, 1, 1), date(2021, 12, 31))),
+    ("上年度", WED_AM, (date(2021, 1, 1), date(2021, 12, 31))),
+    ("上一年度", WED_AM, (date(2021, 1, 1), date(2021, 12, 31))),
+    ("2023年度", WED_AM, (date(2023, 1, 1), date(2023, 12, 31))),
+    ("2023全年", WED_AM, (date(2023, 1, 1), date(2023, 12, 31))),
+    ("全年", WED_AM, (date(2022, 1, 1), date(2022, 12, 31))),
+    ("去年全年", WED_AM, (date(2021, 1, 1), date(2021, 12, 31))),
+    ("next monday to next wednesday", WED_AM, (date(2022, 10, 10), date(2022, 10, 12))),
+    # said on a Monday: next week's Monday to Wednesday, never today
+    ("next monday to next wednesday", MON, (date(2022, 10, 17), date(2022, 10, 19))),
+    ("next monday", MON, (date(2022, 10, 17), date(2022, 10, 17))),
+    ("monday to friday", WED_AM, (date(2022, 10, 3), date(2022, 10, 7))),  # as 周一到周五: this week
+]
+
+
+@pytest.mark.parametrize(("text", "now", "expected"), HOLIDAY_SEASON_PERIODS,
+                         ids=[c[0][:20] for c in HOLIDAY_SEASON_PERIODS])
+def test_holiday_season_periods(text: str, now: datetime, expected: tuple[date, date] | None) -> None:
+    assert parse_period(text, now) == expected
+
+
+def test_first_working_day_after_a_holiday_follows_the_contract_calendar() -> None:
+    """A contract that gives 10-08 (the statutory 调休 Saturday) off moves 国庆后第一个工作日 to Monday."""
+    cal = WorkCalendar(add_holidays={date(2022, 10, 8): "国庆节", date(2022, 10, 9): "国庆节"})
+    assert parse_when("国庆后第一个工作日", WED_AM, calendar=cal) == dt(2022, 10, 10)
+    assert parse_when("国庆后第一个工作日", WED_AM) == dt(2022, 10, 8)
+
+
+def test_half_days() -> None:
+    from bot.services.timeparse import parse_half_day
+
+    monday = datetime(2022, 10, 10, 9, 0, tzinfo=SH)
+    assert parse_half_day("明天下午", monday) == (date(2022, 10, 11), "pm")
+    assert parse_half_day("10月10日上午", monday) == (date(2022, 10, 10), "am")
+    assert parse_half_day("周五上午", monday) == (date(2022, 10, 14), "am")
+    assert parse_half_day("tomorrow afternoon", monday) == (date(2022, 10, 11), "pm")
+    assert parse_half_day("腊月二十八下午", monday) == (date(2023, 1, 19), "pm")
+    assert parse_half_day("明天", monday) is None
+    assert parse_half_day("下周下午", monday) is None  # a week is not half a day
+    assert parse_half_day("明天下午3点", monday) is None
+
+
+def test_on_call_spans() -> None:
+    from datetime import time
+
+    from bot.services.timeparse import parse_span
+
+    monday = datetime(2022, 10, 10, 9, 0, tzinfo=SH)
+    hours = {"day_start": time(8, 30), "day_end": time(17, 0)}
+    assert parse_span("今晚", monday, **hours) == (dt(2022, 10, 10, 17), dt(2022, 10, 11, 8, 30))
+    assert parse_span("周五晚上", monday, **hours) == (dt(2022, 10, 14, 17), dt(2022, 10, 15, 8, 30))
+    assert parse_span("今天18:00至明天09:00", monday) == (dt(2022, 10, 10, 18), dt(2022, 10, 11, 9))
+    assert parse_span("18:00至次日9:00", monday) == (dt(2022, 10, 10, 18), dt(2022, 10, 11, 9))
+    assert parse_span("明天18:00到后天9点", monday) == (dt(2022, 10, 11, 18), dt(2022, 10, 12, 9))
+    assert parse_span("今天18:00至09:00", monday) == (dt(2022, 10, 10, 18), dt(2022, 10, 11, 9))
+    assert parse_span("今天18:00至今天17:00", monday) is None
+    assert parse_span("10月1日至10月7日", monday) is None  # days without times: a period, not a span
+
+
+def test_on_call_examples_all_parse() -> None:
+    """/oncall set quotes these when it cannot read a period; each is a period or a span with times."""
+    from bot.services.oncall import SPAN_EXAMPLES
+    from bot.services.timeparse import parse_span
+
+    for phrase in SPAN_EXAMPLES:
+        assert parse_period(phrase, WED_AM) is not None or parse_span(phrase, WED_AM) is not None, phrase

@@ -24,6 +24,10 @@ TOKENS = [
     "上个月", "至", "到", "-", "~", "—", "to", ":", "：", "１", "０", "2022", "10", "1", "12", "25", "45",
     "Q3", "国庆", "春节", "元旦", "五一", "清明", "端午", "中秋", "tomorrow", "next", "last", "month",
     "week", "in", "hours", "am", "pm", "oct", " ", ".", "/", "😀", "\u3000", "ﷺ",
+    # holiday-season phrases: lunar days, the first working day after a holiday, month and year edges
+    "腊月", "正月", "农历", "初", "廿", "二十八", "十五", "三十", "除夕", "大年", "小年", "元宵", "七夕", "重阳",
+    "节后", "年后", "后", "第一个", "工作日", "上班", "月底", "月初", "月末", "上旬", "下旬", "年底", "本年度",
+    "全年", "monday", "friday",
 ]
 
 nows = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 12, 31)).map(
