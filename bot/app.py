@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.catalog import t
@@ -29,6 +29,7 @@ from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, build_services
 from bot.services.people import Role, seed_roster
+from bot.telegram_bot import MaintApplicationBuilder
 from config.settings import Settings
 from storage.db import open_database
 
@@ -41,7 +42,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       rate_limit: bool = True) -> Application:
     """Wire the Application; `request` is the offline fake in tests and console mode."""
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else OFFLINE_TOKEN
-    builder = (ApplicationBuilder().token(token)
+    builder = (MaintApplicationBuilder().token(token)
                .context_types(ContextTypes(context=BotContext))
                .defaults(Defaults(tzinfo=ZoneInfo(settings.contract.timezone)))
                .post_init(on_startup).post_stop(on_stop).post_shutdown(on_shutdown))
