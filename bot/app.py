@@ -25,11 +25,12 @@ from bot.handlers.common import BotContext, register_declared
 from bot.handlers.core import register_fallbacks
 from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
+from bot.pager import Pager
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, build_services
 from bot.services.people import Role, seed_roster
-from bot.telegram_bot import MaintApplicationBuilder
+from bot.telegram_bot import MaintApplicationBuilder, MaintBot
 from config.settings import Settings
 from storage.db import open_database
 
@@ -78,6 +79,8 @@ async def on_startup(app: Application) -> None:
         await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
         await uow.commit()
     app.bot_data["services"] = services
+    if isinstance(app.bot, MaintBot):
+        app.bot.use_pager(Pager(services))
     delivery = OutboxDelivery(services, app.bot)
     app.bot_data["delivery"] = delivery
     delivery.start()

@@ -4,7 +4,8 @@
 the outbox worker, an edited card, a button's toast) can send what Telegram would refuse:
 - `send_message`: a text over 4096 characters goes out as several messages, split between lines
   (`bot.textfit.split_text`), in order; the buttons ride on the last piece, a reply-to on the first; the
-  last message is returned.
+  last message is returned. A text that would take more than `bot.pager.MAX_SPLIT` messages is paged
+  instead: the first page goes out with 「上一页」/「下一页」 buttons (`bot/pager.py`).
 - `edit_message_text`: the message becomes the first piece; the rest follows as new messages.
 - `answer_callback_query`: the toast or alert is shortened to 200 characters with an ellipsis.
 - `send_document` / `send_photo`: the caption is shortened to 1024 characters.
@@ -16,13 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram._utils.defaultvalue import DefaultValue
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ExtBot
 from telegram.ext._utils.types import BD
-from telegram._utils.defaultvalue import DefaultValue
 
-from bot.textfit import ANSWER_LIMIT, CAPTION_LIMIT, split_text, shorten
+from bot.pager import Pager, render_page
+from bot.textfit import ANSWER_LIMIT, CAPTION_LIMIT, shorten, split_text
 
 _FIRST_ONLY = ("reply_parameters", "reply_to_message_id", "allow_sending_without_reply")
 
@@ -31,16 +33,37 @@ def _is_html(parse_mode: Any) -> bool:
     return DefaultValue.get_value(parse_mode) in (ParseMode.HTML, "HTML")
 
 
+def _rows(markup: Any) -> list[list[tuple[str, str]]]:
+    """(label, callback data) rows of an inline keyboard (other keyboards are not kept on pages)."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return []
+    return [[(b.text, str(b.callback_data)) for b in row if b.callback_data is not None]
+            for row in markup.inline_keyboard]
+
+
 class MaintBot(ExtBot[BD]):
     """ExtBot whose texts always fit Telegram's limits (see the module docstring)."""
+
+    _pager: Pager | None = None
+
+    def use_pager(self, pager: Pager | None) -> None:
+        """Page replies longer than a few messages (set at start-up, once the database is open)."""
+        with self._unfrozen():
+            self._pager = pager
 
     async def send_message(self, chat_id: int | str, text: str, *args: Any, **kwargs: Any) -> Message:
         if args or kwargs.get("entities"):  # positional extras or explicit entities: cannot be split safely
             return await super().send_message(chat_id, text, *args, **kwargs)
-        pieces = split_text(text, html=_is_html(kwargs.get("parse_mode")))
+        html = _is_html(kwargs.get("parse_mode"))
+        pieces = split_text(text, html=html)
         if len(pieces) == 1:
             return await super().send_message(chat_id, pieces[0], **kwargs)
         markup = kwargs.pop("reply_markup", None)
+        if self._pager is not None and not html and self._pager.needs_paging(len(pieces)) \
+                and isinstance(chat_id, int) and (markup is None or isinstance(markup, InlineKeyboardMarkup)):
+            paged = await self._pager.store(chat_id, text, _rows(markup))
+            first, rows = render_page(paged, 1)
+            return await super().send_message(chat_id, first, reply_markup=keyboard(rows), **kwargs)
         sent: Message | None = None
         for index, piece in enumerate(pieces):
             extra = dict(kwargs)
@@ -85,6 +108,13 @@ class MaintBot(ExtBot[BD]):
         if kwargs.get("caption"):
             kwargs["caption"] = shorten(kwargs["caption"], CAPTION_LIMIT)
         return await super().send_photo(*args, **kwargs)
+
+
+def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in row]
+                                 for row in rows])
 
 
 class MaintApplicationBuilder(ApplicationBuilder):

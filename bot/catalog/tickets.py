@@ -284,7 +284,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "#{id} [{status}] {text} — {assignee}, due {due}{late}"},
     "tk.list.late": {"zh_CN": " ⏰超期", "en": " ⏰overdue"},
     "tk.list.none": {"zh_CN": "（没有）", "en": "(none)"},
-    "tk.list.more": {"zh_CN": "……另有 {count} 张未列出", "en": "… and {count} more"},
 
     # --- rates: what cost points ---
     "tk.loss.late": {"zh_CN": "工单 #{ticket_id} 未按时完成（截止 {due}，{resolved_at} 办结）：{text}",

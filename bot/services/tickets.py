@@ -620,25 +620,30 @@ class TicketList:
     end: date | None = None
 
 
+LIST_ALL = 100_000  # /tickets lists every match: a long list is paged by the bot (bot/pager.py)
+
+
 async def list_tickets(services: Services, person: Person, query: str) -> TicketList:
-    """/tickets [open|mine|overdue|<period>]: open ones by default."""
+    """/tickets [open|mine|overdue|<period>]: open ones by default, all of them."""
     words = query.strip().lower()
     async with services.db.uow() as uow:
         repo = _repo(uow)
         if words in ("", "open", "未完成", "待办", "未解决"):
-            return TicketList("open", await repo.list(statuses=OPEN_STATUSES))
+            return TicketList("open", await repo.list(statuses=OPEN_STATUSES, limit=LIST_ALL))
         if words in ("mine", "my", "我的"):
-            mine = [t for t in await repo.list(statuses=(*OPEN_STATUSES, "resolved"))
+            mine = [t for t in await repo.list(statuses=(*OPEN_STATUSES, "resolved"), limit=LIST_ALL)
                     if person.id in (t.assignee_id, t.requester_id)]
             return TicketList("mine", mine)
         if words in ("overdue", "超期", "逾期", "超时"):
-            return TicketList("overdue", await repo.list(statuses=OPEN_STATUSES, due_before=services.now()))
+            return TicketList("overdue", await repo.list(statuses=OPEN_STATUSES, due_before=services.now(),
+                                                             limit=LIST_ALL))
         period = parse_period(query.strip(), services.local_now(), calendar=services.calendar)
         if period is None:
             raise DomainError("tk.usage.tickets", examples="、".join(PERIOD_EXAMPLES))
         start, end = period
         lo, hi = _local_bounds(services, start, end)
-        return TicketList("period", await repo.list(created_from=lo, created_to=hi, limit=500), start, end)
+        return TicketList("period", await repo.list(created_from=lo, created_to=hi, limit=LIST_ALL), start,
+                              end)
 
 
 def summary_params(services: Services, ticket: Ticket, lang: str, people: dict[int, Person]) -> dict[str, Any]:
