@@ -133,6 +133,7 @@ class FakeBotAPI(BaseRequest):
         self.calls: list[ApiCall] = []
         self.sent: list[SentMessage] = []
         self.failures: deque[Failure] = deque()
+        self.refusals: list[tuple[str, str]] = []  # (method, Telegram's description) of every call refused
         self.updates: asyncio.Queue[dict[str, Any]] | None = None
         self.listeners: list[Callable[[SentMessage], None]] = []
         self.call_listeners: list[Callable[[ApiCall], None]] = []
@@ -191,6 +192,7 @@ class FakeBotAPI(BaseRequest):
                                    {"retry_after": retry_after})
         refusal = refuse(api_method, params)
         if refusal is not None:
+            self.refusals.append((api_method, refusal))
             return self._error(400, refusal)
         handler = getattr(self, f"_api_{api_method}", None)
         if handler is None:
