@@ -52,29 +52,29 @@ async def raw_bot() -> ExtBot:
 
 
 async def test_the_fake_refuses_a_text_over_4096_characters_like_telegram(raw_bot: ExtBot) -> None:
-    with pytest.raises(BadRequest, match="[Mm]essage is too long"):
+    with pytest.raises(BadRequest, match=r"[Mm]essage is too long"):
         await raw_bot.send_message(ENGINEER, "字" * (LIMIT + 1))
     sent = await raw_bot.send_message(ENGINEER, "字" * LIMIT)  # exactly the limit is fine (characters, not bytes)
     assert len(sent.text) == LIMIT
-    with pytest.raises(BadRequest, match="(?i)message_too_long"):
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
         await raw_bot.edit_message_text("字" * (LIMIT + 1), chat_id=ENGINEER, message_id=sent.message_id)
-    with pytest.raises(BadRequest, match="[Mm]essage text is empty"):
+    with pytest.raises(BadRequest, match=r"[Mm]essage text is empty"):
         await raw_bot.send_message(ENGINEER, "  \n ")
 
 
 async def test_the_fake_refuses_callback_data_over_64_bytes_and_buttons_without_a_label(raw_bot: ExtBot) -> None:
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("好", callback_data="x" * 65)]])
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await raw_bot.send_message(ENGINEER, "请选择", reply_markup=too_long)
     empty_label = InlineKeyboardMarkup([[InlineKeyboardButton("", callback_data="v1:tk:take:1")]])
-    with pytest.raises(BadRequest, match="(?i)button_text_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_text_invalid"):
         await raw_bot.send_message(ENGINEER, "请选择", reply_markup=empty_label)
     fits = InlineKeyboardMarkup([[InlineKeyboardButton("好", callback_data="x" * 64)]])
     assert (await raw_bot.send_message(ENGINEER, "请选择", reply_markup=fits)).text == "请选择"
 
 
 async def test_the_fake_refuses_a_toast_over_200_characters(raw_bot: ExtBot) -> None:
-    with pytest.raises(BadRequest, match="(?i)message_too_long"):
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
         await raw_bot.answer_callback_query("1", text="好" * 201)
     assert await raw_bot.answer_callback_query("1", text="好" * 200)
 
