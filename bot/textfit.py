@@ -63,30 +63,49 @@ def _cut_long_line(line: str, limit: int, html: bool) -> list[str]:
     return pieces
 
 
-def split_text(text: str, limit: int = MESSAGE_LIMIT, *, html: bool = False) -> list[str]:
-    """The text as one or more pieces of at most `limit` units, split between lines, in order.
+_CONTINUATION = (" ", "\t", "\u3000")  # an indented line belongs to the entry above it
 
-    Blank lines at a cut are dropped (Telegram would strip them and refuses an empty message); a text that
-    fits comes back unchanged as the only piece.
-    """
-    if units(text) <= limit:
-        return [text]
-    pieces: list[str] = []
+
+def _group(lines: list[str], limit: int, html: bool) -> list[list[str]]:
+    """Consecutive lines in groups whose joined text fits `limit` units; a too-long line is cut. An entry (a
+    line and the indented lines under it) is kept together when it fits, moving to the next group whole."""
+    groups: list[list[str]] = []
     current: list[str] = []
     size = 0
-    for line in text.split("\n"):
-        parts = _cut_long_line(line, limit, html) if units(line) > limit else [line]
-        for part in parts:
+    for line in lines:
+        for part in _cut_long_line(line, limit, html) if units(line) > limit else [line]:
             extra = units(part) + (1 if current else 0)
             if current and size + extra > limit:
-                pieces.append("\n".join(current))
-                current, size = [], 0
-                extra = units(part)
+                carry: list[str] = []
+                if part.startswith(_CONTINUATION):
+                    head = next((i for i in range(len(current) - 1, 0, -1)
+                                 if not current[i].startswith(_CONTINUATION)), None)
+                    if head is not None:
+                        current, carry = current[:head], current[head:]
+                groups.append(current)
+                current = carry
+                size = units("\n".join(current)) if current else 0
+                extra = units(part) + (1 if current else 0)
+                if current and size + extra > limit:  # the entry alone is longer than a group
+                    groups.append(current)
+                    current, size, extra = [], 0, units(part)
             current.append(part)
             size += extra
     if current:
-        pieces.append("\n".join(current))
-    return [piece.strip("\n") for piece in pieces if piece.strip()] or [text[:_count(text, limit)]]
+        groups.append(current)
+    return groups
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT, *, html: bool = False) -> list[str]:
+    """The text as one or more pieces of at most `limit` units, split between lines, in order.
+
+    An indented line stays with the entry above it where the entry fits. Blank lines at a cut are dropped
+    (Telegram strips them and refuses an empty message); a text that fits comes back unchanged.
+    """
+    if units(text) <= limit:
+        return [text]
+    pieces = ["\n".join(group).strip("\n") for group in _group(text.split("\n"), limit, html)]
+    return [piece for piece in pieces if piece.strip()] or [text[:_count(text, limit)]]
 
 
 def shorten(text: str, limit: int) -> str:
@@ -98,18 +117,4 @@ def shorten(text: str, limit: int) -> str:
 
 def pack_lines(lines: list[str], limit: int) -> list[list[str]]:
     """Group lines into consecutive pages whose joined text fits `limit` units (a too-long line is cut)."""
-    pages: list[list[str]] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        for part in _cut_long_line(line, limit, False) if units(line) > limit else [line]:
-            extra = units(part) + (1 if current else 0)
-            if current and size + extra > limit:
-                pages.append(current)
-                current, size = [], 0
-                extra = units(part)
-            current.append(part)
-            size += extra
-    if current:
-        pages.append(current)
-    return pages
+    return _group(lines, limit, False)

@@ -65,3 +65,12 @@ def test_pack_lines_groups_consecutive_lines_into_pages_that_fit() -> None:
     pages = pack_lines(lines, 500)
     assert [line for page in pages for line in page] == lines
     assert all(units("\n".join(page)) <= 500 for page in pages)
+
+
+def test_an_entry_and_its_indented_lines_stay_together_across_a_cut() -> None:
+    lines = []
+    for n in range(300):
+        lines += [f"#{n} 2022-10-10 09:00 统一经办门户无法登录", "    已到岗（09:40）"]
+    pieces = split_text("\n".join(lines), 1000)
+    assert "\n".join(pieces) == "\n".join(lines)
+    assert all(p.startswith("#") and p.endswith("）") for p in pieces)
