@@ -315,6 +315,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "请各位经办人员参考，减少误操作：\n{lines}",
                    "en": "📚 FAQ digest {month} ({count} entries, {new} new last month), to help operators avoid "
                          "mistakes:\n{lines}"},
+    "faq.digest_more": {"zh_CN": "……另有 {n} 条，发送 /faq 查看全部，/faq 关键词 搜索。",
+                        "en": "… {n} more: send /faq to see them all, /faq words to search."},
 
     # --- daily maintenance log ---
     "daily.recorded": {"zh_CN": "✅ 已记录 {day} 的日常巡检（今天第 {count} 条）。",

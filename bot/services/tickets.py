@@ -28,6 +28,7 @@ from bot.services.errors import BadInput, DomainError
 from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
+from bot.textfit import shorten
 from storage.tickets import FaqEntry, HistoryEntry, Ticket, TicketRepository
 from storage.uow import UnitOfWork
 
@@ -680,7 +681,7 @@ async def completion_rate(services: Services, start: date, end: date) -> Compone
         key = "tk.loss.late" if ticket.resolved_at is not None else "tk.loss.still_open"
         losses.append(Loss(key, {"ticket_id": ticket.id, "due": services.fmt(ticket.due_at),
                                  "resolved_at": services.fmt(ticket.resolved_at) if ticket.resolved_at else None,
-                                 "text": ticket.text[:60]},
+                                 "text": shorten(ticket.text, 60)},
                            when=services.local(ticket.due_at).isoformat()))
     denominator = due - undecided
     return ComponentRate(Decimal(numerator), Decimal(denominator), losses,
@@ -698,7 +699,7 @@ async def satisfaction_rate(services: Services, start: date, end: date) -> Compo
     counts = {value: counted.get(value, 0) for value in RATINGS}
     losses: list[Loss] = []
     for ticket in lost:
-        losses.append(Loss(f"tk.loss.{ticket.rating}", {"ticket_id": ticket.id, "text": ticket.text[:60],
+        losses.append(Loss(f"tk.loss.{ticket.rating}", {"ticket_id": ticket.id, "text": shorten(ticket.text, 60),
                                                         "rated_at": services.fmt(ticket.rated_at)},
                            units=lost_units[ticket.rating], when=services.local(ticket.rated_at).isoformat()))
     numerator = Decimal(counts["satisfied"]) + Decimal(counts["basically"]) * weight

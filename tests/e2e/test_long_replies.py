@@ -21,7 +21,7 @@ from storage.duties import IncidentRepository
 from storage.scoring import ScoringRepository
 from storage.tickets import TicketRepository
 from storage.urgent import UrgentRepository
-from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, LEAD, SUPERVISOR, Harness
+from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEXT, PREV = "下一页 ▶", "◀ 上一页"
@@ -231,4 +231,29 @@ async def test_pages_turn_back_and_forth_in_place_and_keep_to_their_chat(bot: Ha
     assert await bot.chat.press(LEAD, stranger_copy, NEXT) == []
     [alert] = [c for c in bot.chat.answers() if c.params.get("show_alert")]
     assert "已过期" in alert.params["text"]
+    assert_fits(bot)
+
+
+async def test_the_monthly_faq_digest_fits_and_points_to_faq_for_the_rest(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
+    async with bot.services.db.uow() as uow:
+        contact = await uow.people.by_telegram_id(CLIENT_CONTACT)
+        lead = await uow.people.by_telegram_id(LEAD)
+        assert contact is not None and lead is not None
+        tickets: TicketRepository = uow.repo(TicketRepository)  # type: ignore[assignment]
+        for n in range(80):
+            ticket_id = await tickets.add(kind="ticket_service", text=f"常见问题{n}：参保证明下载失败", system=None,
+                                          region=None, urgent=False, requester_id=contact.id, source_chat_id=None,
+                                          due_at=bot.clock.now(), due_explicit=False, created_at=bot.clock.now())
+            await tickets.add_faq(ticket_id=ticket_id, question=f"常见问题{n}：参保证明下载失败怎么办？",
+                                  answer="请先清除浏览器缓存，再从公服网办大厅重新登录下载。" * 3, added_by=lead.id,
+                                  now=bot.clock.now())
+        await uow.commit()
+    bot.clock.set(datetime(2022, 11, 1, 10, 1, tzinfo=SHANGHAI))  # after the first working day's digest time
+    await bot.run_timers()
+    digest = [m for m in bot.to(GROUP) if "常见问题汇编" in m.text or "另有" in m.text]
+    assert digest and all(len(m.text) <= LIMIT for m in bot.to(GROUP))
+    assert "另有 50 条，发送 /faq 查看全部" in digest[-1].text
+    everything = await read_all(bot, CLIENT_CONTACT, "/faq")
+    assert {int(n) for text in everything for n in re.findall(r"常见问题(\d+)：", text)} == set(range(80))
     assert_fits(bot)
