@@ -15,6 +15,7 @@ the outbox worker, an edited card, a button's toast) can send what Telegram woul
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -31,6 +32,14 @@ _FIRST_ONLY = ("reply_parameters", "reply_to_message_id", "allow_sending_without
 
 def _is_html(parse_mode: Any) -> bool:
     return DefaultValue.get_value(parse_mode) in (ParseMode.HTML, "HTML")
+
+
+def _keywords(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any], *, skip: int) -> dict[str, Any]:
+    """Positional arguments after the first `skip` parameters (self included) as keywords."""
+    if not args:
+        return kwargs
+    names = list(inspect.signature(method).parameters)[skip:]
+    return {**dict(zip(names, args, strict=False)), **kwargs}
 
 
 def _rows(markup: Any) -> list[list[tuple[str, str]]]:
@@ -52,8 +61,9 @@ class MaintBot(ExtBot[BD]):
             self._pager = pager
 
     async def send_message(self, chat_id: int | str, text: str, *args: Any, **kwargs: Any) -> Message:
-        if args or kwargs.get("entities"):  # positional extras or explicit entities: cannot be split safely
-            return await super().send_message(chat_id, text, *args, **kwargs)
+        kwargs = _keywords(ExtBot.send_message, args, kwargs, skip=3)
+        if kwargs.get("entities"):  # explicit entities carry offsets into the whole text: not ours to split
+            return await super().send_message(chat_id, text, **kwargs)
         html = _is_html(kwargs.get("parse_mode"))
         pieces = split_text(text, html=html)
         if len(pieces) == 1:
@@ -77,8 +87,9 @@ class MaintBot(ExtBot[BD]):
         return sent
 
     async def edit_message_text(self, text: str, *args: Any, **kwargs: Any) -> Message | bool:
-        if args or kwargs.get("entities"):
-            return await super().edit_message_text(text, *args, **kwargs)
+        kwargs = _keywords(ExtBot.edit_message_text, args, kwargs, skip=2)
+        if kwargs.get("entities"):
+            return await super().edit_message_text(text, **kwargs)
         html = _is_html(kwargs.get("parse_mode"))
         pieces = split_text(text, html=html)
         result = await super().edit_message_text(pieces[0], **kwargs)

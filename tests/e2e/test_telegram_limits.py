@@ -159,3 +159,11 @@ async def test_a_plain_reply_over_the_limit_arrives_as_ordered_messages(bot: Har
     assert 2 <= len(pieces) <= 3 and pieces[-1].message_id == sent.message_id
     assert "\n".join(m.text for m in pieces) == text
     assert bot.api.refusals == []
+
+
+async def test_positional_arguments_do_not_bypass_the_split(bot: Harness) -> None:
+    text = "\n".join(f"第{n}行：" + "说明" * 30 for n in range(100))
+    await bot.app.bot.send_message(LEAD, text, None, None, True)  # parse_mode, entities, disable_notification
+    pieces = bot.to(LEAD)
+    assert len(pieces) >= 2 and "\n".join(m.text for m in pieces) == text
+    assert all(call.params.get("disable_notification") for call in bot.api.calls_of("sendMessage"))
