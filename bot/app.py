@@ -15,7 +15,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.catalog import t
@@ -29,6 +29,7 @@ from bot.handlers import (
     incidents,
     location,
     oncall,
+    paging,
     reliability,
     scoring,
     tickets,
@@ -38,10 +39,12 @@ from bot.handlers.common import BotContext, Declared, declared_in, register_decl
 from bot.handlers.core import register_fallbacks
 from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
+from bot.pager import Pager
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, open_services
 from bot.services.people import Role
+from bot.telegram_bot import MaintApplicationBuilder, MaintBot
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,8 +53,8 @@ OFFLINE_TOKEN = "123456789:OFFLINE-maintbot-token"
 
 # Every handler module, listed once. Each module's optional `register(app)` runs in this order, then
 # every declared command and button, then core's fallbacks (so they only see what nobody else took).
-HANDLER_MODULES = (attendance, audit_log, core, daily_log, duties, incidents, location, oncall, reliability,
-                   scoring, tickets, urgent)
+HANDLER_MODULES = (attendance, audit_log, core, daily_log, duties, incidents, location, oncall, paging,
+                   reliability, scoring, tickets, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
 
 
@@ -59,7 +62,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       rate_limit: bool = True) -> Application:
     """Wire the Application; `request` is the offline fake in tests and console mode."""
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else OFFLINE_TOKEN
-    builder = (ApplicationBuilder().token(token)
+    builder = (MaintApplicationBuilder().token(token)
                .context_types(ContextTypes(context=BotContext))
                .defaults(Defaults(tzinfo=ZoneInfo(settings.contract.timezone)))
                .post_init(on_startup).post_stop(on_stop).post_shutdown(on_shutdown))
@@ -93,6 +96,8 @@ async def on_startup(app: Application) -> None:
     services = await stack.enter_async_context(open_services(settings, clock))
     app.bot_data["services_stack"] = stack
     app.bot_data["services"] = services
+    if isinstance(app.bot, MaintBot):
+        app.bot.use_pager(Pager(services))
     delivery = OutboxDelivery(services, app.bot)
     app.bot_data["delivery"] = delivery
     delivery.start()

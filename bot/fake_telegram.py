@@ -3,7 +3,9 @@
 `FakeBotAPI` is a `telegram.request.BaseRequest`: python-telegram-bot sends it every call it would
 send to Telegram; it answers like Telegram and records each call, so tests and the console mode run
 the real Application, handlers, scheduler and database with no token and no network. Failures
-(timeouts, 5xx, 429 with retry_after, refused connections) can be injected per method.
+(timeouts, 5xx, 429 with retry_after, refused connections) can be injected per method. Like Telegram it
+refuses (HTTP 400) texts over 4096 characters, captions over 1024, toasts over 200, callback data over
+64 bytes and buttons without a label (`refuse`), so no reply can pass the tests and fail in production.
 """
 
 from __future__ import annotations
@@ -74,6 +76,56 @@ def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
     return [[(b.get("text", ""), b.get("callback_data", "")) for b in row] for row in rows]
 
 
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+ANSWER_LIMIT = 200
+CALLBACK_DATA_LIMIT = 64
+
+
+def _markup_refusal(markup: Any) -> str | None:
+    """Telegram's answer to an inline keyboard it cannot accept, or None."""
+    if not markup:
+        return None
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if not str(button.get("text", "")).strip():
+                return "Bad Request: BUTTON_TEXT_INVALID"
+            data = button.get("callback_data")
+            others = [k for k in button if k not in ("text", "callback_data")]
+            if data is None and not others:
+                return ("Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the "
+                        "inline keyboard")
+            if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
+                return "Bad Request: BUTTON_DATA_INVALID"
+    return None
+
+
+def refuse(method: str, params: dict[str, Any]) -> str | None:
+    """What Telegram answers (HTTP 400 description) to a call it refuses for its size limits, or None.
+
+    Texts are counted as Telegram counts plain text, in characters, after stripping the surrounding
+    whitespace (which Telegram drops): sendMessage over 4096 is "message is too long", an edit over 4096
+    "MESSAGE_TOO_LONG", an empty text "message text is empty", a caption over 1024 "message caption is too
+    long", a callback answer over 200 "MESSAGE_TOO_LONG"; callback data must be 1–64 bytes and a button needs
+    a label.
+    """
+    if method in ("sendMessage", "editMessageText"):
+        text = str(params.get("text", "")).strip()
+        if not text:
+            return "Bad Request: message text is empty"
+        if len(text) > MESSAGE_LIMIT:
+            return "Bad Request: message is too long" if method == "sendMessage" else "Bad Request: MESSAGE_TOO_LONG"
+    if method in ("sendDocument", "sendPhoto") and len(str(params.get("caption") or "").strip()) > CAPTION_LIMIT:
+        return "Bad Request: message caption is too long"
+    if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > ANSWER_LIMIT:
+        return "Bad Request: MESSAGE_TOO_LONG"
+    if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto"):
+        return _markup_refusal(params.get("reply_markup"))
+    return None
+
+
 class FakeBotAPI(BaseRequest):
     """Answers Bot API methods in-process and records them."""
 
@@ -81,6 +133,7 @@ class FakeBotAPI(BaseRequest):
         self.calls: list[ApiCall] = []
         self.sent: list[SentMessage] = []
         self.failures: deque[Failure] = deque()
+        self.refusals: list[tuple[str, str]] = []  # (method, Telegram's description) of every call refused
         self.updates: asyncio.Queue[dict[str, Any]] | None = None
         self.listeners: list[Callable[[SentMessage], None]] = []
         self.call_listeners: list[Callable[[ApiCall], None]] = []
@@ -137,6 +190,10 @@ class FakeBotAPI(BaseRequest):
             if retry_after is not None:
                 return self._error(429, f"Too Many Requests: retry after {retry_after}",
                                    {"retry_after": retry_after})
+        refusal = refuse(api_method, params)
+        if refusal is not None:
+            self.refusals.append((api_method, refusal))
+            return self._error(400, refusal)
         handler = getattr(self, f"_api_{api_method}", None)
         if handler is None:
             return self._ok(True)

@@ -252,7 +252,7 @@ class DutiesSettings(Strict):
     papers_since: date | None = Field(None, description="papers due before this date are shown, not reminded"
                                                        " (default: the day the bot first checked)")
     incident_reminder_every: Duration = timedelta(days=1)
-    audit_limit: int = Field(30, ge=1, le=200)
+    audit_limit: int = Field(2000, ge=1, le=100_000)  # a long /audit is paged (bot/pager.py)
 
 
 class DataSettings(Strict):

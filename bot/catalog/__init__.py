@@ -18,6 +18,7 @@ from bot.catalog import (
     duties,
     oncall,
     outbox_kinds,
+    pages,
     reliability,
     scoring,
     tickets,
@@ -40,8 +41,8 @@ def _merge(parts: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
 
 
 # Every part of the catalog, listed once.
-PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, oncall, outbox_kinds, reliability, scoring,
-                                 tickets, urgent)
+PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, oncall, outbox_kinds, pages, reliability,
+                                 scoring, tickets, urgent)
 CATALOG: dict[str, dict[str, str]] = _merge(PARTS)
 
 

@@ -309,9 +309,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.line": {"zh_CN": "{at} {actor} {action} {target}", "en": "{at} {actor} {action} {target}"},
     "audit.everyone": {"zh_CN": "所有人", "en": "everyone"},
     "audit.list": {
-        "zh_CN": "🔎 操作记录 {first} 至 {last}（{who}）：共 {total} 条，显示最近 {shown} 条\n{lines}",
-        "en": "🔎 Audit trail {first} to {last} ({who}): {total} entries, the latest {shown} shown\n{lines}",
+        "zh_CN": "🔎 操作记录 {first} 至 {last}（{who}）：共 {total} 条，显示最近 {shown} 条{narrow}\n{lines}",
+        "en": "🔎 Audit trail {first} to {last} ({who}): {total} entries, the latest {shown} shown{narrow}\n{lines}",
     },
+    "audit.narrow": {"zh_CN": "（更早的记录请缩短时间段查看，例如 /audit {first} 至 {last}）",
+                     "en": " (for the earlier ones, ask for a shorter period, e.g. /audit {first} to {last})"},
     "audit.empty": {"zh_CN": "🔎 {first} 至 {last}（{who}）没有操作记录。",
                     "en": "🔎 No audit entries from {first} to {last} ({who})."},
     # -- data lifecycle --------------------------------------------------------------------------------------

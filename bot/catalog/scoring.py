@@ -91,8 +91,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "score.why.unlisted": {"zh_CN": "其余失分（该项未逐条列明）",
                            "en": "other losses (not itemised by this component)"},
     "score.why.none": {"zh_CN": "这段时间没有失分。", "en": "No points were lost in this period."},
-    "score.why.more": {"zh_CN": "……另有 {n} 条，完整清单见月报（/report）。",
-                       "en": "… {n} more; the monthly report (/report) has the full list."},
     "score.why.more_component": {"zh_CN": "……另有 {n} 条：/score why {component} 查看更多。",
                                  "en": "… {n} more: /score why {component} shows more."},
 

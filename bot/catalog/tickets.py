@@ -284,7 +284,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "#{id} [{status}] {text} — {assignee}, due {due}{late}"},
     "tk.list.late": {"zh_CN": " ⏰超期", "en": " ⏰overdue"},
     "tk.list.none": {"zh_CN": "（没有）", "en": "(none)"},
-    "tk.list.more": {"zh_CN": "……另有 {count} 张未列出", "en": "… and {count} more"},
 
     # --- rates: what cost points ---
     "tk.loss.late": {"zh_CN": "工单 #{ticket_id} 未按时完成（截止 {due}，{resolved_at} 办结）：{text}",
@@ -316,6 +315,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "请各位经办人员参考，减少误操作：\n{lines}",
                    "en": "📚 FAQ digest {month} ({count} entries, {new} new last month), to help operators avoid "
                          "mistakes:\n{lines}"},
+    "faq.digest_more": {"zh_CN": "……另有 {n} 条，发送 /faq 查看全部，/faq 关键词 搜索。",
+                        "en": "… {n} more: send /faq to see them all, /faq words to search."},
 
     # --- daily maintenance log ---
     "daily.recorded": {"zh_CN": "✅ 已记录 {day} 的日常巡检（今天第 {count} 条）。",

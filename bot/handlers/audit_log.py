@@ -1,4 +1,5 @@
-"""/audit: the append-only audit trail, read by admins and contacts (compact, newest last, capped)."""
+"""/audit: the append-only audit trail, read by admins and contacts (compact, newest last; a long one is paged,
+and when the period holds more than `duties.audit_limit` entries the reply suggests a shorter period)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from bot.catalog import t
 from bot.handlers.common import BotContext, command, message_args, reply
 from bot.services.compliance import audit_action_text, audit_target_text, read_audit
 from bot.services.people import Person, Role
-
-MAX_CHARS = 3500  # a Telegram message holds 4096 characters
 
 
 @command("audit", [Role.ADMIN, Role.CONTACT])
@@ -23,9 +22,13 @@ async def audit(update: Update, context: BotContext, person: Person) -> None:
                        actor=e.actor_name or (str(e.actor_telegram_id) if e.actor_telegram_id else "—"),
                        action=audit_action_text(e.action, person.language),
                        target=audit_target_text(e.entity, e.entity_id, person.language)))
-    while lines and sum(len(x) + 1 for x in lines) > MAX_CHARS:
-        lines.pop(0)
     shown = len(lines)
+    narrow = ""
+    if page.total > shown and page.entries:
+        oldest = services.local(page.entries[0].at).date()
+        narrow = t("audit.narrow", person.language, first=page.first.isoformat(),
+                   last=max(page.first, oldest).isoformat())
     who = page.person.name if page.person else t("audit.everyone", person.language)
     await reply(update, person, "audit.list" if shown else "audit.empty", first=page.first.isoformat(),
-                last=page.last.isoformat(), who=who, total=page.total, shown=shown, lines="\n".join(lines))
+                last=page.last.isoformat(), who=who, total=page.total, shown=shown, narrow=narrow,
+                lines="\n".join(lines))

@@ -241,9 +241,9 @@ def button(feature: str, roles: Iterable[Role] = ANYONE, *,
             try:
                 toast = await fn(update, context, person, data)
             except DomainError as exc:
-                await query.answer(t(exc.key, person.language, **exc.params)[:200], show_alert=True)
+                await query.answer(t(exc.key, person.language, **exc.params), show_alert=True)  # MaintBot fits it
                 return
-            await query.answer(toast[:200] if toast else None)
+            await query.answer(toast or None)
 
         fn.button_spec = ButtonHandlerSpec(feature, allowed, guarded, party)  # type: ignore[attr-defined]
         return fn

@@ -13,6 +13,7 @@ from bot.handlers.common import ANYONE, BotContext, command, guard, message_args
 from bot.services import incidents
 from bot.services.container import Services
 from bot.services.people import Person, Role
+from bot.textfit import shorten
 from storage.duties import Incident
 
 PROJECT = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT, Role.ADMIN]
@@ -80,7 +81,7 @@ async def incidents_list(update: Update, context: BotContext, person: Person) ->
     views = await incidents.list_incidents(services)
     lang = person.language
     lines = [t("incident.line", lang, id=v.incident.id, at=services.fmt(v.incident.created_at), reporter=v.reporter,
-               summary=v.incident.summary[:60], status=_status_text(v.incident, lang)) for v in views]
+               summary=shorten(v.incident.summary, 60), status=_status_text(v.incident, lang)) for v in views]
     await reply(update, person, "incident.list", incidents="\n".join(lines) or t("common.none", lang))
 
 

@@ -28,11 +28,13 @@ from bot.services import tickets as svc
 from bot.services.callback_data import CallbackData, encode
 from bot.services.errors import BadInput, DomainError
 from bot.services.people import Person, Role
+from bot.textfit import shorten
 from storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
 
-LIST_LIMIT = 30
+QUOTE_LIMIT = 300  # the ticket's text as quoted on its set-up card (a reminder; /ticket N shows it in full)
+LIST_TEXT = 40     # the ticket's text on a /tickets line
 KIND_KEYS = list(svc.TICKET_KINDS)
 
 
@@ -44,8 +46,13 @@ def _split(update: Update, usage_key: str) -> tuple[int, str]:
     return svc.parse_ticket_id(parts[0], usage_key), parts[1].strip() if len(parts) > 1 else ""
 
 
-def _render(services: Any, key: str, ticket: Ticket, lang: str, people: dict[int, Person], **extra: Any) -> str:
-    return t(key, lang, **svc.summary_params(services, ticket, lang, people), **extra)
+def _render(services: Any, key: str, ticket: Ticket, lang: str, people: dict[int, Person], *,
+            quote: int | None = None, **extra: Any) -> str:
+    """A message about one ticket; `quote` shortens the ticket's text (with an ellipsis) where it is a reminder."""
+    params = svc.summary_params(services, ticket, lang, people)
+    if quote is not None:
+        params["text"] = shorten(params["text"], quote)
+    return t(key, lang, **params, **extra)
 
 
 # --- raising ---------------------------------------------------------------------------------------------------
@@ -141,7 +148,8 @@ async def ticket_command(update: Update, context: BotContext, person: Person) ->
     people = await svc.roster(services)
     lang = person.language
     due_note = t("tk.due.from_text" if ticket.due_explicit else "tk.due.default", lang)
-    await reply_text(update, _render(services, "tk.created", ticket, lang, people, due_note=due_note),
+    await reply_text(update, _render(services, "tk.created", ticket, lang, people, quote=QUOTE_LIMIT,
+                                             due_note=due_note),
                      _kind_buttons(ticket.id, lang))
 
 
@@ -157,11 +165,12 @@ async def _setup_step(update: Update, context: BotContext, person: Person, ticke
     for action, key, options in steps:
         if order.index(action) <= order.index(after) or not options:
             continue
-        await _edit(query, _render(services, key, ticket, lang, people),
+        await _edit(query, _render(services, key, ticket, lang, people, quote=QUOTE_LIMIT),
                     keyboard(_choice_buttons(action, ticket.id, options, lang)))
         return
     done = [[(t("tk.btn.take", lang), encode("tk", "take", ticket.id))]] if ticket.status == "open" else None
-    await _edit(query, _render(services, "tk.setup.done", ticket, lang, people), keyboard(done))
+    await _edit(query, _render(services, "tk.setup.done", ticket, lang, people, quote=QUOTE_LIMIT),
+                keyboard(done))
 
 
 async def _edit(query: CallbackQuery | None, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -402,11 +411,9 @@ async def tickets_command(update: Update, context: BotContext, person: Person) -
     lang = person.language
     now = services.now()
     lines = [t("tk.list.line", lang, **{**svc.summary_params(services, ticket, lang, people),
-                                        "text": ticket.text[:40]},
+                                        "text": shorten(ticket.text, LIST_TEXT)},
                late=t("tk.list.late", lang) if ticket.is_open and ticket.due_at < now else "")
-             for ticket in found.tickets[:LIST_LIMIT]]
-    if len(found.tickets) > LIST_LIMIT:
-        lines.append(t("tk.list.more", lang, count=len(found.tickets) - LIST_LIMIT))
+             for ticket in found.tickets]
     await reply(update, person, f"tk.list.{found.selector}", count=len(found.tickets),
                 lines="\n".join(lines) or t("tk.list.none", lang),
                 start=found.start.isoformat() if found.start else "", end=found.end.isoformat() if found.end else "")
@@ -415,7 +422,7 @@ async def tickets_command(update: Update, context: BotContext, person: Person) -
 # --- FAQ ---------------------------------------------------------------------------------------------------------
 
 def _faq_lines(entries: list[Any], lang: str) -> str:
-    return "\n".join(t("faq.line", lang, number=e.id, question=e.question, answer=e.answer) for e in entries[:30])
+    return "\n".join(t("faq.line", lang, number=e.id, question=e.question, answer=e.answer) for e in entries)
 
 
 @command("faq")

@@ -691,10 +691,11 @@ def percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def short_dates(days: list[date], lang: str, limit: int = 10) -> str:
-    """'10-11、10-12' (at most `limit`, then '…')."""
-    text = t("role.separator", lang).join(f"{d:%m-%d}" for d in days[:limit])
-    return text + ("…" if len(days) > limit else "")
+def short_dates(days: list[date], lang: str, limit: int | None = None) -> str:
+    """'10-11、10-12' (all of them by default; with `limit`, at most that many, then '…')."""
+    shown = days if limit is None else days[:limit]
+    text = t("role.separator", lang).join(f"{d:%m-%d}" for d in shown)
+    return text + ("…" if len(shown) < len(days) else "")
 
 
 

@@ -226,7 +226,8 @@ async def get(services: Services, incident_id: int) -> Incident:
     return incident
 
 
-async def list_incidents(services: Services, limit: int = 30) -> list[IncidentView]:
+async def list_incidents(services: Services, limit: int = 100_000) -> list[IncidentView]:
+    """Every incident, oldest first (a long list is paged by the bot, bot/pager.py)."""
     async with services.db.uow() as uow:
         names = {p.id: p.name for p in await uow.people.all()}
         return [IncidentView(i, names.get(i.reporter_id, "?")) for i in await _repo(uow).list(limit=limit)]

@@ -14,6 +14,7 @@ from typing import Any
 from bot.catalog import t
 from bot.services.clock import Clock
 from bot.services.people import Person, Role
+from bot.textfit import CAPTION_LIMIT, shorten, split_text
 from storage.uow import UnitOfWork
 
 # A button as services describe it: (catalog key of the label, callback data).
@@ -39,14 +40,28 @@ class Notifier:
                       buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,
                       not_before: datetime | None = None, document_path: str | None = None,
                       document_kind: str | None = None, **params: Any) -> int | None:
-        """Queue one message; returns the outbox id (None if `dedup` was queued before)."""
+        """Queue one message; returns the outbox id (None if `dedup` was queued before).
+
+        A text longer than a Telegram message is queued as several rows, split between lines, in order
+        (the buttons on the last); a document's caption is shortened to fit instead.
+        """
         language = lang or self.default_language
-        message_id = await uow.outbox.add(
-            chat_id=chat_id, text=t(key, language, **params), kind=kind, now=self.clock.now(),
-            buttons=self._buttons(buttons, language, params), dedup_key=dedup, not_before=not_before,
-            document_path=document_path, document_kind=document_kind)
+        text = t(key, language, **params)
+        pieces = [shorten(text, CAPTION_LIMIT)] if document_path else split_text(text)
+        rendered = self._buttons(buttons, language, params)
+        first_id: int | None = None
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            message_id = await uow.outbox.add(
+                chat_id=chat_id, text=piece, kind=kind, now=self.clock.now(), buttons=rendered if last else None,
+                dedup_key=(f"{dedup}#{index + 1}" if index and dedup else dedup), not_before=not_before,
+                document_path=document_path, document_kind=document_kind)
+            if index == 0:
+                if message_id is None:
+                    return None  # queued before: so were its other pieces
+                first_id = message_id
         self.wakeup.set()
-        return message_id
+        return first_id
 
     async def to_person(self, uow: UnitOfWork, person: Person, key: str, *, kind: str,
                         buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,

@@ -580,7 +580,6 @@ def ledger(a: Assessment, lang: str, component: str | None = None) -> list[Ledge
     return lines
 
 
-MAX_WHY_LINES = 40  # for one component (/score why 出勤)
 WHY_LINES_PER_COMPONENT = 6  # for the overview (/score why): every component shows, costliest lines first
 
 
@@ -588,13 +587,13 @@ def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
     """/score why [component]: the ledger, grouped by component, costliest lines first, each with its cost.
 
     The overview keeps every component on a phone screen and says how many lines each one has left; the
-    single-component view and the monthly report (/report) list more."""
+    single-component view lists every line (a long one is paged by the bot, bot/pager.py)."""
     lines = [t("score.why.header", lang, period=a.period.label(lang))]
     entries = ledger(a, lang, component)
     if not entries:
         lines.append(t("score.why.none", lang))
         return "\n".join(lines)
-    cap = MAX_WHY_LINES if component is not None else WHY_LINES_PER_COMPONENT
+    cap = None if component is not None else WHY_LINES_PER_COMPONENT
     for name, c in a.components.items():
         mine = sorted((e for e in entries if e.component == name), key=lambda e: (-e.cost, e.when or ""))
         if not mine:
@@ -605,9 +604,9 @@ def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
         for entry in mine[:cap]:
             lines.append(t("score.why.line", lang, cost=fmt_points(entry.cost), name=component_name(name, lang),
                            text=entry.text))
-        if len(mine) > cap:
-            more_key = "score.why.more" if component is not None else "score.why.more_component"
-            lines.append(t(more_key, lang, n=len(mine) - cap, component=component_name(name, lang)))
+        if cap is not None and len(mine) > cap:
+            lines.append(t("score.why.more_component", lang, n=len(mine) - cap,
+                           component=component_name(name, lang)))
     return "\n".join(lines)
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.catalog import t
 from bot.services.container import Services
 from bot.services.people import Role
 from bot.services.tickets import ENGINEERS, TICKET_KINDS, _audit, _people_with, _repo, auto_rate_due, list_faq
 from bot.services.timers import Timer
 
 LEADS = frozenset({Role.LEAD})
+DIGEST_ENTRIES = 30  # the monthly FAQ digest in the group lists this many; it points to /faq for the rest
 
 
 async def sweep_overdue(services: Services, now: datetime) -> int:
@@ -105,7 +107,10 @@ async def sweep_faq_digest(services: Services, now: datetime) -> bool:
     entries = await list_faq(services)
     if not any(e.added_at <= moment for e in entries):
         return False
-    lines = "\n".join(f"{i}. {e.question}\n   → {e.answer}" for i, e in enumerate(entries[:30], 1))
+    lines = "\n".join(f"{i}. {e.question}\n   → {e.answer}" for i, e in enumerate(entries[:DIGEST_ENTRIES], 1))
+    if len(entries) > DIGEST_ENTRIES:  # the digest is a reminder in the group; /faq pages through all of them
+        lines += "\n" + t("faq.digest_more", services.settings.contract.default_language,
+                          n=len(entries) - DIGEST_ENTRIES)
     month_start = date(local.year, local.month, 1)
     previous_start = (month_start - timedelta(days=1)).replace(day=1)
     new = sum(1 for e in entries if previous_start <= services.local(e.added_at).date() < month_start)

@@ -28,6 +28,7 @@ from bot.services.errors import BadInput, DomainError
 from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
+from bot.textfit import shorten
 from storage.tickets import FaqEntry, HistoryEntry, Ticket, TicketRepository
 from storage.uow import UnitOfWork
 
@@ -620,25 +621,30 @@ class TicketList:
     end: date | None = None
 
 
+LIST_ALL = 100_000  # /tickets lists every match: a long list is paged by the bot (bot/pager.py)
+
+
 async def list_tickets(services: Services, person: Person, query: str) -> TicketList:
-    """/tickets [open|mine|overdue|<period>]: open ones by default."""
+    """/tickets [open|mine|overdue|<period>]: open ones by default, all of them."""
     words = query.strip().lower()
     async with services.db.uow() as uow:
         repo = _repo(uow)
         if words in ("", "open", "未完成", "待办", "未解决"):
-            return TicketList("open", await repo.list(statuses=OPEN_STATUSES))
+            return TicketList("open", await repo.list(statuses=OPEN_STATUSES, limit=LIST_ALL))
         if words in ("mine", "my", "我的"):
-            mine = [t for t in await repo.list(statuses=(*OPEN_STATUSES, "resolved"))
+            mine = [t for t in await repo.list(statuses=(*OPEN_STATUSES, "resolved"), limit=LIST_ALL)
                     if person.id in (t.assignee_id, t.requester_id)]
             return TicketList("mine", mine)
         if words in ("overdue", "超期", "逾期", "超时"):
-            return TicketList("overdue", await repo.list(statuses=OPEN_STATUSES, due_before=services.now()))
+            return TicketList("overdue", await repo.list(statuses=OPEN_STATUSES, due_before=services.now(),
+                                                             limit=LIST_ALL))
         period = parse_period(query.strip(), services.local_now(), calendar=services.calendar)
         if period is None:
             raise DomainError("tk.usage.tickets", examples="、".join(PERIOD_EXAMPLES))
         start, end = period
         lo, hi = _local_bounds(services, start, end)
-        return TicketList("period", await repo.list(created_from=lo, created_to=hi, limit=500), start, end)
+        return TicketList("period", await repo.list(created_from=lo, created_to=hi, limit=LIST_ALL), start,
+                              end)
 
 
 def summary_params(services: Services, ticket: Ticket, lang: str, people: dict[int, Person]) -> dict[str, Any]:
@@ -675,7 +681,7 @@ async def completion_rate(services: Services, start: date, end: date) -> Compone
         key = "tk.loss.late" if ticket.resolved_at is not None else "tk.loss.still_open"
         losses.append(Loss(key, {"ticket_id": ticket.id, "due": services.fmt(ticket.due_at),
                                  "resolved_at": services.fmt(ticket.resolved_at) if ticket.resolved_at else None,
-                                 "text": ticket.text[:60]},
+                                 "text": shorten(ticket.text, 60)},
                            when=services.local(ticket.due_at).isoformat()))
     denominator = due - undecided
     return ComponentRate(Decimal(numerator), Decimal(denominator), losses,
@@ -693,7 +699,7 @@ async def satisfaction_rate(services: Services, start: date, end: date) -> Compo
     counts = {value: counted.get(value, 0) for value in RATINGS}
     losses: list[Loss] = []
     for ticket in lost:
-        losses.append(Loss(f"tk.loss.{ticket.rating}", {"ticket_id": ticket.id, "text": ticket.text[:60],
+        losses.append(Loss(f"tk.loss.{ticket.rating}", {"ticket_id": ticket.id, "text": shorten(ticket.text, 60),
                                                         "rated_at": services.fmt(ticket.rated_at)},
                            units=lost_units[ticket.rating], when=services.local(ticket.rated_at).isoformat()))
     numerator = Decimal(counts["satisfied"]) + Decimal(counts["basically"]) * weight

@@ -37,6 +37,7 @@ from bot.services.oncall import duty_at
 from bot.services.people import Person, Role, is_client_side
 from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
+from bot.textfit import shorten
 from storage.uow import UnitOfWork
 from storage.urgent import UrgentRepository, UrgentRequest
 
@@ -501,7 +502,7 @@ def describe(services: Services, item: Listed, lang: str) -> str:
     if request.cancelled_at is not None:
         status = t(status_key(request, services.now()), lang, deadline=fmt(request.deadline_at),
                    name=item.cancelled_by or "?", at=fmt(request.cancelled_at), reason=request.cancel_reason or "")
-        return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=request.text[:60],
+        return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=shorten(request.text, 60),
                  status=status)
     status = t(status_key(request, services.now()), lang, deadline=fmt(request.deadline_at),
                name=item.arrived_by or "?", minutes=taken)
@@ -510,7 +511,7 @@ def describe(services: Services, item: Listed, lang: str) -> str:
     if request.support_requested_at is not None:
         status += (t("urg.status.second_line_arrived", lang) if request.second_line_arrived_at
                    else t("urg.status.second_line_waiting", lang, deadline=fmt(request.second_line_deadline_at)))
-    return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=request.text[:60],
+    return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=shorten(request.text, 60),
              status=status)
 
 
