@@ -62,6 +62,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "tickets.ruling": ("记录监理裁定", "recorded a supervisor's ruling"),
     "tickets.checklist": ("确认工单检查项", "confirmed a checklist step"),
     "tickets.rate": ("评价工单", "rated a ticket"),
+    "tickets.close": ("随紧急请求取消关闭工单", "closed a ticket with its cancelled urgent request"),
     "tickets.comment": ("补充评价意见", "commented on a rating"),
     "tickets.faq": ("收录为常见问题", "added a ticket to the FAQ"),
     "tickets.overdue_reminded": ("工单超期，提醒处理人", "ticket overdue: reminded the assignee"),
