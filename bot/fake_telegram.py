@@ -236,6 +236,9 @@ class FakeBotAPI(BaseRequest):
         self.commands[key] = list(params.get("commands", []))
         return True
 
+    def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}

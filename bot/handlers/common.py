@@ -10,13 +10,14 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot.catalog import normalise_language, t
-from bot.services import access
+from bot.services import access, action_time
 from bot.services.callback_data import CallbackData, decode, pattern
 from bot.services.container import Services
 from bot.services.errors import DomainError
@@ -107,6 +108,17 @@ async def _identify(update: Update, context: BotContext, attempted: str) -> Pers
     return person
 
 
+def action_moment(update: Update, services: Services) -> datetime:
+    """When the person acted: the message's send time (`date`; for an edited message still the first send, not
+    the edit), judged against the time the update reached the bot; a button press carries no send time, so it
+    counts at its receipt (recorded by the polling loop / webhook before handling; now when nobody did)."""
+    received = action_time.received_at() or services.now()
+    if update.callback_query is not None:
+        return received
+    message = update.message or update.edited_message or update.channel_post or update.edited_channel_post
+    return action_time.judge(message.date if message is not None else None, received)
+
+
 def guard(roles: Iterable[Role], label: str, fn: CommandFn) -> Callable[[Update, BotContext], Awaitable[None]]:
     """Wrap a handler: identify, check the role, run, map domain errors to their message."""
     allowed = frozenset(roles)
@@ -122,7 +134,8 @@ def guard(roles: Iterable[Role], label: str, fn: CommandFn) -> Callable[[Update,
             await reply(update, person, "access.denied", command=label.lstrip("/"))
             return
         try:
-            await fn(update, context, person)
+            with action_time.acting(action_moment(update, context.services)):
+                await fn(update, context, person)
         except DomainError as exc:
             await reply(update, person, exc.key, **exc.params)
 
@@ -168,7 +181,8 @@ def button(feature: str, roles: Iterable[Role] = ANYONE) -> Callable[[ButtonFn],
                 await query.answer(t("access.denied_button", person.language), show_alert=True)
                 return
             try:
-                toast = await fn(update, context, person, data)
+                with action_time.acting(action_moment(update, context.services)):
+                    toast = await fn(update, context, person, data)
             except DomainError as exc:
                 await query.answer(t(exc.key, person.language, **exc.params)[:200], show_alert=True)
                 return

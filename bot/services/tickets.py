@@ -248,7 +248,7 @@ async def take(services: Services, person: Person, ticket_id: int) -> Ticket:
         if ticket.status != "open":
             raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
         await _repo(uow).update(ticket_id, status="taken", assignee_id=person.id,
-                                taken_at=ticket.taken_at or services.now())
+                                taken_at=ticket.taken_at or services.acted_at())
         await _audit(uow, services, person, "take", ticket_id, before={"status": ticket.status},
                      after={"status": "taken", "assignee": person.name})
         ticket = await _load(uow, ticket_id)
@@ -296,7 +296,7 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
         if missing:
             raise DomainError("tk.checklist_missing", id=ticket_id,
                               items=_labels([CHECKLIST_ITEMS[m] for m in missing], person.language))
-        now = services.now()
+        now = services.acted_at()
         await _repo(uow).update(ticket_id, status="resolved", resolved_at=now, resolution=resolution,
                                 assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or now)
         await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
@@ -537,7 +537,7 @@ async def rate(services: Services, person: Person, ticket_id: int, rating: str) 
             return RatingResult(ticket, False)
         if ticket.status != "resolved":
             raise DomainError("tk.rate_not_resolved", id=ticket_id)
-        if not await _repo(uow).claim_rating(ticket_id, rating=rating, rated_at=services.now(),
+        if not await _repo(uow).claim_rating(ticket_id, rating=rating, rated_at=services.acted_at(),
                                              rated_by=person.id, close=True):
             return RatingResult(ticket, False)
         await _audit(uow, services, person, "rate", ticket_id, before={"status": ticket.status},

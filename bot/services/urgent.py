@@ -199,7 +199,7 @@ async def acknowledge(services: Services, person: Person, request_id: int) -> Ac
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
         await _require_active(services, uow, request)
-        now = services.now()
+        now = services.acted_at()
         first, stopped = await _acknowledge_in_uow(services, uow, person, request, now)
         if first:
             await uow.audit.append(at=now, action="urgent.ack", entity="urgent_request", entity_id=request_id,
@@ -268,7 +268,7 @@ async def arrive(services: Services, person: Person, request_id: int) -> Arrived
     _require_engineer(person)
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
-        now = services.now()
+        now = services.acted_at()
         updated, ticket_resolved = await _arrive_in_uow(services, uow, person, request, now)
         await uow.commit()
     services.poke_timers()
@@ -297,7 +297,7 @@ async def share_location(services: Services, person: Person, latitude: float,
     if not person.is_engineer:
         return None
     on_site, distance = within_site(services.settings, latitude, longitude)
-    now = services.now()
+    now = services.acted_at()
     window = services.settings.attendance.location_window
     async with services.db.uow() as uow:
         request = await repo(uow).latest_arrival_by(person.id, now - window)
@@ -344,7 +344,7 @@ async def request_support(services: Services, person: Person, request_id: int) -
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
         await _require_active(services, uow, request)
-        now = services.now()
+        now = services.acted_at()
         deadline = now + services.settings.sla.second_line_arrival
         if not await repo(uow).request_support(request_id, person.id, now, deadline):
             raise DomainError("urg.support_already", id=request_id,
@@ -380,7 +380,7 @@ async def second_line_arrive(services: Services, person: Person, request_id: int
         await _require_active(services, uow, request)
         if request.support_requested_at is None or request.second_line_deadline_at is None:
             raise DomainError("urg.no_support_requested", id=request_id)
-        now = services.now()
+        now = services.acted_at()
         if not await repo(uow).second_line_arrive(request_id, person.id, now):
             raise DomainError("urg.second_line_already", id=request_id)
         await _acknowledge_in_uow(services, uow, person, request, now)
@@ -429,7 +429,7 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
             who = await uow.people.by_id(request.arrived_by or 0)
             raise DomainError("urg.cancel_arrived", id=request_id, name=who.name if who else "?",
                               at=services.fmt(request.arrived_at))
-        now = services.now()
+        now = services.acted_at()
         if request.cancelled_at is not None or not await repo(uow).cancel(request_id, person.id, now, reason):
             current = await _load(uow, request_id)
             who = await uow.people.by_id(current.cancelled_by or 0)
