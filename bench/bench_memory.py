@@ -51,7 +51,8 @@ async def hold_year(db_path: Path, engineers: int) -> list[tuple[str, float]]:
     factory = UpdateFactory()
 
     async def send(user: int, text: str, chat: int | None = None) -> None:
-        await app.process_update(Update.de_json(factory.message(user, text, chat_id=chat), app.bot))
+        await app.process_update(Update.de_json(factory.message(user, text, chat_id=chat, sent_at=clock.now()),
+                                                app.bot))
 
     async with running(app):
         steps.append(("bot started on the year database", peak_mb()))

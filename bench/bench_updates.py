@@ -184,7 +184,7 @@ class Mix:
 
     # -- the plan of one working day --------------------------------------------------------------------
     def _message(self, user: int, text: str, chat: int | None = None) -> Callable[[], dict[str, Any]]:
-        return lambda: self.factory.message(user, text, chat_id=chat)
+        return lambda: self.factory.message(user, text, chat_id=chat, sent_at=self.clock.now())
 
     def _press(self) -> dict[str, Any] | None:
         while self.buttons:
@@ -194,7 +194,7 @@ class Mix:
                 continue
             self.pressed.add(key)
             return self.factory.callback(presser, message, data)
-        return self.factory.message(self.rng.choice(self.engineers), "/help")
+        return self.factory.message(self.rng.choice(self.engineers), "/help", sent_at=self.clock.now())
 
     def plan_day(self) -> None:
         rng = self.rng

@@ -4,6 +4,9 @@ Handler order (group 0): every feature's commands, buttons and message handlers 
 fallbacks (unknown command, text not understood), so the fallbacks only see what nobody else took.
 Start-up (`on_startup`): open and migrate the database, seed the roster, start the outbox worker,
 rebuild every timer from the database, publish the command menus. Shutdown flushes the outbox.
+`bot.polling.serve` defers the timers (`DEFER_TIMERS`): it first handles the updates that waited at Telegram
+while the bot was down (an /arrived or a check-in sent before a deadline must be recorded before the start-up
+sweep judges that deadline), then calls `start_timers`.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from config.settings import Settings
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-maintbot-token"
+DEFER_TIMERS = "defer_timers"  # bot_data flag: on_startup leaves the timers to `start_timers`
 
 # Every handler module, listed once. Each module's optional `register(app)` runs in this order, then
 # every declared command and button, then core's fallbacks (so they only see what nobody else took).
@@ -101,13 +105,22 @@ async def on_startup(app: Application) -> None:
     delivery = OutboxDelivery(services, app.bot)
     app.bot_data["delivery"] = delivery
     delivery.start()
+    if not app.bot_data.get(DEFER_TIMERS):
+        await start_timers(app)
+    app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
+
+
+async def start_timers(app: Application) -> None:
+    """Rebuild the timers (the start-up sweep fires what fell due while down), then reliability (idempotent)."""
+    if "scheduler" in app.bot_data or "services" not in app.bot_data:
+        return
+    services: Services = app.bot_data["services"]
     if app.job_queue is not None:
         scheduler = TimerScheduler(services, app.job_queue)
         app.bot_data["scheduler"] = scheduler
         await scheduler.start()
     # After the start-up sweep: tell the admins about downtime, start the liveness ticker and GET /health.
     await start_reliability(app)
-    app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
 
 
 async def on_stop(app: Application) -> None:

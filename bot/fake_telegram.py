@@ -17,6 +17,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -293,6 +294,9 @@ class FakeBotAPI(BaseRequest):
         self.commands[key] = list(params.get("commands", []))
         return True
 
+    def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
@@ -320,9 +324,11 @@ class UpdateFactory:
 
     def message(self, user_id: int, text: str | None = None, *, chat_id: int | None = None,
                 location: tuple[float, float] | None = None, reply_to: dict[str, Any] | None = None,
-                language: str = "zh-hans") -> dict[str, Any]:
+                language: str = "zh-hans", sent_at: datetime | None = None) -> dict[str, Any]:
+        """`sent_at`: the message's date (when the person sent it), default the real time now."""
         chat = chat_id if chat_id is not None else user_id
-        message: dict[str, Any] = {"message_id": next(self._message_ids[chat]), "date": int(time.time()),
+        date = int(sent_at.timestamp()) if sent_at is not None else int(time.time())
+        message: dict[str, Any] = {"message_id": next(self._message_ids[chat]), "date": date,
                                    "chat": self.chat(chat), "from": self.user(user_id, language=language)}
         if text is not None:
             message["text"] = text
@@ -375,15 +381,20 @@ class ChatDriver:
 
     async def send(self, user_id: int, text: str, *, chat_id: int | None = None,
                    reply_to: SentMessage | dict[str, Any] | None = None,
-                   language: str = "zh-hans") -> list[SentMessage]:
+                   language: str = "zh-hans", sent_at: datetime | None = None) -> list[SentMessage]:
         reply = UpdateFactory.bot_message(reply_to) if isinstance(reply_to, SentMessage) else reply_to
         return await self._process(self.factory.message(user_id, text, chat_id=chat_id, reply_to=reply,
-                                                        language=language))
+                                                        language=language, sent_at=sent_at or self._now()))
+
+    def _now(self) -> datetime | None:
+        """A message is sent at the application's clock (the fake clock in tests), as a person would."""
+        clock = self.app.bot_data.get("clock")
+        return clock.now() if clock is not None else None
 
     async def send_location(self, user_id: int, latitude: float, longitude: float, *,
                             chat_id: int | None = None) -> list[SentMessage]:
         return await self._process(self.factory.message(user_id, None, chat_id=chat_id,
-                                                        location=(latitude, longitude)))
+                                                        location=(latitude, longitude), sent_at=self._now()))
 
     async def press(self, user_id: int, sent: SentMessage, label: str) -> list[SentMessage]:
         return await self._process(self.factory.callback(user_id, sent, sent.data_for(label)))

@@ -15,11 +15,15 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
+
+from bot.app import DEFER_TIMERS, start_timers
+from bot.services import action_time
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +47,41 @@ async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: s
             delay = min(delay * 2, MAX_BACKOFF)
 
 
-async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float = 30.0,
-                       allowed_updates: list[str] | None = None) -> int:
-    """Fetch, handle one by one, then confirm; returns how many updates were handled."""
+def received_now(app: Application) -> datetime:
+    """The moment updates reach the bot, on the application's clock (bot_data["clock"])."""
+    clock = app.bot_data.get("clock")
+    return clock.now() if clock is not None else datetime.now(UTC)
+
+
+async def handle_received(app: Application, update: Update, received: datetime) -> None:
+    """Handle one update, recording when it reached the bot (actions without a send time count from it)."""
+    with action_time.receiving(received):
+        await app.process_update(update)  # errors go to the error handler; never raises here
+
+
+async def drain_pending(app: Application, *, allowed_updates: list[str] | None = None) -> int | None:
+    """Handle the updates that waited at Telegram while the bot was down, before the timers' start-up sweep
+    judges any deadline; returns the offset that confirms them (None: there were none)."""
     offset: int | None = None
+    while True:
+        try:
+            updates = await app.bot.get_updates(offset=offset, timeout=0,
+                                                allowed_updates=allowed_updates or Update.ALL_TYPES)
+        except TelegramError as exc:
+            log.warning("could not fetch the pending updates first (%s); they follow after start-up", exc)
+            return offset
+        if not updates:
+            return offset
+        received = received_now(app)
+        for update in updates:
+            await handle_received(app, update, received)
+            offset = update.update_id + 1
+        log.info("handled %d updates that waited while the bot was down", len(updates))
+
+
+async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float = 30.0,
+                       allowed_updates: list[str] | None = None, offset: int | None = None) -> int:
+    """Fetch, handle one by one, then confirm; returns how many updates were handled."""
     handled, delay = 0, 1.0
     stopping = asyncio.ensure_future(stop.wait())
     try:
@@ -73,8 +108,9 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
                 delay = min(delay * 2, MAX_BACKOFF)
                 continue
             delay = 1.0
+            received = received_now(app)
             for update in updates:
-                await app.process_update(update)  # errors go to the error handler; never raises here
+                await handle_received(app, update, received)
                 offset = update.update_id + 1
                 handled += 1
                 if stop.is_set():
@@ -112,13 +148,21 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
             # Never drop pending updates: button presses queued while the bot was down still count.
             await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
                                "deleteWebhook")
+        app.bot_data[DEFER_TIMERS] = True
         if app.post_init:
             await app.post_init(app)
+        offset = None
+        if receiver is None:
+            # The actions that waited while the bot was down come first, stamped with their send time; only then
+            # does the timers' start-up sweep judge deadlines (an /arrived sent in time is no breach). A webhook
+            # receiver starts the timers itself once Telegram has pushed what was pending (bot/webhook.py).
+            offset = await drain_pending(app)
+            await start_timers(app)
         await app.start()
         if ready is not None:
             ready()
         if receiver is None:
-            await poll_updates(app, stop, timeout=poll_timeout)
+            await poll_updates(app, stop, timeout=poll_timeout, offset=offset)
         else:
             await receiver(app, stop)
         log.info("stopping: no more updates are taken")

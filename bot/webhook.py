@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import start_timers
 from bot.health_http import health_response, write_json
-from bot.polling import Receiver, with_retries
+from bot.polling import Receiver, handle_received, received_now, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +88,30 @@ class WebhookServer:
         if length <= 0 or length > MAX_BODY:
             return (413 if length > MAX_BODY else 400), {"ok": False}
         data = json.loads(await asyncio.wait_for(reader.readexactly(length), READ_TIMEOUT))
+        received = received_now(self.app)  # before handling: a button press counts from here
         update = Update.de_json(data, self.app.bot)
-        await self.app.process_update(update)  # handlers commit before they answer; only then the 200
+        await handle_received(self.app, update, received)  # handlers commit before they answer; only then the 200
         self.handled += 1
         return 200, {"ok": True}
+
+
+PENDING_WAIT = 30.0  # seconds at most that the start-up sweep waits for Telegram to push the pending updates
+
+
+async def pending_pushed(app: Application, stop: asyncio.Event, *, limit: float = PENDING_WAIT) -> None:
+    """Wait (bounded) until Telegram has pushed the updates that waited while the bot was down, so that the
+    timers' start-up sweep judges deadlines after the actions sent before them were recorded."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not stop.is_set() and asyncio.get_running_loop().time() < deadline:
+        try:
+            info = await app.bot.get_webhook_info()
+        except Exception as exc:  # an unknown answer must not keep the timers from starting
+            log.warning("getWebhookInfo failed (%s); the timers start now", exc)
+            return
+        if not info.pending_update_count:
+            return
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=0.5)
 
 
 def webhook_receiver(*, listen: str, port: int, url: str, secret: str, bootstrap_retries: int = -1,
@@ -111,6 +132,8 @@ def webhook_receiver(*, listen: str, port: int, url: str, secret: str, bootstrap
                                                            allowed_updates=Update.ALL_TYPES,
                                                            drop_pending_updates=False),
                                bootstrap_retries, "setWebhook")
+            await pending_pushed(app, stop)
+            await start_timers(app)
             await stop.wait()
         finally:
             await server.close()

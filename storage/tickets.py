@@ -165,6 +165,8 @@ class TicketRepository(Repository):
     # Times are UTC text of one fixed format (storage.timecodec), so SQL compares them as the datetimes compare.
     _ON_TIME = "(resolved_at IS NOT NULL AND resolved_at <= due_at)"
     _NOT_YET_DUE = "(resolved_at IS NULL AND due_at > ?)"
+    # Closed without a resolution: the ticket of a cancelled urgent request (no work order was needed).
+    _COUNTED = "NOT (status = 'closed' AND resolved_at IS NULL)"
 
     async def completion_outcomes(self, start: datetime, end: datetime, now: datetime
                                   ) -> tuple[int, int, int, list[MissedTicket]]:
@@ -172,10 +174,12 @@ class TicketRepository(Repository):
         window = (self.contract_id, to_db(start), to_db(end))
         counts = await self.fetchone(
             f"SELECT COUNT(*), COALESCE(SUM({self._ON_TIME}), 0), COALESCE(SUM({self._NOT_YET_DUE}), 0)"
-            " FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?", (to_db(now), *window))
+            f" FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ? AND {self._COUNTED}",
+            (to_db(now), *window))
         missed = await self.fetchall(
             "SELECT id, text, due_at, resolved_at FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?"
-            f" AND NOT {self._ON_TIME} AND NOT {self._NOT_YET_DUE} ORDER BY due_at, id", (*window, to_db(now)))
+            f" AND {self._COUNTED} AND NOT {self._ON_TIME} AND NOT {self._NOT_YET_DUE} ORDER BY due_at, id",
+            (*window, to_db(now)))
         assert counts is not None
         return int(counts[0]), int(counts[1]), int(counts[2]), [
             MissedTicket(r["id"], r["text"], from_db(r["due_at"]), from_db(r["resolved_at"]))  # type: ignore[arg-type]

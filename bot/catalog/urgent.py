@@ -56,14 +56,15 @@ MESSAGES = {
         "en": "You took over urgent request #{id}; the escalation has stopped. Please get someone on site quickly.",
     },
     "urg.arrived": {
-        "zh_CN": "✅ 已记录到岗：紧急请求 #{id}，用时 {minutes} 分钟。请发送您的位置以核验是否在现场。",
+        "zh_CN": "✅ 已记录到岗：紧急请求 #{id}，用时 {minutes} 分钟。请发送您的位置以核验是否在现场。{ticket_note}",
         "en": "✅ Arrival recorded: urgent request #{id}, {minutes} min. Please share your location so it can be "
-              "checked against the site.",
+              "checked against the site.{ticket_note}",
     },
     "urg.arrived_late": {
-        "zh_CN": "已记录到岗：紧急请求 #{id}，用时 {minutes} 分钟，超过时限。请发送您的位置以核验是否在现场。",
+        "zh_CN": "已记录到岗：紧急请求 #{id}，用时 {minutes} 分钟，超过时限。请发送您的位置以核验是否在现场。"
+                 "{ticket_note}",
         "en": "Arrival recorded: urgent request #{id}, {minutes} min, past the deadline. Please share your "
-              "location so it can be checked against the site.",
+              "location so it can be checked against the site.{ticket_note}",
     },
     "urg.arrived_group": {
         "zh_CN": "✅ 紧急请求 #{id}：{name} 已于 {at} 到岗，用时 {minutes} 分钟。",
@@ -72,6 +73,29 @@ MESSAGES = {
     "urg.arrived_late_group": {
         "zh_CN": "⚠️ 紧急请求 #{id}：{name} 于 {at} 到岗，用时 {minutes} 分钟，超过时限。",
         "en": "⚠️ Urgent request #{id}: {name} arrived at {at}, after {minutes} min — past the deadline.",
+    },
+    # An urgent request's ticket follows the request (one piece of work): resolved by the arrival, closed
+    # with a cancel. The resolution texts are stored on the ticket in the contract's language.
+    "urg.ticket_resolved_note": {
+        "zh_CN": "\n工单 #{ticket} 已随到岗办结（办结时间即到岗时间），已请提出人评价。",
+        "en": "\nIts ticket #{ticket} was resolved with the arrival (at the arrival time); the requester was "
+              "asked to rate it.",
+    },
+    "urg.ticket_closed_note": {
+        "zh_CN": "\n工单 #{ticket} 已随之关闭，不计入工单完成率。",
+        "en": "\nIts ticket #{ticket} was closed with it and is left out of the completion rate.",
+    },
+    "urg.ticket_resolution": {
+        "zh_CN": "紧急请求 #{id}：{name} 于 {at} 到岗处理，用时 {minutes} 分钟（未超时限）。",
+        "en": "Urgent request #{id}: {name} arrived at {at} and handled it, after {minutes} min (within the deadline).",
+    },
+    "urg.ticket_resolution_late": {
+        "zh_CN": "紧急请求 #{id}：{name} 于 {at} 到岗处理，用时 {minutes} 分钟（超过时限）。",
+        "en": "Urgent request #{id}: {name} arrived at {at} and handled it, after {minutes} min (past the deadline).",
+    },
+    "urg.ticket_cancelled": {
+        "zh_CN": "紧急请求 #{id} 已由 {name} 于 {at} 取消，原因：{reason}",
+        "en": "Urgent request #{id} was cancelled by {name} at {at}. Reason: {reason}",
     },
     "urg.already_arrived": {"zh_CN": "紧急请求 #{id} 已由 {name} 于 {at} 记录到岗。",
                             "en": "Urgent request #{id}: {name} already arrived at {at}."},
@@ -103,9 +127,10 @@ MESSAGES = {
               "is {distance} m from the site, outside the {radius} m range. Flagged as off-site; please check.",
     },
     "urg.location_arrived": {
-        "zh_CN": "✅ 位置在现场范围内（距离 {distance} 米），已记为到岗：紧急请求 #{id}，用时 {minutes} 分钟。",
+        "zh_CN": "✅ 位置在现场范围内（距离 {distance} 米），已记为到岗：紧急请求 #{id}，用时 {minutes} 分钟。"
+                 "{ticket_note}",
         "en": "✅ Your location is on site ({distance} m away): arrival recorded for urgent request #{id}, "
-              "{minutes} min.",
+              "{minutes} min.{ticket_note}",
     },
     "urg.location_not_arrived": {
         "zh_CN": "📍 位置距离现场 {distance} 米，超出 {radius} 米范围，未记为到岗（紧急请求 #{id}）。"
@@ -206,16 +231,16 @@ MESSAGES = {
         "en": "Urgent request #{id} cannot be cancelled: {name} already arrived at {at}.",
     },
     "urg.cancelled": {
-        "zh_CN": "✅ 已取消紧急请求 #{id}（原因：{reason}）。提醒和升级已停止，已通知相关人员和项目群。",
+        "zh_CN": "✅ 已取消紧急请求 #{id}（原因：{reason}）。提醒和升级已停止，已通知相关人员和项目群。{ticket_note}",
         "en": "✅ Urgent request #{id} cancelled (reason: {reason}). Reminders and escalation have stopped; "
-              "the people called and the group were told.",
+              "the people called and the group were told.{ticket_note}",
     },
     "urg.cancelled_late": {
         "zh_CN": "已取消紧急请求 #{id}（原因：{reason}）。提醒和升级已停止，已通知相关人员和项目群。"
-                 "注意：取消时已超过到岗时限（{deadline}），响应度仍按未按时到岗计。",
+                 "注意：取消时已超过到岗时限（{deadline}），响应度仍按未按时到岗计。{ticket_note}",
         "en": "Urgent request #{id} cancelled (reason: {reason}). Reminders and escalation have stopped; the people "
               "called and the group were told. Note: it was already past its arrival deadline ({deadline}), so "
-              "it still counts as missed in responsiveness.",
+              "it still counts as missed in responsiveness.{ticket_note}",
     },
     "urg.cancelled_already": {
         "zh_CN": "紧急请求 #{id} 已于 {at} 由 {name} 取消（原因：{reason}），无需再次取消。",

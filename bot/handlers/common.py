@@ -10,6 +10,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
@@ -17,7 +18,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot.catalog import normalise_language, t
-from bot.services import access
+from bot.services import access, action_time
 from bot.services.callback_data import CallbackData, decode, pattern
 from bot.services.container import Services
 from bot.services.errors import DomainError
@@ -165,6 +166,17 @@ async def _identify(update: Update, context: BotContext, attempted: str) -> Pers
     return person
 
 
+def action_moment(update: Update, services: Services) -> datetime:
+    """When the person acted: the message's send time (`date`; for an edited message still the first send, not
+    the edit), judged against the time the update reached the bot; a button press carries no send time, so it
+    counts at its receipt (recorded by the polling loop / webhook before handling; now when nobody did)."""
+    received = action_time.received_at() or services.now()
+    if update.callback_query is not None:
+        return received
+    message = update.message or update.edited_message or update.channel_post or update.edited_channel_post
+    return action_time.judge(message.date if message is not None else None, received)
+
+
 def guard(roles: Iterable[Role], label: str, fn: CommandFn, *,
           client_side: bool = False) -> Callable[[Update, BotContext], Awaitable[None]]:
     """Wrap a handler: identify, check the role and the party, run, map domain errors to their message."""
@@ -186,7 +198,8 @@ def guard(roles: Iterable[Role], label: str, fn: CommandFn, *,
             await reply(update, person, "access.client_side_only", command=label.lstrip("/"))
             return
         try:
-            await fn(update, context, person)
+            with action_time.acting(action_moment(update, context.services)):
+                await fn(update, context, person)
         except DomainError as exc:
             await reply(update, person, exc.key, **exc.params)
 
@@ -239,7 +252,8 @@ def button(feature: str, roles: Iterable[Role] = ANYONE, *,
                 await query.answer(t("access.client_side_button", person.language), show_alert=True)
                 return
             try:
-                toast = await fn(update, context, person, data)
+                with action_time.acting(action_moment(update, context.services)):
+                    toast = await fn(update, context, person, data)
             except DomainError as exc:
                 await query.answer(t(exc.key, person.language, **exc.params), show_alert=True)  # MaintBot fits it
                 return

@@ -77,7 +77,14 @@ async def _reply_ack(update: Update, context: BotContext, person: Person, reques
 async def _reply_arrived(update: Update, context: BotContext, person: Person, request_id: int) -> None:
     result = await urgent.arrive(context.services, person, request_id)
     await reply(update, person, "urg.arrived_late" if result.late else "urg.arrived", id=request_id,
-                minutes=result.minutes)
+                minutes=result.minutes, ticket_note=_ticket_note(person, result.request, result.ticket_resolved))
+
+
+def _ticket_note(person: Person, request: urgent.UrgentRequest, resolved: bool) -> str:
+    """What happened to the request's ticket with the arrival (nothing if it was resolved before)."""
+    if not resolved or request.ticket_id is None:
+        return ""
+    return t("urg.ticket_resolved_note", person.language, ticket=request.ticket_id)
 
 
 @command("ack")
@@ -111,8 +118,10 @@ async def cancel_urgent_command(update: Update, context: BotContext, person: Per
         await reply(update, person, "urg.cancelled_already", id=request.id, name=result.cancelled_by,
                     at=services.fmt(request.cancelled_at), reason=request.cancel_reason or "")
         return
+    note = t("urg.ticket_closed_note", person.language, ticket=request.ticket_id) \
+        if result.ticket_closed and request.ticket_id is not None else ""
     await reply(update, person, "urg.cancelled_late" if result.counted_as_missed else "urg.cancelled",
-                id=request.id, reason=reason, deadline=services.fmt(request.deadline_at))
+                id=request.id, reason=reason, deadline=services.fmt(request.deadline_at), ticket_note=note)
 
 
 @button("urg", ANYONE)
@@ -145,7 +154,8 @@ async def answer_location(update: Update, services: Services, person: Person, ch
     radius = round(services.settings.site.radius_m)
     if checked.counted_as_arrival:
         await reply(update, person, "urg.location_arrived", id=request.id, distance=distance,
-                    minutes=urgent.minutes(request.arrived_at - request.started_at))  # type: ignore[operator]
+                    minutes=urgent.minutes(request.arrived_at - request.started_at),  # type: ignore[operator]
+                    ticket_note=_ticket_note(person, request, checked.ticket_resolved))
     elif request.arrived_by != person.id:
         await reply(update, person, "urg.location_not_arrived", id=request.id, distance=distance, radius=radius)
     elif checked.on_site:

@@ -151,7 +151,7 @@ def _holiday_label(services: Services, day: date, lang: str) -> str | None:
 
 async def _check_in(services: Services, uow: UnitOfWork, person: Person, chat_id: int | None
                     ) -> tuple[AttendanceDay, bool]:
-    now = services.now()
+    now = services.acted_at()
     local = services.local(now)
     day = local.date()
     _require_assigned(person, day)
@@ -190,7 +190,7 @@ async def check_out(services: Services, person: Person) -> CheckOutResult:
     day counts as present through the make-up. Otherwise the engineer is told what to do (a pending make-up
     is named).
     """
-    now = services.now()
+    now = services.acted_at()
     local = services.local(now)
     day = local.date()
     async with services.db.uow() as uow:
@@ -233,7 +233,7 @@ async def share_location(services: Services, person: Person, latitude: float, lo
     (the evening, a holiday, long after the check-in) is not about attendance: None, and nothing changes
     (an urgent call-out's arrival, for instance, is handled by that feature).
     """
-    now = services.now()
+    now = services.acted_at()
     local = services.local(now)
     window = services.settings.attendance.location_window
     inside, distance = within_site(services.settings, latitude, longitude)

@@ -1,9 +1,11 @@
 """Attendance reminders, driven by the fixed times of `working_hours` and rebuilt from the database.
 
 Each working day at `checkin_reminder` the engineers on the project, not on approved leave and not yet
-checked in get a private reminder (until the end of working hours, so a restart at 11:00 still sends
-a missed 09:15 reminder); at `summary_cutoff` the project group(s) and the supervisors get the day's
-picture; at `checkout_reminder` whoever checked in but not out is reminded (also on holiday duty).
+checked in get a private reminder, until its next step comes: the summary at `summary_cutoff` (or, if the
+cutoff is set earlier, the end of working hours). A reminder overtaken by that step is dropped, not sent late
+(a restart at 10:30 sends the summary, not a 09:15 reminder). At `summary_cutoff` the project group(s) and
+the supervisors get the day's picture; at `checkout_reminder` whoever checked in but not out is reminded
+(also on holiday duty).
 Every message carries a dedup key of its day, so a sweep that runs twice, or after a restart, sends
 each reminder exactly once.
 """
@@ -132,7 +134,8 @@ async def sweep(services: Services, now: datetime) -> None:
     local = services.local(now)
     day, moment = local.date(), local.time()
     workday = services.calendar.is_workday(day)
-    if workday and hours.checkin_reminder <= moment < hours.end:
+    overtaken_at = hours.summary_cutoff if hours.summary_cutoff > hours.checkin_reminder else hours.end
+    if workday and hours.checkin_reminder <= moment < overtaken_at:
         await remind_checkin(services, day)
     if workday and hours.summary_cutoff <= moment:
         await send_summary(services, day)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from bot.services import action_time
 from bot.services.calendar import WorkCalendar
 from bot.services.clock import Clock, SystemClock
 from bot.services.notify import Notifier
@@ -42,6 +43,11 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def acted_at(self) -> datetime:
+        """When the person behind the update being handled acted (its send time, judged by
+        bot/services/action_time.py); the clock's now outside a person's update (timers, CLI)."""
+        return action_time.acted_at() or self.clock.now()
 
     def local_now(self) -> datetime:
         """Now in the contract's timezone (what people mean by 'today')."""

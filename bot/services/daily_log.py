@@ -42,10 +42,11 @@ async def record(services: Services, person: Person, text: str) -> tuple[date, i
         raise BadInput("daily.usage")
     if len(text) > MAX_LOG_LENGTH:
         raise DomainError("daily.too_long", limit=MAX_LOG_LENGTH)
-    day = services.today()
+    now = services.acted_at()  # a log sent at 23:59 counts for that day, even if handled after midnight
+    day = services.local(now).date()
     async with services.db.uow() as uow:
-        log_id = await _repo(uow).add(day=day, person_id=person.id, text=text, now=services.now())
-        await uow.audit.append(at=services.now(), action="daily.record", entity="daily_log", entity_id=log_id,
+        log_id = await _repo(uow).add(day=day, person_id=person.id, text=text, now=now)
+        await uow.audit.append(at=now, action="daily.record", entity="daily_log", entity_id=log_id,
                                actor_telegram_id=person.telegram_id, actor_name=person.name,
                                after={"day": day.isoformat(), "text": text})
         count = len(await _repo(uow).on_day(day))

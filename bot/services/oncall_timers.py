@@ -8,7 +8,9 @@
   `coverage_days` days with nobody on duty;
 - `plans` (coverage_check): a duty plan is proposed for holidays starting within `plan_lead_days`.
 A day's job that is due but not yet claimed (the bot was down at that time) runs at the next sweep the
-same day; a day that passed entirely is not caught up (a stale reminder helps nobody).
+same day; a day that passed entirely is not caught up (a stale reminder helps nobody). A reminder overtaken
+by its next step is dropped, not sent late: the morning reminder once the duty day has begun
+(working_hours.start), claimed so it stays dropped.
 """
 
 from __future__ import annotations
@@ -126,6 +128,14 @@ def _jobs(services: Services) -> dict[str, tuple[time, Job]]:
     }
 
 
+def _overtaken_at(services: Services, name: str, day: date) -> datetime | None:
+    """When a daily job's next step comes, after which it is dropped rather than sent late."""
+    start = services.settings.working_hours.start
+    if name == "morning" and services.settings.oncall.morning_reminder < start:
+        return local_at(services, day, start)  # the duty day has begun
+    return None
+
+
 async def next_due(services: Services, now: datetime) -> datetime | None:
     today = services.local(now).date()
     moments = []
@@ -146,7 +156,9 @@ async def sweep(services: Services, now: datetime) -> None:
         async with services.db.uow() as uow:
             if not await repo(uow).claim_run(name, today, now):
                 continue
-            await job(services, uow, today, now)
+            overtaken = _overtaken_at(services, name, today)
+            if overtaken is None or now < overtaken:
+                await job(services, uow, today, now)
             await uow.commit()
         if name == "plans":
             await _propose_upcoming(services, today)

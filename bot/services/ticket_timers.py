@@ -23,7 +23,10 @@ DIGEST_ENTRIES = 30  # the monthly FAQ digest in the group lists this many; it p
 
 async def sweep_overdue(services: Services, now: datetime) -> int:
     """Remind the assignee (or every engineer when nobody took it) once a ticket is overdue, and the lead
-    once it is still open `overdue_grace` later. Returns the number of reminders queued."""
+    once it is still open `overdue_grace` later. Returns the number of reminders queued.
+
+    An assignee's reminder overtaken by the lead's step (the bot was down past due + grace) is dropped, not
+    sent late: it is claimed and audited as dropped, and only the lead's reminder goes out."""
     from bot.catalog import t
 
     grace = services.settings.tickets.overdue_grace
@@ -32,6 +35,10 @@ async def sweep_overdue(services: Services, now: datetime) -> int:
         repo = _repo(uow)
         for ticket in await repo.overdue_unreminded(now):
             if not await repo.claim_overdue_reminder(ticket.id, now):
+                continue
+            if ticket.due_at + grace <= now:
+                await _audit(uow, services, None, "overdue_reminder_dropped", ticket.id,
+                             after={"due_at": services.fmt(ticket.due_at)})
                 continue
             assignee = await uow.people.by_id(ticket.assignee_id) if ticket.assignee_id else None
             targets = [assignee] if assignee and assignee.status != "left" else await _people_with(uow, ENGINEERS)

@@ -249,7 +249,7 @@ async def take(services: Services, person: Person, ticket_id: int) -> Ticket:
         if ticket.status != "open":
             raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
         await _repo(uow).update(ticket_id, status="taken", assignee_id=person.id,
-                                taken_at=ticket.taken_at or services.now())
+                                taken_at=ticket.taken_at or services.acted_at())
         await _audit(uow, services, person, "take", ticket_id, before={"status": ticket.status},
                      after={"status": "taken", "assignee": person.name})
         ticket = await _load(uow, ticket_id)
@@ -284,8 +284,6 @@ async def _workers(uow: UnitOfWork, ticket: Ticket) -> set[int]:
 async def resolve(services: Services, person: Person, ticket_id: int, resolution: str) -> Resolved:
     """Record what was done; bulk processing needs its checklist first. The requester is asked to rate, or,
     when the requester took or resolved it, the client side (supervisors, the client's contact) instead."""
-    from bot.services.callback_data import encode
-
     if not person.has(*ENGINEERS):
         raise DomainError("tk.engineers_only")
     resolution = resolution.strip()
@@ -299,29 +297,70 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
         if missing:
             raise DomainError("tk.checklist_missing", id=ticket_id,
                               items=_labels([CHECKLIST_ITEMS[m] for m in missing], person.language))
-        now = services.now()
+        now = services.acted_at()
         await _repo(uow).update(ticket_id, status="resolved", resolved_at=now, resolution=resolution,
                                 assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or now)
         await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
                      after={"status": "resolved", "resolution": resolution, "on_time": now <= ticket.due_at})
         ticket = await _load(uow, ticket_id)
-        requester = await uow.people.by_id(ticket.requester_id)
-        workers = await _workers(uow, ticket)
-        if requester is not None and requester.id not in workers:
-            raters, on_behalf = [requester], False
-        else:
-            raters = [p for p in await uow.people.all(include_left=False)
-                      if is_client_side(p) and p.id not in workers]
-            on_behalf = True
-        rows = [[(RATINGS[value], encode("tk", "rate", ticket_id, code)) for code, value in RATING_CODES.items()]]
-        await services.notifier.to_people(
-            uow, raters, "tk.rate.ask_on_behalf" if on_behalf else "tk.rate.ask",
-            kind="tickets.rate", buttons=rows, dedup=f"tk.rate_ask:{ticket_id}:{ticket.reopen_count}",
-            id=ticket_id, text=ticket.text, name=person.name, resolution=resolution,
-            requester=requester.name if requester else "—")
+        raters, on_behalf = await _ask_rating(uow, services, ticket, person, resolution)
         await uow.commit()
     services.poke_timers()
     return Resolved(ticket, [p.name for p in raters], on_behalf)
+
+
+async def _ask_rating(uow: UnitOfWork, services: Services, ticket: Ticket, person: Person,
+                      resolution: str) -> tuple[list[Person], bool]:
+    """Ask the requester to rate a resolved ticket, or the client side when the requester worked on it."""
+    from bot.services.callback_data import encode
+
+    requester = await uow.people.by_id(ticket.requester_id)
+    workers = await _workers(uow, ticket)
+    if requester is not None and requester.id not in workers:
+        raters, on_behalf = [requester], False
+    else:
+        raters = [p for p in await uow.people.all(include_left=False)
+                  if is_client_side(p) and p.id not in workers]
+        on_behalf = True
+    rows = [[(RATINGS[value], encode("tk", "rate", ticket.id, code)) for code, value in RATING_CODES.items()]]
+    await services.notifier.to_people(
+        uow, raters, "tk.rate.ask_on_behalf" if on_behalf else "tk.rate.ask",
+        kind="tickets.rate", buttons=rows, dedup=f"tk.rate_ask:{ticket.id}:{ticket.reopen_count}",
+        id=ticket.id, text=ticket.text, name=person.name, resolution=resolution,
+        requester=requester.name if requester else "—")
+    return raters, on_behalf
+
+
+# --- an urgent request's ticket follows the request ------------------------------------------------
+
+async def resolve_with_urgent_in_uow(uow: UnitOfWork, services: Services, ticket_id: int, person: Person,
+                                     resolution: str, at: datetime) -> Ticket | None:
+    """The engineer's arrival resolves the urgent request's ticket at the arrival time (the request's outcome
+    is its resolution) and asks for the rating; None when the ticket was no longer open (resolved before)."""
+    ticket = await _repo(uow).get(ticket_id)
+    if ticket is None or not ticket.is_open:
+        return None
+    await _repo(uow).update(ticket_id, status="resolved", resolved_at=at, resolution=resolution,
+                            assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or at)
+    await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
+                 after={"status": "resolved", "resolution": resolution, "on_time": at <= ticket.due_at,
+                        "urgent": True})
+    ticket = await _load(uow, ticket_id)
+    await _ask_rating(uow, services, ticket, person, resolution)
+    return ticket
+
+
+async def close_with_urgent_in_uow(uow: UnitOfWork, services: Services, ticket_id: int, person: Person,
+                                   reason: str, at: datetime) -> Ticket | None:
+    """A cancelled urgent request closes its ticket unresolved: no work order was needed, so the completion
+    rate leaves it out (and nobody is asked to rate it). None when the ticket was no longer open."""
+    ticket = await _repo(uow).get(ticket_id)
+    if ticket is None or not ticket.is_open:
+        return None
+    await _repo(uow).update(ticket_id, status="closed", closed_at=at, resolution=reason)
+    await _audit(uow, services, person, "close", ticket_id, before={"status": ticket.status},
+                 after={"status": "closed", "reason": reason, "urgent_cancelled": True})
+    return await _load(uow, ticket_id)
 
 
 async def reopen(services: Services, person: Person, ticket_id: int, reason: str) -> Ticket:
@@ -499,7 +538,7 @@ async def rate(services: Services, person: Person, ticket_id: int, rating: str) 
             return RatingResult(ticket, False)
         if ticket.status != "resolved":
             raise DomainError("tk.rate_not_resolved", id=ticket_id)
-        if not await _repo(uow).claim_rating(ticket_id, rating=rating, rated_at=services.now(),
+        if not await _repo(uow).claim_rating(ticket_id, rating=rating, rated_at=services.acted_at(),
                                              rated_by=person.id, close=True):
             return RatingResult(ticket, False)
         await _audit(uow, services, person, "rate", ticket_id, before={"status": ticket.status},

@@ -8,6 +8,12 @@ breach and run the escalation chain; everything here is what people do.
 Responsiveness (响应度, 10 points): the share of urgent requests raised in the period whose arrival came
 within the deadline; a request still open past its deadline counts as missed; 100% with none.
 
+One piece of work, judged once each way: the request is judged under responsiveness (was someone on site in
+time); its ticket is the work order judged under completion, and it follows the request: the arrival
+resolves it at the arrival time (the outcome is its resolution, the requester is asked to rate it), a cancel
+closes it unresolved (no work order was needed: the completion rate leaves it out). The ticket keeps its own
+due time, so a late arrival costs responsiveness only, not completion as well.
+
 A request that needed nobody on site (false alarm, fixed remotely, raised by mistake) can be cancelled with a
 reason by whoever raised it, a supervisor or the client's contact: its clock stops (no reminder, breach or
 escalation), the people called and the group are told, and the rate leaves it out, unless it was cancelled
@@ -194,7 +200,7 @@ async def acknowledge(services: Services, person: Person, request_id: int) -> Ac
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
         await _require_active(services, uow, request)
-        now = services.now()
+        now = services.acted_at()
         first, stopped = await _acknowledge_in_uow(services, uow, person, request, now)
         if first:
             await uow.audit.append(at=now, action="urgent.ack", entity="urgent_request", entity_id=request_id,
@@ -214,6 +220,7 @@ class Arrived:
     request: UrgentRequest
     minutes: int
     late: bool
+    ticket_resolved: bool = False  # the request's ticket was resolved with the arrival (it was still open)
 
 
 def _require_engineer(person: Person) -> None:
@@ -222,7 +229,10 @@ def _require_engineer(person: Person) -> None:
 
 
 async def _arrive_in_uow(services: Services, uow: UnitOfWork, person: Person, request: UrgentRequest,
-                         now: datetime) -> UrgentRequest:
+                         now: datetime) -> tuple[UrgentRequest, bool]:
+    """Record the arrival; the request's ticket follows: resolved at the arrival time with the outcome as its
+    resolution (returns whether it was). Lateness is judged once, here (responsiveness); the ticket keeps its
+    own due time, so the completion rate judges only whether the work order was done."""
     await _require_active(services, uow, request)
     if request.arrived_at is not None:
         who = await uow.people.by_id(request.arrived_by or 0)
@@ -240,9 +250,18 @@ async def _arrive_in_uow(services: Services, uow: UnitOfWork, person: Person, re
     await services.notifier.to_groups(uow, "urg.arrived_late_group" if late else "urg.arrived_group",
                                       kind="urgent.group", dedup=f"urg:{request.id}:arrived", id=request.id,
                                       name=person.name, at=services.fmt(now), minutes=taken)
+    ticket_resolved = False
+    if request.ticket_id is not None:
+        from bot.services import tickets
+
+        lang = services.settings.contract.default_language
+        resolution = t("urg.ticket_resolution_late" if late else "urg.ticket_resolution", lang, id=request.id,
+                       name=person.name, at=services.fmt(now), minutes=taken)
+        ticket_resolved = await tickets.resolve_with_urgent_in_uow(
+            uow, services, request.ticket_id, person, resolution, now) is not None
     updated = await repo(uow).get(request.id)
     assert updated is not None
-    return updated
+    return updated, ticket_resolved
 
 
 async def arrive(services: Services, person: Person, request_id: int) -> Arrived:
@@ -250,11 +269,11 @@ async def arrive(services: Services, person: Person, request_id: int) -> Arrived
     _require_engineer(person)
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
-        now = services.now()
-        updated = await _arrive_in_uow(services, uow, person, request, now)
+        now = services.acted_at()
+        updated, ticket_resolved = await _arrive_in_uow(services, uow, person, request, now)
         await uow.commit()
     services.poke_timers()
-    return Arrived(updated, minutes(now - updated.started_at), now > updated.deadline_at)
+    return Arrived(updated, minutes(now - updated.started_at), now > updated.deadline_at, ticket_resolved)
 
 
 @dataclass(frozen=True)
@@ -265,6 +284,7 @@ class LocationChecked:
     counted_as_arrival: bool  # the location itself was the arrival (no 已到岗 pressed before)
     off_site_arrival: bool = False  # attached to this person's 已到岗 and outside the site: flagged
     notified: int = 0  # people told of the off-site arrival (the lead, the person who raised it)
+    ticket_resolved: bool = False  # the location was the arrival and resolved the request's ticket
 
 
 async def share_location(services: Services, person: Person, latitude: float,
@@ -278,17 +298,17 @@ async def share_location(services: Services, person: Person, latitude: float,
     if not person.is_engineer:
         return None
     on_site, distance = within_site(services.settings, latitude, longitude)
-    now = services.now()
+    now = services.acted_at()
     window = services.settings.attendance.location_window
     async with services.db.uow() as uow:
         request = await repo(uow).latest_arrival_by(person.id, now - window)
-        counted = False
+        counted = ticket_resolved = False
         if request is None:
             request = await repo(uow).latest_open_for(person.id)
             if request is None:
                 return None
             if on_site:
-                request = await _arrive_in_uow(services, uow, person, request, now)
+                request, ticket_resolved = await _arrive_in_uow(services, uow, person, request, now)
                 counted = True
         off_site = False
         if request.arrived_by == person.id:
@@ -304,7 +324,7 @@ async def share_location(services: Services, person: Person, latitude: float,
     if counted:
         services.poke_timers()
     assert updated is not None
-    return LocationChecked(updated, on_site, distance, counted, off_site, notified)
+    return LocationChecked(updated, on_site, distance, counted, off_site, notified, ticket_resolved)
 
 
 async def _tell_off_site(services: Services, uow: UnitOfWork, person: Person, request: UrgentRequest,
@@ -325,7 +345,7 @@ async def request_support(services: Services, person: Person, request_id: int) -
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
         await _require_active(services, uow, request)
-        now = services.now()
+        now = services.acted_at()
         deadline = now + services.settings.sla.second_line_arrival
         if not await repo(uow).request_support(request_id, person.id, now, deadline):
             raise DomainError("urg.support_already", id=request_id,
@@ -361,7 +381,7 @@ async def second_line_arrive(services: Services, person: Person, request_id: int
         await _require_active(services, uow, request)
         if request.support_requested_at is None or request.second_line_deadline_at is None:
             raise DomainError("urg.no_support_requested", id=request_id)
-        now = services.now()
+        now = services.acted_at()
         if not await repo(uow).second_line_arrive(request_id, person.id, now):
             raise DomainError("urg.second_line_already", id=request_id)
         await _acknowledge_in_uow(services, uow, person, request, now)
@@ -387,6 +407,7 @@ class Cancelled:
     cancelled_by: str      # who cancelled it (this person, or whoever did first)
     counted_as_missed: bool  # cancelled after its deadline without an arrival: still a miss in the rate
     notified: int = 0      # people told (those who were called), besides the group
+    ticket_closed: bool = False  # its ticket (still open) was closed with it, left out of the completion rate
 
 
 def may_cancel(person: Person, request: UrgentRequest) -> bool:
@@ -409,7 +430,7 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
             who = await uow.people.by_id(request.arrived_by or 0)
             raise DomainError("urg.cancel_arrived", id=request_id, name=who.name if who else "?",
                               at=services.fmt(request.arrived_at))
-        now = services.now()
+        now = services.acted_at()
         if request.cancelled_at is not None or not await repo(uow).cancel(request_id, person.id, now, reason):
             current = await _load(uow, request_id)
             who = await uow.people.by_id(current.cancelled_by or 0)
@@ -429,10 +450,18 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
         await services.notifier.to_groups(uow, "urg.cancelled_group_late" if late else "urg.cancelled_group",
                                           kind="urgent.group", dedup=f"urg:{request_id}:cancel",
                                           deadline=services.fmt(request.deadline_at), **common)
+        ticket_closed = False
+        if request.ticket_id is not None:
+            from bot.services import tickets
+
+            closing = t("urg.ticket_cancelled", services.settings.contract.default_language, id=request_id,
+                        name=person.name, at=services.fmt(now), reason=reason)
+            ticket_closed = await tickets.close_with_urgent_in_uow(
+                uow, services, request.ticket_id, person, closing, now) is not None
         updated = await _load(uow, request_id)
         await uow.commit()
     services.poke_timers()
-    return Cancelled(updated, True, person.name, late, notified)
+    return Cancelled(updated, True, person.name, late, notified, ticket_closed)
 
 
 def _missed(request: UrgentRequest) -> bool:

@@ -2,7 +2,9 @@
 second line's deadline.
 
 - Reminders at `sla.reminder_offsets` after the start go to whoever was asked and has not acknowledged.
-  After a long outage only the latest due reminder is sent (each offset is still claimed once).
+  A reminder overtaken by a later step is dropped, not sent late: after an outage only the latest due
+  reminder is sent, and none once the deadline itself has come (the breach notice says it all). Each offset
+  is still claimed once.
 - When `sla.arrival_deadline` passes without 已到岗 the request is marked breached (`breach_detected_at`
   is when the bot noticed; the deadline stays as it was) and the group is told.
 - Escalation step i fires at deadline + `escalation_steps[i].delay` (delays count from the deadline) to
@@ -91,6 +93,11 @@ async def _reminders(services: Services, uow: UnitOfWork, request: UrgentRequest
         latest = done
         done += 1
     if latest is None:
+        return
+    if request.deadline_at <= now:  # overtaken by the breach: "已过 45 分钟，您尚未确认" would come late
+        await uow.audit.append(at=now, action="urgent.reminder_dropped", entity="urgent_request",
+                               entity_id=request.id, after={"offset_min": minutes(offsets[latest]),
+                                                            "deadline_at": services.fmt(request.deadline_at)})
         return
     waiting = [r.person_id for r in await repo(uow).recipients(request.id)
                if r.role == "duty" and r.acknowledged_at is None]

@@ -46,8 +46,10 @@ async def test_text_commands_and_refusals(bot: Harness) -> None:
     assert "#1" in ack.text
     [refused] = await bot.chat.send(SUPERVISOR, "/arrived 1")
     assert "无权" in refused.text
-    [arrived] = await bot.chat.send(LEAD, "/arrived #1")
-    assert "已记录到岗" in arrived.text
+    # The arrival also resolves the request's ticket, so its requester is asked to rate it (a second message).
+    [arrived, rate_ask] = await bot.chat.send(LEAD, "/arrived #1")
+    assert "已记录到岗" in arrived.text and arrived.chat_id == LEAD
+    assert rate_ask.chat_id == CLIENT_CONTACT
     [again] = await bot.chat.send(ENGINEER, "/arrived 1")
     assert "已由 林海" in again.text
     [missing] = await bot.chat.send(ENGINEER, "/ack 99")

@@ -290,7 +290,8 @@ async def test_ticket_that_became_due_during_a_restart_is_reminded_after_it(sett
         await chat.send(ENGINEER, "/take 1")
     assert not [m for m in api.messages_to(ENGINEER) if "已超过截止时间" in m.text]
 
-    clock.advance(timedelta(days=2))  # the bot is down while the ticket falls due
+    # the bot is down while the ticket falls due (10-11 10:00), back before the lead's step (due + 4 h grace)
+    clock.set(datetime(2022, 10, 11, 11, 0, tzinfo=SHANGHAI))
     api2 = FakeBotAPI()
     app2 = build_application(settings, request=api2, clock=clock)
     async with running(app2):
