@@ -73,7 +73,6 @@ async def on_startup(app: Application) -> None:
     db = await open_database(settings.storage.db, settings.contract.id)
     services = build_services(settings, db, clock)
     async with db.uow() as uow:
-        uow.people.default_language = settings.contract.default_language
         await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
         await uow.commit()
     app.bot_data["services"] = services

@@ -28,6 +28,9 @@ class Database:
         self.conn = conn
         self.contract_id = contract_id
         self.path = path
+        # The contract's default language (settings.contract.default_language, set by build_services): what every
+        # unit of work's people repository falls back to for a person who has not chosen a language.
+        self.default_language = "zh_CN"
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -37,7 +40,8 @@ class Database:
         `read_only=True` skips BEGIN/ROLLBACK (two round trips to the database thread) for a single look-up on
         the hot path, such as identifying the caller of every update; committing one is an error."""
         async with self._lock:
-            uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only)
+            uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only,
+                             default_language=self.default_language)
             if not read_only:
                 await uow.begin()
             try:

@@ -39,9 +39,11 @@ current_update: ContextVar[UpdateMarker | None] = ContextVar("current_update", d
 class UnitOfWork:
     """Created by `Database.uow()`; repositories are built lazily on first use."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str, *, read_only: bool = False) -> None:
+    def __init__(self, conn: aiosqlite.Connection, contract_id: str, *, read_only: bool = False,
+                 default_language: str = "zh_CN") -> None:
         self.conn = conn
         self.contract_id = contract_id
+        self.default_language = default_language
         self.read_only = read_only
         self._open = False
         self._repos: dict[str, object] = {}
@@ -76,7 +78,10 @@ class UnitOfWork:
         """The repository of class `cls` bound to this transaction (one instance per uow)."""
         key = cls.__qualname__
         if key not in self._repos:
-            self._repos[key] = cls(self.conn, self.contract_id)
+            repo = cls(self.conn, self.contract_id)
+            if hasattr(repo, "default_language"):  # the people repository: the contract's default language
+                repo.default_language = self.default_language
+            self._repos[key] = repo
         return self._repos[key]
 
     @property

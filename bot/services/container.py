@@ -69,5 +69,6 @@ def build_calendar(settings: Settings) -> WorkCalendar:
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    db.default_language = settings.contract.default_language
     return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings),
                     notifier=Notifier(clock, settings.contract.default_language), started_at=clock.now())

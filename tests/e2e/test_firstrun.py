@@ -1,0 +1,39 @@
+"""Issue 13 (items 4 and 5): a first run, a contract already under way or over, and wording defects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from bot.app import build_application, running
+from bot.fake_telegram import ChatDriver, FakeBotAPI
+from bot.services.clock import FakeClock
+from config.settings import settings_from_dict
+from tests.conftest import ENGINEER, LEAD, SHANGHAI, Harness
+
+
+async def _harness(config: dict[str, Any], clock: FakeClock) -> AsyncIterator[Harness]:
+    api = FakeBotAPI()
+    app = build_application(settings_from_dict(config, apply_env=False), request=api, clock=clock)
+    async with running(app):
+        yield Harness(app, api, ChatDriver(app, api), clock)
+
+
+@pytest.fixture
+async def english_bot(config_dict: dict[str, Any], clock: FakeClock) -> AsyncIterator[Harness]:
+    """The sample contract with English as its default language; nobody has chosen a language."""
+    config_dict["contract"]["default_language"] = "en"
+    async for harness in _harness(config_dict, clock):
+        yield harness
+
+
+# -- the contract's default language ------------------------------------------------------------------
+async def test_contract_default_language_english_answers_people_without_a_language_in_english(
+        english_bot: Harness) -> None:
+    [answer] = await english_bot.chat.send(ENGINEER, "/help")
+    assert "Commands you can use" in answer.text
+    [checkin, *_] = await english_bot.chat.send(LEAD, "签到")
+    assert "Checked in" in checkin.text or "checked in" in checkin.text
