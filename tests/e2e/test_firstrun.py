@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from bot.app import build_application, running
 from bot.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import settings_from_dict
-from tests.conftest import ENGINEER, LEAD, SHANGHAI, Harness
+from tests.conftest import ADMIN, ENGINEER, LEAD, SHANGHAI, Harness
 
 
 async def _harness(config: dict[str, Any], clock: FakeClock) -> AsyncIterator[Harness]:
@@ -37,3 +37,16 @@ async def test_contract_default_language_english_answers_people_without_a_langua
     assert "Commands you can use" in answer.text
     [checkin, *_] = await english_bot.chat.send(LEAD, "签到")
     assert "Checked in" in checkin.text or "checked in" in checkin.text
+
+
+# -- downtime said in days and hours ---------------------------------------------------------------------
+async def test_a_long_downtime_is_told_in_days_and_hours_not_thousands_of_minutes(
+        config_dict: dict[str, Any], clock: FakeClock) -> None:
+    async for _first in _harness(config_dict, clock):
+        pass  # a first run that stops cleanly
+    clock.advance(timedelta(minutes=9180))  # 6 days 9 hours
+    async for harness in _harness(config_dict, clock):
+        await harness.chat.flush()
+        [notice] = harness.to(ADMIN)
+        assert "约 6 天 9 小时" in notice.text
+        assert "9180" not in notice.text
