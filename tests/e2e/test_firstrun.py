@@ -50,3 +50,17 @@ async def test_a_long_downtime_is_told_in_days_and_hours_not_thousands_of_minute
         [notice] = harness.to(ADMIN)
         assert "约 6 天 9 小时" in notice.text
         assert "9180" not in notice.text
+
+
+# -- a second check-out ------------------------------------------------------------------------------------
+async def test_a_moved_check_out_reads_as_a_sentence_and_the_same_minute_is_not_a_move(bot: Harness) -> None:
+    await bot.chat.send(ENGINEER, "/lang en")
+    await bot.chat.send(ENGINEER, "签到")
+    bot.clock.set(datetime(2022, 10, 10, 17, 45, 5, tzinfo=SHANGHAI))
+    await bot.chat.send(ENGINEER, "签退")
+    bot.clock.advance(timedelta(seconds=30))
+    [same_minute, *_] = await bot.chat.send(ENGINEER, "签退")
+    assert "moved" not in same_minute.text
+    bot.clock.advance(timedelta(minutes=5))
+    [moved, *_] = await bot.chat.send(ENGINEER, "签退")
+    assert "Thank you! (Check-out moved from 17:45;" in moved.text
