@@ -64,3 +64,12 @@ async def test_a_moved_check_out_reads_as_a_sentence_and_the_same_minute_is_not_
     bot.clock.advance(timedelta(minutes=5))
     [moved, *_] = await bot.chat.send(ENGINEER, "签退")
     assert "Thank you! (Check-out moved from 17:45;" in moved.text
+
+
+# -- an open ticket nobody has taken ------------------------------------------------------------------------
+async def test_a_ticket_nobody_took_says_so_in_the_list(bot: Harness) -> None:
+    await bot.chat.send(LEAD, "/ticket 打印机卡纸")
+    [listing, *_] = await bot.chat.send(LEAD, "/tickets")
+    line = next(x for x in listing.text.splitlines() if x.startswith("#1 "))
+    assert "— —" not in line
+    assert "尚无处理人" in line
