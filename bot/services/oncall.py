@@ -132,9 +132,9 @@ class RotaView:
 
 
 async def rota_view(services: Services, days: int = 7) -> RotaView:
-    """Who is on duty now, and the rota of today and the next `days` days."""
+    """Who is on duty now, and the rota of `days` days from today (today included: 7 days, 7 lines)."""
     today = services.today()
-    last = today + timedelta(days=days)
+    last = today + timedelta(days=days - 1)
     async with services.db.uow() as uow:
         now = await duty_at(services, uow, services.now())
         names = {p.id: p.name for p in await uow.people.all()}
@@ -145,7 +145,7 @@ async def rota_view(services: Services, days: int = 7) -> RotaView:
     holiday_of = {period.first + timedelta(days=i): period.name
                   for period in services.calendar.holiday_periods(today, last) for i in range(period.days)}
     rows = []
-    for offset in range(days + 1):
+    for offset in range(days):
         day = today + timedelta(days=offset)
         rows.append(RotaDay(day, services.calendar.is_workday(day), holiday_of.get(day), by_day.get(day, [])))
     return RotaView(now, rows)

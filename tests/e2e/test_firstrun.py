@@ -73,3 +73,12 @@ async def test_a_ticket_nobody_took_says_so_in_the_list(bot: Harness) -> None:
     line = next(x for x in listing.text.splitlines() if x.startswith("#1 "))
     assert "— —" not in line
     assert "尚无处理人" in line
+
+
+# -- /oncall: as many days as it says ---------------------------------------------------------------------
+async def test_oncall_lists_exactly_the_seven_days_it_announces(bot: Harness) -> None:
+    [answer, *_] = await bot.chat.send(LEAD, "/oncall")
+    assert "今后 7 天" in answer.text
+    days = [line for line in answer.text.splitlines() if line[:4] == "2022" and line[4] == "-"]
+    assert len(days) == 7
+    assert days[0].startswith("2022-10-10") and days[-1].startswith("2022-10-16")
