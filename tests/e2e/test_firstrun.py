@@ -12,7 +12,7 @@ from bot.app import build_application, running
 from bot.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import settings_from_dict
-from tests.conftest import ADMIN, ENGINEER, LEAD, SHANGHAI, Harness
+from tests.conftest import ADMIN, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, Harness
 
 
 async def _harness(config: dict[str, Any], clock: FakeClock) -> AsyncIterator[Harness]:
@@ -82,3 +82,15 @@ async def test_oncall_lists_exactly_the_seven_days_it_announces(bot: Harness) ->
     days = [line for line in answer.text.splitlines() if line[:4] == "2022" and line[4] == "-"]
     assert len(days) == 7
     assert days[0].startswith("2022-10-10") and days[-1].startswith("2022-10-16")
+
+
+# -- holiday names in English -------------------------------------------------------------------------------
+async def test_english_messages_name_the_holiday_in_english(bot: Harness) -> None:
+    await bot.chat.send(LEAD, "/lang en")
+    bot.clock.set(datetime(2022, 9, 28, 9, 0, tzinfo=SHANGHAI))
+    [plan, *_] = await bot.chat.send(LEAD, "/dutyplan 国庆")
+    assert "National Day" in plan.text and "国庆节" not in plan.text
+    [rota, *_] = await bot.chat.send(LEAD, "/oncall")
+    assert "National Day" in rota.text and "国庆节" not in rota.text
+    supervisor_copy = next(m for m in bot.to(SUPERVISOR) if "国庆节" in m.text)  # Chinese for the supervisor
+    assert "National Day" not in supervisor_copy.text
