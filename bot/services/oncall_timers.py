@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from bot.catalog import t
 from bot.services.calendar import HolidayPeriod
 from bot.services.container import Services
-from bot.services.oncall import coverage_gaps, describe_gaps, local_at, propose_if_missing, repo
+from bot.services.oncall import coverage_gaps, describe_gaps, holiday_title, local_at, propose_if_missing, repo
 from bot.services.people import Role
 from bot.services.timers import Timer, register_timer
 from storage.uow import UnitOfWork
@@ -60,12 +60,13 @@ async def holiday_notice(services: Services, uow: UnitOfWork, day: date, now: da
             continue
         await services.notifier.to_person(uow, person, "oc.holiday_your_days", kind="oncall.holiday",
                                           dedup=f"oc:pre:{period.first}",
-                                          holiday=period.name_en if person.language == "en" else period.name,
+                                          holiday=holiday_title(period),
                                           days=t("role.separator", person.language).join(d.isoformat()
                                                                                          for d in days))
     lines = "\n".join(f"{s.day.isoformat()}  {names.get(s.person_id, '?')}" for s in shifts)
     await services.notifier.to_groups(uow, "oc.holiday_plan_group" if shifts else "oc.holiday_no_plan_group",
-                                      kind="oncall.holiday", dedup=f"oc:pre:{period.first}", holiday=period.name,
+                                      kind="oncall.holiday", dedup=f"oc:pre:{period.first}",
+                                      holiday=holiday_title(period),
                                       first=period.first.isoformat(), last=period.last.isoformat(),
                                       lines=lines)
 
@@ -90,7 +91,7 @@ async def handover(services: Services, uow: UnitOfWork, day: date, now: datetime
         if person is None:
             continue
         await services.notifier.to_person(uow, person, "oc.handover", kind="oncall.handover",
-                                          dedup=f"oc:handover:{period.first}", holiday=period.name,
+                                          dedup=f"oc:handover:{period.first}", holiday=holiday_title(period),
                                           next_day=(day + timedelta(days=1)).isoformat())
 
 

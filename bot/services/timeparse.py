@@ -44,11 +44,9 @@ from typing import Any
 
 from dateparser.date import DateDataParser
 
-from bot.services.calendar import HOLIDAY_ALIASES, HolidayPeriod, WorkCalendar, default_calendar
-from bot.services.lunar import lunar_to_solar
+from bot.services.calendar import HOLIDAY_ALIASES, WorkCalendar, default_calendar
 
-__all__ = ["MAX_INPUT_LEN", "PERIOD_EXAMPLES", "WHEN_EXAMPLES", "parse_half_day", "parse_period", "parse_span",
-           "parse_when"]
+__all__ = ["MAX_INPUT_LEN", "PERIOD_EXAMPLES", "WHEN_EXAMPLES", "parse_period", "parse_when"]
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +178,7 @@ def _check_year(y: int) -> None:
         raise _Invalid
 
 
-_YEAR_WORDS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "下年": 1, "后年": 2, "去年": -1, "上年": -1, "前年": -2,
+_YEAR_WORDS = {"今年": 0, "本年": 0, "明年": 1, "后年": 2, "去年": -1, "前年": -2,
                "this year": 0, "next year": 1, "last year": -1, "previous year": -1}
 _MONTHS_EN = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -210,9 +208,7 @@ class _Spec:
     d: int | None = None
     q: int | None = None
     wd: int | None = None  # bare weekday, 0 = Monday
-    gen: Callable[[int], tuple[tuple[date, date], ...]] | None = None  # occurrences per (lunar) year
     day: bool = False  # denotes a single day
-    point: date | None = None  # as a point in time: this day rather than ``start`` (中秋 in its holiday)
 
     @property
     def fixed(self) -> bool:
@@ -325,10 +321,7 @@ def _h_rel_quarter(g: _G, ctx: _Ctx) -> _Spec:
 
 
 def _h_year(g: _G, ctx: _Ctx) -> _Spec:
-    """2022年, 2023年度, 今年, 本年度, 上年度, 去年全年, 全年 (this year)."""
     y = _year_of(g, ctx)
-    if y is None and "full" in g:
-        y = ctx.today.year
     if y is None:
         raise _Invalid
     return _fixed(date(y, 1, 1), date(y, 12, 31))
@@ -346,13 +339,7 @@ def _h_holiday(g: _G, ctx: _Ctx) -> _Spec:
     period = ctx.cal.find_holiday(g["hol"], ctx.today if y is None else date(y, 1, 1))
     if period is None:
         raise _Invalid
-    point = None
-    lunar = _LUNAR_HOLIDAY_DAY.get(HOLIDAY_ALIASES.get(g["hol"], ""))
-    if lunar is not None:  # 中秋 said as a point in time is the festival itself, not its first day off
-        festival = lunar_to_solar(period.first.year, *lunar)
-        if festival is not None and period.first <= festival <= period.last:
-            point = festival
-    return _Spec(start=period.first, end=period.last, day=period.first == period.last, point=point)
+    return _fixed(period.first, period.last)
 
 
 def _h_rel_count(g: _G, ctx: _Ctx) -> _Spec:
@@ -387,183 +374,16 @@ def _h_recent(g: _G, ctx: _Ctx) -> _Spec:
     return _fixed(start, ctx.today)
 
 
-# -- days of the lunar calendar (农历) -------------------------------------------------------------------
-_LUNAR_MONTH_NAMES = {"正": 1, "冬": 11, "腊": 12}
-# Days people name by the lunar calendar: month, day, and a shift in days (除夕 = the eve of 正月初一,
-# because the last month has 29 or 30 days).
-_LUNAR_NAMED: dict[str, tuple[int, int, int]] = {
-    "除夕": (1, 1, -1), "大年三十": (1, 1, -1), "年三十": (1, 1, -1), "大年夜": (1, 1, -1),
-    "小年": (12, 23, 0), "腊八": (12, 8, 0), "腊八节": (12, 8, 0),
-    "元宵": (1, 15, 0), "元宵节": (1, 15, 0), "上元节": (1, 15, 0), "龙抬头": (2, 2, 0),
-    "七夕": (7, 7, 0), "七夕节": (7, 7, 0), "中元": (7, 15, 0), "中元节": (7, 15, 0),
-    "重阳": (9, 9, 0), "重阳节": (9, 9, 0), "破五": (1, 5, 0),
-}
-# Statutory holidays that fall on one lunar day: as a point in time they mean that day itself.
-_LUNAR_HOLIDAY_DAY = {"dragon_boat": (5, 5), "mid_autumn": (8, 15)}
-_CN_DAY = "[一二三四五六七八九十]"
-_LDAY = rf"初\s*(?:十|{_CN_DAY}|\d{{1,2}})|廿{_CN_DAY}?|卅|[二三]?十{_CN_DAY}?|{_CN_DAY}|\d{{1,2}}"
-
-
-def _lunar_day_number(text: str) -> int:
-    t = text.replace(" ", "").lstrip("初").replace("廿", "二十").replace("卅", "三十")
-    n = int(t) if t.isdigit() else _cn_to_int(t)
-    if not 1 <= n <= 30:
-        raise _Invalid
-    return n
-
-
-def _lunar_occurrences(month: int, day: int, shift: int) -> Callable[[int], tuple[tuple[date, date], ...]]:
-    """Per lunar year, the solar day of lunar month/day (+ shift days); none when it does not exist."""
-
-    def occurrences(lunar_year: int) -> tuple[tuple[date, date], ...]:
-        solar = lunar_to_solar(lunar_year, month, day)
-        if solar is None:
-            return ()
-        solar += timedelta(days=shift)
-        return ((solar, solar),)
-
-    return occurrences
-
-
-def _yearly(gen: Callable[[int], tuple[tuple[date, date], ...]], g: _G, ctx: _Ctx, *, day: bool = True) -> _Spec:
-    """A yearly pattern: partial without a year; with one, its first occurrence starting in that year."""
-    y = _year_of(g, ctx)
-    if y is None:
-        return _Spec(gen=gen, day=day)
-    for s, e in (occ for yy in (y - 1, y) for occ in gen(yy)):
-        if s.year == y:
-            return _fixed(s, e)
-    raise _Invalid
-
-
-def _h_lunar(g: _G, ctx: _Ctx) -> _Spec:
-    """腊月二十八, 正月十五, 农历八月十五, 八月十五 (a Chinese-numeral day without 日/号), 大年初一, 初五."""
-    if "named" in g:
-        month, day, shift = _LUNAR_NAMED[g["named"]]
-        return _yearly(_lunar_occurrences(month, day, shift), g, ctx)
-    lm = g.get("lm", "正")
-    month = _LUNAR_MONTH_NAMES[lm] if lm in _LUNAR_MONTH_NAMES else int(lm)
-    if not 1 <= month <= 12:
-        raise _Invalid
-    return _yearly(_lunar_occurrences(month, _lunar_day_number(g["ld"]), 0), g, ctx)
-
-
-# -- the first working day after a holiday ---------------------------------------------------------------
-_ANY_HOLIDAY = frozenset({"节", "假", "假期", "长假", "放假", "收假", "休假"})
-
-
-def _holiday_from(ctx: _Ctx, name: str | None, anchor: date) -> HolidayPeriod | None:
-    """The named holiday period (any one when ``name`` is None) containing ``anchor``, else the next one."""
-    if name is not None:
-        return ctx.cal.find_holiday(name, anchor)
-    for step in range(0, 420, 35):
-        start = anchor + timedelta(days=step)
-        periods = [p for p in ctx.cal.holiday_periods(start, start + timedelta(days=34)) if p.last >= anchor]
-        if periods:
-            return periods[0]
-    return None
-
-
-def _h_after_holiday(g: _G, ctx: _Ctx) -> _Spec:
-    """国庆后第一个工作日, 春节后上班第一天, 节后第二个工作日: counted on the working calendar (调休 included).
-
-    Without a year: the latest such day that is today or later (said on the first working day after
-    National Day, "国庆后第一个工作日" is today).
-    """
-    n = int(g.get("n", "1"))
-    if not 1 <= n <= 60:
-        raise _Invalid
-    hol = g["hol"]
-    name = None if hol in _ANY_HOLIDAY else "春节" if hol == "年" else hol
-    y = _year_of(g, ctx)
-    anchor = date(y, 1, 1) if y is not None else ctx.today - timedelta(days=45)
-    for _ in range(4):
-        period = _holiday_from(ctx, name, anchor)
-        if period is None:
-            raise _Invalid
-        day = ctx.cal.add_workdays(period.last, n)
-        if y is not None or day >= ctx.today:
-            return _fixed(day)
-        anchor = period.last + timedelta(days=1)
-    raise _Invalid
-
-
-# -- the start, middle and end of a month or a year ------------------------------------------------------
-_EDGE_TENDAYS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
-
-
-def _month_edge(y: int, mo: int, edge: str) -> tuple[date, date]:
-    first, last = _month_range(y, mo)
-    if edge == "初":
-        return first, first
-    if edge == "中":
-        mid = first.replace(day=15)
-        return mid, mid
-    if edge in _EDGE_TENDAYS:
-        a, b = _EDGE_TENDAYS[edge]
-        return first.replace(day=a), first.replace(day=min(b, last.day))
-    return last, last  # 底 / 末 / 尾
-
-
-def _h_month_edge(g: _G, ctx: _Ctx) -> _Spec:
-    """月初/月中/月底/月末, 上旬/中旬/下旬 of this, last or next month, or of a named month."""
-    edge = g["edge"]
-    single = edge not in _EDGE_TENDAYS
-    if "m" not in g:
-        first = _add_months(ctx.today.replace(day=1), _REL_OFFSET[g["rel"]] if "rel" in g else 0)
-        return _fixed(*_month_edge(first.year, first.month, edge))
-    mo = int(g["m"])
-    _check_md(mo, None)
-    y = _year_of(g, ctx)
-    if y is not None:
-        return _fixed(*_month_edge(y, mo, edge))
-    return _Spec(gen=lambda yy: (_month_edge(yy, mo, edge),), day=single)
-
-
-def _h_year_edge(g: _G, ctx: _Ctx) -> _Spec:
-    """年初 (1 January) / 年底 / 年末 (31 December) of this year, or of the year named."""
-    y = _year_of(g, ctx) or ctx.today.year
-    d = date(y, 1, 1) if g["edge"] == "初" else date(y, 12, 31)
-    return _fixed(d)
-
-
-# -- English weekdays ---------------------------------------------------------------------------------
-_WD_EN = {"mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2, "thu": 3,
-          "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5, "sun": 6,
-          "sunday": 6}
-_WD_EN_RE = "|".join(sorted(_WD_EN, key=len, reverse=True))
-
-
-def _h_weekday_en(g: _G, ctx: _Ctx) -> _Spec:
-    """monday; next monday / coming monday (the next one after today); this monday; last monday."""
-    wd = _WD_EN[g["wde"]]
-    rel = g.get("rel")
-    if rel is None:
-        return _Spec(wd=wd, day=True)
-    if rel == "this":
-        return _fixed(_week_start(ctx.today) + timedelta(days=wd))
-    delta = (wd - ctx.today.weekday()) % 7
-    if rel == "last":
-        return _fixed(ctx.today - timedelta(days=(7 - delta) if delta else 7))
-    return _fixed(ctx.today + timedelta(days=delta or 7))
-
-
 _HOL_RE = "|".join(re.escape(a) for a in sorted(HOLIDAY_ALIASES, key=len, reverse=True))
 _YW_RE = "|".join(re.escape(w) for w in sorted(_YEAR_WORDS, key=len, reverse=True))
 _Y = rf"(?:(?P<y>\d{{4}})\s*年?|(?P<yw>{_YW_RE}))"
 _ORD = r"(?:st|nd|rd|th)?"
-_Y2 = _Y.replace("<y>", "<y2>").replace("<yw>", "<yw2>")
-_Y3 = _Y.replace("<y>", "<y3>").replace("<yw>", "<yw3>")
-_EDGE_RE = "上旬|中旬|下旬|初|中|底|末|尾"
-_LUNAR_NAMED_RE = "|".join(sorted(_LUNAR_NAMED, key=len, reverse=True))
-_ANY_HOLIDAY_RE = "|".join(sorted(_ANY_HOLIDAY, key=len, reverse=True))
 
 _Handler = Callable[[_G, _Ctx], _Spec]
 _SINGLE: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(r"大前天|前天|昨天|昨日|今天|今日|明天|明日|大后天|后天|today|tomorrow|tmrw?|yesterday"
                 r"|(?:the )?day after tomorrow|(?:the )?day before yesterday"), _h_day_word),
     (re.compile(rf"(?:{_REL_Q}\s*)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"), _h_weekday),
-    (re.compile(rf"(?:(?P<rel>this|next|last|coming)\s+)?(?P<wde>{_WD_EN_RE})\.?"), _h_weekday_en),
     (re.compile(rf"{_Y}?\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*[日号]?"), _h_ymd),
     (re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})\s*[日号]?"
                 r"|(?P<y2>\d{4})(?P<m2>\d{2})(?P<d2>\d{2})"), _h_ymd),
@@ -581,17 +401,7 @@ _SINGLE: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(rf"{_REL_Q}\s*(?:季度?|quarter)"), _h_rel_quarter),
     (re.compile(rf"{_Y}?\s*(?P<h>上|下)半年|(?P<h2>first|second) half(?: of)?(?: (?P<y2>\d{{4}}))?"
                 r"|(?P<y3>\d{4})\s*(?P<h3>h1|h2)"), _h_half_year),
-    (re.compile(rf"(?:(?P<y>\d{{4}})\s*(?:年度?)?|(?P<yw>{_YW_RE})\s*度?)\s*(?:全年|整年|一整年)?"
-                r"|(?P<full>全年度?|整年|一整年)"), _h_year),
-    (re.compile(rf"(?:{_REL_Q}\s*)?月\s*(?P<edge>{_EDGE_RE})"), _h_month_edge),
-    (re.compile(rf"{_Y}?\s*(?P<m>\d{{1,2}})\s*月份?\s*(?P<edge>{_EDGE_RE})"), _h_month_edge),
-    (re.compile(rf"(?:{_Y}|年)\s*年?\s*(?P<edge>初|底|末|尾)"), _h_year_edge),
-    (re.compile(rf"{_Y}?\s*(?:(?:农历|阴历|旧历)\s*)?(?P<lm>正|冬|腊|\d{{1,2}})\s*月\s*(?P<ld>{_LDAY})\s*[日号]?"
-                rf"|{_Y2}?\s*(?:大年|年)?初\s*(?P<ld2>十|{_CN_DAY}|\d{{1,2}})\s*[日号]?"
-                rf"|{_Y3}?\s*(?P<named>{_LUNAR_NAMED_RE})"), _h_lunar),
-    (re.compile(rf"{_Y}?\s*(?P<hol>{_HOL_RE}|{_ANY_HOLIDAY_RE}|年)\s*(?:假期|长假|小长假|黄金周|放假|假)?\s*"
-                r"(?:结束|收假)?\s*(?:之后|以后|过后|后|完)\s*(?:上班|复工|开工|返岗|收假)?\s*"
-                r"(?:第\s*(?P<n>\d{1,2})\s*个?|首个)\s*(?:工作日|上班日|天|日)\s*(?:上班|开工)?"), _h_after_holiday),
+    (re.compile(rf"(?P<y>\d{{4}})\s*(?:年度?)?|(?P<yw>{_YW_RE})"), _h_year),
     (re.compile(rf"{_Y}?\s*(?P<hol>{_HOL_RE})\s*(?:假期|长假|小长假|黄金周|放假|期间|holidays?|break)?"),
      _h_holiday),
     (re.compile(r"(?:再过|过)?\s*(?P<n>\d{1,4})\s*(?P<u>天|日|周|个?星期|个?礼拜|个月|年)\s*"
@@ -626,9 +436,6 @@ def _candidates(spec: _Spec, since: date) -> Iterator[tuple[date, date]]:
     if spec.fixed:
         assert spec.start is not None and spec.end is not None
         yield spec.start, spec.end
-    elif spec.gen is not None:
-        for y in range(since.year - 1, since.year + 9):
-            yield from spec.gen(y)
     elif spec.wd is not None:
         d = _week_start(since) + timedelta(days=spec.wd)
         for _ in range(160):
@@ -686,7 +493,7 @@ def _resolve_after(spec: _Spec, anchor: date) -> tuple[date, date] | None:
     It rolls over to the next year (month) only when its month (day) is earlier than the
     left side's: "12月30日至1月2日" crosses New Year, "10月7日至10月1日" is rejected.
     """
-    if spec.wd is not None or spec.gen is not None:
+    if spec.wd is not None:
         return _first(spec, anchor, lambda s, e: s >= anchor)
     if spec.m is not None or spec.q is not None:
         rolls = spec.m < anchor.month if spec.m is not None else spec.q < (anchor.month + 2) // 3
@@ -974,12 +781,9 @@ def _when(text: str, now: datetime, cal: WorkCalendar) -> datetime | None:
             return _attach(_combine(_first(spec, today, lambda s, e: s > today)), now)
         if spec.fixed:
             assert spec.start is not None
-            first = spec.point or spec.start
-            return _attach(_combine((first, first)), now)
+            return _attach(_combine((spec.start, spec.start)), now)
         return _attach(_combine(_first(spec, _early_since(spec, today), lambda s, e: s >= today)), now)
 
-    if spec.point is not None:
-        spec = _fixed(spec.point)
     if not spec.day:
         return None  # "下个月3点" is not a point in time
     (off, h), *_ = _readings(tm, dated=True)

@@ -94,3 +94,20 @@ async def test_english_messages_name_the_holiday_in_english(bot: Harness) -> Non
     assert "National Day" in rota.text and "国庆节" not in rota.text
     supervisor_copy = next(m for m in bot.to(SUPERVISOR) if "国庆节" in m.text)  # Chinese for the supervisor
     assert "National Day" not in supervisor_copy.text
+
+
+# -- /dutyplan after an approved swap ---------------------------------------------------------------------
+async def test_dutyplan_shows_who_is_on_duty_after_an_approved_swap(bot: Harness) -> None:
+    bot.clock.set(datetime(2022, 12, 26, 10, 0, tzinfo=SHANGHAI))
+    [shown] = [m for m in await bot.chat.send(SUPERVISOR, "/dutyplan 元旦") if m.chat_id == SUPERVISOR]
+    await bot.chat.press(SUPERVISOR, shown, "批准")
+    [plan] = [m for m in await bot.chat.send(LEAD, "/dutyplan 元旦") if m.chat_id == LEAD]
+    asker, taker, taker_name = ((LEAD, ENGINEER, "周小舟") if "2022-12-31  林海" in plan.text
+                                else (ENGINEER, LEAD, "林海"))
+    await bot.chat.send(asker, f"/swap 12月31日 {taker_name}")
+    [request] = [m for m in bot.to(taker) if "请您替其值" in m.text]
+    await bot.chat.press(taker, request, "同意")
+    [to_supervisor] = [m for m in bot.to(SUPERVISOR) if "换班申请" in m.text]
+    await bot.chat.press(SUPERVISOR, to_supervisor, "批准")
+    [after] = [m for m in await bot.chat.send(LEAD, "/dutyplan 元旦") if m.chat_id == LEAD]
+    assert f"2022-12-31  {taker_name}" in after.text
