@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from bot.catalog import t
+from bot.catalog import LANGUAGES, t
 from bot.services.errors import DomainError
 from bot.services.people import Person, Role
 from bot.services.rates import ComponentRate, Loss
@@ -203,8 +203,23 @@ def default_sources() -> dict[str, RateSource]:
     return {name: _lazy_source(name, *SOURCE_PATHS[name]) for name in COMPONENTS}
 
 
+def _alias_key(text: str) -> str:
+    """Case and spaces do not matter: "Daily maintenance", "dailymaintenance", "daily_maintenance"."""
+    return "".join(text.lower().replace("_", " ").split())
+
+
 def component_from_text(text: str) -> str | None:
-    return COMPONENT_ALIASES.get(text.strip().lower())
+    """A component from what people type: an alias, or any name the bot prints (both languages)."""
+    key = _alias_key(text)
+    if not key:
+        return None
+    for alias, name in COMPONENT_ALIASES.items():
+        if _alias_key(alias) == key:
+            return name
+    for name in COMPONENTS:
+        if any(_alias_key(t(f"score.component.{name}", lang)) == key for lang in LANGUAGES):
+            return name
+    return None
 
 
 def component_name(component: str, lang: str) -> str:
@@ -641,10 +656,12 @@ def parse_score_args(args: str) -> ScoreRequest:
     if not words or words[0].lower() not in WHY_WORDS:
         return ScoreRequest(False, None, args.strip())
     words = words[1:]
-    component = component_from_text(words[0]) if words else None
-    if component is not None:
-        words = words[1:]
-    return ScoreRequest(True, component, " ".join(words))
+    # the longest run of leading words that names a component ("Daily maintenance" is two words)
+    for size in range(min(len(words), 3), 0, -1):
+        component = component_from_text(" ".join(words[:size]))
+        if component is not None:
+            return ScoreRequest(True, component, " ".join(words[size:]))
+    return ScoreRequest(True, None, " ".join(words))
 
 
 async def score_text(services: Services, person: Person, args: str,

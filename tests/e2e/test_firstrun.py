@@ -111,3 +111,16 @@ async def test_dutyplan_shows_who_is_on_duty_after_an_approved_swap(bot: Harness
     await bot.chat.press(SUPERVISOR, to_supervisor, "批准")
     [after] = [m for m in await bot.chat.send(LEAD, "/dutyplan 元旦") if m.chat_id == LEAD]
     assert f"2022-12-31  {taker_name}" in after.text
+
+
+# -- /score why <component> as the bot prints it -----------------------------------------------------------
+@pytest.mark.parametrize("typed", ["Daily maintenance", "daily maintenance", "DailyMaintenance", "日常维护",
+                                   "日常 维护", "Responsiveness", "Completion", "Satisfaction", "Attendance", "出勤",
+                                   "完成率", "满意率", "响应度"])
+async def test_score_why_accepts_every_component_name_the_bot_prints(bot: Harness, typed: str) -> None:
+    await bot.chat.send(LEAD, "/lang en")
+    [answer, *_] = await bot.chat.send(LEAD, f"/score why {typed}")
+    assert answer.text.startswith("🔎 Lost points"), answer.text
+    assert "could not read the period" not in answer.text
+    if "维护" in typed or "aint" in typed:
+        assert "[Daily maintenance]" in answer.text and "[Attendance]" not in answer.text
