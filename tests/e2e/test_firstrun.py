@@ -124,3 +124,14 @@ async def test_score_why_accepts_every_component_name_the_bot_prints(bot: Harnes
     assert "could not read the period" not in answer.text
     if "维护" in typed or "aint" in typed:
         assert "[Daily maintenance]" in answer.text and "[Attendance]" not in answer.text
+
+
+# -- incident questions without a raw tag ---------------------------------------------------------------------
+async def test_incident_questions_show_no_raw_tag_and_a_reply_still_fills_the_section(bot: Harness) -> None:
+    await bot.chat.send(ENGINEER, "/lang en")
+    sent = await bot.chat.send(ENGINEER, "/incident odd logins on the database")
+    question = [m for m in sent if m.chat_id == ENGINEER][-1]
+    assert "discovery" in question.text and "#INC" not in question.text
+    replies = await bot.chat.send(ENGINEER, "found in the logs during the daily check", reply_to=question)
+    assert "Saved the discovery of incident #1" in replies[0].text
+    assert "#INC" not in replies[1].text and "cause" in replies[1].text
