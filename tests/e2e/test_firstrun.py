@@ -12,7 +12,7 @@ from bot.app import build_application, running
 from bot.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import settings_from_dict
-from tests.conftest import ADMIN, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, Harness
+from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, Harness
 
 
 async def _harness(config: dict[str, Any], clock: FakeClock) -> AsyncIterator[Harness]:
@@ -135,3 +135,14 @@ async def test_incident_questions_show_no_raw_tag_and_a_reply_still_fills_the_se
     replies = await bot.chat.send(ENGINEER, "found in the logs during the daily check", reply_to=question)
     assert "Saved the discovery of incident #1" in replies[0].text
     assert "#INC" not in replies[1].text and "cause" in replies[1].text
+
+
+# -- an urgent request raised in the group ---------------------------------------------------------------------
+async def test_an_urgent_request_raised_in_the_group_is_announced_there_once(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
+    before = len(bot.to(GROUP))
+    await bot.chat.send(CLIENT_CONTACT, "/urgent 社保卡系统无法登录", chat_id=GROUP)
+    await bot.chat.flush()
+    about_it = [m for m in bot.to(GROUP)[before:] if "紧急请求 #1" in m.text]
+    assert len(about_it) == 1
+    assert any("紧急请求 #1" in m.text for m in bot.to(LEAD))  # the people on duty are still asked
