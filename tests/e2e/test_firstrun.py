@@ -146,3 +146,11 @@ async def test_an_urgent_request_raised_in_the_group_is_announced_there_once(bot
     about_it = [m for m in bot.to(GROUP)[before:] if "紧急请求 #1" in m.text]
     assert len(about_it) == 1
     assert any("紧急请求 #1" in m.text for m in bot.to(LEAD))  # the people on duty are still asked
+
+
+# -- /score in English when nothing was paid -------------------------------------------------------------------
+async def test_english_score_does_not_claim_money_was_paid_when_none_was(bot: Harness) -> None:
+    await bot.chat.send(LEAD, "/lang en")
+    [answer, *_] = await bot.chat.send(LEAD, "/score")
+    assert "paid before" not in answer.text
+    assert "earlier instalments ¥218,000.00, paid or still due" in answer.text
