@@ -29,6 +29,7 @@ from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, build_services
 from bot.services.people import Role, seed_roster
+from bot.services.tracking import record_first_start
 from config.settings import Settings
 from storage.db import open_database
 
@@ -74,6 +75,7 @@ async def on_startup(app: Application) -> None:
     services = build_services(settings, db, clock)
     async with db.uow() as uow:
         await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
+        await record_first_start(uow, clock.now())
         await uow.commit()
     app.bot_data["services"] = services
     delivery = OutboxDelivery(services, app.bot)

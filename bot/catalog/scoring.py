@@ -143,7 +143,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pay.status.overdue": {"zh_CN": "⚠️ 未付，已过应付日期", "en": "⚠️ not paid, past due"},
     "pay.due.after_assessment": {"zh_CN": "服务期满终评后", "en": "after the final assessment"},
     "pay.projection": {
-        "zh_CN": "按合同至今得分 {total}（{tier} 档，付 {ratio}），预计尾款 {amount}（已扣前期各期款项 {paid}，已付未付均计）。",
+        "zh_CN": "按合同至今得分 {total}（{tier} 档，付 {ratio}），预计尾款 {amount}"
+                 "（已扣前期各期款项 {paid}，已付未付均计）。",
         "en": "At the contract-to-date score {total} (tier {tier}, pays {ratio}) the final payment would be "
               "{amount} (less the earlier instalments, {paid}, paid or still due).",
     },

@@ -97,6 +97,11 @@ async def handover(services: Services, uow: UnitOfWork, day: date, now: datetime
 
 async def coverage(services: Services, uow: UnitOfWork, day: date, now: datetime) -> None:
     end = now + timedelta(days=services.settings.oncall.coverage_days)
+    contract = services.settings.contract
+    # only within the service period: no warnings about gaps years after the contract ended
+    end = min(end, datetime.combine(contract.end + timedelta(days=1), time(0), services.tz))
+    if not contract.in_service(day) or end <= now:
+        return
     gaps = await coverage_gaps(services, uow, now, end)
     if not gaps:
         return
