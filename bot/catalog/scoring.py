@@ -62,6 +62,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Projected final payment {amount}\n(contract {contract} × {ratio} − earlier instalments {paid}, "
               "paid or still due)",
     },
+    "score.counted_from": {
+        "zh_CN": "（从 {day} 起计：机器人此前未记录，之前的日子不算缺勤、缺日志。）",
+        "en": "(Counted from {day}, when the bot began keeping the record: no day before it counts as missing.)",
+    },
     "score.top_tier": {"zh_CN": "已在最高档。", "en": "Already in the top tier."},
     "score.next_tier": {
         "zh_CN": "进入 {tier} 档（付 {ratio}）需超过 {threshold} 分，还差 {gap} 分；任一即可：\n{options}",

@@ -275,6 +275,7 @@ class Assessment:
     tiers: list[PaymentTier]
     contract_amount: Decimal
     paid_before: Decimal = Decimal(0)
+    counted_from: date | None = None  # the tracking start, when it cuts into the period (before it: nothing missing)
 
     @property
     def total(self) -> Decimal:
@@ -309,12 +310,16 @@ async def compute_assessment(services: Services, period: Period,
                              sources: Mapping[str, RateSource] | None = None) -> Assessment:
     """Every component for the period, the client's deductions, the tier and the payment projection."""
     from bot.services.payments import paid_before_final
+    from bot.services.tracking import tracking_start
 
     assessment = services.settings.assessment
     chosen = dict(sources) if sources is not None else default_sources()
     async with services.db.uow() as uow:  # read and release before the sources open their own
         deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
     paid = await paid_before_final(services)
+    # Before the bot kept the record nothing counts as missing: the rates start at the tracking start.
+    tracked = await tracking_start(services)
+    counted_from = tracked if tracked > period.start else None
     components: dict[str, ComponentScore] = {}
     for name in COMPONENTS:
         weight = assessment.weights.get(name)
@@ -323,11 +328,14 @@ async def compute_assessment(services: Services, period: Period,
         source = chosen.get(name)
         if source is None:
             raise ComponentUnavailable(component=component_name(name, "zh_CN"))
-        rate = await source(services, period.start, period.end)
+        if tracked > period.end:
+            rate = ComponentRate(Decimal(0), Decimal(0))  # nothing recorded yet in this period
+        else:
+            rate = await source(services, max(period.start, tracked), period.end)
         taken = sum((d.points for d in deductions if d.component == name), Decimal(0))
         components[name] = ComponentScore(name, Decimal(weight), rate, taken)
     return Assessment(period, components, deductions, list(assessment.tiers), services.settings.contract.amount,
-                      paid)
+                      paid, counted_from)
 
 
 @dataclass(frozen=True)
@@ -537,6 +545,8 @@ def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -
     """The /score answer: total, tier, each component with its counts, change, projection, next tier."""
     lines = [t("score.header", lang, period=a.period.label(lang), total=a.shown_total,
                max=fmt_count(a.max_total), tier=a.tier.label, ratio=fmt_ratio(a.payment_ratio))]
+    if a.counted_from is not None:
+        lines.append(t("score.counted_from", lang, day=a.counted_from.isoformat()))
     if previous is not None:
         lines.append(t("score.change", lang, delta=fmt_signed(a.total - previous.total),
                        previous=previous.shown_total, period=previous.period.label(lang)))
@@ -603,6 +613,8 @@ def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
     The overview keeps every component on a phone screen and says how many lines each one has left; the
     single-component view and the monthly report (/report) list more."""
     lines = [t("score.why.header", lang, period=a.period.label(lang))]
+    if a.counted_from is not None:
+        lines.append(t("score.counted_from", lang, day=a.counted_from.isoformat()))
     entries = ledger(a, lang, component)
     if not entries:
         lines.append(t("score.why.none", lang))

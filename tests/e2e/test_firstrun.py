@@ -119,6 +119,7 @@ async def test_dutyplan_shows_who_is_on_duty_after_an_approved_swap(bot: Harness
                                    "完成率", "满意率", "响应度"])
 async def test_score_why_accepts_every_component_name_the_bot_prints(bot: Harness, typed: str) -> None:
     await bot.chat.send(LEAD, "/lang en")
+    bot.clock.advance(timedelta(days=3))  # three working days without a maintenance log or check-ins
     [answer, *_] = await bot.chat.send(LEAD, f"/score why {typed}")
     assert answer.text.startswith("🔎 Lost points"), answer.text
     assert "could not read the period" not in answer.text
@@ -154,3 +155,52 @@ async def test_english_score_does_not_claim_money_was_paid_when_none_was(bot: Ha
     [answer, *_] = await bot.chat.send(LEAD, "/score")
     assert "paid before" not in answer.text
     assert "earlier instalments ¥218,000.00, paid or still due" in answer.text
+
+
+# -- a new database in a contract already under way ------------------------------------------------------------
+async def test_a_new_database_mid_contract_counts_no_absence_before_its_first_day(bot: Harness) -> None:
+    [first_day, *_] = await bot.chat.send(CLIENT_CONTACT, "/score")
+    assert "从 2022-10-10 起计" in first_day.text
+    assert "F 档" not in first_day.text  # was 35.31 / 50.00 · F on day one
+    bot.clock.set(datetime(2022, 10, 13, 18, 0, tzinfo=SHANGHAI))  # Mon–Thu: nobody checked in
+    [why, *_] = await bot.chat.send(CLIENT_CONTACT, "/score why 出勤")
+    absences = [line for line in why.text.splitlines() if line.endswith("缺勤")]
+    assert len(absences) == 8  # Mon–Thu × 2 engineers, not 316 absences since February
+    assert all("2022-10-1" in line for line in absences)
+    assert "另有" not in why.text
+
+
+async def test_the_tracking_start_is_recorded_once_and_kept_across_restarts(
+        config_dict: dict[str, Any], clock: FakeClock) -> None:
+    async for _first in _harness(config_dict, clock):
+        pass
+    clock.set(datetime(2022, 10, 20, 9, 0, tzinfo=SHANGHAI))
+    async for harness in _harness(config_dict, clock):
+        [answer, *_] = await harness.chat.send(CLIENT_CONTACT, "/score")
+        assert "从 2022-10-10 起计" in answer.text
+
+
+async def test_a_configured_tracking_start_is_used_and_shown(config_dict: dict[str, Any], clock: FakeClock) -> None:
+    config_dict["contract"]["tracking_start"] = "2022-09-01"
+    async for harness in _harness(config_dict, clock):
+        [answer, *_] = await harness.chat.send(CLIENT_CONTACT, "/score")
+        assert "从 2022-09-01 起计" in answer.text
+        assert "F 档" in answer.text  # nobody checked in all September: those absences count
+
+
+async def test_a_new_database_does_not_send_last_months_report_at_once(
+        config_dict: dict[str, Any], clock: FakeClock) -> None:
+    config_dict["reports"] = {"monthly": True}  # September's report was due Sat 8 Oct (a working day)
+    async for harness in _harness(config_dict, clock):
+        await harness.run_timers()
+        assert not [m for m in harness.to(CLIENT_CONTACT) if "2022-09 月度报告" in m.text]
+        assert not harness.api.calls_of("sendDocument")
+
+
+async def test_last_months_report_still_goes_out_when_the_bot_saw_that_month(
+        config_dict: dict[str, Any], clock: FakeClock) -> None:
+    config_dict["reports"] = {"monthly": True}
+    config_dict["contract"]["tracking_start"] = "2022-09-01"
+    async for harness in _harness(config_dict, clock):
+        await harness.run_timers()
+        assert [m for m in harness.to(CLIENT_CONTACT) if "2022-09 月度报告" in m.text]
