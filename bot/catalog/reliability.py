@@ -72,6 +72,23 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Notices that fell due meanwhile, sent late at the restart: {late}\n"
               "Messages owed from before, sent now: {owed}",
     },
+    "rel.startup.after_contract": {
+        "zh_CN": "注意：今天（{today}）已在合同服务期（{start} 至 {end}）之后：签到、签退不再记录，"
+                 "得分和月报只算服务期内的日子，也不再提醒值班空档。",
+        "en": "Note: today ({today}) is after the contract's service period ({start} to {end}): check-ins and "
+              "check-outs are no longer recorded, the score and reports cover the period only, and no on-call "
+              "gaps are reported.",
+    },
+    "rel.startup.before_contract": {
+        "zh_CN": "注意：今天（{today}）尚未进入合同服务期（{start} 至 {end}）：签到、签退要到 {start} 才记录。",
+        "en": "Note: today ({today}) is before the contract's service period ({start} to {end}): check-ins and "
+              "check-outs are recorded from {start}.",
+    },
+    "rel.startup.console_clock": {
+        "zh_CN": "控制台的模拟时钟从 {at} 开始（服务期内；:advance 可拨动时间，--at '{example}' 可另选起点）。",
+        "en": "The console's fake clock starts at {at}, inside the service period (:advance moves it; "
+              "--at '{example}' picks another start).",
+    },
     "rel.startup.db_damaged": {
         "zh_CN": "数据库文件 {path} 已损坏（{detail}）。机器人未启动，以免写坏数据："
                  "请停止所有进程，从 {backups} 中的最近备份恢复该文件后再启动。",

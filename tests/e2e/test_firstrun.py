@@ -204,3 +204,13 @@ async def test_last_months_report_still_goes_out_when_the_bot_saw_that_month(
     async for harness in _harness(config_dict, clock):
         await harness.run_timers()
         assert [m for m in harness.to(CLIENT_CONTACT) if "2022-09 月度报告" in m.text]
+
+
+# -- attendance outside the service period ---------------------------------------------------------------------
+async def test_a_check_in_after_the_service_period_is_refused_and_nothing_is_recorded(bot: Harness) -> None:
+    bot.clock.set(datetime(2023, 2, 4, 10, 0, tzinfo=SHANGHAI))  # a Saturday after the contract ended
+    [answer, *_] = await bot.chat.send(LEAD, "签到")
+    assert "不在合同服务期（2022-02-01 至 2023-01-31）内" in answer.text
+    assert "节假日值班" not in answer.text.replace("也不算节假日值班", "")
+    async with bot.services.db.uow() as uow:
+        assert await uow.audit.list(action_prefix="attendance.") == []
