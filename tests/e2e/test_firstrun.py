@@ -214,3 +214,12 @@ async def test_a_check_in_after_the_service_period_is_refused_and_nothing_is_rec
     assert "节假日值班" not in answer.text.replace("也不算节假日值班", "")
     async with bot.services.db.uow() as uow:
         assert await uow.audit.list(action_prefix="attendance.") == []
+
+
+async def test_no_check_in_reminder_after_the_service_period(bot: Harness) -> None:
+    bot.clock.set(datetime(2023, 2, 6, 9, 20, tzinfo=SHANGHAI))  # a Monday after the contract ended
+    await bot.run_timers()
+    assert not [m for m in bot.to(ENGINEER) if "签到" in m.text]
+    bot.clock.set(datetime(2023, 1, 30, 9, 20, tzinfo=SHANGHAI))  # the last Monday inside it still reminds
+    await bot.run_timers()
+    assert [m for m in bot.to(ENGINEER) if "签到" in m.text]
