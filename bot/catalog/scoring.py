@@ -62,6 +62,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Projected final payment {amount}\n(contract {contract} × {ratio} − earlier instalments {paid}, "
               "paid or still due)",
     },
+    "score.not_tracked": {
+        "zh_CN": "{start} 至 {end} 期间机器人尚未开始记录（从 {tracked} 起记录），无法评分。"
+                 "如机器人启用前的考勤等另有记录，可在配置中设置 contract.tracking_start。",
+        "en": "The bot kept no record from {start} to {end} (it has kept one since {tracked}), so there is no "
+              "score for it. If that time was recorded elsewhere, set contract.tracking_start in the config.",
+    },
     "score.counted_from": {
         "zh_CN": "（从 {day} 起计：机器人此前未记录，之前的日子不算缺勤、缺日志。）",
         "en": "(Counted from {day}, when the bot began keeping the record: no day before it counts as missing.)",

@@ -679,8 +679,14 @@ def parse_score_args(args: str) -> ScoreRequest:
 async def score_text(services: Services, person: Person, args: str,
                      sources: Mapping[str, RateSource] | None = None) -> str:
     """The whole /score (or /score why) answer for `person`."""
+    from bot.services.tracking import tracking_start
+
     request = parse_score_args(args)
     period = resolve_period(services, request.period_text)
+    tracked = await tracking_start(services)
+    if tracked > period.end:  # the bot was not there: say so rather than show a full score of nothing
+        raise DomainError("score.not_tracked", start=period.start.isoformat(), end=period.end.isoformat(),
+                          tracked=tracked.isoformat())
     assessment = await compute_assessment(services, period, sources)
     if request.why:
         return render_why(assessment, person.language, request.component)

@@ -223,3 +223,12 @@ async def test_no_check_in_reminder_after_the_service_period(bot: Harness) -> No
     bot.clock.set(datetime(2023, 1, 30, 9, 20, tzinfo=SHANGHAI))  # the last Monday inside it still reminds
     await bot.run_timers()
     assert [m for m in bot.to(ENGINEER) if "签到" in m.text]
+
+
+async def test_a_database_first_started_after_the_contract_has_no_score_to_show(
+        config_dict: dict[str, Any]) -> None:
+    late = FakeClock(datetime(2023, 3, 6, 9, 0, tzinfo=SHANGHAI))  # first start: after the contract ended
+    async for harness in _harness(config_dict, late):
+        [answer, *_] = await harness.chat.send(CLIENT_CONTACT, "/score")
+        assert "尚未开始记录（从 2023-03-06 起记录）" in answer.text
+        assert "A 档" not in answer.text and "F 档" not in answer.text
