@@ -691,6 +691,8 @@ async def score_text(services: Services, person: Person, args: str,
     if request.why:
         return render_why(assessment, person.language, request.component)
     before = previous_period(services, period)
+    if before is not None and before.end < tracked:
+        before = None  # no change "since last month" against a month the bot did not see
     previous = await compute_assessment(services, before, sources) if before is not None else None
     return render_score(assessment, person.language, previous)
 

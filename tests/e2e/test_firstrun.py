@@ -162,6 +162,7 @@ async def test_a_new_database_mid_contract_counts_no_absence_before_its_first_da
     [first_day, *_] = await bot.chat.send(CLIENT_CONTACT, "/score")
     assert "从 2022-10-10 起计" in first_day.text
     assert "F 档" not in first_day.text  # was 35.31 / 50.00 · F on day one
+    assert "较上月" not in first_day.text  # no comparison with a month the bot did not see
     bot.clock.set(datetime(2022, 10, 13, 18, 0, tzinfo=SHANGHAI))  # Mon–Thu: nobody checked in
     [why, *_] = await bot.chat.send(CLIENT_CONTACT, "/score why 出勤")
     absences = [line for line in why.text.splitlines() if line.endswith("缺勤")]
