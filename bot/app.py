@@ -47,6 +47,7 @@ from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, open_services
 from bot.services.people import Role
+from bot.services.tracking import record_first_start
 from bot.telegram_bot import MaintApplicationBuilder, MaintBot
 from config.settings import Settings
 
@@ -99,6 +100,9 @@ async def on_startup(app: Application) -> None:
     stack = AsyncExitStack()
     services = await stack.enter_async_context(open_services(settings, clock))
     app.bot_data["services_stack"] = stack
+    async with services.db.uow() as uow:
+        await record_first_start(uow, clock.now())
+        await uow.commit()
     app.bot_data["services"] = services
     if isinstance(app.bot, MaintBot):
         app.bot.use_pager(Pager(services))

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.app import build_application, running
+from bot.catalog import t
 from bot.fake_telegram import ApiCall, ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import Clock, FakeClock, SystemClock
+from bot.services.container import build_calendar
+from bot.startup_errors import service_period_notice
 from config.settings import Settings, parse_duration
 
 DEMO_GROUP_ID = -1009000000001
@@ -165,22 +168,50 @@ class Console:
               file=self.out)
 
 
+def default_start(settings: Settings, today: date) -> datetime | None:
+    """Where the console's clock starts when today is outside the service period (None: today is inside):
+    09:00 on the contract's first working day, or on its last one once it has ended."""
+    contract = settings.contract
+    if contract.in_service(today):
+        return None
+    calendar = build_calendar(settings)
+    if today < contract.start:
+        day = calendar.next_workday(contract.start - timedelta(days=1))
+    else:
+        day = contract.end
+        while not calendar.is_workday(day) and day > contract.start:
+            day -= timedelta(days=1)
+    return datetime.combine(day, settings.working_hours.start, ZoneInfo(contract.timezone))
+
+
 async def run_console(settings: Settings, *, start_at: str | None = None, stdin: TextIO | None = None,
                       out: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
+    tz = ZoneInfo(settings.contract.timezone)
     clock: Clock = SystemClock()
+    notices = []
     if start_at:
         try:
-            local = datetime.fromisoformat(start_at).replace(tzinfo=ZoneInfo(settings.contract.timezone))
+            local = datetime.fromisoformat(start_at).replace(tzinfo=tz)
         except ValueError:
             print(f"error: --at {start_at!r}: use 'YYYY-MM-DD HH:MM'", file=sys.stderr)
             return 2
         clock = FakeClock(local)
+    else:
+        inside = default_start(settings, clock.now().astimezone(tz).date())
+        if inside is not None:  # the real today is outside the contract: a demo inside it instead
+            notices.append(service_period_notice(settings, clock.now().astimezone(tz).date()))
+            clock = FakeClock(inside)
+            notices.append(t("rel.startup.console_clock", settings.contract.default_language,
+                             at=f"{inside:%Y-%m-%d %H:%M}", example=f"{inside:%Y-%m-%d} 09:00"))
+    notices.append(service_period_notice(settings, clock.now().astimezone(tz).date()))
     api = FakeBotAPI()
     app = build_application(settings, request=api, clock=clock)
     console = Console(settings, ChatDriver(app, api), api, clock, out)
     print(f"maintbot console — {settings.contract.title}\ndatabase: {settings.storage.db}\n{HELP}\n", file=out)
+    for notice in filter(None, notices):
+        print(f"⚠️ {notice}\n", file=out)
     async with running(app):
         interactive = stdin.isatty()
         while True:

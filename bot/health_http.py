@@ -114,7 +114,9 @@ class ReliabilityRuntime:
     async def start(self) -> None:
         downtime = await health.detect_downtime(self.services)
         if downtime is not None:
-            log.warning("the bot was down from %s to %s", downtime.down_from, downtime.down_until)
+            # INFO, in the contract's local time: the admins get the notice; the console must not print it raw.
+            log.info("the bot was down from %s to %s (%s)", self.services.fmt(downtime.down_from),
+                     self.services.fmt(downtime.down_until), self.services.settings.contract.timezone)
             await health.notify_downtime(self.services, downtime)
         await health.alive_tick(self.services)
         self._ticker = asyncio.create_task(self._tick_forever(), name="reliability-ticker")

@@ -70,11 +70,24 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run_spool(settings, Path(args.offline_spool)))
         return 0
+    _say_if_outside_service_period(settings)
     if settings.telegram.token is None:
         print("error: no Telegram token: set telegram.token in the config or MAINTBOT_TOKEN "
               "(or try the bot offline with --console)", file=sys.stderr)
         return 1
     return run_telegram(settings, webhook=args.webhook)
+
+
+def _say_if_outside_service_period(settings: Settings) -> None:
+    """At start-up, on the real clock: a clear line when today is outside the contract's service period."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.startup_errors import service_period_notice
+
+    notice = service_period_notice(settings, datetime.now(ZoneInfo(settings.contract.timezone)).date())
+    if notice:
+        print(notice, file=sys.stderr)
 
 
 async def _check_database(settings: Settings) -> str | None:

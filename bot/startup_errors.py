@@ -7,6 +7,7 @@ answer means "not one of ours": show the exception as it is.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 from bot.catalog import t
@@ -31,6 +32,16 @@ def describe_startup_error(exc: BaseException, settings: Settings | None = None)
     if isinstance(exc, sqlite3.OperationalError | OSError):
         return t("rel.startup.db_unavailable", lang, path=path, detail=detail)
     return None
+
+
+def service_period_notice(settings: Settings, today: date) -> str | None:
+    """One line for a start on a day outside the contract's service period (None inside it)."""
+    contract = settings.contract
+    if contract.in_service(today):
+        return None
+    key = "rel.startup.after_contract" if today > contract.end else "rel.startup.before_contract"
+    return t(key, contract.default_language, today=today.isoformat(), start=contract.start.isoformat(),
+             end=contract.end.isoformat())
 
 
 def _detail(exc: BaseException) -> str:

@@ -73,6 +73,12 @@ class ContractSettings(Strict):
     default_language: Literal["zh_CN", "en"] = "zh_CN"
     regions: list[str] = Field(default_factory=list)
     systems: list[str] = Field(default_factory=list)
+    tracking_start: date | None = Field(None, description="the bot keeps the record from this day: no absence, "
+                                        "missing log or monthly report before it (default: its first start)")
+
+    def in_service(self, day: date) -> bool:
+        """Within the service period (start and end included)."""
+        return self.start <= day <= self.end
 
     @model_validator(mode="after")
     def _period_in_order(self) -> ContractSettings:

@@ -30,6 +30,9 @@ class Database:
         self.conn = conn
         self.contract_id = contract_id
         self.path = path
+        # The contract's default language (settings.contract.default_language, set by build_services): what every
+        # unit of work's people repository falls back to for a person who has not chosen a language.
+        self.default_language = "zh_CN"
         self._lock = asyncio.Lock()
         self._active: ContextVar[tuple[asyncio.Task[object] | None, UnitOfWork] | None] = ContextVar(
             f"active_uow_{id(self)}", default=None)
@@ -54,7 +57,8 @@ class Database:
                 await outer.leave_nested()
             return
         async with self._lock:
-            uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only)
+            uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only,
+                             default_language=self.default_language)
             if not read_only:
                 await uow.begin()
             token = self._active.set((task, uow))

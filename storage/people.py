@@ -21,6 +21,7 @@ def _person(row: object, default_language: str = "zh_CN") -> Person:
 
 
 class PeopleRepository(Repository):
+    # Set by the unit of work from the contract's settings (Database.default_language), for every instance.
     default_language = "zh_CN"
 
     async def upsert_from_config(self, entry: PersonSettings, default_language: str, now: datetime) -> int:

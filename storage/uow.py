@@ -53,9 +53,11 @@ current_update: ContextVar[UpdateMarker | None] = ContextVar("current_update", d
 class UnitOfWork:
     """Created by `Database.uow()`; repositories are built lazily on first use."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str, *, read_only: bool = False) -> None:
+    def __init__(self, conn: aiosqlite.Connection, contract_id: str, *, read_only: bool = False,
+                 default_language: str = "zh_CN") -> None:
         self.conn = conn
         self.contract_id = contract_id
+        self.default_language = default_language
         self.read_only = read_only
         self._open = False
         self._repos: dict[str, object] = {}
@@ -133,6 +135,8 @@ class UnitOfWork:
         found = self._repos.get(key)
         if found is None:
             found = self._repos[key] = cls(self.conn, self.contract_id)
+            if hasattr(found, "default_language"):  # the people repository: the contract's default language
+                found.default_language = self.default_language
         return found  # type: ignore[return-value]  # keyed by class: the instance is a `cls`
 
     @property

@@ -7,6 +7,7 @@ placeholders.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from string import Formatter
 from types import ModuleType
 from typing import Any
@@ -56,13 +57,30 @@ def normalise_language(lang: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+@dataclass(frozen=True)
+class Localized:
+    """A value with a name in each language (a holiday: 国庆节 / National Day); as a `t()` parameter it is
+    shown in the message's language, so one notification fanned out to several people names it for each."""
+
+    zh_CN: str
+    en: str
+
+    def in_lang(self, lang: str | None) -> str:
+        return self.en if normalise_language(lang) == "en" and self.en else self.zh_CN
+
+    def __str__(self) -> str:
+        return self.zh_CN
+
+
 def t(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The text for `key` in `lang` (falling back to zh_CN), formatted with `params`."""
     texts = CATALOG.get(key)
     if texts is None:
         raise KeyError(f"no catalog entry {key!r}")
     template = texts.get(normalise_language(lang)) or texts[DEFAULT_LANGUAGE]
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    return template.format(**{k: v.in_lang(lang) if isinstance(v, Localized) else v for k, v in params.items()})
 
 
 def placeholders(template: str) -> set[str]:

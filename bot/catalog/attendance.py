@@ -59,7 +59,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "⏰ {duration} before the end of work ({end})."},
     "att.checkout_holiday": {"zh_CN": "节假日值班签退，辛苦了！", "en": "Holiday duty checked out. Thank you!"},
     "att.checkout_updated": {"zh_CN": "（签退时间已由 {before} 更新，以最后一次为准。）",
-                             "en": "(Check-out moved from {before}; the latest counts.)"},
+                             "en": " (Check-out moved from {before}; the latest counts.)"},
+    "att.outside_contract": {
+        "zh_CN": "今天（{day}）不在合同服务期（{start} 至 {end}）内：签到、签退不作记录，也不算节假日值班。",
+        "en": "Today ({day}) is outside the contract's service period ({start} to {end}): check-ins and "
+              "check-outs are not recorded, and it is not holiday duty.",
+    },
     "att.checkout_without_checkin": {
         "zh_CN": "您今天还没有签到，所以还不能签退。如果今天早上忘了签到，请发送 /makeup 今天 事由 申请补卡，"
                  "主管批准后再发送「签退」即可（当天按补卡计为出勤）。",

@@ -176,15 +176,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     **{f"incident.section.{k}": {"zh_CN": zh, "en": en} for k, (zh, en) in _SECTIONS.items()},
     **{f"incident.ask.{k}": {
         "zh_CN": f"请补充安全事件 #{{id}} 的「{zh}」：直接回复本消息，"
-                 f"或发送 /incident {{id}} {_SECTION_WORD[k]} 内容。\n{{tag}}",
+                 f"或发送 /incident {{id}} {_SECTION_WORD[k]} 内容。",
         "en": f"Please add the {en} of security incident #{{id}}: reply to this message, or send "
-              f"/incident {{id}} {k} <text>.\n{{tag}}",
+              f"/incident {{id}} {k} <text>.",
     } for k, (zh, en) in _SECTIONS.items() if k != "approval"},
     **{f"incident.remind.{k}": {
         "zh_CN": f"⏰ 安全事件 #{{id}}（{{summary}}）的报告尚未完成，请补充「{zh}」：直接回复本消息，"
-                 f"或发送 /incident {{id}} {_SECTION_WORD[k]} 内容。\n{{tag}}",
+                 f"或发送 /incident {{id}} {_SECTION_WORD[k]} 内容。",
         "en": f"⏰ The report of security incident #{{id}} ({{summary}}) is not complete: please add the {en} — "
-              f"reply to this message, or send /incident {{id}} {k} <text>.\n{{tag}}",
+              f"reply to this message, or send /incident {{id}} {k} <text>.",
     } for k, (zh, en) in _SECTIONS.items() if k != "approval"},
     **{f"incident.approval.{k}": {"zh_CN": zh, "en": en} for k, (zh, en) in {
         "none": ("尚未提交处置方案", "no plan submitted yet"), "requested": ("待甲方批准", "waiting for the client"),
@@ -234,9 +234,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "✅ {by} approved the handling plan of security incident #{id}."},
     "incident.plan_returned": {
         "zh_CN": "↩️ {by} 退回了安全事件 #{id} 的处置方案，请修改后直接回复本消息，"
-                 "或发送 /incident {id} 处置 新方案。\n{tag}",
+                 "或发送 /incident {id} 处置 新方案。",
         "en": "↩️ {by} returned the handling plan of security incident #{id}. Reply to this message with a "
-              "revised plan, or send /incident {id} handling <plan>.\n{tag}",
+              "revised plan, or send /incident {id} handling <plan>.",
     },
     "incident.plan_approved_reply": {"zh_CN": "✅ 已批准事件 #{id} 的处置方案。",
                                      "en": "✅ The handling plan of incident #{id} is approved."},

@@ -45,29 +45,49 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The oldest pending message has waited {minutes} min.",
     },
     "health.duration": {"zh_CN": "{days} 天 {hours} 小时 {minutes} 分钟", "en": "{days} d {hours} h {minutes} min"},
+    "rel.duration.minutes": {"zh_CN": "{minutes} 分钟", "en": "{minutes} min"},
+    "rel.duration.hours": {"zh_CN": "{hours} 小时 {minutes} 分钟", "en": "{hours} h {minutes} min"},
+    "rel.duration.days": {"zh_CN": "{days} 天 {hours} 小时", "en": "{days} d {hours} h"},
     "health.http.off": {"zh_CN": "未开启", "en": "off"},
     "health.http.on": {"zh_CN": "端口 {port}", "en": "port {port}"},
     "health.timer_line": {"zh_CN": "· {name}：{when}", "en": "· {name}: {when}"},
     "health.timer_idle": {"zh_CN": "暂无", "en": "nothing due"},
     "health.no_timers": {"zh_CN": "· （没有定时任务）", "en": "· (no timers)"},
     "rel.downtime.crash": {
-        "zh_CN": "⚠️ 机器人曾意外中断（崩溃、断电或被强制结束）：{since} 至 {until}，约 {minutes} 分钟。\n"
+        "zh_CN": "⚠️ 机器人曾意外中断（崩溃、断电或被强制结束）：{since} 至 {until}，约 {duration}。\n"
                  "停机期间到期、已在重启时补发的通知：{late}\n"
                  "停机前已欠下、现在补发的消息：{owed}\n"
                  "停机期间的期限未能及时提醒，请核对。",
         "en": "⚠️ The bot stopped unexpectedly (crash, power loss or killed): {since} to {until}, "
-              "about {minutes} min.\n"
+              "about {duration}.\n"
               "Notices that fell due meanwhile, sent late at the restart: {late}\n"
               "Messages owed from before, sent now: {owed}\n"
               "Deadlines in that period were not reminded on time; please check them.",
     },
     "rel.downtime.clean": {
-        "zh_CN": "ℹ️ 机器人曾停止运行（正常关闭）：{since} 至 {until}，约 {minutes} 分钟。\n"
+        "zh_CN": "ℹ️ 机器人曾停止运行（正常关闭）：{since} 至 {until}，约 {duration}。\n"
                  "停机期间到期、已在重启时补发的通知：{late}\n"
                  "停机前已欠下、现在补发的消息：{owed}",
-        "en": "ℹ️ The bot was stopped (shut down normally): {since} to {until}, about {minutes} min.\n"
+        "en": "ℹ️ The bot was stopped (shut down normally): {since} to {until}, about {duration}.\n"
               "Notices that fell due meanwhile, sent late at the restart: {late}\n"
               "Messages owed from before, sent now: {owed}",
+    },
+    "rel.startup.after_contract": {
+        "zh_CN": "注意：今天（{today}）已在合同服务期（{start} 至 {end}）之后：签到、签退不再记录，"
+                 "得分和月报只算服务期内的日子，也不再提醒值班空档。",
+        "en": "Note: today ({today}) is after the contract's service period ({start} to {end}): check-ins and "
+              "check-outs are no longer recorded, the score and reports cover the period only, and no on-call "
+              "gaps are reported.",
+    },
+    "rel.startup.before_contract": {
+        "zh_CN": "注意：今天（{today}）尚未进入合同服务期（{start} 至 {end}）：签到、签退要到 {start} 才记录。",
+        "en": "Note: today ({today}) is before the contract's service period ({start} to {end}): check-ins and "
+              "check-outs are recorded from {start}.",
+    },
+    "rel.startup.console_clock": {
+        "zh_CN": "控制台的模拟时钟从 {at} 开始（服务期内；:advance 可拨动时间，--at '{example}' 可另选起点）。",
+        "en": "The console's fake clock starts at {at}, inside the service period (:advance moves it; "
+              "--at '{example}' picks another start).",
     },
     "rel.startup.db_damaged": {
         "zh_CN": "数据库文件 {path} 已损坏（{detail}）。机器人未启动，以免写坏数据："

@@ -58,8 +58,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "score.times.arrive": {"zh_CN": "  🚶 到岗：中位 {median} 分钟，90% 在 {p90} 分钟内",
                            "en": "  🚶 Arrived: median {median} min, 90% within {p90} min"},
     "score.projected": {
-        "zh_CN": "预计尾款 {amount}\n（合同额 {contract} × {ratio} − 此前款项 {paid}）",
-        "en": "Projected final payment {amount}\n(contract {contract} × {ratio} − paid before {paid})",
+        "zh_CN": "预计尾款 {amount}\n（合同额 {contract} × {ratio} − 前期各期款项 {paid}，已付未付均计）",
+        "en": "Projected final payment {amount}\n(contract {contract} × {ratio} − earlier instalments {paid}, "
+              "paid or still due)",
+    },
+    "score.not_tracked": {
+        "zh_CN": "{start} 至 {end} 期间机器人尚未开始记录（从 {tracked} 起记录），无法评分。"
+                 "如机器人启用前的考勤等另有记录，可在配置中设置 contract.tracking_start。",
+        "en": "The bot kept no record from {start} to {end} (it has kept one since {tracked}), so there is no "
+              "score for it. If that time was recorded elsewhere, set contract.tracking_start in the config.",
+    },
+    "score.counted_from": {
+        "zh_CN": "（从 {day} 起计：机器人此前未记录，之前的日子不算缺勤、缺日志。）",
+        "en": "(Counted from {day}, when the bot began keeping the record: no day before it counts as missing.)",
     },
     "score.top_tier": {"zh_CN": "已在最高档。", "en": "Already in the top tier."},
     "score.next_tier": {
@@ -142,9 +153,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pay.status.overdue": {"zh_CN": "⚠️ 未付，已过应付日期", "en": "⚠️ not paid, past due"},
     "pay.due.after_assessment": {"zh_CN": "服务期满终评后", "en": "after the final assessment"},
     "pay.projection": {
-        "zh_CN": "按合同至今得分 {total}（{tier} 档，付 {ratio}），预计尾款 {amount}（已扣此前款项 {paid}）。",
+        "zh_CN": "按合同至今得分 {total}（{tier} 档，付 {ratio}），预计尾款 {amount}"
+                 "（已扣前期各期款项 {paid}，已付未付均计）。",
         "en": "At the contract-to-date score {total} (tier {tier}, pays {ratio}) the final payment would be "
-              "{amount} (after {paid} paid before).",
+              "{amount} (less the earlier instalments, {paid}, paid or still due).",
     },
     "pay.projection_unavailable": {"zh_CN": "暂时无法计算得分，尾款预计暂缺。",
                                    "en": "The score cannot be computed yet, so there is no projection."},

@@ -56,6 +56,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tk.ruling.in": {"zh_CN": "合同内（免费实施）", "en": "within the contract (no charge)"},
     "tk.ruling.out": {"zh_CN": "合同外（另行商定）", "en": "outside the contract (to be agreed separately)"},
     "tk.unspecified": {"zh_CN": "未指定", "en": "not specified"},
+    "tk.unassigned": {"zh_CN": "尚无处理人", "en": "no assignee yet"},
     "tk.list_separator": {"zh_CN": "、", "en": ", "},
 
     # --- buttons ---

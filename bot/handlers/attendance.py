@@ -85,8 +85,9 @@ async def checkout(update: Update, context: BotContext, person: Person) -> None:
                    end=services.settings.working_hours.end.strftime("%H:%M"))
     else:
         status = t("att.checkout_on_time", lang, end=services.settings.working_hours.end.strftime("%H:%M"))
-    if result.previous_checkout is not None:
-        status += t("att.checkout_updated", lang, before=services.fmt(result.previous_checkout, with_date=False))
+    before = services.fmt(result.previous_checkout, with_date=False) if result.previous_checkout else None
+    if before is not None and before != services.fmt(record.checkout_at, with_date=False):  # not "moved" 17:45→17:45
+        status += t("att.checkout_updated", lang, before=before)
     if result.makeup_id is not None:
         status += t("att.checkout_made_up", lang, id=result.makeup_id)
     await reply(update, person, "att.checked_out", time=services.fmt(record.checkout_at), status=status,

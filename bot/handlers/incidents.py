@@ -88,9 +88,9 @@ async def incidents_list(update: Update, context: BotContext, person: Person) ->
 async def _answer(update: Update, context: BotContext, person: Person) -> None:
     """A reply to one of the bot's incident questions fills that section."""
     message: Message = update.effective_message  # type: ignore[assignment]
-    match = _TAG.search(message.reply_to_message.text or "")  # type: ignore[union-attr]
-    assert match is not None  # the filter guarantees it
-    incident_id, section = int(match.group(1)), match.group(2)
+    question = _question_in(message.reply_to_message.text or "")  # type: ignore[union-attr]
+    assert question is not None  # the filter guarantees it
+    incident_id, section = question
     updated = await incidents.fill_section(context.services, person, incident_id, section, message.text or "")
     await reply(update, person, "incident.section_saved", id=incident_id,
                 section=t(f"incident.section.{section}", person.language))
@@ -103,7 +103,16 @@ class _ReplyToIncidentQuestion(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         replied = message.reply_to_message
         return bool(replied and replied.from_user and replied.from_user.is_bot and replied.text
-                    and _TAG.search(replied.text))
+                    and _question_in(replied.text))
+
+
+def _question_in(text: str) -> tuple[int, str] | None:
+    """The incident and section a bot question asks for, from the command it names (/incident 3 原因 …)."""
+    for match in _TAG.finditer(text):
+        section = incidents.section_of(match.group(2))
+        if section is not None:
+            return int(match.group(1)), section
+    return None
 
 
 _guarded_answer = guard(ANYONE, "incident.reply", _answer)

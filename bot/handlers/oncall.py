@@ -33,7 +33,8 @@ def _now_line(view: oncall.RotaView, lang: str) -> str:
 
 
 def _day_line(day: oncall.RotaDay, lang: str) -> str:
-    label = day.holiday or t("oc.label.workday" if day.workday else "oc.label.restday", lang)
+    plain = t("oc.label.workday" if day.workday else "oc.label.restday", lang)
+    label = day.holiday.in_lang(lang) if day.holiday else plain
     names = t("role.separator", lang).join(day.names) or t("oc.unassigned", lang)
     return t("oc.day_line", lang, day=day.day.isoformat(), label=label, names=names)
 
@@ -68,7 +69,7 @@ async def dutyplan_command(update: Update, context: BotContext, person: Person) 
     plan = view.plan
     approver = person.has(Role.SUPERVISOR) and party_allowed(True, person)  # the client side's approval
     buttons = oncall.approve_buttons(plan) if plan.status == "proposed" and approver else None
-    await reply(update, person, "oc.plan_view", buttons=buttons, holiday=plan.name,
+    await reply(update, person, "oc.plan_view", buttons=buttons, holiday=oncall.holiday_title(plan),
                 first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
                 status=t(f"oc.plan_status.{plan.status}", person.language), lines=view.lines,
                 totals=view.totals_text(person.language))
@@ -91,7 +92,7 @@ async def oncall_button(update: Update, context: BotContext, person: Person, dat
     services = context.services
     if data.action == "ap":
         plan = await oncall.approve_plan(services, person, data.int_arg(0))
-        await reply(update, person, "oc.plan_approved", holiday=plan.name)
+        await reply(update, person, "oc.plan_approved", holiday=oncall.holiday_title(plan))
         return t("oc.toast.approved", person.language)
     if data.action in ("sp", "ss"):
         agree = data.args[1] == "1" if len(data.args) > 1 else False

@@ -149,11 +149,20 @@ def _holiday_label(services: Services, day: date, lang: str) -> str | None:
     return services.calendar.holiday_name(day, lang) or t("att.weekend", lang)
 
 
+def _require_in_service(services: Services, day: date) -> None:
+    """Attendance is only recorded within the contract's service period (never as holiday duty after it)."""
+    contract = services.settings.contract
+    if not contract.in_service(day):
+        raise DomainError("att.outside_contract", day=day.isoformat(), start=contract.start.isoformat(),
+                          end=contract.end.isoformat())
+
+
 async def _check_in(services: Services, uow: UnitOfWork, person: Person, chat_id: int | None
                     ) -> tuple[AttendanceDay, bool]:
     now = services.acted_at()
     local = services.local(now)
     day = local.date()
+    _require_in_service(services, day)
     _require_assigned(person, day)
     existing = await repo(uow).day_of(person.id, day)
     if existing is not None and existing.checkin_at is not None:
@@ -193,6 +202,7 @@ async def check_out(services: Services, person: Person) -> CheckOutResult:
     now = services.acted_at()
     local = services.local(now)
     day = local.date()
+    _require_in_service(services, day)
     async with services.db.uow() as uow:
         record = await repo(uow).day_of(person.id, day)
         makeup_id: int | None = None

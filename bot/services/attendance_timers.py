@@ -133,6 +133,8 @@ async def sweep(services: Services, now: datetime) -> None:
     hours = services.settings.working_hours
     local = services.local(now)
     day, moment = local.date(), local.time()
+    if not services.settings.contract.in_service(day):
+        return  # no attendance is recorded outside the service period: nothing to remind or sum up
     workday = services.calendar.is_workday(day)
     overtaken_at = hours.summary_cutoff if hours.summary_cutoff > hours.checkin_reminder else hours.end
     if workday and hours.checkin_reminder <= moment < overtaken_at:

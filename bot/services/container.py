@@ -78,6 +78,7 @@ def build_calendar(settings: Settings) -> WorkCalendar:
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    db.default_language = settings.contract.default_language
     return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings),
                     notifier=Notifier(clock, settings.contract.default_language), started_at=clock.now())
 
@@ -95,7 +96,6 @@ async def open_services(settings: Settings, clock: Clock | None = None, *, seed:
         services = build_services(settings, db, clock)
         if seed:
             async with db.uow() as uow:
-                uow.people.default_language = settings.contract.default_language
                 await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
                 await uow.commit()
         yield services

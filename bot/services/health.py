@@ -110,6 +110,16 @@ async def detect_downtime(services: Services) -> Downtime | None:
     return Downtime(last_alive, started, clean, late, owed)
 
 
+def fmt_downtime(duration: timedelta, lang: str) -> str:
+    """How long the bot was down, as people say it: 45 分钟, 2 小时 5 分钟, 6 天 9 小时 (never 9180 分钟)."""
+    minutes = max(int(duration.total_seconds() // 60), 1)
+    if minutes < 60:
+        return t("rel.duration.minutes", lang, minutes=minutes)
+    if minutes < 24 * 60:
+        return t("rel.duration.hours", lang, hours=minutes // 60, minutes=minutes % 60)
+    return t("rel.duration.days", lang, days=minutes // (24 * 60), hours=minutes // 60 % 24)
+
+
 async def notify_downtime(services: Services, downtime: Downtime) -> int:
     """Tell the admins (once per start) when the bot was down and what fell due meanwhile."""
     async with services.db.uow() as uow:
@@ -122,7 +132,7 @@ async def notify_downtime(services: Services, downtime: Downtime) -> int:
                     kind="rel.downtime",
                     dedup=f"rel.downtime:{to_db(downtime.down_until)}",
                     since=services.fmt(downtime.down_from), until=services.fmt(downtime.down_until),
-                    minutes=max(int(downtime.duration.total_seconds() // 60), 1),
+                    duration=fmt_downtime(downtime.duration, admin.language),
                     late=describe_kinds(downtime.late, admin.language),
                     owed=describe_kinds(downtime.owed, admin.language)):
                 count += 1

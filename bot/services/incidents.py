@@ -31,8 +31,9 @@ SECTION_ALIASES = {
     "improvements": "improvements", "improvement": "improvements", "改进": "improvements",
     "改进措施": "improvements", "整改": "improvements",
 }
-# The tag at the end of every question: a reply to that message fills that section.
-TAG_PATTERN = r"#INC(\d+)-([a-z]+)"
+# Every question names the command that answers it ("/incident 3 原因 内容", "/incident 3 cause <text>"): a reply
+# to that message fills that section (no raw tag in the text people read).
+TAG_PATTERN = r"/incident (\d+) (\S+) "
 
 
 def tag(incident_id: int, section: str) -> str:

@@ -95,10 +95,13 @@ class Notifier:
     async def to_groups(self, uow: UnitOfWork, key: str, *, kind: str,
                         buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,
                         document_path: str | None = None, document_kind: str | None = None,
-                        **params: Any) -> int:
-        """Queue for every bound project group, in the contract's default language."""
+                        exclude: Iterable[int] = (), **params: Any) -> int:
+        """Queue for every bound project group (but those in `exclude`), in the contract's default language."""
         count = 0
+        skip = set(exclude)
         for chat_id in await uow.chats.group_ids():
+            if chat_id in skip:
+                continue
             if await self.to_chat(uow, chat_id, key, kind=kind, buttons=buttons,
                                   dedup=f"{dedup}:g{chat_id}" if dedup else None,
                                   document_path=document_path, document_kind=document_kind, **params):

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.catalog import t
+from bot.catalog import Localized, t
 from bot.services.calendar import HolidayPeriod
 from bot.services.callback_data import encode
 from bot.services.container import Services
@@ -122,7 +122,7 @@ async def on_duty_at(services: Services, uow: UnitOfWork, moment: datetime) -> l
 class RotaDay:
     day: date
     workday: bool
-    holiday: str | None
+    holiday: Localized | None  # the holiday's name in each language
     names: list[str]
 
 
@@ -133,9 +133,9 @@ class RotaView:
 
 
 async def rota_view(services: Services, days: int = 7) -> RotaView:
-    """Who is on duty now, and the rota of today and the next `days` days."""
+    """Who is on duty now, and the rota of `days` days from today (today included: 7 days, 7 lines)."""
     today = services.today()
-    last = today + timedelta(days=days)
+    last = today + timedelta(days=days - 1)
     async with services.db.uow() as uow:
         now = await duty_at(services, uow, services.now())
         names = {p.id: p.name for p in await uow.people.all()}
@@ -146,10 +146,10 @@ async def rota_view(services: Services, days: int = 7) -> RotaView:
         if shift.starts_at is not None and shift.ends_at is not None:  # "周小舟 18:00–09:00"
             name += f" {services.fmt(shift.starts_at, with_date=False)}–{services.fmt(shift.ends_at, with_date=False)}"
         by_day.setdefault(shift.day, []).append(name)
-    holiday_of = {period.first + timedelta(days=i): period.name
+    holiday_of = {period.first + timedelta(days=i): holiday_title(period)
                   for period in services.calendar.holiday_periods(today, last) for i in range(period.days)}
     rows = []
-    for offset in range(days + 1):
+    for offset in range(days):
         day = today + timedelta(days=offset)
         rows.append(RotaDay(day, services.calendar.is_workday(day), holiday_of.get(day), by_day.get(day, [])))
     return RotaView(now, rows)
@@ -250,6 +250,11 @@ async def set_duty(services: Services, actor: Person, text: str) -> RotaSet:
     return RotaSet(first, last, people, *(span or (None, None)))
 
 
+def holiday_title(holiday: HolidayPeriod | DutyPlan) -> Localized:
+    """A holiday period's or plan's name in each language (国庆节 / National Day), for catalog parameters."""
+    return Localized(holiday.name, holiday.name_en or holiday.name)
+
+
 # -- holiday duty plans -------------------------------------------------------------------------------------
 def balance_plan(days: list[date], engineers: list[Person], prior: Counter[int],
                  unavailable: Collection[tuple[int, date]] = ()) -> dict[date, int]:
@@ -342,7 +347,7 @@ async def _propose_in_uow(services: Services, uow: UnitOfWork, period: HolidayPe
     assert plan is not None
     await services.notifier.to_roles(uow, [Role.SUPERVISOR], "oc.plan_for_approval", kind="oncall.plan",
                                      buttons=approve_buttons(plan), dedup=f"oc:plan:{plan_id}:ask",
-                                     exclude=[actor.id] if actor else [], holiday=plan.name,
+                                     exclude=[actor.id] if actor else [], holiday=holiday_title(plan),
                                      first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
                                      lines=plan_lines(plan, names))
     return plan
@@ -352,8 +357,15 @@ def approve_buttons(plan: DutyPlan) -> list[list[tuple[str, str]]]:
     return [[("oc.btn.approve", encode("oc", "ap", plan.id))]]
 
 
-def plan_lines(plan: DutyPlan, names: dict[int, str]) -> str:
-    return "\n".join(f"{day.isoformat()}  {names.get(pid, '?')}" for day, pid in sorted(plan.days.items()))
+def plan_lines(plan: DutyPlan, names: dict[int, str], rota: dict[date, list[int]] | None = None) -> str:
+    """One line per day: the plan's person, or (an approved plan, `rota` given) whoever the rota has now,
+    so an approved swap shows."""
+    def who(day: date, pid: int) -> str:
+        if rota is None:
+            return names.get(pid, "?")
+        return "、".join(names.get(p, "?") for p in rota.get(day, [])) or "—"
+
+    return "\n".join(f"{day.isoformat()}  {who(day, pid)}" for day, pid in sorted(plan.days.items()))
 
 
 @dataclass(frozen=True)
@@ -384,14 +396,19 @@ async def duty_plan_for(services: Services, actor: Person | None, period: Holida
         created = plan is None
         if plan is None:
             if actor is not None and not actor.has(*PLAN_MAKERS):
-                raise DomainError("oc.plan_none_yet", holiday=period.name, first=period.first.isoformat(),
+                raise DomainError("oc.plan_none_yet", holiday=holiday_title(period), first=period.first.isoformat(),
                                   last=period.last.isoformat())
             plan = await _propose_in_uow(services, uow, period, actor)
         names = {p.id: p.name for p in await uow.people.all()}
         totals = await holiday_duty_days(services, uow, through=plan.last_day)
+        rota: dict[date, list[int]] | None = None
+        if plan.status == "approved":  # the rota is the truth once approved (swaps change it)
+            rota = {}
+            for shift in await repo(uow).shifts_between(plan.first_day, plan.last_day):
+                rota.setdefault(shift.day, []).append(shift.person_id)
         await uow.commit()
     ordered = sorted(totals.items(), key=lambda kv: -kv[1])
-    return PlanView(plan, plan_lines(plan, names), [(names.get(pid, "?"), count) for pid, count in ordered],
+    return PlanView(plan, plan_lines(plan, names, rota), [(names.get(pid, "?"), count) for pid, count in ordered],
                     created)
 
 
@@ -417,7 +434,7 @@ async def approve_plan(services: Services, supervisor: Person, plan_id: int) -> 
         if plan is None:
             raise DomainError("oc.plan_not_found")
         if not await repo(uow).approve_plan(plan_id, supervisor.id, services.now()):
-            raise DomainError("oc.plan_already_approved", holiday=plan.name)
+            raise DomainError("oc.plan_already_approved", holiday=holiday_title(plan))
         now = services.now()
         for day, person_id in plan.days.items():
             await repo(uow).set_day(day, [person_id], source="plan", now=now, created_by=supervisor.id,
@@ -427,7 +444,7 @@ async def approve_plan(services: Services, supervisor: Person, plan_id: int) -> 
                                before={"status": "proposed"}, after={"status": "approved"})
         names = {p.id: p.name for p in await uow.people.all()}
         await services.notifier.to_groups(uow, "oc.plan_approved_group", kind="oncall.plan",
-                                          dedup=f"oc:plan:{plan_id}:approved", holiday=plan.name,
+                                          dedup=f"oc:plan:{plan_id}:approved", holiday=holiday_title(plan),
                                           name=supervisor.name, lines=plan_lines(plan, names))
         await uow.commit()
     services.poke_timers()

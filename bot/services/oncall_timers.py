@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from bot.catalog import t
 from bot.services.calendar import HolidayPeriod
 from bot.services.container import Services
-from bot.services.oncall import coverage_gaps, describe_gaps, local_at, propose_if_missing, repo
+from bot.services.oncall import coverage_gaps, describe_gaps, holiday_title, local_at, propose_if_missing, repo
 from bot.services.people import Role
 from bot.services.timers import Timer
 from storage.uow import UnitOfWork
@@ -62,12 +62,13 @@ async def holiday_notice(services: Services, uow: UnitOfWork, day: date, now: da
             continue
         await services.notifier.to_person(uow, person, "oc.holiday_your_days", kind="oncall.holiday",
                                           dedup=f"oc:pre:{period.first}",
-                                          holiday=period.name_en if person.language == "en" else period.name,
+                                          holiday=holiday_title(period),
                                           days=t("role.separator", person.language).join(d.isoformat()
                                                                                          for d in days))
     lines = "\n".join(f"{s.day.isoformat()}  {names.get(s.person_id, '?')}" for s in shifts)
     await services.notifier.to_groups(uow, "oc.holiday_plan_group" if shifts else "oc.holiday_no_plan_group",
-                                      kind="oncall.holiday", dedup=f"oc:pre:{period.first}", holiday=period.name,
+                                      kind="oncall.holiday", dedup=f"oc:pre:{period.first}",
+                                      holiday=holiday_title(period),
                                       first=period.first.isoformat(), last=period.last.isoformat(),
                                       lines=lines)
 
@@ -97,12 +98,17 @@ async def handover(services: Services, uow: UnitOfWork, day: date, now: datetime
         if person is None:
             continue
         await services.notifier.to_person(uow, person, "oc.handover", kind="oncall.handover",
-                                          dedup=f"oc:handover:{period.first}", holiday=period.name,
+                                          dedup=f"oc:handover:{period.first}", holiday=holiday_title(period),
                                           next_day=(day + timedelta(days=1)).isoformat())
 
 
 async def coverage(services: Services, uow: UnitOfWork, day: date, now: datetime) -> None:
     end = now + timedelta(days=services.settings.oncall.coverage_days)
+    contract = services.settings.contract
+    # only within the service period: no warnings about gaps years after the contract ended
+    end = min(end, datetime.combine(contract.end + timedelta(days=1), time(0), services.tz))
+    if not contract.in_service(day) or end <= now:
+        return
     gaps = await coverage_gaps(services, uow, now, end)
     if not gaps:
         return

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.services.report import reported_month, send_monthly_report
 from bot.services.scoring import Period, month_bounds
 from bot.services.timers import Timer
+from bot.services.tracking import tracking_start
 from storage.scoring import ScoringRepository
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ async def next_due(services: Services, now: datetime) -> datetime | None:
                 return None
             continue
         due = _due_at(services, first)
+        if covered.end < await tracking_start(services):
+            continue
         # Already past due and unsent (the bot was down, or the build failed): the start-up and backstop
         # sweeps send it; a precise job at a past time would only spin on a failing build.
         if now >= due or await _already_sent(services, covered.month):
@@ -78,6 +81,8 @@ async def sweep(services: Services, now: datetime) -> None:
     due = _due_at(services, first)
     if not due <= now < _window_end(services, due):
         return
+    if covered.end < await tracking_start(services):
+        return  # a month the bot did not see (a new database mid-contract): no report sent by itself
     try:
         await send_monthly_report(services, covered)
     except Exception:  # a component not live yet must not stop other timers; retried at the next sweep

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from bot.catalog import t
+from bot.catalog import LANGUAGES, t
 from bot.services import attendance, daily_log, tickets, urgent
 from bot.services.errors import DomainError
 from bot.services.people import Person, Role
@@ -183,8 +183,23 @@ def default_sources() -> dict[str, RateSource]:
     }
 
 
+def _alias_key(text: str) -> str:
+    """Case and spaces do not matter: "Daily maintenance", "dailymaintenance", "daily_maintenance"."""
+    return "".join(text.lower().replace("_", " ").split())
+
+
 def component_from_text(text: str) -> str | None:
-    return COMPONENT_ALIASES.get(text.strip().lower())
+    """A component from what people type: an alias, or any name the bot prints (both languages)."""
+    key = _alias_key(text)
+    if not key:
+        return None
+    for alias, name in COMPONENT_ALIASES.items():
+        if _alias_key(alias) == key:
+            return name
+    for name in COMPONENTS:
+        if any(_alias_key(t(f"score.component.{name}", lang)) == key for lang in LANGUAGES):
+            return name
+    return None
 
 
 def component_name(component: str, lang: str) -> str:
@@ -241,6 +256,7 @@ class Assessment:
     contract_amount: Decimal
     paid_before: Decimal = Decimal(0)
     flagged_payments: tuple[str, ...] = ()  # milestones whose stored payment is unreadable (not counted)
+    counted_from: date | None = None  # the tracking start, when it cuts into the period (before it: nothing missing)
 
     @property
     def total(self) -> Decimal:
@@ -275,6 +291,7 @@ async def compute_assessment(services: Services, period: Period,
                              sources: Mapping[str, RateSource] | None = None) -> Assessment:
     """Every component for the period, the client's deductions, the tier and the payment projection."""
     from bot.services.payments import flagged_payments, paid_before, payment_schedule
+    from bot.services.tracking import tracking_start
 
     assessment = services.settings.assessment
     chosen = dict(sources) if sources is not None else default_sources()
@@ -282,6 +299,9 @@ async def compute_assessment(services: Services, period: Period,
         deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
     schedule = await payment_schedule(services)
     paid = paid_before(schedule)
+    # Before the bot kept the record nothing counts as missing: the rates start at the tracking start.
+    tracked = await tracking_start(services)
+    counted_from = tracked if tracked > period.start else None
     components: dict[str, ComponentScore] = {}
     for name in COMPONENTS:
         weight = assessment.weights.get(name)
@@ -290,11 +310,14 @@ async def compute_assessment(services: Services, period: Period,
         source = chosen.get(name)
         if source is None:
             raise ComponentUnavailable(component=component_name(name, "zh_CN"))
-        rate = await source(services, period.start, period.end)
+        if tracked > period.end:
+            rate = ComponentRate(Decimal(0), Decimal(0))  # nothing recorded yet in this period
+        else:
+            rate = await source(services, max(period.start, tracked), period.end)
         taken = sum((d.points for d in deductions if d.component == name), Decimal(0))
         components[name] = ComponentScore(name, Decimal(weight), rate, taken)
     return Assessment(period, components, deductions, list(assessment.tiers), services.settings.contract.amount,
-                      paid, tuple(m.key for m in flagged_payments(schedule)))
+                      paid, tuple(m.key for m in flagged_payments(schedule)), counted_from)
 
 
 @dataclass(frozen=True)
@@ -519,6 +542,8 @@ def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -
     """The /score answer: total, tier, each component with its counts, change, projection, next tier."""
     lines = [t("score.header", lang, period=a.period.label(lang), total=a.shown_total,
                max=fmt_count(a.max_total), tier=a.tier.label, ratio=fmt_ratio(a.payment_ratio))]
+    if a.counted_from is not None:
+        lines.append(t("score.counted_from", lang, day=a.counted_from.isoformat()))
     if previous is not None:
         lines.append(t("score.change", lang, delta=fmt_signed(a.total - previous.total),
                        previous=previous.shown_total, period=previous.period.label(lang)))
@@ -589,6 +614,8 @@ def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
     The overview keeps every component on a phone screen and says how many lines each one has left; the
     single-component view lists every line (a long one is paged by the bot, bot/pager.py)."""
     lines = [t("score.why.header", lang, period=a.period.label(lang))]
+    if a.counted_from is not None:
+        lines.append(t("score.counted_from", lang, day=a.counted_from.isoformat()))
     entries = ledger(a, lang, component)
     if not entries:
         lines.append(t("score.why.none", lang))
@@ -642,21 +669,31 @@ def parse_score_args(args: str) -> ScoreRequest:
     if not words or words[0].lower() not in WHY_WORDS:
         return ScoreRequest(False, None, args.strip())
     words = words[1:]
-    component = component_from_text(words[0]) if words else None
-    if component is not None:
-        words = words[1:]
-    return ScoreRequest(True, component, " ".join(words))
+    # the longest run of leading words that names a component ("Daily maintenance" is two words)
+    for size in range(min(len(words), 3), 0, -1):
+        component = component_from_text(" ".join(words[:size]))
+        if component is not None:
+            return ScoreRequest(True, component, " ".join(words[size:]))
+    return ScoreRequest(True, None, " ".join(words))
 
 
 async def score_text(services: Services, person: Person, args: str,
                      sources: Mapping[str, RateSource] | None = None) -> str:
     """The whole /score (or /score why) answer for `person`."""
+    from bot.services.tracking import tracking_start
+
     request = parse_score_args(args)
     period = resolve_period(services, request.period_text)
+    tracked = await tracking_start(services)
+    if tracked > period.end:  # the bot was not there: say so rather than show a full score of nothing
+        raise DomainError("score.not_tracked", start=period.start.isoformat(), end=period.end.isoformat(),
+                          tracked=tracked.isoformat())
     assessment = await compute_assessment(services, period, sources)
     if request.why:
         return render_why(assessment, person.language, request.component)
     before = previous_period(services, period)
+    if before is not None and before.end < tracked:
+        before = None  # no change "since last month" against a month the bot did not see
     previous = await compute_assessment(services, before, sources) if before is not None else None
     return render_score(assessment, person.language, previous)
 

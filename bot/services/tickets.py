@@ -695,7 +695,8 @@ def summary_params(services: Services, ticket: Ticket, lang: str, people: dict[i
     return {"id": ticket.id, "text": ticket.text, "category": t(TICKET_KINDS[ticket.kind], lang),
             "system": ticket.system or t("tk.unspecified", lang), "region": ticket.region or t("tk.unspecified", lang),
             "status": t(f"tk.status.{ticket.status}", lang), "due": services.fmt(ticket.due_at),
-            "requester": name(ticket.requester_id), "assignee": name(ticket.assignee_id),
+            "requester": name(ticket.requester_id),
+            "assignee": name(ticket.assignee_id) if ticket.assignee_id is not None else t("tk.unassigned", lang),
             "province": ticket.province_no or "—"}
 
 

@@ -140,8 +140,10 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
         await services.notifier.to_people(uow, duty.people, "urg.ping", kind="urgent.ping",
                                           buttons=duty_buttons(request_id), dedup=f"urg:{request_id}:ping",
                                           **common)
+        # a group where the request was raised already has the reply: announced there once, not twice
         await services.notifier.to_groups(uow, "urg.group_raised", kind="urgent.group",
-                                          dedup=f"urg:{request_id}:raised", names=names, **common)
+                                          dedup=f"urg:{request_id}:raised", names=names,
+                                          exclude=[chat_id] if chat_id is not None else [], **common)
         request = await repo(uow).get(request_id)
         await uow.commit()
     services.poke_timers()

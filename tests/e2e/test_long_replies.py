@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -151,6 +152,13 @@ async def seed_year(bot: Harness) -> dict[str, object]:
         await uow.commit()
     return {"tickets": ticket_ids, "urgents": urgent_ids, "deductions": deduction_ids, "incidents": incident_ids,
             "faq": faq_numbers, "absent": absent, "late": late, "logs": log_texts, "audit": audit_ids}
+
+
+@pytest.fixture
+def config_dict(config_dict: dict[str, Any]) -> dict[str, Any]:
+    """A year the bot kept from the contract's first day (its record starts there, not at the test's first start)."""
+    config_dict["contract"]["tracking_start"] = "2022-02-01"
+    return config_dict
 
 
 @pytest.mark.slow

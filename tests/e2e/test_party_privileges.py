@@ -51,7 +51,7 @@ async def test_paid_refuses_what_cannot_be_right_and_stores_nothing(bot: Harness
     assert expected in answer
     assert await _stored(bot, "payments") == []
     [shown] = await _answers(bot, CLIENT_CONTACT, "/payments")
-    assert "已付" not in shown and shown != INTERNAL_ERROR
+    assert "✅ 已付" not in shown and shown != INTERNAL_ERROR
 
 
 async def test_a_second_paid_is_refused_and_paid_fix_corrects_it_audited(bot: Harness) -> None:

@@ -246,7 +246,7 @@ async def test_after_a_crash_admins_learn_how_long_the_bot_was_down_and_what_fel
         await bot.chat.flush()
         [notice] = bot.to(ADMIN)
         assert notice.text.startswith("⚠️ 机器人曾意外中断")
-        assert "2022-10-10 09:10 至 2022-10-10 11:10，约 120 分钟" in notice.text
+        assert "2022-10-10 09:10 至 2022-10-10 11:10，约 2 小时 0 分钟" in notice.text
         # kinds without a catalog name (here test-only ones) are listed by their code
         assert "test.deadline ×1" in notice.text.split("\n")[1]  # other features' start-up reminders may join
         assert "现在补发的消息：test.reminder ×1" in notice.text
@@ -293,7 +293,7 @@ async def test_a_clean_stop_is_reported_as_such_and_a_quick_restart_not_at_all(s
         await bot.chat.flush()
         [notice] = bot.to(ADMIN)
         assert notice.text.startswith("ℹ️ 机器人曾停止运行（正常关闭）")
-        assert "约 60 分钟" in notice.text and "现在补发的消息：—" in notice.text
+        assert "约 1 小时 0 分钟" in notice.text and "现在补发的消息：—" in notice.text
 
 
 async def test_a_redelivered_button_press_is_answered_without_acting_twice(bot: Harness) -> None:

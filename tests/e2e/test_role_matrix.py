@@ -163,7 +163,7 @@ async def test_the_vendor_contact_is_refused_client_side_commands_even_with_argu
     [deductions] = await bot.chat.send(CLIENT_CONTACT, "/deductions")
     assert "迟到" not in deductions.text
     [payments] = await bot.chat.send(CLIENT_CONTACT, "/payments")
-    assert "已付" not in payments.text
+    assert "✅ 已付" not in payments.text
 
 
 async def test_an_unknown_user_is_refused_every_command_and_nothing_is_revealed(bot: Harness) -> None:

@@ -4,12 +4,20 @@ fake Bot API."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 
 from bot.services import scoring
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT, Harness
 from tests.integration.test_scoring_month import october_sources
+
+
+@pytest.fixture
+def config_dict(config_dict: dict[str, Any]) -> dict[str, Any]:
+    """A bot that has kept the record since the contract began (its tracking start is the contract's start)."""
+    config_dict["contract"]["tracking_start"] = "2022-02-01"
+    return config_dict
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ async def queued(services: Services, chat_id: int, kind: str) -> list[dict[str, 
 
 
 async def rota(services: Services, first: date, last: date) -> dict[date, list[str]]:
-    view = await oncall.rota_view(services, days=(last - services.today()).days)
+    view = await oncall.rota_view(services, days=(last - services.today()).days + 1)
     return {d.day: d.names for d in view.days if first <= d.day <= last}
 
 
