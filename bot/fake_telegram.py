@@ -278,6 +278,15 @@ class UpdateFactory:
             message["reply_to_message"] = reply_to
         return {"update_id": self.next_update_id(), "message": message}
 
+    def edited(self, original: dict[str, Any], text: str) -> dict[str, Any]:
+        """The same message after its author edited it: Telegram sends a new update with `edited_message`."""
+        message = {**original["message"], "text": text, "edit_date": int(time.time())}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        else:
+            message.pop("entities", None)
+        return {"update_id": self.next_update_id(), "edited_message": message}
+
     def callback(self, user_id: int, sent: SentMessage, data: str, language: str = "zh-hans") -> dict[str, Any]:
         message = {"message_id": sent.message_id, "date": int(time.time()), "chat": self.chat(sent.chat_id),
                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "maintbot", "username": BOT_USERNAME},

@@ -21,9 +21,12 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot.app import must_retry
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+MAX_RETRY_DELAY = 10.0  # an update that met a busy database is tried again after 1, 2, 4 … 10 s
 
 
 async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: str) -> Any:
@@ -47,7 +50,7 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
                        allowed_updates: list[str] | None = None) -> int:
     """Fetch, handle one by one, then confirm; returns how many updates were handled."""
     offset: int | None = None
-    handled, delay = 0, 1.0
+    handled, delay, retry_delay = 0, 1.0, 1.0
     stopping = asyncio.ensure_future(stop.wait())
     try:
         while not stop.is_set():
@@ -75,6 +78,11 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
             delay = 1.0
             for update in updates:
                 await app.process_update(update)  # errors go to the error handler; never raises here
+                if must_retry(app, update):  # storage busy: keep the offset, so the same update comes again
+                    await _sleep_unless_stopped(stop, retry_delay)
+                    retry_delay = min(retry_delay * 2, MAX_RETRY_DELAY)
+                    break
+                retry_delay = 1.0
                 offset = update.update_id + 1
                 handled += 1
                 if stop.is_set():

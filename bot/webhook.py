@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import must_retry
 from bot.health_http import health_response, write_json
 from bot.polling import Receiver, with_retries
 
@@ -89,6 +90,8 @@ class WebhookServer:
         data = json.loads(await asyncio.wait_for(reader.readexactly(length), READ_TIMEOUT))
         update = Update.de_json(data, self.app.bot)
         await self.app.process_update(update)  # handlers commit before they answer; only then the 200
+        if must_retry(self.app, update):  # storage busy: not stored, so no 200; Telegram delivers it again
+            return 503, {"ok": False}
         self.handled += 1
         return 200, {"ok": True}
 

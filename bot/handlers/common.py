@@ -15,7 +15,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, ExtBot
 
-from bot.catalog import normalise_language, t
+from bot.catalog import CATALOG, normalise_language, t
 from bot.services import access
 from bot.services.callback_data import CallbackData, decode, pattern
 from bot.services.container import Services
@@ -180,12 +180,33 @@ def button(feature: str, roles: Iterable[Role] = ANYONE) -> Callable[[ButtonFn],
     return decorate
 
 
+async def edited_command(update: Update, context: BotContext) -> None:
+    """An edited command is never run again: the sender is told how to correct it instead (once per edit)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    person = await access.identify(context.services, user.id)
+    if person is None:
+        return  # strangers were refused when they first sent it
+    name = (message.text or "").split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].lower()
+    if name not in COMMANDS:
+        return
+    example_key = f"intake.edit_example.{name}"
+    example = t(example_key if example_key in CATALOG else "intake.edit_example.default", person.language,
+                command=name)
+    await reply(update, person, "intake.edited_command", command=name, example=example)
+
+
 def register_declared(app: Application) -> None:
-    """Add every declared command and button handler (called once by the composition root)."""
-    from telegram.ext import CommandHandler
+    """Add every declared command and button handler (called once by the composition root).
+
+    Commands answer new messages only: an edited `/urgent …` would otherwise raise a second request."""
+    from telegram.ext import CommandHandler, MessageHandler, filters
 
     for spec in COMMANDS.values():
-        app.add_handler(CommandHandler(spec.name, spec.callback))
+        app.add_handler(CommandHandler(spec.name, spec.callback, filters=~filters.UpdateType.EDITED))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND, edited_command))
     for feature, (_, callback) in BUTTONS.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern(feature)))
 

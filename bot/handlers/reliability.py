@@ -61,12 +61,12 @@ async def skip_redelivered(update: Update, context: BotContext) -> None:
     if await health.already_processed(services, update.update_id, digest):
         current_update.set(None)
         log.info("update %s was handled before: skipped", update.update_id)
-        await _say_already_handled(update, context)
+        await say_already_handled(update, context)
         raise ApplicationHandlerStop
     current_update.set(UpdateMarker(update.update_id, digest, to_db(services.now())))
 
 
-async def _say_already_handled(update: Update, context: BotContext) -> None:
+async def say_already_handled(update: Update, context: BotContext) -> None:
     """The second delivery gets a sensible answer: it was handled once and nothing was recorded twice.
 
     In groups only commands are answered (plain chatter never was)."""
