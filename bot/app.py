@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.catalog import t
+from bot.catalog import normalise_language, t
 from bot.delivery import OutboxDelivery
 from bot.handlers import feature_modules
 from bot.handlers.common import BotContext, register_declared
@@ -179,12 +179,19 @@ async def on_error(update: object, context: BotContext) -> None:
 async def _ask_to_wait(update: Update, context: BotContext) -> None:
     """"Please wait" in the sender's language (reading works while another process holds the write lock)."""
     services: Services | None = context.application.bot_data.get("services")
-    person = None
+    user = update.effective_user
+    lang = normalise_language(user.language_code if user else None)
+
+    async def chosen_language() -> str | None:
+        assert services is not None and user is not None
+        async with services.db.uow(read_only=True) as uow:
+            person = await uow.people.by_telegram_id(user.id)
+        return person.language if person else None
+
+    # The connection may be queued behind other work waiting for the same lock: don't keep the answer waiting.
     with contextlib.suppress(Exception):
-        if services is not None and update.effective_user is not None:
-            async with services.db.uow(read_only=True) as uow:
-                person = await uow.people.by_telegram_id(update.effective_user.id)
-    lang = person.language if person else None
+        if services is not None and user is not None:
+            lang = await asyncio.wait_for(chosen_language(), timeout=0.5) or lang
     message = update.effective_message
     text = (message.text or message.caption or "") if message else ""
     text = text if len(text) <= 30 else text[:29] + "…"
