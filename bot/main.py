@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.cli import subcommand_modules
+from bot.polling import AnotherPoller
 from config.settings import EXAMPLE_CONFIG_PATH, ConfigError, Settings, load_settings, resolve_config_path
 
 log = logging.getLogger("maintbot")
@@ -51,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1
+    from bot.instance_lock import AlreadyRunning, acquire_instance_lock
+
+    try:
+        acquire_instance_lock(settings.storage.db)
+    except AlreadyRunning as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     problem = asyncio.run(_check_database(settings))
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -62,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.offline_spool:
         from bot.offline_spool import run_spool
 
-        asyncio.run(run_spool(settings, Path(args.offline_spool)))
+        try:
+            asyncio.run(run_spool(settings, Path(args.offline_spool)))
+        except AnotherPoller as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         return 0
     if settings.telegram.token is None:
         print("error: no Telegram token: set telegram.token in the config or MAINTBOT_TOKEN "
@@ -108,5 +120,9 @@ def run_telegram(settings: Settings, *, webhook: bool) -> int:
         stop_on_signals(stop)
         await serve(app, stop, bootstrap_retries=tg.bootstrap_retries, receiver=receiver)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except AnotherPoller as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0

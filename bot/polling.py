@@ -29,6 +29,14 @@ MAX_BACKOFF = 30.0
 MAX_RETRY_DELAY = 10.0  # an update that met a busy database is tried again after 1, 2, 4 … 10 s
 
 
+class AnotherPoller(Exception):
+    """Telegram answered 409 Conflict: another process is polling with this token. Polling stops (no retry loop)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("another bot instance is polling with this token (Telegram answered 409 Conflict: "
+                         f"{detail}); stopped. Run only one instance per token.")
+
+
 async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: str) -> Any:
     """Run a start-up step, retrying network errors `retries` times (-1: for ever) with backoff."""
     attempt, delay = 0, 1.0
@@ -66,10 +74,8 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
                 updates = fetch.result()
             except TimedOut:
                 continue
-            except Conflict as exc:
-                log.error("another instance is polling with this token: %s", exc)
-                await _sleep_unless_stopped(stop, 5.0)
-                continue
+            except Conflict as exc:  # another poller for this token: two bots would answer everything twice
+                raise AnotherPoller(str(exc)) from None
             except (NetworkError, TelegramError) as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0f s", exc, delay)
                 await _sleep_unless_stopped(stop, delay)
@@ -125,8 +131,12 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
         await app.start()
         if ready is not None:
             ready()
+        conflict: AnotherPoller | None = None
         if receiver is None:
-            await poll_updates(app, stop, timeout=poll_timeout)
+            try:
+                await poll_updates(app, stop, timeout=poll_timeout)
+            except AnotherPoller as exc:
+                conflict = exc  # stop as on SIGTERM (the outbox is flushed), then report it
         else:
             await receiver(app, stop)
         log.info("stopping: no more updates are taken")
@@ -134,6 +144,8 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
             await app.stop()
         if app.post_stop:
             await app.post_stop(app)
+        if conflict is not None:
+            raise conflict
     finally:
         await app.shutdown()
         if app.post_shutdown:

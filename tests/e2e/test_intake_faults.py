@@ -4,10 +4,20 @@ edited commands, concurrent redeliveries, malformed buttons, unbound groups and 
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from typing import Any
 
+import pytest
 from telegram import Update
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
+from bot.app import build_application
+from bot.fake_telegram import FakeBotAPI
+from bot.polling import AnotherPoller, serve
+from bot.services.clock import FakeClock
+from config.settings import Settings
 from tests.conftest import CLIENT_CONTACT, GROUP, SUPERVISOR, Harness
 
 
@@ -66,3 +76,29 @@ async def test_a_second_commit_in_the_same_update_is_not_mistaken_for_a_redelive
     answers = await bot.chat.send(CLIENT_CONTACT, "/ticket 打印机卡纸", chat_id=GROUP)
     assert not any("已经处理过了" in m.text for m in answers)
     assert await audited(bot, "tickets.open") == 1
+
+
+# -- 6. one poller per token ----------------------------------------------------------------------------------
+
+async def test_the_fake_answers_409_to_a_second_concurrent_poller_like_telegram() -> None:
+    api = FakeBotAPI()
+    await api.initialize()
+    polling = RequestData([RequestParameter("timeout", 1, None)])
+    url = "https://api.telegram.org/botTOKEN/getUpdates"
+    first = asyncio.create_task(api.do_request(url, "POST", polling))
+    await asyncio.sleep(0.05)
+    status, body = await api.do_request(url, "POST", polling)
+    assert status == 409 and "Conflict" in json.loads(body)["description"]
+    assert (await first)[0] == 200
+    assert (await api.do_request(url, "POST", polling))[0] == 200  # free again once the first call ended
+
+
+async def test_409_conflict_stops_polling_at_once_instead_of_retrying(settings: Settings, clock: FakeClock) -> None:
+    api = FakeBotAPI()
+    app = build_application(settings, request=api, clock=clock)
+    api._polling = True  # another process is in the middle of a getUpdates call for this token
+    started = time.monotonic()
+    with pytest.raises(AnotherPoller, match="another bot instance is polling with this token"):
+        await asyncio.wait_for(serve(app, asyncio.Event(), bootstrap_retries=0, poll_timeout=0.2), timeout=15)
+    assert time.monotonic() - started < 10
+    assert "services" not in app.bot_data  # shut down cleanly (database closed)

@@ -4,15 +4,19 @@ the token in the logs at -v."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CLIENT_CONTACT
-from tests.e2e.test_crash_restart import Spool
+from tests.e2e.test_crash_restart import ROOT, Spool, write_toml
 
 BUSY = "数据库正忙"
 
@@ -46,3 +50,59 @@ def test_a_ticket_sent_while_another_process_locks_the_database_is_stored_once_a
     finally:
         if spool.process is not None:
             assert spool.kill(signal.SIGTERM) == 0
+
+
+def run_bot(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
+    return subprocess.run([sys.executable, "run_bot.py", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_a_second_instance_on_the_same_database_refuses_to_start_with_one_line(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    spool.start()
+    try:
+        second = run_bot("--config", str(spool.config_path), "--offline-spool", str(tmp_path / "other-spool"))
+        assert second.returncode == 1
+        [line] = second.stderr.strip().splitlines()
+        assert line.startswith("error: another maintbot instance is already running on") and str(spool.db) in line
+        assert f"pid {spool.process.pid}" in line  # type: ignore[union-attr]
+        spool.send(CLIENT_CONTACT, "/start")  # the first instance carries on
+        spool.wait_for(lambda: any(m["chat_id"] == CLIENT_CONTACT for m in spool.sent()), "the first to answer")
+    finally:
+        assert spool.kill(signal.SIGTERM) == 0
+
+
+def test_a_second_poller_for_the_token_gets_409_and_stops_with_one_line(tmp_path: Path) -> None:
+    """Two bots (each on its own database) poll one token: Telegram answers 409 to one; it stops, exit 1."""
+    spool = Spool(tmp_path)
+    spool.start()
+    other_config = tmp_path / "other.toml"
+    write_toml({**spool.config, "storage": {**spool.config.get("storage", {}), "db": str(tmp_path / "other.db")}},
+               other_config)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
+    started = time.monotonic()
+    second = subprocess.Popen([sys.executable, "run_bot.py", "--config", str(other_config), "--offline-spool",
+                               str(spool.dir)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    with contextlib.suppress(AssertionError):  # raised when the first one stopped: Telegram refused that one
+        spool.wait_for(lambda: second.poll() is not None or spool.process.poll() is not None,  # type: ignore
+                       "one of the two pollers to stop", timeout=25)
+    try:
+        if second.poll() is not None:
+            _, stderr = second.communicate(timeout=5)
+            code = second.returncode
+        else:
+            code = spool.process.wait(timeout=5)  # type: ignore[union-attr]
+            spool.process = None
+            stderr = spool.log.read_text(errors="replace")
+        assert code == 1
+        lines = [line for line in stderr.splitlines() if "409" in line or "Conflict" in line]
+        assert len(lines) == 1 and lines[0].startswith("error: another bot instance is polling with this token")
+        assert time.monotonic() - started < 25
+    finally:
+        if second.poll() is None:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=20)
+        if spool.process is not None:
+            spool.kill(signal.SIGTERM)
