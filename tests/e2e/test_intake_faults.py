@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +16,13 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.app import build_application
-from bot.fake_telegram import FakeBotAPI
+from bot.fake_telegram import FakeBotAPI, SentMessage
 from bot.polling import AnotherPoller, serve
 from bot.services.clock import FakeClock
 from config.settings import Settings
 from tests.conftest import CLIENT_CONTACT, GROUP, SUPERVISOR, Harness
+
+ROOT = Path(__file__).parents[2]
 
 
 async def process_raw(bot: Harness, payload: dict[str, Any]) -> list[str]:
@@ -102,3 +106,40 @@ async def test_409_conflict_stops_polling_at_once_instead_of_retrying(settings: 
         await asyncio.wait_for(serve(app, asyncio.Event(), bootstrap_retries=0, poll_timeout=0.2), timeout=15)
     assert time.monotonic() - started < 10
     assert "services" not in app.bot_data  # shut down cleanly (database closed)
+
+
+# -- 10. malformed button data from roster members ------------------------------------------------------------
+
+# Every feature's button actions (checked against the handlers' source below, so a new action is not missed).
+BUTTON_ACTIONS = {"att": ["ok", "no"], "duty": ["sc_ok", "sc_no", "inc_ok", "inc_no"], "oc": ["ap", "sp", "ss"],
+                  "tk": ["k", "s", "r", "take", "rate", "chk"], "urg": ["ack", "arr", "sup", "arr2"]}
+MALFORMED = ["", ":abc", ":99999999999999999999999", ":-99999999999999999999999", ":9223372036854775808"]
+
+
+def test_the_malformed_button_test_covers_every_feature_and_action() -> None:
+    from bot.handlers import feature_modules
+    from bot.handlers.common import BUTTONS
+
+    feature_modules()  # imports every handler module, which declares its buttons
+    assert set(BUTTON_ACTIONS) == set(BUTTONS)
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "handlers").glob("*.py"))
+    compared = set(re.findall(r'data\.action == "(\w+)"', source))
+    for group in re.findall(r"data\.action (?:not )?in \(([^)]*)\)", source):
+        compared |= set(re.findall(r'"(\w+)"', group))
+    assert compared <= {a for actions in BUTTON_ACTIONS.values() for a in actions}
+
+
+async def test_malformed_buttons_of_every_feature_are_answered_as_no_longer_valid(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    pressed = SentMessage(SUPERVISOR, 1, "旧消息")
+    for feature, actions in BUTTON_ACTIONS.items():
+        for action in actions:
+            for tail in MALFORMED:
+                data = f"v1:{feature}:{action}{tail}"
+                before = len(bot.chat.answers())
+                await bot.chat.press_data(SUPERVISOR, pressed, data)
+                [answer] = bot.chat.answers()[before:]
+                assert answer.params.get("text") == "这个按钮已失效。", data
+                assert answer.params.get("show_alert") is True, data
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert not [m for m in bot.api.sent if "出了问题" in m.text]
