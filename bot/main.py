@@ -35,6 +35,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Redacting(logging.Formatter):
+    """Formats as usual, then blanks the bot token wherever it appears (URLs in messages and tracebacks)."""
+
+    def __init__(self, inner: logging.Formatter, secret: str) -> None:
+        super().__init__()
+        self.inner = inner
+        self.secret = secret
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.inner.format(record).replace(self.secret, "<token>")
+
+
+def keep_token_out_of_logs(token: str) -> None:
+    """The Bot API URL contains the token: httpx/httpcore log every request URL at INFO (so at -v), and
+    network errors may quote it. Keep those libraries at WARNING and redact the token from every log line."""
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not token:
+        return
+    for handler in logging.getLogger().handlers:
+        inner = handler.formatter or logging.Formatter()
+        if not isinstance(inner, _Redacting):
+            handler.setFormatter(_Redacting(inner, token))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -63,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
+    if settings.telegram.token is not None:
+        keep_token_out_of_logs(settings.telegram.token.get_secret_value())
     if args.console:
         from bot.console import run_console
 

@@ -37,12 +37,20 @@ class AnotherPoller(Exception):
                          f"{detail}); stopped. Run only one instance per token.")
 
 
-async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: str) -> Any:
-    """Run a start-up step, retrying network errors `retries` times (-1: for ever) with backoff."""
+class StoppedDuringStartup(Exception):
+    """SIGTERM/SIGINT arrived while a start-up step was still being tried (Telegram unreachable)."""
+
+
+async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: str,
+                       stop: asyncio.Event | None = None) -> Any:
+    """Run a start-up step, retrying network errors `retries` times (-1: for ever) with backoff.
+
+    With `stop`, a signal ends the attempt and the waiting at once (StoppedDuringStartup): a supervisor's
+    SIGTERM is honoured within moments even while Telegram cannot be reached."""
     attempt, delay = 0, 1.0
     while True:
         try:
-            return await step()
+            return await _unless_stopped(step(), stop)
         except InvalidToken:
             raise
         except (NetworkError, TimedOut) as exc:
@@ -50,8 +58,30 @@ async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: s
             if 0 <= retries < attempt:
                 raise
             log.warning("%s failed (%s); retrying in %.0f s", what, exc, delay)
-            await asyncio.sleep(delay)
+            if stop is None:
+                await asyncio.sleep(delay)
+            else:
+                await _sleep_unless_stopped(stop, delay)
             delay = min(delay * 2, MAX_BACKOFF)
+
+
+async def _unless_stopped(step: Awaitable[Any], stop: asyncio.Event | None) -> Any:
+    if stop is None:
+        return await step
+    if stop.is_set():
+        raise StoppedDuringStartup
+    task = asyncio.ensure_future(step)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        raise StoppedDuringStartup
+    return task.result()
 
 
 async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float = 30.0,
@@ -120,12 +150,20 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
     """The whole life of the bot: initialise, post_init, start, take updates until `stop`, then shut down.
 
     Updates come from at-least-once long polling unless another `receiver` is given (bot/webhook.py)."""
-    await with_retries(app.initialize, bootstrap_retries, "start-up (getMe)")
+    try:
+        await with_retries(app.initialize, bootstrap_retries, "start-up (getMe)", stop)
+    except StoppedDuringStartup:
+        log.info("stopped during start-up")
+        return
     try:
         if receiver is None:
             # Never drop pending updates: button presses queued while the bot was down still count.
-            await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
-                               "deleteWebhook")
+            try:
+                await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
+                                   "deleteWebhook", stop)
+            except StoppedDuringStartup:
+                log.info("stopped during start-up")
+                return
         if app.post_init:
             await app.post_init(app)
         await app.start()

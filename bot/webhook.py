@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot.app import must_retry
 from bot.health_http import health_response, write_json
-from bot.polling import Receiver, with_retries
+from bot.polling import Receiver, StoppedDuringStartup, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +110,11 @@ def webhook_receiver(*, listen: str, port: int, url: str, secret: str, bootstrap
         try:
             if on_listening is not None:
                 on_listening(server)
-            await with_retries(lambda: app.bot.set_webhook(url=url, secret_token=secret,
-                                                           allowed_updates=Update.ALL_TYPES,
-                                                           drop_pending_updates=False),
-                               bootstrap_retries, "setWebhook")
+            with suppress(StoppedDuringStartup):
+                await with_retries(lambda: app.bot.set_webhook(url=url, secret_token=secret,
+                                                               allowed_updates=Update.ALL_TYPES,
+                                                               drop_pending_updates=False),
+                                   bootstrap_retries, "setWebhook", stop)
             await stop.wait()
         finally:
             await server.close()

@@ -5,17 +5,22 @@ the token in the logs at -v."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLIENT_CONTACT
+from tests.conftest import CLIENT_CONTACT, base_config
 from tests.e2e.test_crash_restart import ROOT, Spool, write_toml
 
 BUSY = "数据库正忙"
@@ -106,3 +111,103 @@ def test_a_second_poller_for_the_token_gets_409_and_stops_with_one_line(tmp_path
             second.wait(timeout=20)
         if spool.process is not None:
             spool.kill(signal.SIGTERM)
+
+
+# -- a Bot API on loopback, for the real polling process -----------------------------------------------------
+
+TOKEN = "123456789:MADEUP-token-for-tests-AAAAAAAAAAAAAAA"
+
+
+class LoopbackBotAPI:
+    """Just enough of the Bot API over HTTP on 127.0.0.1: getMe, empty long polls, `true` for the rest."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                api.paths.append(self.path)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                method = self.path.rsplit("/", 1)[-1]
+                result: object = True
+                if method == "getMe":
+                    result = {"id": 7000000001, "is_bot": True, "first_name": "maintbot",
+                              "username": "maintbot_demo_bot"}
+                elif method == "getUpdates":
+                    time.sleep(0.2)
+                    result = []
+                body = json.dumps({"ok": True, "result": result}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LoopbackBotAPI:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_polling_bot(tmp_path: Path, port: int, *args: str) -> tuple[subprocess.Popen[bytes], Path]:
+    config = {**base_config(tmp_path / "bot.db"),
+              "telegram": {"token": TOKEN, "api_base_url": f"http://127.0.0.1:{port}/bot"}}
+    write_toml(config, tmp_path / "bot.toml")
+    log = tmp_path / "bot.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
+    with log.open("ab") as out:
+        process = subprocess.Popen([sys.executable, "run_bot.py", *args, "--config", str(tmp_path / "bot.toml")],
+                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return process, log
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_the_token_never_appears_in_the_log_at_verbose(tmp_path: Path) -> None:
+    with LoopbackBotAPI() as api:
+        process, log = start_polling_bot(tmp_path, api.port, "-v")
+        try:
+            wait_until(lambda: sum(p.endswith("/getUpdates") for p in api.paths) >= 3, "the bot to poll")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+    assert f"/bot{TOKEN}/getMe" in api.paths  # the process did use the token on every request
+    output = log.read_text(errors="replace")
+    assert " INFO " in output  # -v logs at INFO
+    assert TOKEN not in output and TOKEN.split(":", 1)[1] not in output
+
+
+def test_sigterm_stops_the_bot_within_seconds_while_telegram_is_unreachable(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on: every connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process, log = start_polling_bot(tmp_path, port)
+    try:
+        wait_until(lambda: "retrying in 2 s" in log.read_text(errors="replace"), "start-up retries")
+        process.send_signal(signal.SIGTERM)
+        stopped = time.monotonic()
+        process.wait(timeout=10)
+        assert time.monotonic() - stopped < 5
+        assert TOKEN not in log.read_text(errors="replace")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
