@@ -4,6 +4,7 @@ edited commands, concurrent redeliveries, malformed buttons, unbound groups and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -19,6 +20,7 @@ from bot.app import build_application
 from bot.fake_telegram import FakeBotAPI, SentMessage
 from bot.polling import AnotherPoller, serve
 from bot.services.clock import FakeClock
+from bot.webhook import WebhookServer, webhook_receiver
 from config.settings import Settings
 from tests.conftest import CLIENT_CONTACT, GROUP, SUPERVISOR, Harness
 
@@ -143,3 +145,66 @@ async def test_malformed_buttons_of_every_feature_are_answered_as_no_longer_vali
                 assert answer.params.get("show_alert") is True, data
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     assert not [m for m in bot.api.sent if "出了问题" in m.text]
+
+
+# -- 10. the webhook under bad requests and slow clients ------------------------------------------------------
+
+SECRET = "made-up-secret-token"
+HOOK = "/telegram/hook"
+
+
+async def raw_request(port: int, data: bytes, *, pause: float = 0.0, more: bytes = b"") -> tuple[int | None, float]:
+    """Send `data` (then, after `pause`, `more`); the status the server answered and how long it took."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    started = time.monotonic()
+    writer.write(data)
+    await writer.drain()
+    if pause:
+        await asyncio.sleep(pause)
+        with contextlib.suppress(ConnectionError):
+            writer.write(more)
+            await writer.drain()
+    raw = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+    return (int(raw.split()[1]) if raw else None), time.monotonic() - started
+
+
+def post(headers: str, body: bytes = b"{}") -> bytes:
+    return (f"POST {HOOK} HTTP/1.1\r\nHost: localhost\r\n{headers}\r\n").encode() + body
+
+
+async def test_the_webhook_answers_bad_requests_with_4xx_and_cuts_off_slow_clients(
+        settings: Settings, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    api = FakeBotAPI()
+    app = build_application(settings, request=api, clock=clock)
+    listening: asyncio.Future[WebhookServer] = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
+    receiver = webhook_receiver(listen="127.0.0.1", port=0, url="https://bot.example.org" + HOOK, secret=SECRET,
+                                bootstrap_retries=0, on_listening=listening.set_result)
+    task = asyncio.create_task(serve(app, stop, bootstrap_retries=0, receiver=receiver))
+    server = await asyncio.wait_for(listening, timeout=10)
+    server.read_timeout = 0.5
+    port = server.port
+    assert port is not None
+    try:
+        ok = f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
+        foreign = "X-Telegram-Bot-Api-Secret-Token: 秘密令牌\r\nContent-Length: 2\r\n"
+        assert (await raw_request(port, post(foreign)))[0] == 403
+        assert (await raw_request(port, post(ok + "Content-Length: abc\r\n")))[0] == 400
+        assert (await raw_request(port, post(ok + "Content-Length: -5\r\n")))[0] == 400
+        assert (await raw_request(port, post(ok + "Content-Length: 9\r\n", b"not json!")))[0] == 400
+        assert (await raw_request(port, post(ok + "Content-Length: 2\r\n", b"[]")))[0] == 400
+        assert (await raw_request(port, post(ok + f"Content-Length: {2 << 20}\r\n", b"")))[0] == 413
+        # a client that stops in the middle of its headers, or dribbles them, or stalls in the body
+        status, took = await raw_request(port, f"POST {HOOK} HTTP/1.1\r\nHost: local".encode())
+        assert status == 408 and took < 3
+        status, took = await raw_request(port, f"POST {HOOK} HTTP/1.1\r\n".encode(), pause=0.3,
+                                         more=b"Host: localhost\r\n")
+        assert status == 408 and took < 3
+        status, took = await raw_request(port, post(ok + "Content-Length: 100\r\n", b'{"update_id": 1'))
+        assert status == 408 and took < 3
+        assert api.sent == []  # nothing was handled
+        assert not [r for r in caplog.records if r.levelname == "ERROR"]  # and no traceback
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=20)
