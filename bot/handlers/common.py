@@ -10,9 +10,12 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot.catalog import CATALOG, normalise_language, t
@@ -26,6 +29,8 @@ from bot.services.people import Person, Role
 log = logging.getLogger(__name__)
 
 ANYONE: frozenset[Role] = frozenset()  # any roster member
+# Commands that raise work for the project: in a group, only in the bound project group (else: how to bind).
+BOUND_GROUP_ONLY = frozenset({"/ticket", "/urgent"})
 ENGINEERS = frozenset({Role.ENGINEER, Role.LEAD})
 
 
@@ -99,12 +104,42 @@ async def _identify(update: Update, context: BotContext, attempted: str) -> Pers
     if person is None:
         await access.record_refusal(context.services, telegram_id=user.id, username=user.username,
                                     attempted=attempted)
+        chat = update.effective_chat
         if update.callback_query:
             await update.callback_query.answer(t("access.unknown_user", _telegram_language(update)),
                                                show_alert=True)
+        elif chat is not None and chat.type != ChatType.PRIVATE:
+            await _refuse_stranger_in_group(update, context, user.id)
         else:
             await reply(update, None, "access.unknown_user")
     return person
+
+
+STRANGER_REFUSAL_EVERY = timedelta(hours=24)  # in a group, a stranger is told once a day, not at every message
+
+
+async def _refuse_stranger_in_group(update: Update, context: BotContext, user_id: int) -> None:
+    """Tell a stranger who writes in a group, privately where possible, and at most once a day (kept in
+    memory: a restart may tell them once more). The group does not see a refusal at every message."""
+    told: dict[int, datetime] = context.application.bot_data.setdefault("strangers_told", {})
+    now = context.services.now()
+    last = told.get(user_id)
+    if last is not None and now - last < STRANGER_REFUSAL_EVERY:
+        return
+    told[user_id] = now
+    text = t("access.unknown_user", _telegram_language(update))
+    try:
+        await context.bot.send_message(user_id, text)
+    except TelegramError:  # they never opened a private chat with the bot: answer in the group, this once
+        await reply_text(update, text)
+
+
+async def _group_not_bound(update: Update, context: BotContext, label: str) -> bool:
+    """True when `label` may only be used in the project group and this is a group that was never bound."""
+    chat = update.effective_chat
+    if label not in BOUND_GROUP_ONLY or chat is None or chat.type == ChatType.PRIVATE:
+        return False
+    return not await access.is_bound_group(context.services, chat.id)
 
 
 def guard(roles: Iterable[Role], label: str, fn: CommandFn) -> Callable[[Update, BotContext], Awaitable[None]]:
@@ -120,6 +155,9 @@ def guard(roles: Iterable[Role], label: str, fn: CommandFn) -> Callable[[Update,
             await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
                                         attempted=label, person=person)
             await reply(update, person, "access.denied", command=label.lstrip("/"))
+            return
+        if await _group_not_bound(update, context, label):
+            await reply(update, person, "intake.group_not_bound", command=label.lstrip("/"))
             return
         try:
             await fn(update, context, person)

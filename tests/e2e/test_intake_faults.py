@@ -8,6 +8,7 @@ import contextlib
 import json
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from bot.polling import AnotherPoller, serve
 from bot.services.clock import FakeClock
 from bot.webhook import WebhookServer, webhook_receiver
 from config.settings import Settings
-from tests.conftest import CLIENT_CONTACT, GROUP, SUPERVISOR, Harness
+from tests.conftest import CLIENT_CONTACT, GROUP, STRANGER, SUPERVISOR, Harness
 
 ROOT = Path(__file__).parents[2]
 
@@ -208,3 +209,41 @@ async def test_the_webhook_answers_bad_requests_with_4xx_and_cuts_off_slow_clien
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=20)
+
+
+# -- 10. strangers in the project group, and groups never bound ----------------------------------------------
+
+async def test_a_stranger_in_the_group_is_told_once_privately_not_publicly_at_every_message(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
+    in_group = len(bot.to(GROUP))
+    for text in ("/ticket 帮我看看电脑", "签到", "/ticket 还是不行", "签到"):
+        await bot.chat.send(STRANGER, text, chat_id=GROUP)
+    assert len(bot.to(GROUP)) == in_group  # nothing public
+    [told] = bot.to(STRANGER)
+    assert told.text.startswith("抱歉，您不在本项目的人员名单中")
+    bot.clock.advance(timedelta(days=1, minutes=1))
+    await bot.chat.send(STRANGER, "/ticket 第二天又来", chat_id=GROUP)
+    assert len(bot.to(STRANGER)) == 2  # a day later, once more
+    async with bot.services.db.uow() as uow:  # every attempt is still audited
+        assert len(await uow.audit.list(action_prefix="access.unknown_user")) == 5
+
+
+async def test_a_stranger_who_never_opened_a_private_chat_is_answered_in_the_group_once(bot: Harness) -> None:
+    await bot.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
+    in_group = len(bot.to(GROUP))
+    bot.api.fail_next("sendMessage", status=403)  # Forbidden: bot can't initiate conversation with a user
+    await bot.chat.send(STRANGER, "/ticket 帮我看看电脑", chat_id=GROUP)
+    await bot.chat.send(STRANGER, "/ticket 帮我看看电脑", chat_id=GROUP)
+    public = bot.to(GROUP)[in_group:]
+    assert [m.text[:22] for m in public] == ["抱歉，您不在本项目的人员名单中，无法使用本机器人"[:22]]
+
+
+async def test_tickets_and_urgent_requests_are_refused_in_a_group_never_bound(bot: Harness) -> None:
+    other_group = GROUP - 1
+    for command in ("/ticket 打印机卡纸", "/urgent 机房断电"):
+        [answer] = await bot.chat.send(CLIENT_CONTACT, command, chat_id=other_group)
+        assert "本群还不是项目群" in answer.text and "/bindgroup" in answer.text
+    assert await audited(bot, "tickets.open") == 0 and await audited(bot, "urgent.raise") == 0
+    # in private they still work
+    await bot.chat.send(CLIENT_CONTACT, "/ticket 打印机卡纸")
+    assert await audited(bot, "tickets.open") == 1
