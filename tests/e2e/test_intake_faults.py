@@ -7,7 +7,9 @@ import asyncio
 import contextlib
 import json
 import re
+import sqlite3
 import time
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.app import build_application
-from bot.fake_telegram import FakeBotAPI, SentMessage
+from bot.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.polling import AnotherPoller, serve
 from bot.services.clock import FakeClock
 from bot.webhook import WebhookServer, webhook_receiver
@@ -165,7 +167,7 @@ async def raw_request(port: int, data: bytes, *, pause: float = 0.0, more: bytes
         with contextlib.suppress(ConnectionError):
             writer.write(more)
             await writer.drain()
-    raw = await asyncio.wait_for(reader.read(), timeout=10)
+    raw = await asyncio.wait_for(reader.read(), timeout=30)
     writer.close()
     return (int(raw.split()[1]) if raw else None), time.monotonic() - started
 
@@ -174,8 +176,9 @@ def post(headers: str, body: bytes = b"{}") -> bytes:
     return (f"POST {HOOK} HTTP/1.1\r\nHost: localhost\r\n{headers}\r\n").encode() + body
 
 
-async def test_the_webhook_answers_bad_requests_with_4xx_and_cuts_off_slow_clients(
-        settings: Settings, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+@contextlib.asynccontextmanager
+async def webhook_bot(settings: Settings, clock: FakeClock) -> AsyncIterator[tuple[WebhookServer, FakeBotAPI, Any]]:
+    """The real Application behind the real webhook server on a loopback port."""
     api = FakeBotAPI()
     app = build_application(settings, request=api, clock=clock)
     listening: asyncio.Future[WebhookServer] = asyncio.get_running_loop().create_future()
@@ -184,31 +187,87 @@ async def test_the_webhook_answers_bad_requests_with_4xx_and_cuts_off_slow_clien
                                 bootstrap_retries=0, on_listening=listening.set_result)
     task = asyncio.create_task(serve(app, stop, bootstrap_retries=0, receiver=receiver))
     server = await asyncio.wait_for(listening, timeout=10)
-    server.read_timeout = 0.5
-    port = server.port
-    assert port is not None
     try:
-        ok = f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
-        foreign = "X-Telegram-Bot-Api-Secret-Token: 秘密令牌\r\nContent-Length: 2\r\n"
-        assert (await raw_request(port, post(foreign)))[0] == 403
-        assert (await raw_request(port, post(ok + "Content-Length: abc\r\n")))[0] == 400
-        assert (await raw_request(port, post(ok + "Content-Length: -5\r\n")))[0] == 400
-        assert (await raw_request(port, post(ok + "Content-Length: 9\r\n", b"not json!")))[0] == 400
-        assert (await raw_request(port, post(ok + "Content-Length: 2\r\n", b"[]")))[0] == 400
-        assert (await raw_request(port, post(ok + f"Content-Length: {2 << 20}\r\n", b"")))[0] == 413
-        # a client that stops in the middle of its headers, or dribbles them, or stalls in the body
-        status, took = await raw_request(port, f"POST {HOOK} HTTP/1.1\r\nHost: local".encode())
-        assert status == 408 and took < 3
-        status, took = await raw_request(port, f"POST {HOOK} HTTP/1.1\r\n".encode(), pause=0.3,
-                                         more=b"Host: localhost\r\n")
-        assert status == 408 and took < 3
-        status, took = await raw_request(port, post(ok + "Content-Length: 100\r\n", b'{"update_id": 1'))
-        assert status == 408 and took < 3
-        assert api.sent == []  # nothing was handled
-        assert not [r for r in caplog.records if r.levelname == "ERROR"]  # and no traceback
+        yield server, api, app
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=20)
+
+
+async def post_update(port: int, update: dict[str, Any]) -> int:
+    body = json.dumps(update).encode()
+    status, _ = await raw_request(port, post(f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
+                                             f"Content-Length: {len(body)}\r\n", body))
+    assert status is not None
+    return status
+
+
+async def webhook_tickets(app: Any) -> int:
+    async with app.bot_data["services"].db.uow() as uow:
+        return len(await uow.audit.list(action_prefix="tickets.open"))
+
+
+async def test_the_same_update_posted_three_times_at_once_to_the_webhook_creates_one_ticket(
+        settings: Settings, clock: FakeClock) -> None:
+    async with webhook_bot(settings, clock) as (server, api, app):
+        assert server.port is not None
+        update = UpdateFactory().message(CLIENT_CONTACT, "/ticket 社保卡系统无法登录")
+        statuses = await asyncio.gather(*(post_update(server.port, update) for _ in range(3)))
+        assert statuses == [200, 200, 200]  # every copy is answered: Telegram stops redelivering
+        assert await webhook_tickets(app) == 1
+        texts = [m.text for m in api.messages_to(CLIENT_CONTACT)]
+        assert sum("已登记工单" in text for text in texts) == 1
+
+
+@pytest.mark.slow
+async def test_a_webhook_update_that_meets_a_locked_database_gets_no_200_and_is_stored_on_redelivery(
+        settings: Settings, clock: FakeClock) -> None:
+    async with webhook_bot(settings, clock) as (server, api, app):
+        assert server.port is not None
+        update = UpdateFactory().message(CLIENT_CONTACT, "/ticket 打印机无法连接")
+        locker = sqlite3.connect(settings.storage.db, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")  # another process writes for longer than the 5 s busy timeout
+        try:
+            assert await post_update(server.port, update) == 503  # not stored, so not confirmed
+            assert await post_update(server.port, update) == 503  # Telegram's retry, still locked
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        assert await post_update(server.port, update) == 200
+        assert await webhook_tickets(app) == 1
+        texts = [m.text for m in api.messages_to(CLIENT_CONTACT)]
+        assert sum("数据库正忙" in text for text in texts) == 1  # asked to wait once per update
+        assert sum("已登记工单" in text for text in texts) == 1
+
+
+async def test_the_webhook_answers_bad_requests_with_4xx_and_cuts_off_slow_clients(
+        settings: Settings, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    async with webhook_bot(settings, clock) as (server, api, _):
+        await _bad_requests(server, api, caplog)
+
+
+async def _bad_requests(server: WebhookServer, api: FakeBotAPI, caplog: pytest.LogCaptureFixture) -> None:
+    server.read_timeout = 0.5
+    port = server.port
+    assert port is not None
+    ok = f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
+    foreign = "X-Telegram-Bot-Api-Secret-Token: 秘密令牌\r\nContent-Length: 2\r\n"
+    assert (await raw_request(port, post(foreign)))[0] == 403
+    assert (await raw_request(port, post(ok + "Content-Length: abc\r\n")))[0] == 400
+    assert (await raw_request(port, post(ok + "Content-Length: -5\r\n")))[0] == 400
+    assert (await raw_request(port, post(ok + "Content-Length: 9\r\n", b"not json!")))[0] == 400
+    assert (await raw_request(port, post(ok + "Content-Length: 2\r\n", b"[]")))[0] == 400
+    assert (await raw_request(port, post(ok + f"Content-Length: {2 << 20}\r\n", b"")))[0] == 413
+    # a client that stops in the middle of its headers, or dribbles them, or stalls in the body
+    status, took = await raw_request(port, f"POST {HOOK} HTTP/1.1\r\nHost: local".encode())
+    assert status == 408 and took < 3
+    status, took = await raw_request(port, f"POST {HOOK} HTTP/1.1\r\n".encode(), pause=0.3,
+                                     more=b"Host: localhost\r\n")
+    assert status == 408 and took < 3
+    status, took = await raw_request(port, post(ok + "Content-Length: 100\r\n", b'{"update_id": 1'))
+    assert status == 408 and took < 3
+    assert api.sent == []  # nothing was handled
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # and no traceback
 
 
 # -- 10. strangers in the project group, and groups never bound ----------------------------------------------
