@@ -126,6 +126,7 @@ def must_retry(app: Application, update: Update) -> bool:
     if update.update_id in pending:
         pending.discard(update.update_id)
         return True
+    app.bot_data.get(_TOLD_TO_WAIT, set()).discard(update.update_id)  # handled at last: forget it
     return False
 
 
