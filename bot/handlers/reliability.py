@@ -1,8 +1,8 @@
 """/health for admins, and the guard that keeps a redelivered update from being applied twice.
 
 Where the "processed" marker is written (the choice, and why):
-- group -1 (`skip_redelivered`): an update whose id *and* content were handled before is dropped
-  (ApplicationHandlerStop), so nothing in group 0 sees it again.
+- group -1000 (`skip_redelivered`, before any feature's group): an update whose id *and* content were handled
+  before is dropped (ApplicationHandlerStop), so no later group sees it again.
 - while the handler runs, `storage.uow.current_update` holds the update: the handler's own commit writes the
   marker in the same transaction as its state change. A crash before that commit loses nothing (the update
   is not confirmed to Telegram either — bot/polling.py confirms only handled updates — so it comes again
@@ -33,7 +33,7 @@ from storage.uow import UpdateMarker, current_update
 
 log = logging.getLogger(__name__)
 
-SKIP_GROUP = -1
+SKIP_GROUP = -1000  # before every feature's own early group (incident replies use -1)
 REMEMBER_GROUP = 1000
 
 

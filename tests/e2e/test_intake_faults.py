@@ -25,7 +25,7 @@ from bot.polling import AnotherPoller, serve
 from bot.services.clock import FakeClock
 from bot.webhook import WebhookServer, webhook_receiver
 from config.settings import Settings
-from tests.conftest import CLIENT_CONTACT, GROUP, STRANGER, SUPERVISOR, Harness
+from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, STRANGER, SUPERVISOR, Harness
 
 ROOT = Path(__file__).parents[2]
 
@@ -306,3 +306,17 @@ async def test_tickets_and_urgent_requests_are_refused_in_a_group_never_bound(bo
     # in private they still work
     await bot.chat.send(CLIENT_CONTACT, "/ticket 打印机卡纸")
     assert await audited(bot, "tickets.open") == 1
+
+
+# -- replies to the bot's questions: redelivered or edited, applied once -------------------------------------
+
+async def test_a_redelivered_or_edited_answer_to_an_incident_question_is_recorded_once(bot: Harness) -> None:
+    sent = await bot.chat.send(ENGINEER, "/incident 发现数据库有异常登录")
+    question = [m for m in sent if m.chat_id == ENGINEER][-1]
+    answer = bot.chat.factory.message(ENGINEER, "巡检时在日志中发现", reply_to=UpdateFactory.bot_message(question))
+    first = await process_raw(bot, answer)
+    assert "已记录事件 #1 的「发现经过」" in first[0]
+    again = await process_raw(bot, answer)  # Telegram redelivers it after a crash
+    assert len(again) == 1 and "已经处理过了" in again[0]
+    await process_raw(bot, bot.chat.factory.edited(answer, "巡检时在日志中发现（更正）"))
+    assert await audited(bot, "incident.section") == 1
