@@ -225,8 +225,10 @@ async def test_a_webhook_update_that_meets_a_locked_database_gets_no_200_and_is_
     async with webhook_bot(settings, clock) as (server, api, app):
         assert server.port is not None
         update = UpdateFactory().message(CLIENT_CONTACT, "/ticket 打印机无法连接")
-        locker = sqlite3.connect(settings.storage.db, isolation_level=None)
-        locker.execute("BEGIN IMMEDIATE")  # another process writes for longer than the 5 s busy timeout
+        locker = sqlite3.connect(settings.storage.db, isolation_level=None, timeout=30, check_same_thread=False)
+        # another process writes for longer than the 5 s busy timeout (taken off the event loop, so the bot's own
+        # transaction in progress can finish first)
+        await asyncio.to_thread(locker.execute, "BEGIN IMMEDIATE")
         try:
             assert await post_update(server.port, update) == 503  # not stored, so not confirmed
             assert await post_update(server.port, update) == 503  # Telegram's retry, still locked
