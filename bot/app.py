@@ -12,16 +12,23 @@ sweep judges that deadline), then calls `start_timers`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    ContextTypes,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
-from bot.catalog import t
+from bot.catalog import normalise_language, t
 from bot.delivery import OutboxDelivery
 from bot.handlers import (
     attendance,
@@ -50,6 +57,8 @@ from bot.services.people import Role
 from bot.services.tracking import record_first_start
 from bot.telegram_bot import MaintApplicationBuilder, MaintBot
 from config.settings import Settings
+from storage.db import is_transient
+from storage.uow import UpdateAlreadyProcessed, current_update
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +154,44 @@ async def on_shutdown(app: Application) -> None:
         await stack.aclose()  # closes the database
 
 
+UNCONFIRMED = "unconfirmed_updates"  # bot_data: ids of updates the transport must not confirm (retry them)
+_TOLD_TO_WAIT = "told_to_wait"
+
+
+def must_retry(app: Application, update: Update) -> bool:
+    """True (once) when `update` failed on a transient storage error: the transport must leave it unconfirmed
+    (polling: keep the offset; webhook: no 200) so Telegram delivers it again."""
+    pending: set[int] = app.bot_data.get(UNCONFIRMED, set())
+    if update.update_id in pending:
+        pending.discard(update.update_id)
+        return True
+    app.bot_data.get(_TOLD_TO_WAIT, set()).discard(update.update_id)  # handled at last: forget it
+    return False
+
+
 async def on_error(update: object, context: BotContext) -> None:
-    """Log with the traceback, tell the user to check what was saved, and tell the admins."""
+    """Log with the traceback, tell the user to check what was saved, and tell the admins.
+
+    Two errors are not faults of the update: a concurrent copy of it committed first (the sender is told it was
+    handled), and a transient storage error (locked, busy, I/O): the update is left unmarked and unconfirmed so it
+    is retried, and the sender is asked to wait, once per update."""
+    if isinstance(update, Update) and isinstance(context.error, UpdateAlreadyProcessed):
+        current_update.set(None)
+        log.info("update %s: another copy was applied first; this one was rolled back", update.update_id)
+        from bot.handlers.reliability import say_already_handled
+
+        await say_already_handled(update, context)
+        raise ApplicationHandlerStop
+    if isinstance(update, Update) and is_transient(context.error):
+        current_update.set(None)
+        log.warning("update %s not handled, storage busy (%s): left unconfirmed to be retried",
+                    update.update_id, context.error)
+        context.application.bot_data.setdefault(UNCONFIRMED, set()).add(update.update_id)
+        told: set[int] = context.application.bot_data.setdefault(_TOLD_TO_WAIT, set())
+        if update.update_id not in told:
+            told.add(update.update_id)
+            await _ask_to_wait(update, context)
+        raise ApplicationHandlerStop
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
@@ -169,6 +214,34 @@ async def on_error(update: object, context: BotContext) -> None:
                                              error=f"{type(context.error).__name__}: {context.error}"[:300],
                                              update_id=update.update_id)
             await uow.commit()
+
+
+async def _ask_to_wait(update: Update, context: BotContext) -> None:
+    """"Please wait" in the sender's language (reading works while another process holds the write lock)."""
+    services: Services | None = context.application.bot_data.get("services")
+    user = update.effective_user
+    lang = normalise_language(user.language_code if user else None)
+
+    async def chosen_language() -> str | None:
+        assert services is not None and user is not None
+        async with services.db.uow(read_only=True) as uow:
+            person = await uow.people.by_telegram_id(user.id)
+        return person.language if person else None
+
+    # The connection may be queued behind other work waiting for the same lock: don't keep the answer waiting.
+    with contextlib.suppress(Exception):
+        if services is not None and user is not None:
+            lang = await asyncio.wait_for(chosen_language(), timeout=0.5) or lang
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message else ""
+    text = text if len(text) <= 30 else text[:29] + "…"
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t("intake.storage_busy", lang, text="🔘")[:200], show_alert=True)
+        elif message is not None:
+            await message.reply_text(t("intake.storage_busy", lang, text=text), do_quote=False)
+    except Exception:
+        log.exception("could not ask the user to wait")
 
 
 @asynccontextmanager

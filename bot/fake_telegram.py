@@ -27,6 +27,7 @@ from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000000001
 BOT_USERNAME = "maintbot_demo_bot"
+CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
 @dataclass
@@ -144,6 +145,7 @@ class FakeBotAPI(BaseRequest):
         self.files: list[tuple[str, bytes]] = []
         # Optional hook for benchmarks: decide a 429 per call (returns retry_after seconds or None).
         self.limiter: Callable[[str, dict[str, Any]], int | None] | None = None
+        self._polling = False
 
     @property
     def read_timeout(self) -> float | None:
@@ -198,10 +200,27 @@ class FakeBotAPI(BaseRequest):
         handler = getattr(self, f"_api_{api_method}", None)
         if handler is None:
             return self._ok(True)
+        if api_method == "getUpdates":  # like Telegram: one poller per token at a time
+            if not self._claim_poller():
+                return self._error(409, CONFLICT)
+            try:
+                return self._ok(await handler(params))
+            finally:
+                self._release_poller()
         result = handler(params)
         if asyncio.iscoroutine(result):
             result = await result
         return self._ok(result)
+
+    def _claim_poller(self) -> bool:
+        """False while another getUpdates call is in progress (the second poller gets 409 Conflict)."""
+        if self._polling:
+            return False
+        self._polling = True
+        return True
+
+    def _release_poller(self) -> None:
+        self._polling = False
 
     def _take_failure(self, method: str) -> Failure | None:
         for failure in list(self.failures):
@@ -340,6 +359,15 @@ class UpdateFactory:
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         return {"update_id": self.next_update_id(), "message": message}
+
+    def edited(self, original: dict[str, Any], text: str) -> dict[str, Any]:
+        """The same message after its author edited it: Telegram sends a new update with `edited_message`."""
+        message = {**original["message"], "text": text, "edit_date": int(time.time())}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        else:
+            message.pop("entities", None)
+        return {"update_id": self.next_update_id(), "edited_message": message}
 
     def callback(self, user_id: int, sent: SentMessage, data: str, language: str = "zh-hans") -> dict[str, Any]:
         message = {"message_id": sent.message_id, "date": int(time.time()), "chat": self.chat(sent.chat_id),

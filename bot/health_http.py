@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT = 5.0
 MAX_HEADER_LINES = 100
 REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+           408: "Request Timeout", 411: "Length Required",
            413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 

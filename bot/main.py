@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bot.cli import backup, calendar, check_config, export, purge, report, score
+from bot.polling import AnotherPoller
 from config.settings import EXAMPLE_CONFIG_PATH, ConfigError, Settings, load_settings, resolve_config_path
 
 log = logging.getLogger("maintbot")
@@ -40,6 +41,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Redacting(logging.Formatter):
+    """Formats as usual, then blanks the bot token wherever it appears (URLs in messages and tracebacks)."""
+
+    def __init__(self, inner: logging.Formatter, secret: str) -> None:
+        super().__init__()
+        self.inner = inner
+        self.secret = secret
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.inner.format(record).replace(self.secret, "<token>")
+
+
+def keep_token_out_of_logs(token: str) -> None:
+    """The Bot API URL contains the token: httpx/httpcore log every request URL at INFO (so at -v), and
+    network errors may quote it. Keep those libraries at WARNING and redact the token from every log line."""
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not token:
+        return
+    for handler in logging.getLogger().handlers:
+        inner = handler.formatter or logging.Formatter()
+        if not isinstance(inner, _Redacting):
+            handler.setFormatter(_Redacting(inner, token))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -57,10 +83,19 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1
+    from bot.instance_lock import AlreadyRunning, acquire_instance_lock
+
+    try:
+        acquire_instance_lock(settings.storage.db)
+    except AlreadyRunning as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     problem = asyncio.run(_check_database(settings))
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
+    if settings.telegram.token is not None:
+        keep_token_out_of_logs(settings.telegram.token.get_secret_value())
     if args.console:
         from bot.console import run_console
 
@@ -68,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.offline_spool:
         from bot.offline_spool import run_spool
 
-        asyncio.run(run_spool(settings, Path(args.offline_spool)))
+        try:
+            asyncio.run(run_spool(settings, Path(args.offline_spool)))
+        except AnotherPoller as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         return 0
     _say_if_outside_service_period(settings)
     if settings.telegram.token is None:
@@ -127,5 +166,9 @@ def run_telegram(settings: Settings, *, webhook: bool) -> int:
         stop_on_signals(stop)
         await serve(app, stop, bootstrap_retries=tg.bootstrap_retries, receiver=receiver)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except AnotherPoller as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0

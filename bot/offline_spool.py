@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -55,6 +56,22 @@ class SpoolBotAPI(FakeBotAPI):
         self.offset_path = spool_dir / "offset"
         self.sent_path = spool_dir / "sent.jsonl"
         self._sent = self.sent_path.open("a", encoding="utf-8")
+        self._poll_lock = (spool_dir / "getUpdates.lock").open("a", encoding="utf-8")
+
+    def _claim_poller(self) -> bool:
+        """Across processes too: a second process polling the same spool gets 409 Conflict, like Telegram."""
+        if not super()._claim_poller():
+            return False
+        try:
+            fcntl.flock(self._poll_lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            super()._release_poller()
+            return False
+        return True
+
+    def _release_poller(self) -> None:
+        fcntl.flock(self._poll_lock.fileno(), fcntl.LOCK_UN)
+        super()._release_poller()
 
     async def shutdown(self) -> None:
         return None  # PTB shuts the request down twice (bot and updater); the file stays open until exit

@@ -22,20 +22,37 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
-from bot.app import DEFER_TIMERS, start_timers
+from bot.app import DEFER_TIMERS, must_retry, start_timers
 from bot.services import action_time
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+MAX_RETRY_DELAY = 10.0  # an update that met a busy database is tried again after 1, 2, 4 … 10 s
 
 
-async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: str) -> Any:
-    """Run a start-up step, retrying network errors `retries` times (-1: for ever) with backoff."""
+class AnotherPoller(Exception):
+    """Telegram answered 409 Conflict: another process is polling with this token. Polling stops (no retry loop)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("another bot instance is polling with this token (Telegram answered 409 Conflict: "
+                         f"{detail}); stopped. Run only one instance per token.")
+
+
+class StoppedDuringStartup(Exception):
+    """SIGTERM/SIGINT arrived while a start-up step was still being tried (Telegram unreachable)."""
+
+
+async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: str,
+                       stop: asyncio.Event | None = None) -> Any:
+    """Run a start-up step, retrying network errors `retries` times (-1: for ever) with backoff.
+
+    With `stop`, a signal ends the attempt and the waiting at once (StoppedDuringStartup): a supervisor's
+    SIGTERM is honoured within moments even while Telegram cannot be reached."""
     attempt, delay = 0, 1.0
     while True:
         try:
-            return await step()
+            return await _unless_stopped(step(), stop)
         except InvalidToken:
             raise
         except (NetworkError, TimedOut) as exc:
@@ -43,8 +60,30 @@ async def with_retries(step: Callable[[], Awaitable[Any]], retries: int, what: s
             if 0 <= retries < attempt:
                 raise
             log.warning("%s failed (%s); retrying in %.0f s", what, exc, delay)
-            await asyncio.sleep(delay)
+            if stop is None:
+                await asyncio.sleep(delay)
+            else:
+                await _sleep_unless_stopped(stop, delay)
             delay = min(delay * 2, MAX_BACKOFF)
+
+
+async def _unless_stopped(step: Awaitable[Any], stop: asyncio.Event | None) -> Any:
+    if stop is None:
+        return await step
+    if stop.is_set():
+        raise StoppedDuringStartup
+    task = asyncio.ensure_future(step)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        raise StoppedDuringStartup
+    return task.result()
 
 
 def received_now(app: Application) -> datetime:
@@ -75,6 +114,8 @@ async def drain_pending(app: Application, *, allowed_updates: list[str] | None =
         received = received_now(app)
         for update in updates:
             await handle_received(app, update, received)
+            if must_retry(app, update):  # storage busy: the polling loop fetches it again from this offset
+                return update.update_id
             offset = update.update_id + 1
         log.info("handled %d updates that waited while the bot was down", len(updates))
 
@@ -82,7 +123,7 @@ async def drain_pending(app: Application, *, allowed_updates: list[str] | None =
 async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float = 30.0,
                        allowed_updates: list[str] | None = None, offset: int | None = None) -> int:
     """Fetch, handle one by one, then confirm; returns how many updates were handled."""
-    handled, delay = 0, 1.0
+    handled, delay, retry_delay = 0, 1.0, 1.0
     stopping = asyncio.ensure_future(stop.wait())
     try:
         while not stop.is_set():
@@ -98,10 +139,8 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
                 updates = fetch.result()
             except TimedOut:
                 continue
-            except Conflict as exc:
-                log.error("another instance is polling with this token: %s", exc)
-                await _sleep_unless_stopped(stop, 5.0)
-                continue
+            except Conflict as exc:  # another poller for this token: two bots would answer everything twice
+                raise AnotherPoller(str(exc)) from None
             except (NetworkError, TelegramError) as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0f s", exc, delay)
                 await _sleep_unless_stopped(stop, delay)
@@ -111,6 +150,11 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
             received = received_now(app)
             for update in updates:
                 await handle_received(app, update, received)
+                if must_retry(app, update):  # storage busy: keep the offset, so the same update comes again
+                    await _sleep_unless_stopped(stop, retry_delay)
+                    retry_delay = min(retry_delay * 2, MAX_RETRY_DELAY)
+                    break
+                retry_delay = 1.0
                 offset = update.update_id + 1
                 handled += 1
                 if stop.is_set():
@@ -142,12 +186,20 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
     """The whole life of the bot: initialise, post_init, start, take updates until `stop`, then shut down.
 
     Updates come from at-least-once long polling unless another `receiver` is given (bot/webhook.py)."""
-    await with_retries(app.initialize, bootstrap_retries, "start-up (getMe)")
+    try:
+        await with_retries(app.initialize, bootstrap_retries, "start-up (getMe)", stop)
+    except StoppedDuringStartup:
+        log.info("stopped during start-up")
+        return
     try:
         if receiver is None:
             # Never drop pending updates: button presses queued while the bot was down still count.
-            await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
-                               "deleteWebhook")
+            try:
+                await with_retries(lambda: app.bot.delete_webhook(drop_pending_updates=False), bootstrap_retries,
+                                   "deleteWebhook", stop)
+            except StoppedDuringStartup:
+                log.info("stopped during start-up")
+                return
         app.bot_data[DEFER_TIMERS] = True
         if app.post_init:
             await app.post_init(app)
@@ -161,8 +213,12 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
         await app.start()
         if ready is not None:
             ready()
+        conflict: AnotherPoller | None = None
         if receiver is None:
-            await poll_updates(app, stop, timeout=poll_timeout, offset=offset)
+            try:
+                await poll_updates(app, stop, timeout=poll_timeout, offset=offset)
+            except AnotherPoller as exc:
+                conflict = exc  # stop as on SIGTERM (the outbox is flushed), then report it
         else:
             await receiver(app, stop)
         log.info("stopping: no more updates are taken")
@@ -170,6 +226,8 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
             await app.stop()
         if app.post_stop:
             await app.post_stop(app)
+        if conflict is not None:
+            raise conflict
     finally:
         await app.shutdown()
         if app.post_shutdown:

@@ -20,14 +20,14 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import start_timers
+from bot.app import must_retry, start_timers
 from bot.health_http import health_response, write_json
-from bot.polling import Receiver, handle_received, received_now, with_retries
+from bot.polling import Receiver, StoppedDuringStartup, handle_received, received_now, with_retries
 
 log = logging.getLogger(__name__)
 
-READ_TIMEOUT = 10.0
-MAX_BODY = 1 << 20
+READ_TIMEOUT = 10.0  # seconds for a request's head, and again for its body: a slow client is cut off (408)
+MAX_BODY = 1 << 20  # an update is a few KB; a larger body is refused unread (413)
 MAX_HEADER_LINES = 100
 
 
@@ -42,6 +42,8 @@ class WebhookServer:
         self.secret = secret
         self.port: int | None = None
         self.handled = 0
+        self.read_timeout = READ_TIMEOUT  # for the whole head, then for the whole body
+        self.max_body = MAX_BODY
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
@@ -65,15 +67,18 @@ class WebhookServer:
         await write_json(writer, status, body)
 
     async def _answer(self, reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]]:
-        request_line = (await asyncio.wait_for(reader.readline(), READ_TIMEOUT)).decode("latin-1").split()
-        headers: dict[str, str] = {}
-        for _ in range(MAX_HEADER_LINES):
-            line = await asyncio.wait_for(reader.readline(), READ_TIMEOUT)
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if len(request_line) < 2:
+        """Read one request within `read_timeout` (a slow or stalled client gets 408), check it, handle it.
+
+        Bad requests get a 4xx without a traceback: a malformed header, a non-ASCII secret, a Content-Length
+        that is not a number or is over `max_body`, a body that is not an update."""
+        try:
+            async with asyncio.timeout(self.read_timeout):
+                request_line, headers = await self._read_head(reader)
+        except TimeoutError:
+            return 408, {"ok": False}
+        except (ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):  # a line over 64 KB
+            return 400, {"ok": False}
+        if len(request_line) < 2 or headers is None:
             return 400, {"ok": False}
         method, target = request_line[0], request_line[1].split("?", 1)[0]
         if target in ("/health", "/healthz") and method in ("GET", "HEAD"):
@@ -82,17 +87,51 @@ class WebhookServer:
             return 404, {"ok": False}
         if method != "POST":
             return 405, {"ok": False}
-        if not hmac.compare_digest(headers.get("x-telegram-bot-api-secret-token", ""), self.secret):
+        # Compare bytes: a header is latin-1 on the wire, and a non-ASCII str would make compare_digest raise.
+        given = headers.get("x-telegram-bot-api-secret-token", "").encode("latin-1")
+        if not hmac.compare_digest(given, self.secret.encode()):
             return 403, {"ok": False}
-        length = int(headers.get("content-length") or 0)
-        if length <= 0 or length > MAX_BODY:
-            return (413 if length > MAX_BODY else 400), {"ok": False}
-        data = json.loads(await asyncio.wait_for(reader.readexactly(length), READ_TIMEOUT))
+        length_text = headers.get("content-length", "")
+        if not length_text.isascii() or not length_text.isdigit():
+            return (411 if not length_text else 400), {"ok": False}
+        length = int(length_text)
+        if length > self.max_body:
+            return 413, {"ok": False}
+        if length == 0:
+            return 400, {"ok": False}
+        try:
+            async with asyncio.timeout(self.read_timeout):
+                raw = await reader.readexactly(length)
+        except TimeoutError:
+            return 408, {"ok": False}
+        except asyncio.IncompleteReadError:
+            return 400, {"ok": False}
+        try:
+            data = json.loads(raw)
+            update = Update.de_json(data, self.app.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError):
+            update = None
+        if update is None:
+            return 400, {"ok": False}
         received = received_now(self.app)  # before handling: a button press counts from here
-        update = Update.de_json(data, self.app.bot)
         await handle_received(self.app, update, received)  # handlers commit before they answer; only then the 200
+        if must_retry(self.app, update):  # storage busy: not stored, so no 200; Telegram delivers it again
+            return 503, {"ok": False}
         self.handled += 1
         return 200, {"ok": True}
+
+    @staticmethod
+    async def _read_head(reader: asyncio.StreamReader) -> tuple[list[str], dict[str, str] | None]:
+        """The request line's words and the headers (lower-case names); None for headers when too many."""
+        request_line = (await reader.readline()).decode("latin-1").split()
+        headers: dict[str, str] = {}
+        for _ in range(MAX_HEADER_LINES):
+            line = await reader.readline()
+            if line in (b"\r\n", b"\n", b""):
+                return request_line, headers
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return request_line, None
 
 
 PENDING_WAIT = 30.0  # seconds at most that the start-up sweep waits for Telegram to push the pending updates
@@ -128,12 +167,14 @@ def webhook_receiver(*, listen: str, port: int, url: str, secret: str, bootstrap
         try:
             if on_listening is not None:
                 on_listening(server)
-            await with_retries(lambda: app.bot.set_webhook(url=url, secret_token=secret,
-                                                           allowed_updates=Update.ALL_TYPES,
-                                                           drop_pending_updates=False),
-                               bootstrap_retries, "setWebhook")
-            await pending_pushed(app, stop)
-            await start_timers(app)
+            with suppress(StoppedDuringStartup):
+                await with_retries(lambda: app.bot.set_webhook(url=url, secret_token=secret,
+                                                               allowed_updates=Update.ALL_TYPES,
+                                                               drop_pending_updates=False),
+                                   bootstrap_retries, "setWebhook", stop)
+            if not stop.is_set():
+                await pending_pushed(app, stop)
+                await start_timers(app)
             await stop.wait()
         finally:
             await server.close()

@@ -8,6 +8,7 @@ while the same task already holds one joins it (storage/uow.py) instead of waiti
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -17,6 +18,20 @@ import aiosqlite
 
 from storage.migrate import apply_migrations
 from storage.uow import UnitOfWork
+
+# SQLite's primary result codes that pass: another process holds the lock, or the disk hiccuped.
+_TRANSIENT_CODES = {5, 6, 10}  # SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR
+_TRANSIENT_WORDS = ("database is locked", "database table is locked", "database is busy", "disk i/o error")
+
+
+def is_transient(exc: BaseException | None) -> bool:
+    """True for a storage error worth retrying later (locked, busy, I/O), not for a bug or a damaged file."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _TRANSIENT_CODES:
+        return True
+    return any(word in str(exc).lower() for word in _TRANSIENT_WORDS)
 
 
 class DatabaseDamaged(Exception):

@@ -50,6 +50,15 @@ class UpdateMarker:
 current_update: ContextVar[UpdateMarker | None] = ContextVar("current_update", default=None)
 
 
+class UpdateAlreadyProcessed(Exception):
+    """Another copy of this very update committed first (concurrent redelivery): this copy's transaction was
+    rolled back whole, and the caller must not confirm or act on it."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(f"update {update_id} was already applied by another copy")
+        self.update_id = update_id
+
+
 class UnitOfWork:
     """Created by `Database.uow()`; repositories are built lazily on first use."""
 
@@ -111,16 +120,26 @@ class UnitOfWork:
             return
         if self._open:
             marker = current_update.get()
-            if marker is not None:
-                await self.conn.execute(
+            claim = marker is not None and not marker.marked
+            if claim:
+                # Claim the update in this transaction: a row with the same id and content means another copy
+                # (a concurrent redelivery) committed first; then nothing of this copy may stay. A row with the
+                # same id but other content is an older update whose id was reused, and is replaced.
+                cursor = await self.conn.execute(
                     "INSERT INTO processed_updates (contract_id, update_id, processed_at, fingerprint)"
                     " VALUES (?,?,?,?) ON CONFLICT (contract_id, update_id) DO UPDATE SET"
-                    " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint",
-                    (self.contract_id, marker.update_id, marker.at, marker.fingerprint))
-                marker.marked = True
+                    " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint"
+                    " WHERE processed_updates.fingerprint IS NOT NULL"
+                    " AND processed_updates.fingerprint != excluded.fingerprint",
+                    (self.contract_id, marker.update_id, marker.at, marker.fingerprint))  # type: ignore[union-attr]
+                if cursor.rowcount == 0:
+                    await self.rollback_if_open()
+                    raise UpdateAlreadyProcessed(marker.update_id)  # type: ignore[union-attr]
             await self.conn.execute("COMMIT")
             self._open = False
             self.committed = True
+            if claim:
+                marker.marked = True  # type: ignore[union-attr]
             self._run_after_commit()
 
     async def rollback_if_open(self) -> None:

@@ -10,14 +10,16 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, ExtBot
 
-from bot.catalog import normalise_language, t
+from bot.catalog import CATALOG, normalise_language, t
 from bot.services import access, action_time
 from bot.services.callback_data import CallbackData, decode, pattern
 from bot.services.container import Services
@@ -28,6 +30,8 @@ from bot.services.people import Person, Role, is_client_side
 log = logging.getLogger(__name__)
 
 ANYONE: frozenset[Role] = frozenset()  # any roster member
+# Commands that raise work for the project: in a group, only in the bound project group (else: how to bind).
+BOUND_GROUP_ONLY = frozenset({"/ticket", "/urgent"})
 ENGINEERS = frozenset({Role.ENGINEER, Role.LEAD})
 
 
@@ -158,9 +162,12 @@ async def _identify(update: Update, context: BotContext, attempted: str) -> Pers
     if person is None:
         await access.record_refusal(context.services, telegram_id=user.id, username=user.username,
                                     attempted=attempted)
+        chat = update.effective_chat
         if update.callback_query:
             await update.callback_query.answer(t("access.unknown_user", _telegram_language(update)),
                                                show_alert=True)
+        elif chat is not None and chat.type != ChatType.PRIVATE:
+            await _refuse_stranger_in_group(update, context, user.id)
         else:
             await reply(update, None, "access.unknown_user")
     return person
@@ -175,6 +182,33 @@ def action_moment(update: Update, services: Services) -> datetime:
         return received
     message = update.message or update.edited_message or update.channel_post or update.edited_channel_post
     return action_time.judge(message.date if message is not None else None, received)
+
+
+STRANGER_REFUSAL_EVERY = timedelta(hours=24)  # in a group, a stranger is told once a day, not at every message
+
+
+async def _refuse_stranger_in_group(update: Update, context: BotContext, user_id: int) -> None:
+    """Tell a stranger who writes in a group, privately where possible, and at most once a day (kept in
+    memory: a restart may tell them once more). The group does not see a refusal at every message."""
+    told: dict[int, datetime] = context.application.bot_data.setdefault("strangers_told", {})
+    now = context.services.now()
+    last = told.get(user_id)
+    if last is not None and now - last < STRANGER_REFUSAL_EVERY:
+        return
+    told[user_id] = now
+    text = t("access.unknown_user", _telegram_language(update))
+    try:
+        await context.bot.send_message(user_id, text)
+    except TelegramError:  # they never opened a private chat with the bot: answer in the group, this once
+        await reply_text(update, text)
+
+
+async def _group_not_bound(update: Update, context: BotContext, label: str) -> bool:
+    """True when `label` may only be used in the project group and this is a group that was never bound."""
+    chat = update.effective_chat
+    if label not in BOUND_GROUP_ONLY or chat is None or chat.type == ChatType.PRIVATE:
+        return False
+    return not await access.is_bound_group(context.services, chat.id)
 
 
 def guard(roles: Iterable[Role], label: str, fn: CommandFn, *,
@@ -196,6 +230,9 @@ def guard(roles: Iterable[Role], label: str, fn: CommandFn, *,
             await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
                                         attempted=label, person=person)
             await reply(update, person, "access.client_side_only", command=label.lstrip("/"))
+            return
+        if await _group_not_bound(update, context, label):
+            await reply(update, person, "intake.group_not_bound", command=label.lstrip("/"))
             return
         try:
             with action_time.acting(action_moment(update, context.services)):
@@ -265,12 +302,33 @@ def button(feature: str, roles: Iterable[Role] = ANYONE, *,
     return decorate
 
 
+async def edited_command(update: Update, context: BotContext) -> None:
+    """An edited command is never run again: the sender is told how to correct it instead (once per edit)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    person = await access.identify(context.services, user.id)
+    if person is None:
+        return  # strangers were refused when they first sent it
+    name = (message.text or "").split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].lower()
+    if name not in context.commands:
+        return
+    example_key = f"intake.edit_example.{name}"
+    example = t(example_key if example_key in CATALOG else "intake.edit_example.default", person.language,
+                command=name)
+    await reply(update, person, "intake.edited_command", command=name, example=example)
+
+
 def register_declared(app: Application, declared: Declared) -> None:
-    """Add every declared command and button handler (called once by the composition root)."""
-    from telegram.ext import CommandHandler
+    """Add every declared command and button handler (called once by the composition root).
+
+    Commands answer new messages only: an edited `/urgent …` would otherwise raise a second request."""
+    from telegram.ext import CommandHandler, MessageHandler, filters
 
     for spec in declared.commands.values():
-        app.add_handler(CommandHandler(spec.name, spec.callback))
+        app.add_handler(CommandHandler(spec.name, spec.callback, filters=~filters.UpdateType.EDITED))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND, edited_command))
     for handler in declared.buttons.values():
         app.add_handler(CallbackQueryHandler(handler.callback, pattern=pattern(handler.feature)))
 

@@ -125,5 +125,6 @@ async def _answer_and_stop(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     """Replies to incident questions, in group -1 so no other feature's reply handler takes them first."""
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _ReplyToIncidentQuestion(), _answer_and_stop),
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
+                                   & _ReplyToIncidentQuestion(), _answer_and_stop),
                     group=-1)

@@ -1,8 +1,8 @@
 """/health for admins, and the guard that keeps a redelivered update from being applied twice.
 
 Where the "processed" marker is written (the choice, and why):
-- group -1 (`skip_redelivered`): an update whose id *and* content were handled before is dropped
-  (ApplicationHandlerStop), so nothing in group 0 sees it again.
+- group -1000 (`skip_redelivered`, before any feature's group): an update whose id *and* content were handled
+  before is dropped (ApplicationHandlerStop), so no later group sees it again.
 - while the handler runs, `storage.uow.current_update` holds the update: the handler's own commit writes the
   marker in the same transaction as its state change. A crash before that commit loses nothing (the update
   is not confirmed to Telegram either — bot/polling.py confirms only handled updates — so it comes again
@@ -33,7 +33,7 @@ from storage.uow import UpdateMarker, current_update
 
 log = logging.getLogger(__name__)
 
-SKIP_GROUP = -1
+SKIP_GROUP = -1000  # before every feature's own early group (incident replies use -1)
 REMEMBER_GROUP = 1000
 
 
@@ -61,12 +61,12 @@ async def skip_redelivered(update: Update, context: BotContext) -> None:
     if await health.already_processed(services, update.update_id, digest):
         current_update.set(None)
         log.info("update %s was handled before: skipped", update.update_id)
-        await _say_already_handled(update, context)
+        await say_already_handled(update, context)
         raise ApplicationHandlerStop
     current_update.set(UpdateMarker(update.update_id, digest, to_db(services.now())))
 
 
-async def _say_already_handled(update: Update, context: BotContext) -> None:
+async def say_already_handled(update: Update, context: BotContext) -> None:
     """The second delivery gets a sensible answer: it was handled once and nothing was recorded twice.
 
     In groups only commands are answered (plain chatter never was)."""

@@ -452,5 +452,6 @@ async def faq_command(update: Update, context: BotContext, person: Person) -> No
 
 def register(app: Application) -> None:
     """A reply to the rating prompt is a comment on that ticket."""
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.REPLY & _RatingPromptReply(),
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED & filters.REPLY
+                                   & _RatingPromptReply(),
                                    guard(ANYONE, "tk.comment_reply", comment_by_reply)))

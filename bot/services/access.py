@@ -26,6 +26,12 @@ async def record_refusal(services: Services, *, telegram_id: int, username: str 
         await uow.commit()
 
 
+async def is_bound_group(services: Services, chat_id: int) -> bool:
+    """True when `chat_id` is a group bound to this contract with /bindgroup."""
+    async with services.db.uow(read_only=True) as uow:
+        return await uow.chats.is_bound(chat_id)
+
+
 async def set_language(services: Services, person: Person, language: str) -> None:
     async with services.db.uow() as uow:
         await uow.people.set_language(person.id, language)

@@ -8,7 +8,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.services.errors import DomainError
+
 VERSION = "v1"
+MAX_ID = 2**63 - 1
+
+
+class StaleButton(DomainError):
+    """Callback data in our format whose arguments make no sense (missing, not a number, too large)."""
+
+    key = "button.refused"
+
 _SAFE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
@@ -19,7 +29,15 @@ class CallbackData:
     args: tuple[str, ...]
 
     def int_arg(self, index: int = 0) -> int:
-        return int(self.args[index])
+        """The number at `index`; a missing, non-numeric or out-of-range one (an old or forged button) raises
+        StaleButton, which every feature's presser reads as "this button is no longer valid"."""
+        try:
+            value = int(self.args[index])
+        except (IndexError, ValueError):
+            raise StaleButton() from None
+        if not -MAX_ID <= value <= MAX_ID:  # SQLite integers are 64-bit
+            raise StaleButton()
+        return value
 
 
 def encode(feature: str, action: str, *args: object) -> str:

@@ -54,7 +54,8 @@ async def _bind_group(bot: Harness) -> None:
 
 
 async def test_whole_lifecycle_with_buttons(bot: Harness) -> None:
-    # Raised in the group with a deadline in the text: the absolute time is echoed.
+    # Raised in the project group with a deadline in the text: the absolute time is echoed.
+    await _bind_group(bot)
     sent = await bot.chat.send(CLIENT_CONTACT, "/ticket 社保卡系统无法登录 明天下午3点前", chat_id=GROUP)
     [created] = [m for m in sent if m.chat_id == GROUP]
     assert "已登记工单 #1" in created.text and "2022-10-11 15:00" in created.text
@@ -123,6 +124,7 @@ async def test_reply_ticket_turns_a_message_into_a_work_order_for_its_author(bot
     original = SentMessage(GROUP, 4242, "公服网办大厅上传附件失败")
     report = {"message_id": 4242, "date": 0, "chat": {"id": GROUP, "type": "supergroup", "title": "项目群"},
               "from": {"id": SUPERVISOR, "is_bot": False, "first_name": "陈"}, "text": original.text}
+    await _bind_group(bot)
     sent = await bot.chat.send(ENGINEER, "/ticket", chat_id=GROUP, reply_to=report)
     [created] = [m for m in sent if m.chat_id == GROUP]
     assert "公服网办大厅上传附件失败" in created.text
@@ -194,6 +196,7 @@ async def test_an_engineers_own_ticket_is_rated_by_the_client_side(bot: Harness)
 
 
 async def test_taking_in_the_group_works_without_a_private_chat_with_the_bot(bot: Harness) -> None:
+    await _bind_group(bot)
     [created] = _to(await bot.chat.send(CLIENT_CONTACT, "/ticket 社保卡系统无法登录", chat_id=GROUP), GROUP)
     [step] = await bot.chat.press(CLIENT_CONTACT, created, "默认：工单服务")
     [step] = await bot.chat.press(CLIENT_CONTACT, step, "跳过")
