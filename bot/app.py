@@ -21,7 +21,7 @@ from telegram.request import BaseRequest
 from bot.catalog import t
 from bot.delivery import OutboxDelivery
 from bot.handlers import feature_modules
-from bot.handlers.common import BotContext, register_declared
+from bot.handlers.common import BotContext, ReplyNotDelivered, register_declared, reply_text
 from bot.handlers.core import register_fallbacks
 from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
@@ -30,7 +30,8 @@ from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, build_services
 from bot.services.people import Role, seed_roster
 from config.settings import Settings
-from storage.db import open_database
+from storage.db import is_unwritable, open_database
+from storage.uow import current_update
 
 log = logging.getLogger(__name__)
 
@@ -107,29 +108,60 @@ async def on_shutdown(app: Application) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log with the traceback, tell the user to check what was saved, and tell the admins."""
-    log.error("error while handling an update", exc_info=context.error)
+    """Log with the traceback; tell the user what happened to their action; tell the admins.
+
+    "May not have been saved" is said only when nothing of this update was committed. A reply that could not
+    be delivered goes out through the outbox instead. When the database cannot be written the user is told so
+    (nothing was saved) and the delivery worker tells the admins, once."""
+    error = context.error
+    log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update):
         return
     services: Services | None = context.application.bot_data.get("services")
+    marker = current_update.get()
+    saved = marker is not None and marker.update_id == update.update_id and marker.marked
+    if isinstance(error, ReplyNotDelivered):
+        if services is not None:
+            await _queue_reply(services, error)
+        return
     person = None
     if services is not None and update.effective_user is not None:
-        async with services.db.uow() as uow:
-            person = await uow.people.by_telegram_id(update.effective_user.id)
+        try:
+            async with services.db.uow(read_only=True) as uow:
+                person = await uow.people.by_telegram_id(update.effective_user.id)
+        except Exception:
+            log.exception("could not identify the user after an error")
     lang = person.language if person else None
+    unwritable = error is not None and is_unwritable(error)
+    key = "error.internal_after_save" if saved else "error.db_unwritable" if unwritable else "error.internal"
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(t("error.internal", lang)[:200], show_alert=True)
+            await update.callback_query.answer(t(key, lang)[:200], show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(t("error.internal", lang))
+            await reply_text(update, t(key, lang))
     except Exception:
         log.exception("could not tell the user about the error")
-    if services is not None:
+    if services is not None and not unwritable:
+        try:
+            async with services.db.uow() as uow:
+                await services.notifier.to_roles(uow, [Role.ADMIN], "error.admin_alert", kind="error.alert",
+                                                 error=f"{type(error).__name__}: {error}"[:300],
+                                                 update_id=update.update_id)
+                await uow.commit()
+        except Exception:
+            log.exception("could not queue the error alert for the admins")
+
+
+async def _queue_reply(services: Services, undelivered: ReplyNotDelivered) -> None:
+    """The outbox retries a reply that failed its quick retries until Telegram says ok."""
+    try:
         async with services.db.uow() as uow:
-            await services.notifier.to_roles(uow, [Role.ADMIN], "error.admin_alert", kind="error.alert",
-                                             error=f"{type(context.error).__name__}: {context.error}"[:300],
-                                             update_id=update.update_id)
+            await uow.outbox.add(chat_id=undelivered.chat_id, text=undelivered.text, kind="reply.retry",
+                                 now=services.now(), buttons=undelivered.buttons or None)
             await uow.commit()
+        services.notifier.wakeup.set()
+    except Exception:
+        log.exception("could not queue an undelivered reply to %s", undelivered.chat_id)
 
 
 @asynccontextmanager
