@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.catalog import t
@@ -25,6 +25,7 @@ from bot.handlers.common import BotContext, ReplyNotDelivered, register_declared
 from bot.handlers.core import register_fallbacks
 from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
+from bot.rate_limit import ChatRateLimiter
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, build_services
@@ -47,7 +48,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                .defaults(Defaults(tzinfo=ZoneInfo(settings.contract.timezone)))
                .post_init(on_startup).post_stop(on_stop).post_shutdown(on_shutdown))
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=settings.telegram.max_retries))
+        builder = builder.rate_limiter(ChatRateLimiter(max_retries=settings.telegram.max_retries))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.telegram.api_base_url:
