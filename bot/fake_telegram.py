@@ -65,6 +65,7 @@ class Failure:
     status: int = 500
     retry_after: int | None = None
     description: str = "Internal Server Error"
+    chat_id: int | None = None  # only calls to this chat (None: any)
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,9 @@ class FakeBotAPI(BaseRequest):
 
     # -- test helpers -------------------------------------------------------------------------------
     def fail_next(self, method: str, kind: str = "status", *, status: int = 500, retry_after: int | None = None,
-                  times: int = 1) -> None:
+                  times: int = 1, chat_id: int | None = None) -> None:
         for _ in range(times):
-            self.failures.append(Failure(method, kind, status, retry_after))
+            self.failures.append(Failure(method, kind, status, retry_after, chat_id=chat_id))
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.sent if m.chat_id == chat_id]
@@ -195,7 +196,7 @@ class FakeBotAPI(BaseRequest):
             self.calls.append(call)
             for call_listener in self.call_listeners:
                 call_listener(call)
-        failure = self._take_failure(api_method)
+        failure = self._take_failure(api_method, params.get("chat_id"))
         if failure is not None:
             return self._fail(failure)
         if self.limiter is not None and api_method.startswith("send"):
@@ -216,9 +217,9 @@ class FakeBotAPI(BaseRequest):
             result = await result
         return self._ok(result)
 
-    def _take_failure(self, method: str) -> Failure | None:
+    def _take_failure(self, method: str, chat_id: Any = None) -> Failure | None:
         for failure in list(self.failures):
-            if failure.method in (method, "*"):
+            if failure.method in (method, "*") and (failure.chat_id is None or str(failure.chat_id) == str(chat_id)):
                 self.failures.remove(failure)
                 return failure
         return None
