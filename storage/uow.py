@@ -62,10 +62,11 @@ class UnitOfWork:
                     " VALUES (?,?,?,?) ON CONFLICT (contract_id, update_id) DO UPDATE SET"
                     " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint",
                     (self.contract_id, marker.update_id, marker.at, marker.fingerprint))
-                marker.marked = True
             await self.conn.execute("COMMIT")
             self._open = False
             self.committed = True
+            if marker is not None:
+                marker.marked = True  # only once the commit went through (a full disk fails the COMMIT)
 
     async def rollback_if_open(self) -> None:
         if self._open:
