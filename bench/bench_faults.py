@@ -140,9 +140,9 @@ def run(rounds: int, tickets: int, urgent: int, seed: int, work: Path) -> dict[s
     kills = 0
     for r in range(rounds):
         for n in range(tickets):
-            tag = f"报修{r}-{n}"
+            tag = f"报修{r}-{n}："  # the colon ends the tag: 报修0-1 must not match 报修0-10
             ticket_tags.append(tag)
-            bot.send(LEAD if n % 2 else ENGINEER, f"/ticket {tag}：打印机卡纸", chat_id=GROUP)
+            bot.send(LEAD if n % 2 else ENGINEER, f"/ticket {tag}打印机卡纸", chat_id=GROUP)
             if n % max(tickets // max(urgent, 1), 1) == 0 and len(urgent_tags) < (r + 1) * urgent:
                 utag = f"机房{r}-{n}号空调告警"
                 urgent_tags.append(utag)
