@@ -189,6 +189,7 @@ def run(rounds: int, tickets: int, urgent: int, seed: int, work: Path) -> dict[s
         "group_messages": sum(1 for m in sent if m["chat_id"] == GROUP),
         "urgent_ping_worst_s": max(delays),
         "urgent_ping_median_s": statistics.median(delays),
+        "urgent_ping_delays": [round(d, 1) for d in delays],
         "flood_429": "see bot.log",
     }
 
@@ -213,6 +214,7 @@ def main() -> None:
           f"group); worst delay to a private urgent ping {figures['urgent_ping_worst_s']:.1f} s (median "
           f"{figures['urgent_ping_median_s']:.1f} s) with the group at its limit; 429 answers "
           f"{figures['flood_429']}; {figures['seconds']} s")
+    print(f"each private urgent ping, seconds after its /urgent was written: {figures['urgent_ping_delays']}")
 
 
 if __name__ == "__main__":

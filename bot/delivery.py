@@ -91,6 +91,7 @@ class OutboxDelivery:
         self.services = services
         self.bot = bot
         self._drain_lock = asyncio.Lock()
+        self._dispatch_lock = asyncio.Lock()  # two dispatches must never start two senders for one chat
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._chat_tasks: dict[int, asyncio.Task[int]] = {}
@@ -117,6 +118,10 @@ class OutboxDelivery:
 
     async def dispatch(self) -> int:
         """Start a sender for each chat that has something due and none running; returns how many started."""
+        async with self._dispatch_lock:
+            return await self._dispatch()
+
+    async def _dispatch(self) -> int:
         await self._flush_unmarked()
         now = self.services.now()
         async with self.services.db.uow(read_only=True) as uow:
@@ -134,6 +139,8 @@ class OutboxDelivery:
         for chat_id, messages in by_chat.items():
             if len(self._chat_tasks) >= CHAT_CONCURRENCY:
                 break
+            if chat_id in self._chat_tasks:
+                continue
             messages.sort(key=lambda m: (priority(m), m.id))
             task = asyncio.create_task(self._send_chat(chat_id, messages), name=f"outbox-chat-{chat_id}")
             self._chat_tasks[chat_id] = task
@@ -144,7 +151,9 @@ class OutboxDelivery:
         """One chat's messages in order; stops at the first that must wait (what follows waits for it)."""
         delivered = 0
         try:
-            for message in messages:
+            for position, message in enumerate(messages):
+                if position and priority(message) and await self._urgent_waiting(chat_id, messages):
+                    break  # an urgent message came for this chat: the dispatcher sends it next
                 if not await self._send(message):
                     break
                 delivered += 1
@@ -154,6 +163,11 @@ class OutboxDelivery:
             self._chat_tasks.pop(chat_id, None)
             self._finished.set()
         return delivered
+
+    async def _urgent_waiting(self, chat_id: int, taken: list[OutboxMessage]) -> bool:
+        async with self.services.db.uow(read_only=True) as uow:
+            return await uow.outbox.urgent_due(chat_id, self.services.now(),
+                                               exclude=[m.id for m in taken] + list(self._unmarked))
 
     async def _send(self, message: OutboxMessage) -> bool:
         """One attempt; settles the row in the database (or in memory) whatever happens. True when delivered."""

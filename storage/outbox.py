@@ -72,7 +72,8 @@ class OutboxRepository(Repository):
         excluded = sorted(set(exclude_chats))
         marks = ",".join("?" * len(excluded))
         rows = await self.fetchall(
-            "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY o.id) AS chat_rank"
+            "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.chat_id"
+            " ORDER BY CASE WHEN o.kind LIKE 'urgent.%' THEN 0 ELSE 1 END, o.id) AS chat_rank"
             " FROM outbox o WHERE o.contract_id = ? AND o.status = 'pending'"
             " AND (o.next_attempt_at <= ? OR (? IS NOT NULL AND o.attempts > 0 AND o.next_attempt_at > ?))"
             + (f" AND o.chat_id NOT IN ({marks})" if excluded else "") +
@@ -84,6 +85,15 @@ class OutboxRepository(Repository):
             (self.contract_id, to_db(now), stuck, stuck, *excluded, to_db(now), stuck, stuck, per_chat, per_chat,
              limit))
         return [_message(r) for r in rows]
+
+    async def urgent_due(self, chat_id: int, now: datetime, *, exclude: Iterable[int] = ()) -> bool:
+        """Whether an urgent message to `chat_id` is due (a sender then lets it jump the chat's queue)."""
+        skip = sorted(set(exclude))
+        marks = ",".join("?" * len(skip))
+        return await self.scalar(
+            "SELECT 1 FROM outbox WHERE contract_id = ? AND chat_id = ? AND status = 'pending'"
+            " AND kind LIKE 'urgent.%' AND next_attempt_at <= ?" + (f" AND id NOT IN ({marks})" if skip else "")
+            + " LIMIT 1", (self.contract_id, chat_id, to_db(now), *skip)) is not None
 
     async def next_attempt_at(self) -> datetime | None:
         return from_db(await self.scalar(
