@@ -48,7 +48,11 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                .defaults(Defaults(tzinfo=ZoneInfo(settings.contract.timezone)))
                .post_init(on_startup).post_stop(on_stop).post_shutdown(on_shutdown))
     if rate_limit:
-        builder = builder.rate_limiter(ChatRateLimiter(max_retries=settings.telegram.max_retries))
+        # Pace each private chat unless the request is the offline fake with Telegram's limits switched off
+        # (fast tests and the console): real Telegram, and the fake enforcing its limits, get it.
+        pace_private = getattr(request, "flood", True) is not None
+        builder = builder.rate_limiter(ChatRateLimiter(max_retries=settings.telegram.max_retries,
+                                                       pace_private_chats=pace_private))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.telegram.api_base_url:

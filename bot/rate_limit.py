@@ -34,12 +34,13 @@ class ChatRateLimiter(AIORateLimiter):
 
     def __init__(self, *, max_retries: int, overall_per_second: float = OVERALL_PER_SECOND,
                  group_per_minute: float = GROUP_PER_MINUTE, private_burst: int = PRIVATE_BURST,
-                 private_period: float = PRIVATE_PERIOD) -> None:
+                 private_period: float = PRIVATE_PERIOD, pace_private_chats: bool = True) -> None:
         super().__init__(overall_max_rate=overall_per_second, overall_time_period=1,
                          group_max_rate=group_per_minute, group_time_period=60, max_retries=max_retries)
         self._private_burst = private_burst
         self._private_period = private_period
         self._private: dict[int, AsyncLimiter] = {}
+        self._pace_private = pace_private_chats
 
     def _private_limiter(self, chat_id: int) -> AsyncLimiter:
         if len(self._private) > MAX_PRIVATE_LIMITERS:
@@ -60,7 +61,8 @@ class ChatRateLimiter(AIORateLimiter):
             chat_id = int(chat_id)
         group: int | str | bool = chat_id if (isinstance(chat_id, int) and chat_id < 0) \
             or isinstance(chat_id, str) else False
-        private = self._private_limiter(chat_id) if isinstance(chat_id, int) and chat_id > 0 else None
+        private = self._private_limiter(chat_id) if self._pace_private and isinstance(chat_id, int) \
+            and chat_id > 0 else None
         for attempt in range(max_retries + 1):
             try:
                 async with private or contextlib.nullcontext():
