@@ -104,3 +104,14 @@ def test_a_private_start_is_answered_at_once_behind_45_group_tickets(tmp_path: P
     finally:
         if spool.process is not None:
             spool.kill(signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_sigkills_during_bursts_lose_nothing_and_apply_nothing_twice(tmp_path: Path) -> None:
+    """bench/bench_faults.py on a small size: the figures the closing note reports, asserted."""
+    from bench.bench_faults import run
+
+    figures = run(rounds=2, tickets=8, urgent=2, seed=3, work=tmp_path)
+    assert figures["kills"] == 2 and figures["actions"] == 20
+    assert (figures["lost"], figures["applied_twice"], figures["delivered_twice"]) == (0, 0, 0), figures
+    assert figures["urgent_ping_worst_s"] < 10, figures
