@@ -7,6 +7,7 @@ fake enforces them like Telegram (429 with retry_after) and the bot's rate limit
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -67,6 +68,39 @@ async def test_may_not_be_saved_is_still_said_when_nothing_was_saved(bot: Harnes
     monkeypatch.setattr(tickets, "create_ticket", broken)
     await bot.chat.send(CLIENT_CONTACT, "/ticket 权限系统无法登录")
     assert any(NOT_SAVED in text for text in texts(bot, CLIENT_CONTACT))
+
+
+# --- a database that cannot be written ---------------------------------------------------------------------
+
+
+async def test_a_send_that_cannot_be_marked_is_never_sent_again_and_is_marked_once_the_disk_has_room(
+        bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.outbox import OutboxRepository
+
+    services = bot.services
+    mark_sent = OutboxRepository.mark_sent
+
+    async def disk_full(self: OutboxRepository, *args: object, **kwargs: object) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(OutboxRepository, "mark_sent", disk_full)
+    async with services.db.uow() as uow:
+        await services.notifier.to_chat(uow, ENGINEER, "error.db_writable_again", kind="error.db_recovered")
+        await uow.commit()
+    for _ in range(5):
+        bot.clock.advance(timedelta(seconds=2))
+        await bot.chat.flush()
+        await asyncio.sleep(0.3)  # the worker's own rounds too
+    assert len(bot.to(ENGINEER)) == 1
+    assert not services.db.writable
+    assert sum("数据库无法写入" in text for text in texts(bot, ADMIN)) == 1  # the admins are told, once
+
+    monkeypatch.setattr(OutboxRepository, "mark_sent", mark_sent)  # space freed
+    await asyncio.sleep(2.5)  # the marking's backoff
+    await bot.chat.flush()
+    async with services.db.uow(read_only=True) as uow:
+        assert (await uow.outbox.counts()).get("pending", 0) == 0
+    assert len(bot.to(ENGINEER)) == 1
 
 
 # --- a backward clock jump ----------------------------------------------------------------------------------
