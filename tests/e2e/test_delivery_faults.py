@@ -70,6 +70,22 @@ async def test_may_not_be_saved_is_still_said_when_nothing_was_saved(bot: Harnes
     assert any(NOT_SAVED in text for text in texts(bot, CLIENT_CONTACT))
 
 
+async def test_a_fault_after_the_ticket_was_stored_says_it_was_saved(bot: Harness,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.handlers import tickets as handlers
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("simulated bug while rendering the confirmation")
+
+    monkeypatch.setattr(handlers, "_render", broken)
+    await bot.chat.send(CLIENT_CONTACT, "/ticket 开放平台接口超时")
+    said = texts(bot, CLIENT_CONTACT)
+    assert not any(NOT_SAVED in text for text in said), said
+    assert any("您的操作已保存" in text for text in said), said
+    async with bot.services.db.uow(read_only=True) as uow:
+        assert [e for e in await uow.audit.list(limit=100) if e.action.startswith("ticket")]
+
+
 # --- a database that cannot be written ---------------------------------------------------------------------
 
 
