@@ -19,13 +19,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationHandlerStop,
-    ContextTypes,
-    Defaults,
-)
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.catalog import normalise_language, t
@@ -45,11 +39,12 @@ from bot.handlers import (
     tickets,
     urgent,
 )
-from bot.handlers.common import BotContext, Declared, declared_in, register_declared
+from bot.handlers.common import BotContext, Declared, ReplyNotDelivered, declared_in, register_declared, reply_text
 from bot.handlers.core import register_fallbacks
 from bot.health_http import start_reliability, stop_reliability
 from bot.menus import publish_menus
 from bot.pager import Pager
+from bot.rate_limit import ChatRateLimiter
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, open_services
@@ -57,7 +52,7 @@ from bot.services.people import Role
 from bot.services.tracking import record_first_start
 from bot.telegram_bot import MaintApplicationBuilder, MaintBot
 from config.settings import Settings
-from storage.db import is_transient
+from storage.db import is_transient, is_unwritable
 from storage.uow import UpdateAlreadyProcessed, current_update
 
 log = logging.getLogger(__name__)
@@ -81,7 +76,11 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                .defaults(Defaults(tzinfo=ZoneInfo(settings.contract.timezone)))
                .post_init(on_startup).post_stop(on_stop).post_shutdown(on_shutdown))
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=settings.telegram.max_retries))
+        # Pace each private chat unless the request is the offline fake with Telegram's limits switched off
+        # (fast tests and the console): real Telegram, and the fake enforcing its limits, get it.
+        pace_private = getattr(request, "flood", True) is not None
+        builder = builder.rate_limiter(ChatRateLimiter(max_retries=settings.telegram.max_retries,
+                                                       pace_private_chats=pace_private))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.telegram.api_base_url:
@@ -170,50 +169,80 @@ def must_retry(app: Application, update: Update) -> bool:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log with the traceback, tell the user to check what was saved, and tell the admins.
+    """Log with the traceback; tell the user what happened to their action; tell the admins.
 
     Two errors are not faults of the update: a concurrent copy of it committed first (the sender is told it was
     handled), and a transient storage error (locked, busy, I/O): the update is left unmarked and unconfirmed so it
-    is retried, and the sender is asked to wait, once per update."""
-    if isinstance(update, Update) and isinstance(context.error, UpdateAlreadyProcessed):
+    is retried, and the sender is asked to wait, once per update. Otherwise "may not have been saved" is said only
+    when nothing of this update was committed; a reply that could not be delivered goes out through the outbox
+    instead; when the database cannot be written the user is told so (nothing was saved) and the delivery worker
+    tells the admins, once."""
+    error = context.error
+    if isinstance(update, Update) and isinstance(error, UpdateAlreadyProcessed):
         current_update.set(None)
         log.info("update %s: another copy was applied first; this one was rolled back", update.update_id)
         from bot.handlers.reliability import say_already_handled
 
         await say_already_handled(update, context)
         raise ApplicationHandlerStop
-    if isinstance(update, Update) and is_transient(context.error):
+    if isinstance(update, Update) and is_transient(error) and not is_unwritable(error):
         current_update.set(None)
         log.warning("update %s not handled, storage busy (%s): left unconfirmed to be retried",
-                    update.update_id, context.error)
+                    update.update_id, error)
         context.application.bot_data.setdefault(UNCONFIRMED, set()).add(update.update_id)
         told: set[int] = context.application.bot_data.setdefault(_TOLD_TO_WAIT, set())
         if update.update_id not in told:
             told.add(update.update_id)
             await _ask_to_wait(update, context)
         raise ApplicationHandlerStop
-    log.error("error while handling an update", exc_info=context.error)
+    log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update):
         return
     services: Services | None = context.application.bot_data.get("services")
+    marker = current_update.get()
+    saved = marker is not None and marker.update_id == update.update_id and marker.marked
+    if isinstance(error, ReplyNotDelivered):
+        if services is not None:
+            await _queue_reply(services, error)
+        return
     person = None
     if services is not None and update.effective_user is not None:
-        async with services.db.uow() as uow:
-            person = await uow.people.by_telegram_id(update.effective_user.id)
+        try:
+            async with services.db.uow(read_only=True) as uow:
+                person = await uow.people.by_telegram_id(update.effective_user.id)
+        except Exception:
+            log.exception("could not identify the user after an error")
     lang = person.language if person else None
+    unwritable = error is not None and is_unwritable(error)
+    key = "error.internal_after_save" if saved else "error.db_unwritable" if unwritable else "error.internal"
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(t("error.internal", lang)[:200], show_alert=True)
+            await update.callback_query.answer(t(key, lang)[:200], show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(t("error.internal", lang))
+            await reply_text(update, t(key, lang))
     except Exception:
         log.exception("could not tell the user about the error")
-    if services is not None:
+    if services is not None and not unwritable:
+        try:
+            async with services.db.uow() as uow:
+                await services.notifier.to_roles(uow, [Role.ADMIN], "error.admin_alert", kind="error.alert",
+                                                 error=f"{type(error).__name__}: {error}"[:300],
+                                                 update_id=update.update_id)
+                await uow.commit()
+        except Exception:
+            log.exception("could not queue the error alert for the admins")
+
+
+async def _queue_reply(services: Services, undelivered: ReplyNotDelivered) -> None:
+    """The outbox retries a reply that failed its quick retries until Telegram says ok."""
+    try:
         async with services.db.uow() as uow:
-            await services.notifier.to_roles(uow, [Role.ADMIN], "error.admin_alert", kind="error.alert",
-                                             error=f"{type(context.error).__name__}: {context.error}"[:300],
-                                             update_id=update.update_id)
+            await uow.outbox.add(chat_id=undelivered.chat_id, text=undelivered.text, kind="reply.retry",
+                                 now=services.now(), buttons=undelivered.buttons or None)
             await uow.commit()
+        services.notifier.wakeup.set()
+    except Exception:
+        log.exception("could not queue an undelivered reply to %s", undelivered.chat_id)
 
 
 async def _ask_to_wait(update: Update, context: BotContext) -> None:

@@ -8,7 +8,12 @@ Guarantee: at least once, never lost, in order per chat.
   exceptions: retried with exponential backoff (1 s, 2 s, 4 s … capped at five minutes), for ever.
 - `ChatMigrated`: the group's pending rows and binding move to the new chat id, then it is retried.
 - `Forbidden` / `BadRequest`, or a document file that is gone: failed for good; the admins are told.
-- A chat's later messages wait while an earlier one to the same chat waits for its retry.
+- A chat's later messages wait while an earlier one to the same chat waits for its retry; every chat has its own
+  sender, so one slow chat (a group at 20 messages a minute) never holds up another; urgent kinds go first.
+- Retry times are absolute, but one planned further ahead than `MAX_RETRY_WAIT` is due at once: the clock
+  jumped back after it was planned, and the row must not wait (nor block its chat) for the jump's length.
+- The database cannot be written: a message Telegram accepted is remembered in memory and only its marking
+  is retried, with backoff (never a re-send loop); the admins are told once, directly.
 
 The ambiguous case: a `TimedOut` may come after Telegram accepted the message. We cannot tell, so the
 row is retried — the recipient may then see it twice, which beats never. (The offline fake models a
@@ -25,13 +30,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
+import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
 
+from bot.catalog import t
 from bot.handlers.common import keyboard
 from bot.services.container import Services
 from bot.services.people import Role
@@ -40,9 +48,14 @@ from storage.outbox import OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=5)
-CHAT_CONCURRENCY = 16
+# A retry is never planned further ahead than this (Telegram's retry_after is capped to it too), so a row whose
+# planned retry lies further ahead than this from "now" was planned before the clock jumped back: it is due.
+MAX_RETRY_WAIT = MAX_BACKOFF
+CHAT_CONCURRENCY = 64
 BATCH = 200
+PER_CHAT = 20
 MIN_WAIT = timedelta(seconds=1)
+MAX_MARK_BACKOFF = 30.0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -59,64 +72,119 @@ def retry_after_of(exc: RetryAfter) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
 
 
+def priority(message: OutboxMessage) -> int:
+    """Urgent requests go first, across chats and within one."""
+    return 0 if message.kind.startswith("urgent.") else 1
+
+
 class OutboxDelivery:
+    """Each chat has its own sender task, so a group held back by its 20-a-minute limit never delays a private
+    chat; the dispatcher starts senders for chats with something due (urgent chats first) without waiting for
+    the ones already running.
+
+    When the database cannot be written, a row that Telegram accepted but that could not be marked sent is
+    remembered in memory and never sent again; only its marking is retried, with backoff. A row whose retry
+    could not be recorded waits its backoff in memory. The admins are told once (directly, since the outbox
+    cannot be written), and told again through the outbox when the database is writable again."""
+
     def __init__(self, services: Services, bot: ExtBot) -> None:
         self.services = services
         self.bot = bot
         self._drain_lock = asyncio.Lock()
+        self._dispatch_lock = asyncio.Lock()  # two dispatches must never start two senders for one chat
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._chat_tasks: dict[int, asyncio.Task[int]] = {}
+        self._finished = asyncio.Event()
+        self._unmarked: dict[int, tuple[datetime, int | None]] = {}  # sent, marking not yet recorded
+        self._held: dict[int, tuple[int, float]] = {}  # row id -> (chat id, monotonic time of the next try)
+        self._mark_failures = 0
+        self._mark_retry_at = 0.0
+        self.unwritable_announced = False
         self.sent_count = 0
         self.retry_count = 0
         self.failed_count = 0
 
     async def drain(self, *, max_rounds: int = 100) -> int:
-        """Send everything due now; returns how many were delivered. Safe to call concurrently."""
-        delivered = 0
+        """Send everything due now (waiting for every chat's sender); returns how many were delivered."""
+        before = self.sent_count
         async with self._drain_lock:
             for _ in range(max_rounds):
-                async with self.services.db.uow() as uow:
-                    batch = await uow.outbox.due(self.services.now(), limit=BATCH)
-                if not batch:
+                await self.dispatch()
+                if not self._chat_tasks:
                     break
-                # Every row of a batch changes state (sent, failed, or retried later, which takes it and the
-                # rest of its chat out of `due`), so each round makes progress; max_rounds bounds a migrating
-                # chat that keeps answering ChatMigrated.
-                delivered += await self._send_batch(batch)
+                await asyncio.gather(*list(self._chat_tasks.values()), return_exceptions=True)
+        return self.sent_count - before
+
+    async def dispatch(self) -> int:
+        """Start a sender for each chat that has something due and none running; returns how many started."""
+        async with self._dispatch_lock:
+            return await self._dispatch()
+
+    async def _dispatch(self) -> int:
+        await self._flush_unmarked()
+        now = self.services.now()
+        async with self.services.db.uow(read_only=True) as uow:
+            batch = await uow.outbox.due(now, limit=BATCH, horizon=now + MAX_RETRY_WAIT,
+                                         exclude_chats=list(self._chat_tasks), per_chat=PER_CHAT)
+        clock = time.monotonic()
+        self._held = {row: held for row, held in self._held.items() if held[1] > clock}
+        held_chats = {chat for chat, _ in self._held.values()}
+        by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
+        for message in batch:  # urgent first, then in queue order
+            if message.id in self._unmarked or message.chat_id in held_chats:
+                continue
+            by_chat[message.chat_id].append(message)
+        started = 0
+        for chat_id, messages in by_chat.items():
+            if len(self._chat_tasks) >= CHAT_CONCURRENCY:
+                break
+            if chat_id in self._chat_tasks:
+                continue
+            messages.sort(key=lambda m: (priority(m), m.id))
+            task = asyncio.create_task(self._send_chat(chat_id, messages), name=f"outbox-chat-{chat_id}")
+            self._chat_tasks[chat_id] = task
+            started += 1
+        return started
+
+    async def _send_chat(self, chat_id: int, messages: list[OutboxMessage]) -> int:
+        """One chat's messages in order; stops at the first that must wait (what follows waits for it)."""
+        delivered = 0
+        try:
+            for position, message in enumerate(messages):
+                if position and priority(message) and await self._urgent_waiting(chat_id, messages):
+                    break  # an urgent message came for this chat: the dispatcher sends it next
+                if not await self._send(message):
+                    break
+                delivered += 1
+        except Exception:
+            log.exception("outbox sender for chat %s failed", chat_id)
+        finally:
+            self._chat_tasks.pop(chat_id, None)
+            self._finished.set()
         return delivered
 
-    async def _send_batch(self, batch: list[OutboxMessage]) -> int:
-        """Chats in parallel (bounded), each chat's messages in order."""
-        by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
-        for message in batch:
-            by_chat[message.chat_id].append(message)
-        semaphore = asyncio.Semaphore(CHAT_CONCURRENCY)
-        results: list[int] = []
-
-        async def one_chat(messages: list[OutboxMessage]) -> None:
-            async with semaphore:
-                for message in messages:
-                    ok = await self._send(message)
-                    results.append(int(ok))
-                    if not ok:
-                        return  # keep the chat's order: what follows waits for the failed one
-
-        await asyncio.gather(*(one_chat(msgs) for msgs in by_chat.values()))
-        return sum(results)
+    async def _urgent_waiting(self, chat_id: int, taken: list[OutboxMessage]) -> bool:
+        async with self.services.db.uow(read_only=True) as uow:
+            return await uow.outbox.urgent_due(chat_id, self.services.now(),
+                                               exclude=[m.id for m in taken] + list(self._unmarked))
 
     async def _send(self, message: OutboxMessage) -> bool:
-        """One attempt; settles the row in the database whatever happens. True when delivered."""
+        """One attempt; settles the row in the database (or in memory) whatever happens. True when delivered."""
         try:
             sent = await self._deliver(message)
         except RetryAfter as exc:
-            wait = retry_after_of(exc)
+            wait = min(retry_after_of(exc), MAX_RETRY_WAIT)
             await self._retry(message, wait, f"RetryAfter {wait.total_seconds():.0f}s")
             return False
         except ChatMigrated as exc:
-            async with self.services.db.uow() as uow:
-                await uow.outbox.move_chat(message.chat_id, exc.new_chat_id)
-                await uow.chats.migrate(message.chat_id, exc.new_chat_id)
-                await uow.commit()
+            try:
+                async with self.services.db.uow() as uow:
+                    await uow.outbox.move_chat(message.chat_id, exc.new_chat_id)
+                    await uow.chats.migrate(message.chat_id, exc.new_chat_id)
+                    await uow.commit()
+            except sqlite3.Error as db_exc:
+                self._hold(message, backoff(message.attempts), db_exc)
             return False
         except (Forbidden, BadRequest) as exc:
             await self._fail(message, f"{type(exc).__name__}: {exc.message}")
@@ -134,11 +202,45 @@ class OutboxDelivery:
             log.exception("outbox %s: unexpected error", message.id)
             await self._retry(message, backoff(message.attempts), f"{type(exc).__name__}: {exc}")
             return False
-        async with self.services.db.uow() as uow:
-            await uow.outbox.mark_sent(message.id, now=self.services.now(), telegram_message_id=sent)
-            await uow.commit()
         self.sent_count += 1
+        try:
+            async with self.services.db.uow() as uow:
+                await uow.outbox.mark_sent(message.id, now=self.services.now(), telegram_message_id=sent)
+                await uow.commit()
+        except sqlite3.Error as exc:
+            # Delivered, but not recorded: never send it again; only the marking is retried (with backoff).
+            log.error("outbox %s delivered but not marked sent (%s); marking is retried", message.id, exc)
+            self._unmarked[message.id] = (self.services.now(), sent)
+            self._note_mark_failure()
         return True
+
+    def _note_mark_failure(self) -> None:
+        self._mark_failures += 1
+        wait = min(2.0 ** (self._mark_failures - 1), MAX_MARK_BACKOFF)
+        self._mark_retry_at = max(self._mark_retry_at, time.monotonic() + wait)
+
+    async def _flush_unmarked(self) -> None:
+        """Record the sends that could not be recorded before (after their backoff)."""
+        if not self._unmarked or time.monotonic() < self._mark_retry_at:
+            return
+        pending = dict(self._unmarked)
+        try:
+            async with self.services.db.uow() as uow:
+                for row, (at, telegram_id) in pending.items():
+                    await uow.outbox.mark_sent(row, now=at, telegram_message_id=telegram_id)
+                await uow.commit()
+        except sqlite3.Error as exc:
+            log.warning("%d sent outbox message(s) still not marked (%s)", len(pending), exc)
+            self._note_mark_failure()
+            return
+        for row in pending:
+            self._unmarked.pop(row, None)
+        self._mark_failures = 0
+        log.info("%d sent outbox message(s) marked after the database became writable", len(pending))
+
+    def _hold(self, message: OutboxMessage, wait: timedelta, exc: BaseException) -> None:
+        log.error("outbox %s: could not record its state (%s); next try in %s", message.id, exc, wait)
+        self._held[message.id] = (message.chat_id, time.monotonic() + wait.total_seconds())
 
     async def _deliver(self, message: OutboxMessage) -> int | None:
         markup = keyboard(message.buttons)
@@ -158,13 +260,22 @@ class OutboxDelivery:
         self.retry_count += 1
         wait = max(wait, MIN_WAIT)  # never due again within the same drain
         log.warning("outbox %s to %s: %s; retry in %s", message.id, message.chat_id, error, wait)
-        async with self.services.db.uow() as uow:
-            await uow.outbox.retry_later(message.id, at=self.services.now() + wait, error=error)
-            await uow.commit()
+        try:
+            async with self.services.db.uow() as uow:
+                await uow.outbox.retry_later(message.id, at=self.services.now() + wait, error=error)
+                await uow.commit()
+        except sqlite3.Error as exc:
+            self._hold(message, wait, exc)
 
     async def _fail(self, message: OutboxMessage, error: str) -> None:
         self.failed_count += 1
         log.error("outbox %s to %s failed for good: %s", message.id, message.chat_id, error)
+        try:
+            await self._record_failure(message, error)
+        except sqlite3.Error as exc:
+            self._hold(message, backoff(message.attempts), exc)
+
+    async def _record_failure(self, message: OutboxMessage, error: str) -> None:
         async with self.services.db.uow() as uow:
             await uow.outbox.mark_failed(message.id, error=error)
             if message.kind != "delivery.failed":
@@ -176,18 +287,45 @@ class OutboxDelivery:
             await uow.commit()
 
     async def run_forever(self, idle: float = 1.0) -> None:
-        """Wake on new rows (or every `idle` seconds for retries and rows written by others) and drain."""
+        """Wake on new rows, on a chat's sender finishing, or every `idle` seconds (retries, rows written by
+        others), and start senders for the chats with something due; never waits for a slow chat."""
         wakeup = self.services.notifier.wakeup
         while not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wakeup.wait(), timeout=idle)
-            wakeup.clear()
-            if self._stopping:
-                break
             try:
-                await self.drain()
+                await self.dispatch()
             except Exception:  # the worker must outlive any one bad row
-                log.exception("outbox drain failed")
+                log.exception("outbox dispatch failed")
+            try:
+                await self._watch_database()
+            except Exception:
+                log.exception("could not tell the admins about the database")
+            waits = [asyncio.ensure_future(wakeup.wait()), asyncio.ensure_future(self._finished.wait())]
+            try:
+                await asyncio.wait(waits, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+            wakeup.clear()
+            self._finished.clear()
+
+    async def _watch_database(self) -> None:
+        """Tell the admins once when the database cannot be written (directly: the outbox cannot take it), and
+        through the outbox when it can be written again."""
+        db = self.services.db
+        if not db.writable and not self.unwritable_announced:
+            async with db.uow(read_only=True) as uow:
+                admins = [p for p in await uow.people.all(include_left=False) if Role.ADMIN in p.roles]
+            for admin in admins:
+                with contextlib.suppress(TelegramError):
+                    await self.bot.send_message(admin.chat_id, t("error.db_unwritable_admin", admin.language,
+                                                                 error=(db.unwritable_error or "")[:200]))
+            self.unwritable_announced = True
+        elif db.writable and self.unwritable_announced and not self._unmarked:
+            async with db.uow() as uow:
+                await self.services.notifier.to_roles(uow, [Role.ADMIN], "error.db_writable_again",
+                                                      kind="error.db_recovered")
+                await uow.commit()
+            self.unwritable_announced = False
 
     def start(self) -> None:
         if self._task is None:
@@ -216,6 +354,8 @@ class OutboxDelivery:
                 await asyncio.wait_for(self.drain(), timeout=max(deadline - loop.time(), 0.1))
             except Exception:
                 log.warning("outbox not fully flushed at shutdown; it is sent after the restart")
+            for task in list(self._chat_tasks.values()):
+                task.cancel()
             try:
                 async with self.services.db.uow() as uow:
                     backlog = await uow.outbox.backlog(self.services.now())

@@ -6,6 +6,8 @@ the real Application, handlers, scheduler and database with no token and no netw
 (timeouts, 5xx, 429 with retry_after, refused connections) can be injected per method. Like Telegram it
 refuses (HTTP 400) texts over 4096 characters, captions over 1024, toasts over 200, callback data over
 64 bytes and buttons without a label (`refuse`), so no reply can pass the tests and fail in production.
+Telegram's flood limits (`FloodLimits`) can be switched on: then a send beyond them gets 429 with
+`retry_after`, like Telegram.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -67,6 +70,69 @@ class Failure:
     status: int = 500
     retry_after: int | None = None
     description: str = "Internal Server Error"
+    chat_id: int | None = None  # only calls to this chat (None: any)
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's flood limits as the fake enforces them, as token buckets (a burst, then a sustained rate):
+    about 30 messages a second overall, 1 a second per private chat with small bursts, 20 a minute per group.
+    A message beyond them gets 429 "Too Many Requests" with `parameters.retry_after`, like Telegram."""
+
+    overall_per_second: float = 30.0
+    overall_burst: int = 30
+    private_per_second: float = 1.0
+    private_burst: int = 3
+    group_per_minute: float = 20.0
+    group_burst: int = 20
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> FloodLimits:
+        return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+
+
+class _Bucket:
+    def __init__(self, per_second: float, burst: int) -> None:
+        self.rate = per_second
+        self.capacity = float(burst)
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+
+    def wait(self, now: float) -> float:
+        """Seconds until one message fits (0: it fits now)."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+
+class FloodControl:
+    """Decides whether a send fits Telegram's limits; counts the refusals."""
+
+    def __init__(self, limits: FloodLimits) -> None:
+        self.limits = limits
+        self.overall = _Bucket(limits.overall_per_second, limits.overall_burst)
+        self.chats: dict[int, _Bucket] = {}
+        self.refused = 0
+
+    def retry_after(self, chat_id: int) -> int | None:
+        """None when the message may go now; otherwise whole seconds to wait (at least 1), as Telegram says."""
+        limits = self.limits
+        bucket = self.chats.get(chat_id)
+        if bucket is None:
+            bucket = _Bucket(limits.private_per_second, limits.private_burst) if chat_id > 0 \
+                else _Bucket(limits.group_per_minute / 60, limits.group_burst)
+            self.chats[chat_id] = bucket
+        now = time.monotonic()
+        wait = max(bucket.wait(now), self.overall.wait(now))
+        if wait > 0:
+            self.refused += 1
+            return max(1, math.ceil(wait))
+        bucket.take()
+        self.overall.take()
+        return None
 
 
 def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
@@ -131,7 +197,7 @@ def refuse(method: str, params: dict[str, Any]) -> str | None:
 class FakeBotAPI(BaseRequest):
     """Answers Bot API methods in-process and records them."""
 
-    def __init__(self, *, can_read_all_group_messages: bool = False) -> None:
+    def __init__(self, *, can_read_all_group_messages: bool = False, flood_limits: FloodLimits | None = None) -> None:
         self.calls: list[ApiCall] = []
         self.sent: list[SentMessage] = []
         self.failures: deque[Failure] = deque()
@@ -146,6 +212,8 @@ class FakeBotAPI(BaseRequest):
         # Optional hook for benchmarks: decide a 429 per call (returns retry_after seconds or None).
         self.limiter: Callable[[str, dict[str, Any]], int | None] | None = None
         self._polling = False
+        # Telegram's flood limits (off unless given: most tests send a few messages and need no pacing).
+        self.flood: FloodControl | None = FloodControl(flood_limits) if flood_limits is not None else None
 
     @property
     def read_timeout(self) -> float | None:
@@ -160,9 +228,9 @@ class FakeBotAPI(BaseRequest):
 
     # -- test helpers -------------------------------------------------------------------------------
     def fail_next(self, method: str, kind: str = "status", *, status: int = 500, retry_after: int | None = None,
-                  times: int = 1) -> None:
+                  times: int = 1, chat_id: int | None = None) -> None:
         for _ in range(times):
-            self.failures.append(Failure(method, kind, status, retry_after))
+            self.failures.append(Failure(method, kind, status, retry_after, chat_id=chat_id))
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.sent if m.chat_id == chat_id]
@@ -185,7 +253,7 @@ class FakeBotAPI(BaseRequest):
             self.calls.append(call)
             for call_listener in self.call_listeners:
                 call_listener(call)
-        failure = self._take_failure(api_method)
+        failure = self._take_failure(api_method, params.get("chat_id"))
         if failure is not None:
             return self._fail(failure)
         if self.limiter is not None and api_method.startswith("send"):
@@ -197,6 +265,11 @@ class FakeBotAPI(BaseRequest):
         if refusal is not None:
             self.refusals.append((api_method, refusal))
             return self._error(400, refusal)
+        if self.flood is not None and api_method.startswith("send") and "chat_id" in params:
+            retry_after = self.flood.retry_after(int(params["chat_id"]))
+            if retry_after is not None:
+                return self._error(429, f"Too Many Requests: retry after {retry_after}",
+                                   {"retry_after": retry_after})
         handler = getattr(self, f"_api_{api_method}", None)
         if handler is None:
             return self._ok(True)
@@ -222,9 +295,9 @@ class FakeBotAPI(BaseRequest):
     def _release_poller(self) -> None:
         self._polling = False
 
-    def _take_failure(self, method: str) -> Failure | None:
+    def _take_failure(self, method: str, chat_id: Any = None) -> Failure | None:
         for failure in list(self.failures):
-            if failure.method in (method, "*"):
+            if failure.method in (method, "*") and (failure.chat_id is None or str(failure.chat_id) == str(chat_id)):
                 self.failures.remove(failure)
                 return failure
         return None

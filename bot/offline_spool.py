@@ -8,6 +8,11 @@ offset confirms it, and the confirmed offset is kept in `DIR/offset`, so a resta
 unconfirmed ones again. Optional `DIR/clock_offset` (seconds, float) shifts the bot's clock, so a test can
 pin the contract's working day while time still runs (and keeps running across restarts).
 
+Fault switches for tests: `DIR/flood_limits` (JSON, `{}` for Telegram's defaults) makes the fake enforce
+Telegram's flood limits with 429s; `DIR/db_fault` containing `full` or `readonly` makes the bot's database
+unwritable (see `watch_db_fault_switch`; tests run as root, where chmod does not stop writes), and
+`DIR/db_state` says which state the bot has applied.
+
 Start-up and shutdown follow `Application.run_polling` step by step (initialise, post_init, start polling,
 start; on SIGTERM/SIGINT: stop polling, stop, post_stop — the outbox flush —, shutdown, post_shutdown).
 """
@@ -20,12 +25,14 @@ import fcntl
 import json
 import logging
 import os
+import sqlite3
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.fake_telegram import FakeBotAPI
+from bot.fake_telegram import FakeBotAPI, FloodLimits
 from bot.polling import serve, stop_on_signals
 from bot.services.clock import Clock, SystemClock
 from config.settings import Settings
@@ -50,7 +57,10 @@ class SpoolBotAPI(FakeBotAPI):
     """FakeBotAPI whose updates come from DIR/updates.jsonl and whose sent messages go to DIR/sent.jsonl."""
 
     def __init__(self, spool_dir: Path) -> None:
-        super().__init__()
+        limits_path = spool_dir / "flood_limits"
+        limits = FloodLimits.from_dict(json.loads(limits_path.read_text(encoding="utf-8") or "{}")) \
+            if limits_path.exists() else None
+        super().__init__(flood_limits=limits)
         self.dir = spool_dir
         self.updates_path = spool_dir / "updates.jsonl"
         self.offset_path = spool_dir / "offset"
@@ -123,11 +133,53 @@ class SpoolBotAPI(FakeBotAPI):
                 message_id: int | None = None) -> dict[str, Any]:
         payload = super()._record(chat_id, text, markup, method, message_id)
         line = json.dumps({"chat_id": chat_id, "message_id": payload["message_id"], "method": method, "text": text,
-                           "buttons": self.sent[-1].buttons}, ensure_ascii=False)
+                           "buttons": self.sent[-1].buttons, "at": time.time()}, ensure_ascii=False)
         self._sent.write(line + "\n")
         self._sent.flush()
         os.fsync(self._sent.fileno())
         return payload
+
+
+DISK_FULL = "database or disk is full"  # what SQLite reports when a write hits ENOSPC
+
+
+def _fail_commits_when(conn: Any, full: Callable[[], bool]) -> None:
+    """While `full()`, every COMMIT on `conn` fails as on a full disk (the transaction is rolled back)."""
+    original = conn.execute
+
+    async def failing_commit() -> None:
+        await original("ROLLBACK")
+        raise sqlite3.OperationalError(DISK_FULL)
+
+    def execute(sql: str, parameters: Any = None) -> Any:
+        if sql == "COMMIT" and full():
+            return failing_commit()
+        return original(sql, parameters)
+
+    conn.execute = execute
+
+
+async def watch_db_fault_switch(app: Any, spool_dir: Path, stop: asyncio.Event) -> None:
+    """Apply `DIR/db_fault` to the bot's database connection and report the applied state in `DIR/db_state`:
+    `readonly` (PRAGMA query_only: SQLite's own "attempt to write a readonly database", as with a read-only
+    file) or `full` (every commit fails with "database or disk is full", as on ENOSPC; reads and sends go on)."""
+    switch, state_path = spool_dir / "db_fault", spool_dir / "db_state"
+    applied: str | None = None
+    state = {"fault": "writable"}
+    while not stop.is_set():
+        services = app.bot_data.get("services")
+        wanted = switch.read_text(encoding="utf-8").strip() if switch.exists() else "writable"
+        if services is not None and wanted != applied:
+            db = services.db
+            if applied is None:
+                _fail_commits_when(db.conn, lambda: state["fault"] == "full")
+            async with db._lock:
+                await db.conn.execute(f"PRAGMA query_only = {int(wanted == 'readonly')}")
+            state["fault"] = wanted
+            applied = wanted
+            state_path.write_text(wanted, encoding="utf-8")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=0.1)
 
 
 def spool_clock(spool_dir: Path) -> Clock:
@@ -151,8 +203,10 @@ async def run_spool(settings: Settings, spool_dir: Path) -> None:
         (spool_dir / "ready").write_text(str(os.getpid()), encoding="utf-8")
         log.info("offline spool running in %s", spool_dir)
 
+    switch = asyncio.create_task(watch_db_fault_switch(app, spool_dir, stop))
     try:
         await serve(app, stop, bootstrap_retries=0, poll_timeout=1.0, ready=ready)
     finally:
+        switch.cancel()
         with contextlib.suppress(Exception):
             api._sent.close()

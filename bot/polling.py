@@ -1,5 +1,9 @@
 """At-least-once long polling: an update is confirmed to Telegram only after its handlers have finished.
 
+Each chat's updates are handled in order, different chats at the same time (a group whose replies wait for
+Telegram's 20-a-minute limit never delays a private /urgent); the confirmed offset stops at the oldest update
+still in flight.
+
 python-telegram-bot's Updater confirms an update's offset as soon as the update is queued, so a crash
 (SIGKILL, power loss) drops every update fetched but not yet handled: an urgent request the user sent
 simply vanishes. Here the next getUpdates call carries `offset = last handled + 1`, so an update in
@@ -14,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
 MAX_RETRY_DELAY = 10.0  # an update that met a busy database is tried again after 1, 2, 4 … 10 s
+BUSY_POLL = 0.2  # seconds between polls while updates are in flight and nothing new came
 
 
 class AnotherPoller(Exception):
@@ -106,6 +112,8 @@ async def drain_pending(app: Application, *, allowed_updates: list[str] | None =
         try:
             updates = await app.bot.get_updates(offset=offset, timeout=0,
                                                 allowed_updates=allowed_updates or Update.ALL_TYPES)
+        except Conflict as exc:  # another poller for this token: stop, as the polling loop would
+            raise AnotherPoller(str(exc)) from None
         except TelegramError as exc:
             log.warning("could not fetch the pending updates first (%s); they follow after start-up", exc)
             return offset
@@ -120,15 +128,103 @@ async def drain_pending(app: Application, *, allowed_updates: list[str] | None =
         log.info("handled %d updates that waited while the bot was down", len(updates))
 
 
+def lane_of(update: Update) -> int:
+    """Updates of one chat are handled in order; different chats at the same time."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return 0
+
+
+class Lanes:
+    """One task per chat handling that chat's updates in order; tracks which update ids are still in flight so
+    the confirmed offset never passes an update that has not been handled."""
+
+    def __init__(self, app: Application, stop: asyncio.Event | None = None) -> None:
+        self.app = app
+        self.stop = stop or asyncio.Event()
+        self.queues: dict[int, deque[tuple[Update, datetime]]] = {}
+        self.tasks: dict[int, asyncio.Task[None]] = {}
+        self.in_flight: set[int] = set()
+        self.highest: int | None = None
+        self.handled = 0
+        self.progress = asyncio.Event()
+
+    def take(self, update: Update, received: datetime | None = None) -> bool:
+        """Queue an update on its chat's lane; False if it was taken already (still in flight)."""
+        if update.update_id in self.in_flight or (self.highest is not None and update.update_id <= self.highest):
+            return False
+        self.in_flight.add(update.update_id)
+        self.highest = update.update_id
+        lane = lane_of(update)
+        self.queues.setdefault(lane, deque()).append((update, received or received_now(self.app)))
+        if lane not in self.tasks:
+            self.tasks[lane] = asyncio.create_task(self._run(lane), name=f"updates-{lane}")
+        return True
+
+    async def _run(self, lane: int) -> None:
+        queue = self.queues[lane]
+        try:
+            retry_delay = 1.0
+            while queue:
+                update, received = queue[0]
+                try:
+                    await handle_received(self.app, update, received)  # errors go to the error handler
+                except Exception:
+                    log.exception("update %s failed", update.update_id)
+                if must_retry(self.app, update):  # storage busy: stays in flight (unconfirmed), tried again
+                    if self.stop.is_set():
+                        return
+                    await _sleep_unless_stopped(self.stop, retry_delay)
+                    retry_delay = min(retry_delay * 2, MAX_RETRY_DELAY)
+                    continue
+                retry_delay = 1.0
+                queue.popleft()
+                self.in_flight.discard(update.update_id)
+                self.handled += 1
+                self.progress.set()
+        finally:
+            self.tasks.pop(lane, None)
+            self.queues.pop(lane, None)
+            self.progress.set()
+
+    def offset(self) -> int | None:
+        """The offset to confirm: the oldest update in flight, or one past the newest taken."""
+        if self.in_flight:
+            return min(self.in_flight)
+        return self.highest + 1 if self.highest is not None else None
+
+    async def finish(self, timeout: float) -> None:
+        """Let the lanes finish what they took (within `timeout`); the rest stays unconfirmed."""
+        tasks = list(self.tasks.values())
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float = 30.0,
-                       allowed_updates: list[str] | None = None, offset: int | None = None) -> int:
-    """Fetch, handle one by one, then confirm; returns how many updates were handled."""
-    handled, delay, retry_delay = 0, 1.0, 1.0
+                       allowed_updates: list[str] | None = None, offset: int | None = None,
+                       finish_timeout: float = 10.0) -> int:
+    """Fetch, handle (each chat in order on its own lane, chats at the same time), then confirm; returns how
+    many updates were handled. A chat held back by Telegram's group limit never delays another chat."""
+    lanes = Lanes(app, stop)
+    if offset is not None:  # the pending updates handled before the timers started are confirmed from here
+        lanes.highest = offset - 1
+    delay = 1.0
     stopping = asyncio.ensure_future(stop.wait())
     try:
         while not stop.is_set():
+            # While updates are in flight, Telegram returns them again at once (they are not confirmed):
+            # ask without waiting, and pause briefly when nothing new came.
+            busy = bool(lanes.in_flight)
             fetch = asyncio.ensure_future(app.bot.get_updates(
-                offset=offset, timeout=timeout, allowed_updates=allowed_updates or Update.ALL_TYPES))
+                offset=lanes.offset(), timeout=0 if busy else timeout,
+                allowed_updates=allowed_updates or Update.ALL_TYPES))
             await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
             if not fetch.done():  # stopping: whatever this call would return stays unconfirmed
                 fetch.cancel()
@@ -148,23 +244,21 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
                 continue
             delay = 1.0
             received = received_now(app)
-            for update in updates:
-                await handle_received(app, update, received)
-                if must_retry(app, update):  # storage busy: keep the offset, so the same update comes again
-                    await _sleep_unless_stopped(stop, retry_delay)
-                    retry_delay = min(retry_delay * 2, MAX_RETRY_DELAY)
-                    break
-                retry_delay = 1.0
-                offset = update.update_id + 1
-                handled += 1
-                if stop.is_set():
-                    break
+            fresh = sum(lanes.take(update, received) for update in updates)
+            if busy and not fresh:
+                lanes.progress.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(lanes.progress.wait(), timeout=BUSY_POLL)
+            else:
+                await asyncio.sleep(0)  # let the lanes start
     finally:
         stopping.cancel()
+        await lanes.finish(finish_timeout)
+    offset = lanes.offset()
     if offset is not None:  # confirm what was handled, so a clean restart does not see it again
         with contextlib.suppress(TelegramError):
             await app.bot.get_updates(offset=offset, timeout=0)
-    return handled
+    return lanes.handled
 
 
 async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
@@ -204,23 +298,27 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
         if app.post_init:
             await app.post_init(app)
         offset = None
+        conflict: AnotherPoller | None = None
         if receiver is None:
             # The actions that waited while the bot was down come first, stamped with their send time; only then
             # does the timers' start-up sweep judge deadlines (an /arrived sent in time is no breach). A webhook
             # receiver starts the timers itself once Telegram has pushed what was pending (bot/webhook.py).
-            offset = await drain_pending(app)
-            await start_timers(app)
+            try:
+                offset = await drain_pending(app)
+            except AnotherPoller as exc:
+                conflict = exc
+            if conflict is None:
+                await start_timers(app)
         await app.start()
         if ready is not None:
             ready()
-        conflict: AnotherPoller | None = None
-        if receiver is None:
+        if receiver is not None:
+            await receiver(app, stop)
+        elif conflict is None:
             try:
                 await poll_updates(app, stop, timeout=poll_timeout, offset=offset)
             except AnotherPoller as exc:
                 conflict = exc  # stop as on SIGTERM (the outbox is flushed), then report it
-        else:
-            await receiver(app, stop)
         log.info("stopping: no more updates are taken")
         if app.running:
             await app.stop()

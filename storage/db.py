@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -38,8 +39,32 @@ class DatabaseDamaged(Exception):
     """The file failed SQLite's integrity check; the bot refuses to start on it."""
 
 
+class DatabaseUnwritable(sqlite3.OperationalError):
+    """A write failed because the database cannot be written now (disk full, read-only file or directory,
+    I/O error). Nothing of the transaction was kept; it may work again once the disk is writable."""
+
+
+UNWRITABLE_MARKERS = ("readonly", "read-only", "disk is full", "disk i/o error", "unable to open database file")
+
+
+def is_unwritable(exc: BaseException) -> bool:
+    """True for SQLite's "cannot write here now" errors (as opposed to a bug in a statement)."""
+    if isinstance(exc, DatabaseUnwritable):
+        return True
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN")):
+        return True
+    return any(marker in str(exc).lower() for marker in UNWRITABLE_MARKERS)
+
+
 class Database:
-    """The bot's single connection plus the lock that keeps transactions from interleaving."""
+    """The bot's single connection plus the lock that keeps transactions from interleaving.
+
+    `unwritable_since` (monotonic seconds) is set when a write failed because the database cannot be written
+    (see `is_unwritable`) and cleared by the next successful commit, so the bot can tell the admins once,
+    refuse actions it cannot record, and notice by itself when the disk is writable again."""
 
     def __init__(self, conn: aiosqlite.Connection, contract_id: str, path: str) -> None:
         self.conn = conn
@@ -51,6 +76,12 @@ class Database:
         self._lock = asyncio.Lock()
         self._active: ContextVar[tuple[asyncio.Task[object] | None, UnitOfWork] | None] = ContextVar(
             f"active_uow_{id(self)}", default=None)
+        self.unwritable_since: float | None = None
+        self.unwritable_error: str | None = None
+
+    @property
+    def writable(self) -> bool:
+        return self.unwritable_since is None
 
     @asynccontextmanager
     async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
@@ -74,14 +105,29 @@ class Database:
         async with self._lock:
             uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only,
                              default_language=self.default_language)
-            if not read_only:
-                await uow.begin()
-            token = self._active.set((task, uow))
             try:
-                yield uow
-            finally:
-                self._active.reset(token)
-                await uow.rollback_if_open()
+                if not read_only:
+                    await uow.begin()
+                token = self._active.set((task, uow))
+                try:
+                    yield uow
+                finally:
+                    self._active.reset(token)
+                    try:
+                        await uow.rollback_if_open()
+                    except sqlite3.OperationalError:  # a failed COMMIT may have ended the transaction already
+                        uow._open = False
+            except sqlite3.OperationalError as exc:
+                if not read_only and is_unwritable(exc):
+                    if self.unwritable_since is None:
+                        self.unwritable_since = time.monotonic()
+                    self.unwritable_error = str(exc)
+                    if not isinstance(exc, DatabaseUnwritable):
+                        raise DatabaseUnwritable(str(exc)) from exc
+                raise
+            if uow.committed:
+                self.unwritable_since = None
+                self.unwritable_error = None
 
     async def close(self) -> None:
         await self.conn.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,16 +59,41 @@ class OutboxRepository(Repository):
         return await self.scalar("SELECT 1 FROM outbox WHERE contract_id = ? AND dedup_key = ?",
                                  (self.contract_id, dedup_key)) is not None
 
-    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    async def due(self, now: datetime, limit: int = 100, *, horizon: datetime | None = None,
+                  exclude_chats: Iterable[int] = (), per_chat: int | None = None) -> list[OutboxMessage]:
         """Pending rows due now, except those queued behind a message to the same chat that still waits
-        (a chat's messages go out in the order they were queued)."""
+        (a chat's messages go out in the order they were queued). Urgent kinds come first.
+
+        `horizon`: a retry planned after it cannot come from this clock's backoff (the clock jumped back since
+        it was planned), so it is due now rather than stuck for the jump's length. `exclude_chats`: chats being
+        sent to right now. `per_chat`: at most this many rows of one chat (so one busy chat cannot fill the
+        batch)."""
+        stuck = to_db(horizon) if horizon is not None else None
+        excluded = sorted(set(exclude_chats))
+        marks = ",".join("?" * len(excluded))
         rows = await self.fetchall(
-            "SELECT * FROM outbox o WHERE o.contract_id = ? AND o.status = 'pending' AND o.next_attempt_at <= ?"
+            "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.chat_id"
+            " ORDER BY CASE WHEN o.kind LIKE 'urgent.%' THEN 0 ELSE 1 END, o.id) AS chat_rank"
+            " FROM outbox o WHERE o.contract_id = ? AND o.status = 'pending'"
+            " AND (o.next_attempt_at <= ? OR (? IS NOT NULL AND o.attempts > 0 AND o.next_attempt_at > ?))"
+            + (f" AND o.chat_id NOT IN ({marks})" if excluded else "") +
             " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.contract_id = o.contract_id"
-            " AND p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id AND p.next_attempt_at > ?)"
-            " ORDER BY o.id LIMIT ?",
-            (self.contract_id, to_db(now), to_db(now), limit))
+            " AND p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id AND p.next_attempt_at > ?"
+            " AND NOT (? IS NOT NULL AND p.attempts > 0 AND p.next_attempt_at > ?)))"
+            " WHERE ? IS NULL OR chat_rank <= ?"
+            " ORDER BY CASE WHEN kind LIKE 'urgent.%' THEN 0 ELSE 1 END, id LIMIT ?",
+            (self.contract_id, to_db(now), stuck, stuck, *excluded, to_db(now), stuck, stuck, per_chat, per_chat,
+             limit))
         return [_message(r) for r in rows]
+
+    async def urgent_due(self, chat_id: int, now: datetime, *, exclude: Iterable[int] = ()) -> bool:
+        """Whether an urgent message to `chat_id` is due (a sender then lets it jump the chat's queue)."""
+        skip = sorted(set(exclude))
+        marks = ",".join("?" * len(skip))
+        return await self.scalar(
+            "SELECT 1 FROM outbox WHERE contract_id = ? AND chat_id = ? AND status = 'pending'"
+            " AND kind LIKE 'urgent.%' AND next_attempt_at <= ?" + (f" AND id NOT IN ({marks})" if skip else "")
+            + " LIMIT 1", (self.contract_id, chat_id, to_db(now), *skip)) is not None
 
     async def next_attempt_at(self) -> datetime | None:
         return from_db(await self.scalar(

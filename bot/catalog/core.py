@@ -89,6 +89,26 @@ MESSAGES: dict[str, dict[str, str]] = {
               "An action you did not see confirmed may not have been saved: check with the matching list "
               "command, then try again.",
     },
+    "error.db_unwritable": {
+        "zh_CN": "⚠️ 数据库暂时无法写入（磁盘已满或只读），这次操作没有保存。管理员已收到通知，请稍后再发一次。",
+        "en": "⚠️ The database cannot be written right now (disk full or read-only), so this action was not "
+              "saved. The administrators have been told; please send it again later.",
+    },
+    "error.internal_after_save": {
+        "zh_CN": "抱歉，处理您的请求时出了问题，管理员已收到通知。您的操作已保存，可用相应的查询命令确认。",
+        "en": "Sorry, something went wrong while handling your request; the administrators have been told. "
+              "Your action was saved: you can check it with the matching list command.",
+    },
+    "error.db_unwritable_admin": {
+        "zh_CN": "⚠️ 数据库无法写入：{error}\n请尽快检查磁盘空间和文件权限。在恢复之前，机器人不接受需要记录的操作；"
+                 "恢复后会自动继续。",
+        "en": "⚠️ The database cannot be written: {error}\nCheck the disk space and file permissions. Until then "
+              "the bot refuses actions it cannot record; it carries on by itself once the disk is writable.",
+    },
+    "error.db_writable_again": {
+        "zh_CN": "✅ 数据库已恢复可写，机器人已恢复正常。",
+        "en": "✅ The database can be written again; the bot is back to normal.",
+    },
     "error.admin_alert": {
         "zh_CN": "⚠️ 机器人出错：{error}\n（更新 {update_id}）",
         "en": "⚠️ Bot error: {error}\n(update {update_id})",

@@ -21,6 +21,8 @@ OUTBOX_KINDS: dict[str, tuple[str, str]] = {
     "drill.overdue": ("演练结果催报", "drill result overdue"),
     "drill.result": ("演练结果通知", "drill result"),
     "error.alert": ("程序错误告警", "error alert"),
+    "error.db_recovered": ("数据库恢复可写通知", "database writable again"),
+    "reply.retry": ("补发的回复", "reply sent again"),
     "incident.alert": ("安全事件告警", "security incident alert"),
     "incident.approval": ("处置方案审批", "handling plan approval"),
     "incident.completed": ("安全事件报告完成", "incident report completed"),

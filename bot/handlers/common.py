@@ -6,6 +6,7 @@ unknown users and wrong roles before any service runs, and turns a `DomainError`
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -16,7 +17,15 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot.catalog import CATALOG, normalise_language, t
@@ -140,12 +149,48 @@ async def reply(update: Update, person: Person | None, key: str, *,
     return await reply_text(update, t(key, lang, **params), render_buttons(buttons, lang))
 
 
+REPLY_ATTEMPTS = 3
+REPLY_BACKOFF = 0.5  # seconds before the second attempt, doubled each time
+MAX_REPLY_WAIT = 5.0
+
+
+class ReplyNotDelivered(Exception):
+    """A direct reply still failed after its quick retries; the error handler hands it to the outbox, which
+    keeps trying until Telegram says ok (the reply is never dropped, and never called "not saved")."""
+
+    def __init__(self, chat_id: int, text: str, buttons: Sequence[Sequence[tuple[str, str]]] | None,
+                 cause: TelegramError) -> None:
+        super().__init__(f"reply to {chat_id} not delivered: {type(cause).__name__}: {cause}")
+        self.chat_id = chat_id
+        self.text = text
+        self.buttons = [list(row) for row in buttons or []]
+
+
 async def reply_text(update: Update, text: str,
                      buttons: Sequence[Sequence[tuple[str, str]]] | None = None) -> Message | None:
+    """Send the reply; a 5xx, a timeout, a refused connection or a 429 is retried a few times at once, then
+    raised as `ReplyNotDelivered` for the outbox to finish (refusals such as Forbidden/BadRequest are final)."""
     message = update.effective_message
     if message is None:
         return None
-    return await message.reply_text(text, reply_markup=keyboard(buttons), do_quote=False)
+    markup = keyboard(buttons)
+    for attempt in range(REPLY_ATTEMPTS):
+        try:
+            return await message.reply_text(text, reply_markup=markup, do_quote=False)
+        except (BadRequest, Forbidden, ChatMigrated):
+            raise
+        except RetryAfter as exc:
+            error: TelegramError = exc
+            value = getattr(exc, "_retry_after", None)
+            wait = value.total_seconds() if isinstance(value, timedelta) else float(value or 1)
+        except (TimedOut, NetworkError) as exc:  # may have arrived (timeout): twice beats never
+            error = exc
+            wait = REPLY_BACKOFF * 2 ** attempt
+        log.warning("reply to %s failed (%s); attempt %d of %d", message.chat_id, error, attempt + 1,
+                    REPLY_ATTEMPTS)
+        if attempt + 1 < REPLY_ATTEMPTS:
+            await asyncio.sleep(min(wait, MAX_REPLY_WAIT))
+    raise ReplyNotDelivered(message.chat_id, text, buttons, error)
 
 
 def _telegram_language(update: Update) -> str:

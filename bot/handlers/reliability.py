@@ -28,6 +28,7 @@ from bot.catalog import t
 from bot.handlers.common import BotContext, command, reply
 from bot.services import access, health
 from bot.services.people import Person, Role
+from storage.db import DatabaseUnwritable
 from storage.timecodec import to_db
 from storage.uow import UpdateMarker, current_update
 
@@ -96,7 +97,10 @@ async def remember_processed(update: Update, context: BotContext) -> None:
     if "services" in context.application.bot_data:
         digest = marker.fingerprint if marker is not None and marker.update_id == update.update_id \
             else _digest(update)
-        await health.mark_processed(context.services, update.update_id, digest)
+        try:
+            await health.mark_processed(context.services, update.update_id, digest)
+        except DatabaseUnwritable as exc:  # the user had their answer; a redelivery is answered again
+            log.warning("update %s not recorded as processed: %s", update.update_id, exc)
 
 
 def register(app: Application) -> None:

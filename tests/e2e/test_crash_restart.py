@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.fake_telegram import UpdateFactory
 from bot.offline_spool import spool_clock
 from bot.services.clock import SystemClock
@@ -138,6 +140,22 @@ def burst(spool: Spool) -> None:
             spool.send(person, "/lang en" if (n + person) % 2 else "/lang zh")
 
 
+async def wait_until_outbox_drained(spool: Spool, contract_id: str, clock: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db = await open_database(spool.db, contract_id, check_integrity=False)
+        try:
+            async with db.uow(read_only=True) as uow:
+                due = (await uow.outbox.backlog(clock.now())).due_now
+        finally:
+            await db.close()
+        if due == 0:
+            return
+        time.sleep(0.5)
+    raise AssertionError("the outbox did not drain")
+
+
+@pytest.mark.slow
 async def test_sigkill_mid_burst_loses_nothing_confirmed_and_every_deadline_fires(tmp_path: Path) -> None:
     spool = Spool(tmp_path)
     started = time.monotonic()
@@ -163,17 +181,23 @@ async def test_sigkill_mid_burst_loses_nothing_confirmed_and_every_deadline_fire
     # SIGTERM: a graceful stop flushes the outbox (rows queued just before the signal still go out).
     settings = settings_from_dict(spool.config, apply_env=False)
     bot_clock = spool_clock(spool.dir)
+    # The burst owes the lead ~40 messages; at Telegram's one a second per chat they take a while to go out.
+    await wait_until_outbox_drained(spool, settings.contract.id, bot_clock)
     db = await open_database(spool.db, settings.contract.id)
-    async with db.uow() as uow:
+    flush_chats = [SUPERVISOR, CLIENT_CONTACT, VENDOR_CONTACT, ADMIN, LEAD, ENGINEER]
+    async with db.uow() as uow:  # spread over the roster: Telegram allows about one message a second per chat
         for n in range(20):
-            await uow.outbox.add(chat_id=ENGINEER, text=f"flush {n}", kind="test.flush", now=bot_clock.now())
+            await uow.outbox.add(chat_id=flush_chats[n % len(flush_chats)], text=f"flush {n}", kind="test.flush",
+                                 now=bot_clock.now())
         await uow.commit()
     await db.close()
     assert spool.kill(signal.SIGTERM) == 0
     elapsed = time.monotonic() - started
 
     sent = spool.sent()
-    assert [m["text"] for m in sent if m["text"].startswith("flush ")] == [f"flush {n}" for n in range(20)]
+    for chat in flush_chats:  # every one flushed, in order within each chat
+        assert [m["text"] for m in sent if m["text"].startswith("flush ") and m["chat_id"] == chat] == \
+            [f"flush {n}" for n in range(20) if flush_chats[n % len(flush_chats)] == chat]
     db = await open_database(spool.db, settings.contract.id)
     services = build_services(settings, db, bot_clock)
     try:
@@ -197,7 +221,7 @@ async def test_sigkill_mid_burst_loses_nothing_confirmed_and_every_deadline_fire
     missing = {key: count for key, count in confirmed_lang.items() if stored_lang[key] < count}
     assert not missing, f"confirmed but not stored: {missing}"
     assert seen_before_kill < len(sent)
-    assert elapsed < 30
+    assert elapsed < 90
     print(f"crash test: {seen_before_kill} messages before SIGKILL, {len(sent)} in all, "
           f"{len(raised())} urgent requests confirmed, {elapsed:.1f} s")
 
