@@ -11,7 +11,6 @@ import re
 import tomllib
 from datetime import date, time, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.services.domain.people import Role
 
 DEFAULT_CONFIG_PATH = Path("config/maintbot.toml")
 EXAMPLE_CONFIG_PATH = Path(__file__).with_name("maintbot.example.toml")
@@ -43,17 +44,6 @@ def parse_duration(value: Any) -> Any:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-
-
-class Role(StrEnum):
-    """Roles from the contract: who may do what is decided per command against these."""
-
-    ENGINEER = "engineer"
-    LEAD = "lead"
-    SUPERVISOR = "supervisor"
-    CONTACT = "contact"
-    ESCALATION = "escalation"
-    ADMIN = "admin"
 
 
 class Strict(BaseModel):

@@ -12,9 +12,9 @@ from bot.catalog import t
 from bot.handlers.common import ANYONE, BotContext, command, guard, message_args, reply
 from bot.services import incidents
 from bot.services.container import Services
-from bot.services.people import Person, Role
+from bot.services.domain.duties import Incident
+from bot.services.domain.people import Person, Role
 from bot.textfit import shorten
-from storage.duties import Incident
 
 PROJECT = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT, Role.ADMIN]
 _TAG = re.compile(incidents.TAG_PATTERN)

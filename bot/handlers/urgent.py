@@ -11,7 +11,7 @@ from bot.handlers.common import ANYONE, BotContext, button, command, message_arg
 from bot.services import urgent
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 
 RAISERS = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT]
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")

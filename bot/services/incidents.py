@@ -16,10 +16,11 @@ from datetime import datetime
 
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.duties import INCIDENT_TEXT_SECTIONS, Incident
+from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
 from bot.services.staff import actor, client_contacts, is_client_side, with_roles
-from storage.duties import INCIDENT_TEXT_SECTIONS, Incident, IncidentRepository
+from storage.duties import IncidentRepository
 from storage.uow import UnitOfWork
 
 SECTION_ALIASES = {

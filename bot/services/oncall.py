@@ -24,10 +24,11 @@ from bot.catalog import Localized, t
 from bot.services.calendar import HolidayPeriod
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.oncall import DutyPlan, Swap
+from bot.services.domain.people import Person, Role
 from bot.services.errors import BadInput, DomainError, NotAllowed, UnknownPerson
-from bot.services.people import Person, Role
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_span
-from storage.oncall import DutyPlan, OnCallRepository, Swap
+from storage.oncall import OnCallRepository
 from storage.uow import UnitOfWork
 
 MAX_ROTA_DAYS = 92

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.catalog import t
 from bot.services import tickets
+from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
 from bot.services.scoring import (
     CENT,
     COMPONENTS,

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.catalog import LANGUAGES, t
 from bot.services import attendance, daily_log, tickets, urgent
+from bot.services.domain.assessment import Deduction
+from bot.services.domain.people import Person, Role
+from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
-from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_day, parse_period
 from config.settings import AssessmentSettings, PaymentTier
-from storage.scoring import Deduction, ScoringRepository
+from storage.scoring import ScoringRepository
 
 if TYPE_CHECKING:
     from bot.services.container import Services

@@ -21,10 +21,11 @@ from typing import Any
 
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.duties import StaffChange
+from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.errors import BadInput, DomainError, UnknownPerson
-from bot.services.people import Person, Role, is_client_side
 from bot.services.timeparse import parse_past_day, parse_period, parse_when
-from storage.duties import DutyMarksRepository, StaffChange, StaffChangeRepository
+from storage.duties import DutyMarksRepository, StaffChangeRepository
 from storage.uow import UnitOfWork
 
 # -- helpers shared by the duty services ----------------------------------------------------------------

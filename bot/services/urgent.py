@@ -36,16 +36,17 @@ from decimal import Decimal
 from bot.catalog import t
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.people import Person, Role, is_client_side
+from bot.services.domain.rates import ComponentRate, Loss
+from bot.services.domain.urgent import UrgentRequest
 from bot.services.errors import BadInput, DomainError
 from bot.services.geo import within_site
 from bot.services.notify import ButtonSpec
 from bot.services.oncall import duty_at
-from bot.services.people import Person, Role, is_client_side
-from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from bot.textfit import shorten
 from storage.uow import UnitOfWork
-from storage.urgent import UrgentRepository, UrgentRequest
+from storage.urgent import UrgentRepository
 
 MAX_TEXT = 500
 MAX_DISCOVERY_AGE = timedelta(hours=24)

@@ -22,11 +22,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.services.container import Services
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
+from bot.services.domain.urgent import UrgentRequest
 from bot.services.timers import Timer
 from bot.services.urgent import ack_buttons, duty_buttons, minutes, repo
 from storage.uow import UnitOfWork
-from storage.urgent import UrgentRequest
 
 TARGET_ROLES: dict[str, set[Role]] = {
     "lead": {Role.LEAD},

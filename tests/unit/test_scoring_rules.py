@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bot.services.rates import ComponentRate, Loss
+from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.scoring import (
     Assessment,
     ComponentScore,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.rates import ComponentRate
+from bot.services.domain.rates import ComponentRate
 from bot.services.scoring import (
     Assessment,
     ComponentScore,
