@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.services.domain.assessment import CONTRACT_TIERS
 from bot.services.domain.people import Role
 
 DEFAULT_CONFIG_PATH = Path("config/maintbot.toml")
@@ -91,9 +92,7 @@ class PaymentMilestone(Strict):
 
 
 def _default_tiers() -> list[PaymentTier]:
-    rows = [("A", 85, "1.00"), ("B", 75, "0.90"), ("C", 70, "0.80"), ("D", 65, "0.70"), ("E", 60, "0.60"),
-            ("F", -1, "0.50")]
-    return [PaymentTier(label=label, above=Decimal(above), ratio=Decimal(ratio)) for label, above, ratio in rows]
+    return [PaymentTier(label=tier.label, above=tier.above, ratio=tier.ratio) for tier in CONTRACT_TIERS]
 
 
 class AssessmentSettings(Strict):

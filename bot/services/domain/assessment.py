@@ -1,10 +1,17 @@
-"""The assessment: the client's deductions, recorded payments and the payment tiers (考核方式 A–F)."""
+"""The assessment: the client's deductions, recorded payments and the payment tiers (考核方式 A–F).
+
+The tiers are the one place the payment table lives: a score strictly above a tier's `above` earns its
+`ratio` of the contract amount, checked top down (above 85 → 1.00; over 75 up to and including 85 → 0.90; …;
+60 or below → 0.50). A deployment may configure other tiers (`config.settings.PaymentTier`, same fields).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol, TypeVar, overload
 
 
 @dataclass(frozen=True)
@@ -33,3 +40,69 @@ class PaymentRecord:
     recorded_at: datetime
     actor_name: str | None
     raw_amount: str = ""
+
+
+# -- payment tiers ---------------------------------------------------------------------------------------
+class TierLike(Protocol):
+    @property
+    def label(self) -> str: ...
+    @property
+    def above(self) -> Decimal: ...
+    @property
+    def ratio(self) -> Decimal: ...
+
+
+T = TypeVar("T", bound=TierLike)
+
+
+@dataclass(frozen=True)
+class Tier:
+    label: str
+    above: Decimal  # the score must be strictly above this
+    ratio: Decimal  # share of the contract amount paid
+
+
+CONTRACT_TIERS: tuple[Tier, ...] = tuple(
+    Tier(label, Decimal(above), Decimal(ratio)) for label, above, ratio in (
+        ("A", 85, "1.00"), ("B", 75, "0.90"), ("C", 70, "0.80"), ("D", 65, "0.70"), ("E", 60, "0.60"),
+        ("F", -1, "0.50")))
+
+
+@overload
+def tiers_top_down(tiers: None) -> list[Tier]: ...
+@overload
+def tiers_top_down(tiers: Sequence[T]) -> list[T]: ...
+def tiers_top_down(tiers: Sequence[TierLike] | None) -> list[TierLike] | list[Tier]:
+    """The tiers from the highest `above` down (default: the contract's)."""
+    return sorted(tiers if tiers is not None else CONTRACT_TIERS, key=lambda tier: tier.above, reverse=True)
+
+
+@overload
+def tier_for(score: Decimal, tiers: None = None) -> Tier: ...
+@overload
+def tier_for(score: Decimal, tiers: Sequence[T]) -> T: ...
+def tier_for(score: Decimal, tiers: Sequence[TierLike] | None = None) -> TierLike:
+    """The tier whose `above` the score is strictly above, checked top down (default: the contract's)."""
+    ordered = tiers_top_down(tiers)
+    value = Decimal(score)
+    for tier in ordered:
+        if value > tier.above:
+            return tier
+    return ordered[-1]
+
+
+def payment_ratio(score: Decimal, tiers: Sequence[TierLike] | None = None) -> Decimal:
+    """Share of the contract amount paid for `score`: above 85 → 1.00; over 75 up to and incl. 85 → 0.90; …;
+    60 or below → 0.50 (the contract's table unless `tiers` is given)."""
+    return tier_for(score, tiers).ratio
+
+
+@overload
+def next_tier(score: Decimal, tiers: None = None) -> Tier | None: ...
+@overload
+def next_tier(score: Decimal, tiers: Sequence[T]) -> T | None: ...
+def next_tier(score: Decimal, tiers: Sequence[TierLike] | None = None) -> TierLike | None:
+    """The tier just above the score's tier (None at the top)."""
+    ordered = tiers_top_down(tiers)
+    index = ordered.index(tier_for(score, ordered))
+    return ordered[index - 1] if index > 0 else None
