@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.services.domain.assessment import CONTRACT_TIERS
 from bot.services.domain.people import Role
+from bot.services.domain.urgent import ARRIVAL_WITHIN
 
 DEFAULT_CONFIG_PATH = Path("config/maintbot.toml")
 EXAMPLE_CONFIG_PATH = Path(__file__).with_name("maintbot.example.toml")
@@ -120,7 +121,7 @@ class EscalationStep(Strict):
 
 
 class SlaSettings(Strict):
-    arrival_deadline: Duration = timedelta(hours=1)
+    arrival_deadline: Duration = ARRIVAL_WITHIN
     reminder_offsets: list[Duration] = Field(default_factory=lambda: [
         timedelta(minutes=15), timedelta(minutes=30), timedelta(minutes=45)])
     escalation_steps: list[EscalationStep] = Field(default_factory=lambda: [
