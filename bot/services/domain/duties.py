@@ -61,3 +61,24 @@ class Drill:
     result: str | None
     done_at: datetime | None
     source: str
+
+
+# -- an incident report's gaps ---------------------------------------------------------------------------
+def missing(incident: Incident) -> list[str]:
+    """What the report still lacks, in the contract's order ('approval' after the handling plan)."""
+    gaps = [s for s in INCIDENT_TEXT_SECTIONS[:4] if not incident.sections[s]]
+    if incident.approval != "approved":
+        gaps.append("approval")
+    if not incident.sections["improvements"]:
+        gaps.append("improvements")
+    return gaps
+
+
+def next_question(incident: Incident) -> str | None:
+    """The next section to ask the reporter for (approval is the client's; a returned plan is asked again)."""
+    for section in missing(incident):
+        if section != "approval":
+            return section
+        if incident.approval == "returned":
+            return "handling"
+    return None

@@ -18,6 +18,13 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Party(StrEnum):
+    """The contract's two parties (a person's `party`; None when the roster does not say)."""
+
+    CLIENT = "client"  # 甲方
+    VENDOR = "vendor"  # 乙方
+
+
 @dataclass(frozen=True)
 class Person:
     id: int
@@ -59,6 +66,25 @@ def is_client_side(person: Person) -> bool:
     """A supervisor or the client's project contact: the people who decide for the client (approvals,
     the supervising engineer's rulings, ratings on a requester's behalf). Nobody of the vendor's party is,
     whatever their roles (least privilege by party)."""
-    if person.party == "vendor":
+    if person.party == Party.VENDOR:
         return False
-    return person.has(Role.SUPERVISOR) or (person.has(Role.CONTACT) and person.party == "client")
+    return person.has(Role.SUPERVISOR) or is_client_contact(person)
+
+
+def is_client_contact(person: Person) -> bool:
+    """The client's project contact (a contact of the client's party)."""
+    return Role.CONTACT in person.roles and person.party == Party.CLIENT
+
+
+def current(people: list[Person]) -> list[Person]:
+    return [p for p in people if p.status != "left"]
+
+
+def client_contacts(people: list[Person]) -> list[Person]:
+    """The client's project contact(s); supervisors stand in when no client contact is on the roster."""
+    found = [p for p in current(people) if is_client_contact(p)]
+    return found or [p for p in current(people) if Role.SUPERVISOR in p.roles]
+
+
+def with_roles(people: list[Person], *roles: Role) -> list[Person]:
+    return [p for p in current(people) if p.roles & set(roles)]
