@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.catalog import LANGUAGES, t
 from bot.services import attendance, daily_log, tickets, urgent
-from bot.services.domain.assessment import Deduction, next_tier, payment_ratio, tier_for, tiers_top_down
+from bot.services.domain.assessment import ComponentScore, Deduction, next_tier, payment_ratio, tier_for, tiers_top_down
 from bot.services.domain.people import Person, Role
 from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.errors import DomainError
@@ -180,42 +180,6 @@ def component_name(component: str, lang: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # the assessment
 # ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ComponentScore:
-    name: str
-    weight: Decimal
-    rate: ComponentRate
-    deductions: Decimal = Decimal(0)
-
-    @property
-    def ratio(self) -> Decimal:
-        """The rate as a fraction (ComponentRate.rate, kept within 0 … 1)."""
-        return min(max(self.rate.rate, Decimal(0)), Decimal(1))
-
-    @property
-    def earned(self) -> Decimal:
-        """weight × rate, before deductions."""
-        return self.weight * self.ratio
-
-    def points_with(self, numerator: Decimal) -> Decimal:
-        """The points if the numerator were `numerator` (same denominator and deductions)."""
-        den = self.rate.denominator
-        ratio = self.ratio if den == 0 else min(max(numerator / den, Decimal(0)), Decimal(1))
-        return max(Decimal(0), self.weight * ratio - self.deductions)
-
-    @property
-    def points(self) -> Decimal:
-        return max(Decimal(0), self.earned - self.deductions)
-
-    @property
-    def lost(self) -> Decimal:
-        return self.weight - self.points
-
-    def loss_cost(self, loss: Loss) -> Decimal:
-        """What one loss cost: weight × units / denominator."""
-        if self.rate.denominator == 0:
-            return Decimal(0)
-        return self.weight * Decimal(loss.units) / self.rate.denominator
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, TypeVar, overload
 
+from bot.services.domain.rates import ComponentRate, Loss
+
 
 @dataclass(frozen=True)
 class Deduction:
@@ -40,6 +42,45 @@ class PaymentRecord:
     recorded_at: datetime
     actor_name: str | None
     raw_amount: str = ""
+
+
+# -- a component's points: weight × rate − the client's deductions, never below 0 -------------------------
+@dataclass(frozen=True)
+class ComponentScore:
+    name: str
+    weight: Decimal
+    rate: ComponentRate
+    deductions: Decimal = Decimal(0)
+
+    @property
+    def ratio(self) -> Decimal:
+        """The rate as a fraction (ComponentRate.rate, kept within 0 … 1)."""
+        return min(max(self.rate.rate, Decimal(0)), Decimal(1))
+
+    @property
+    def earned(self) -> Decimal:
+        """weight × rate, before deductions."""
+        return self.weight * self.ratio
+
+    def points_with(self, numerator: Decimal) -> Decimal:
+        """The points if the numerator were `numerator` (same denominator and deductions)."""
+        den = self.rate.denominator
+        ratio = self.ratio if den == 0 else min(max(numerator / den, Decimal(0)), Decimal(1))
+        return max(Decimal(0), self.weight * ratio - self.deductions)
+
+    @property
+    def points(self) -> Decimal:
+        return max(Decimal(0), self.earned - self.deductions)
+
+    @property
+    def lost(self) -> Decimal:
+        return self.weight - self.points
+
+    def loss_cost(self, loss: Loss) -> Decimal:
+        """What one loss cost: weight × units / denominator."""
+        if self.rate.denominator == 0:
+            return Decimal(0)
+        return self.weight * Decimal(loss.units) / self.rate.denominator
 
 
 # -- payment tiers ---------------------------------------------------------------------------------------
