@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import ENGINEER, bench_config
 from bot.services.calendar import WorkCalendar
 from bot.services.container import build_calendar
-from bot.services.people import Person, seed_roster
+from bot.services.domain.people import Person
+from bot.services.people import seed_roster
 from config.settings import Settings, settings_from_dict
 from storage.attendance import AttendanceRepository
 from storage.daily_log import DailyLogRepository

@@ -48,7 +48,7 @@ from bot.rate_limit import ChatRateLimiter
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, open_services
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from bot.services.tracking import record_first_start
 from bot.telegram_bot import MaintApplicationBuilder, MaintBot
 from config.settings import Settings

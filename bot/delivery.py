@@ -42,7 +42,7 @@ from telegram.ext import ExtBot
 from bot.catalog import t
 from bot.handlers.common import keyboard
 from bot.services.container import Services
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from telegram.ext import ExtBot
 from bot.catalog import t
 from bot.handlers.common import CommandSpec, commands_for
 from bot.services.container import Services
-from bot.services.people import Person
+from bot.services.domain.people import Person
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ import re
 import tomllib
 from datetime import date, time, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +24,10 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.services.domain.assessment import CONTRACT_TIERS
+from bot.services.domain.people import Role
+from bot.services.domain.urgent import ARRIVAL_WITHIN
 
 DEFAULT_CONFIG_PATH = Path("config/maintbot.toml")
 EXAMPLE_CONFIG_PATH = Path(__file__).with_name("maintbot.example.toml")
@@ -43,17 +46,6 @@ def parse_duration(value: Any) -> Any:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-
-
-class Role(StrEnum):
-    """Roles from the contract: who may do what is decided per command against these."""
-
-    ENGINEER = "engineer"
-    LEAD = "lead"
-    SUPERVISOR = "supervisor"
-    CONTACT = "contact"
-    ESCALATION = "escalation"
-    ADMIN = "admin"
 
 
 class Strict(BaseModel):
@@ -101,9 +93,7 @@ class PaymentMilestone(Strict):
 
 
 def _default_tiers() -> list[PaymentTier]:
-    rows = [("A", 85, "1.00"), ("B", 75, "0.90"), ("C", 70, "0.80"), ("D", 65, "0.70"), ("E", 60, "0.60"),
-            ("F", -1, "0.50")]
-    return [PaymentTier(label=label, above=Decimal(above), ratio=Decimal(ratio)) for label, above, ratio in rows]
+    return [PaymentTier(label=tier.label, above=tier.above, ratio=tier.ratio) for tier in CONTRACT_TIERS]
 
 
 class AssessmentSettings(Strict):
@@ -131,7 +121,7 @@ class EscalationStep(Strict):
 
 
 class SlaSettings(Strict):
-    arrival_deadline: Duration = timedelta(hours=1)
+    arrival_deadline: Duration = ARRIVAL_WITHIN
     reminder_offsets: list[Duration] = Field(default_factory=lambda: [
         timedelta(minutes=15), timedelta(minutes=30), timedelta(minutes=45)])
     escalation_steps: list[EscalationStep] = Field(default_factory=lambda: [

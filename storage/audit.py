@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.services.domain.audit import AuditEntry
 from storage.base import Repository, optional_filters
 from storage.timecodec import from_db, to_db
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    actor_telegram_id: int | None
-    actor_name: str | None
-    action: str
-    entity: str
-    entity_id: str | None
-    before: Any
-    after: Any
 
 
 def _dump(value: Any) -> str | None:

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.services.domain.daily_log import DailyLog
 from storage.base import Repository
 from storage.timecodec import date_from_db, date_to_db, from_db, to_db
-
-
-@dataclass(frozen=True)
-class DailyLog:
-    id: int
-    day: date
-    person_id: int
-    text: str
-    created_at: datetime
 
 
 class DailyLogRepository(Repository):

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from storage.audit import AuditEntry
+from bot.services.domain.audit import AuditEntry
+from bot.services.domain.duties import (
+    INCIDENT_TEXT_SECTIONS,
+    OPEN_CHANGE_STATES,
+    Drill,
+    Incident,
+    PaperRecord,
+    StaffChange,
+)
 from storage.base import Repository
 from storage.timecodec import date_from_db, date_to_db, from_db, to_db
 
@@ -17,25 +24,6 @@ def _iso(day: date | None) -> str | None:
 
 
 # -- staff changes --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StaffChange:
-    id: int
-    kind: str
-    status: str
-    leaving_id: int
-    joining_id: int | None
-    joining_name: str | None
-    joining_telegram_id: int | None
-    start_date: date | None
-    release_date: date | None
-    reason: str
-    demand_reason: str | None
-    requested_by: int | None
-    demanded_by: int | None
-    created_at: datetime
-
-
-OPEN_CHANGE_STATES = ("demanded", "pending", "handover")
 
 
 def _change(r: Any) -> StaffChange:
@@ -112,11 +100,6 @@ class StaffChangeRepository(Repository):
 
 
 # -- onboarding papers ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PaperRecord:
-    person_id: int
-    kind: str
-    received_on: date
 
 
 class PapersRepository(Repository):
@@ -135,22 +118,6 @@ class PapersRepository(Repository):
 
 
 # -- security incidents -----------------------------------------------------------------------------------
-INCIDENT_TEXT_SECTIONS = ("discovery", "cause", "impact", "handling", "improvements")
-
-
-@dataclass(frozen=True)
-class Incident:
-    id: int
-    reporter_id: int
-    summary: str
-    sections: dict[str, str | None]
-    approval: str
-    approved_by: int | None
-    approved_at: datetime | None
-    status: str
-    created_at: datetime
-    closed_at: datetime | None
-    last_reminded_at: datetime | None
 
 
 def _incident(r: Any) -> Incident:
@@ -206,15 +173,6 @@ class IncidentRepository(Repository):
 
 
 # -- emergency drills --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Drill:
-    id: int
-    scenario: str
-    planned_on: date
-    status: str
-    result: str | None
-    done_at: datetime | None
-    source: str
 
 
 def _drill(r: Any) -> Drill:

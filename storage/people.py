@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.services.people import Person
-from config.settings import PersonSettings, Role
+from bot.services.domain.people import Person, Role
+from config.settings import PersonSettings
 from storage.base import Repository
 from storage.timecodec import date_from_db, date_to_db, to_db
 

@@ -16,10 +16,10 @@ from bot.handlers.common import ENGINEERS, BotContext, button, command, guard, m
 from bot.services import attendance
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
+from bot.services.domain.attendance import AttendanceDay
+from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_period
-from storage.attendance import AttendanceDay
 
 log = logging.getLogger(__name__)
 

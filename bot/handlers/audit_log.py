@@ -8,7 +8,7 @@ from telegram import Update
 from bot.catalog import t
 from bot.handlers.common import BotContext, command, message_args, reply
 from bot.services.compliance import audit_action_text, audit_target_text, read_audit
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 
 
 @command("audit", [Role.ADMIN, Role.CONTACT])

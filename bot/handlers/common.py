@@ -32,9 +32,9 @@ from bot.catalog import CATALOG, normalise_language, t
 from bot.services import access, action_time
 from bot.services.callback_data import CallbackData, decode, pattern
 from bot.services.container import Services
+from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.errors import DomainError
 from bot.services.notify import ButtonSpec
-from bot.services.people import Person, Role, is_client_side
 
 log = logging.getLogger(__name__)
 

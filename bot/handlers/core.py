@@ -18,7 +18,7 @@ from bot.handlers.common import (
     reply,
 )
 from bot.services import access
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 
 ROLE_ORDER = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT, Role.ESCALATION, Role.ADMIN]
 

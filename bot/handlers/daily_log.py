@@ -7,7 +7,7 @@ from telegram import Update
 from bot.catalog import t
 from bot.handlers.common import BotContext, command, message_args, reply
 from bot.services import daily_log as svc
-from bot.services.people import Person
+from bot.services.domain.people import Person
 
 
 @command("daily")

@@ -16,8 +16,8 @@ from bot.catalog import t
 from bot.handlers.common import BotContext, button, command, message_args, reply
 from bot.services import compliance, drills, incidents, staff
 from bot.services.callback_data import CallbackData
+from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
 
 CLIENT_SIDE = [Role.SUPERVISOR, Role.CONTACT]
 PROJECT = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT, Role.ADMIN]

@@ -12,9 +12,9 @@ from bot.catalog import t
 from bot.handlers.common import ANYONE, BotContext, command, guard, message_args, reply
 from bot.services import incidents
 from bot.services.container import Services
-from bot.services.people import Person, Role
+from bot.services.domain.duties import Incident, missing, next_question
+from bot.services.domain.people import Person, Role
 from bot.textfit import shorten
-from storage.duties import Incident
 
 PROJECT = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT, Role.ADMIN]
 _TAG = re.compile(incidents.TAG_PATTERN)
@@ -25,7 +25,7 @@ async def _ask_next(update: Update, person: Person, incident: Incident) -> None:
     if incident.status == "closed":
         await reply(update, person, "incident.report_complete", id=incident.id)
         return
-    section = incidents.next_question(incident)
+    section = next_question(incident)
     if section is None:
         await reply(update, person, "incident.waiting_approval", id=incident.id)
         return
@@ -35,7 +35,7 @@ async def _ask_next(update: Update, person: Person, incident: Incident) -> None:
 def _status_text(incident: Incident, lang: str) -> str:
     if incident.status == "closed":
         return t("incident.status.closed", lang)
-    gaps = [t(f"incident.section.{s}", lang) for s in incidents.missing(incident)]
+    gaps = [t(f"incident.section.{s}", lang) for s in missing(incident)]
     return t("incident.status.open", lang, missing=t("role.separator", lang).join(gaps))
 
 

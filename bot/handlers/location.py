@@ -13,8 +13,8 @@ from bot.handlers import attendance as attendance_handlers
 from bot.handlers import urgent as urgent_handlers
 from bot.handlers.common import ANYONE, BotContext, guard, reply
 from bot.services import attendance, urgent
+from bot.services.domain.people import Person
 from bot.services.geo import within_site
-from bot.services.people import Person
 
 
 async def location(update: Update, context: BotContext, person: Person) -> None:

@@ -22,7 +22,7 @@ from bot.services import (
     oncall_timers,  # noqa: F401  (registers the rota's daily jobs)
 )
 from bot.services.callback_data import CallbackData
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 
 _SET = re.compile(r"^(?:set|设置|排班)\s*", re.IGNORECASE)
 

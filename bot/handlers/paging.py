@@ -7,8 +7,8 @@ from telegram import Update
 from bot.handlers.common import BotContext, button, keyboard
 from bot.pager import Pager, render_page
 from bot.services.callback_data import CallbackData
+from bot.services.domain.people import Person
 from bot.services.errors import DomainError
-from bot.services.people import Person
 
 
 @button("pg")

@@ -27,7 +27,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 from bot.catalog import t
 from bot.handlers.common import BotContext, command, reply
 from bot.services import access, health
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 from storage.db import DatabaseUnwritable
 from storage.timecodec import to_db
 from storage.uow import UpdateMarker, current_update

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot.handlers.common import BotContext, command, message_args, reply, reply_text
 from bot.services import payments, report, scoring
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 from bot.services.scoring import DEDUCTORS, SCORE_READERS, component_name, fmt_points
 
 

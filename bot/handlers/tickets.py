@@ -26,10 +26,10 @@ from bot.handlers.common import (
 )
 from bot.services import tickets as svc
 from bot.services.callback_data import CallbackData, encode
+from bot.services.domain.people import Person, Role
+from bot.services.domain.tickets import Ticket
 from bot.services.errors import BadInput, DomainError
-from bot.services.people import Person, Role
 from bot.textfit import shorten
-from storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from bot.handlers.common import ANYONE, BotContext, button, command, message_arg
 from bot.services import urgent
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
+from bot.services.domain.urgent import UrgentRequest
 
 RAISERS = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT]
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
@@ -80,7 +81,7 @@ async def _reply_arrived(update: Update, context: BotContext, person: Person, re
                 minutes=result.minutes, ticket_note=_ticket_note(person, result.request, result.ticket_resolved))
 
 
-def _ticket_note(person: Person, request: urgent.UrgentRequest, resolved: bool) -> str:
+def _ticket_note(person: Person, request: UrgentRequest, resolved: bool) -> str:
     """What happened to the request's ticket with the arrival (nothing if it was resolved before)."""
     if not resolved or request.ticket_id is None:
         return ""

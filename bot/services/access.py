@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services.container import Services
-from bot.services.people import Person
+from bot.services.domain.people import Person
 
 
 async def identify(services: Services, telegram_id: int) -> Person | None:

@@ -23,12 +23,13 @@ from typing import Any, TypeVar
 from bot.catalog import t
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.attendance import AttendanceDay, AttendanceRequest, Presence
+from bot.services.domain.people import Person, Role, is_client_side
+from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.errors import DomainError
 from bot.services.geo import within_site
-from bot.services.people import Person, Role, is_client_side
-from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_half_day, parse_past_day, parse_period
-from storage.attendance import AttendanceDay, AttendanceRepository, AttendanceRequest, Presence
+from storage.attendance import AttendanceRepository
 from storage.uow import UnitOfWork
 
 LEAVE, MAKEUP = "leave", "makeup"

@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from bot.catalog import t
 from bot.services.attendance import LEAVE, MAKEUP, describe_record, distance_text, half_label, repo
 from bot.services.container import Services
-from bot.services.people import Person, Role
+from bot.services.domain.attendance import AttendanceDay, AttendanceRequest
+from bot.services.domain.people import Person, Role
 from bot.services.timers import Timer
-from storage.attendance import AttendanceDay, AttendanceRequest
 from storage.uow import UnitOfWork
 
 LOOKAHEAD_DAYS = 40  # the longest run of days off in the Chinese calendar is well below this

@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 
 from bot.catalog import CATALOG, t
 from bot.services.container import Services
+from bot.services.domain.audit import AuditEntry
+from bot.services.domain.duties import PaperRecord
+from bot.services.domain.people import Person, Role, with_roles
 from bot.services.errors import BadInput, DomainError
-from bot.services.people import Person, Role
-from bot.services.staff import actor, find_person, moment_on, tracking_since, with_roles
+from bot.services.staff import actor, find_person, moment_on, tracking_since
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period
-from storage.audit import AuditEntry
-from storage.duties import AuditQueryRepository, DutyMarksRepository, PaperRecord, PapersRepository
+from storage.duties import AuditQueryRepository, DutyMarksRepository, PapersRepository
 from storage.uow import UnitOfWork
 
 PAPER_KINDS = ("confidentiality", "no_criminal_record", "training")

@@ -12,11 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.services.container import Services
+from bot.services.domain.daily_log import DailyLog
+from bot.services.domain.people import Person, Role
+from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.errors import BadInput, DomainError
-from bot.services.people import Person, Role
-from bot.services.rates import ComponentRate, Loss
 from bot.services.timers import Timer
-from storage.daily_log import DailyLog, DailyLogRepository
+from storage.daily_log import DailyLogRepository
 from storage.uow import UnitOfWork
 
 ENGINEERS = frozenset({Role.ENGINEER, Role.LEAD})

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.services.container import Services
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from bot.services.staff import actor
 from storage.duties import DutyMarksRepository
 from storage.maintenance import (

@@ -17,10 +17,11 @@ from datetime import date, datetime
 
 from bot.catalog import CATALOG
 from bot.services.container import Services
+from bot.services.domain.duties import Drill
+from bot.services.domain.people import Person, Role, client_contacts, with_roles
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
-from bot.services.staff import actor, client_contacts, moment_on, tracking_since, with_roles
-from storage.duties import Drill, DrillRepository, DutyMarksRepository
+from bot.services.staff import actor, moment_on, tracking_since
+from storage.duties import DrillRepository, DutyMarksRepository
 from storage.uow import UnitOfWork
 
 BUILTIN_SCENARIOS = ("key_staff_loss", "exit_voluntary", "exit_qualification", "exit_acquisition", "exit_merger",

@@ -26,7 +26,7 @@ import httpx
 
 from bot.catalog import CATALOG, t
 from bot.services.container import Services
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from storage.outbox import OutboxBacklog
 from storage.reliability import ReliabilityRepository
 from storage.timecodec import to_db

@@ -16,10 +16,11 @@ from datetime import datetime
 
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.duties import INCIDENT_TEXT_SECTIONS, Incident, missing, next_question
+from bot.services.domain.people import Person, Role, client_contacts, is_client_side, with_roles
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
-from bot.services.staff import actor, client_contacts, is_client_side, with_roles
-from storage.duties import INCIDENT_TEXT_SECTIONS, Incident, IncidentRepository
+from bot.services.staff import actor
+from storage.duties import IncidentRepository
 from storage.uow import UnitOfWork
 
 SECTION_ALIASES = {
@@ -42,26 +43,6 @@ def tag(incident_id: int, section: str) -> str:
 
 def section_of(word: str) -> str | None:
     return SECTION_ALIASES.get(word.strip().lower())
-
-
-def missing(incident: Incident) -> list[str]:
-    """What the report still lacks, in the contract's order ('approval' after the handling plan)."""
-    gaps = [s for s in INCIDENT_TEXT_SECTIONS[:4] if not incident.sections[s]]
-    if incident.approval != "approved":
-        gaps.append("approval")
-    if not incident.sections["improvements"]:
-        gaps.append("improvements")
-    return gaps
-
-
-def next_question(incident: Incident) -> str | None:
-    """The next section to ask the reporter for (approval is the client's; a returned plan is asked again)."""
-    for section in missing(incident):
-        if section != "approval":
-            return section
-        if incident.approval == "returned":
-            return "handling"
-    return None
 
 
 @dataclass(frozen=True)

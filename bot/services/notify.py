@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.catalog import t
 from bot.services.clock import Clock
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 from bot.textfit import CAPTION_LIMIT, shorten, split_text
 from storage.uow import UnitOfWork
 

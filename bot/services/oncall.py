@@ -16,7 +16,6 @@ from __future__ import annotations
 import inspect
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -24,10 +23,11 @@ from bot.catalog import Localized, t
 from bot.services.calendar import HolidayPeriod
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.oncall import DutyPlan, Swap, balance_plan, engineers_on, leads_of
+from bot.services.domain.people import Person, Role
 from bot.services.errors import BadInput, DomainError, NotAllowed, UnknownPerson
-from bot.services.people import Person, Role
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_span
-from storage.oncall import DutyPlan, OnCallRepository, Swap
+from storage.oncall import OnCallRepository
 from storage.uow import UnitOfWork
 
 MAX_ROTA_DAYS = 92
@@ -59,13 +59,6 @@ def in_working_hours(services: Services, moment: datetime) -> bool:
 
 
 # -- people -------------------------------------------------------------------------------------------------
-def engineers_on(people: Iterable[Person], day: date) -> list[Person]:
-    """Engineers (engineer or lead) on the project that day."""
-    return [p for p in people if p.is_engineer and p.status != "left" and p.assigned_on(day)]
-
-
-def leads_of(people: Iterable[Person]) -> list[Person]:
-    return [p for p in people if Role.LEAD in p.roles and p.status != "left"]
 
 
 async def is_on_leave(uow: UnitOfWork, person_id: int, day: date) -> bool:
@@ -256,24 +249,6 @@ def holiday_title(holiday: HolidayPeriod | DutyPlan) -> Localized:
 
 
 # -- holiday duty plans -------------------------------------------------------------------------------------
-def balance_plan(days: list[date], engineers: list[Person], prior: Counter[int],
-                 unavailable: Collection[tuple[int, date]] = ()) -> dict[date, int]:
-    """Assign each day to the available engineer with the fewest duty days so far (earlier holidays
-    included); ties go to whoever did not have the previous day, then roster order. With everyone
-    available, the totals never differ by more than one."""
-    counts: Counter[int] = Counter({p.id: prior.get(p.id, 0) for p in engineers})
-    order = {p.id: i for i, p in enumerate(engineers)}
-    plan: dict[date, int] = {}
-    previous: int | None = None
-    for day in days:
-        candidates = [p.id for p in engineers if (p.id, day) not in unavailable] or [p.id for p in engineers]
-        if not candidates:
-            continue
-        chosen = min(candidates, key=lambda pid: (counts[pid], pid == previous, order[pid]))
-        plan[day] = chosen
-        counts[chosen] += 1
-        previous = chosen
-    return plan
 
 
 def _period_days(period: HolidayPeriod) -> list[date]:

@@ -21,8 +21,8 @@ from datetime import date, datetime, time, timedelta
 from bot.catalog import t
 from bot.services.calendar import HolidayPeriod
 from bot.services.container import Services
+from bot.services.domain.people import Role
 from bot.services.oncall import coverage_gaps, describe_gaps, holiday_title, local_at, propose_if_missing, repo
-from bot.services.people import Role
 from bot.services.timers import Timer
 from storage.uow import UnitOfWork
 

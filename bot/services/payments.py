@@ -17,11 +17,12 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from bot.catalog import t
+from bot.services.domain.assessment import PaymentRecord
+from bot.services.domain.people import Person
 from bot.services.errors import DomainError
-from bot.services.people import Person
 from bot.services.timeparse import WHEN_EXAMPLES, parse_when
 from config.settings import PaymentMilestone
-from storage.scoring import PaymentRecord, ScoringRepository
+from storage.scoring import ScoringRepository
 
 if TYPE_CHECKING:
     from bot.services.container import Services

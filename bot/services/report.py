@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.catalog import t
 from bot.services import tickets
+from bot.services.domain.assessment import ComponentScore
+from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
 from bot.services.scoring import (
     CENT,
     COMPONENTS,
     Assessment,
-    ComponentScore,
     Period,
     RateSource,
     compute_assessment,

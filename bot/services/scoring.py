@@ -2,10 +2,10 @@
 
 Five components, each `weight × rate − the client's deductions` (never below 0), where each rate is
 the `ComponentRate` its own feature computes for the period (attendance, tickets, daily log, urgent
-requests). `payment_ratio` is the one place the payment tiers live. Everything is `Decimal`, and the
-tier and the projected payment are decided on the exact total; values are rounded to two places only
-when shown, and a total is shown with more places when two would carry it onto or across a tier
-boundary (`fmt_total`: 85.004 is shown as 85.004 · A, never 85.00 · A).
+requests). The payment tiers live in `bot.services.domain.assessment` (`tier_for`, `payment_ratio`).
+Everything is `Decimal`, and the tier and the projected payment are decided on the exact total; values
+are rounded to two places only when shown, and a total is shown with more places when two would carry it
+onto or across a tier boundary (`fmt_total`: 85.004 is shown as 85.004 · A, never 85.00 · A).
 
 The component sources are injectable (`sources=`: component name → async rate function), so tests
 can pass fakes; `default_sources()` lists the real functions.
@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.catalog import LANGUAGES, t
 from bot.services import attendance, daily_log, tickets, urgent
+from bot.services.domain.assessment import ComponentScore, Deduction, next_tier, payment_ratio, tier_for, tiers_top_down
+from bot.services.domain.people import Person, Role
+from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.errors import DomainError
-from bot.services.people import Person, Role
-from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_day, parse_period
-from config.settings import AssessmentSettings, PaymentTier
-from storage.scoring import Deduction, ScoringRepository
+from config.settings import PaymentTier
+from storage.scoring import ScoringRepository
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -62,36 +63,6 @@ class ComponentUnavailable(DomainError):
     """A component's rate function does not exist (yet) in this deployment."""
 
     key = "score.component_unavailable"
-
-
-# ------------------------------------------------------------------------------------------------
-# payment tiers: the one place they live
-# ------------------------------------------------------------------------------------------------
-def _tiers_top_down(tiers: Sequence[PaymentTier] | None) -> list[PaymentTier]:
-    return sorted(tiers if tiers is not None else AssessmentSettings().tiers, key=lambda tier: tier.above, reverse=True)
-
-
-def tier_for(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> PaymentTier:
-    """The tier whose `above` the score is strictly above, checked top down (default: the contract's)."""
-    ordered = _tiers_top_down(tiers)
-    value = Decimal(score)
-    for tier in ordered:
-        if value > tier.above:
-            return tier
-    return ordered[-1]
-
-
-def payment_ratio(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> Decimal:
-    """Share of the contract amount paid for `score`: above 85 → 1.00; over 75 up to and incl. 85 → 0.90; …;
-    60 or below → 0.50 (the contract's table unless `tiers` is given)."""
-    return tier_for(score, tiers).ratio
-
-
-def next_tier(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> PaymentTier | None:
-    """The tier just above the score's tier (None at the top)."""
-    ordered = _tiers_top_down(tiers)
-    index = ordered.index(tier_for(score, ordered))
-    return ordered[index - 1] if index > 0 else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -209,42 +180,6 @@ def component_name(component: str, lang: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # the assessment
 # ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ComponentScore:
-    name: str
-    weight: Decimal
-    rate: ComponentRate
-    deductions: Decimal = Decimal(0)
-
-    @property
-    def ratio(self) -> Decimal:
-        """The rate as a fraction (ComponentRate.rate, kept within 0 … 1)."""
-        return min(max(self.rate.rate, Decimal(0)), Decimal(1))
-
-    @property
-    def earned(self) -> Decimal:
-        """weight × rate, before deductions."""
-        return self.weight * self.ratio
-
-    def points_with(self, numerator: Decimal) -> Decimal:
-        """The points if the numerator were `numerator` (same denominator and deductions)."""
-        den = self.rate.denominator
-        ratio = self.ratio if den == 0 else min(max(numerator / den, Decimal(0)), Decimal(1))
-        return max(Decimal(0), self.weight * ratio - self.deductions)
-
-    @property
-    def points(self) -> Decimal:
-        return max(Decimal(0), self.earned - self.deductions)
-
-    @property
-    def lost(self) -> Decimal:
-        return self.weight - self.points
-
-    def loss_cost(self, loss: Loss) -> Decimal:
-        """What one loss cost: weight × units / denominator."""
-        if self.rate.denominator == 0:
-            return Decimal(0)
-        return self.weight * Decimal(loss.units) / self.rate.denominator
 
 
 @dataclass(frozen=True)
@@ -450,7 +385,7 @@ def fmt_total(score: Decimal, tiers: Sequence[PaymentTier] | None = None) -> str
     into another tier than the exact score's: then with as many places as it takes (85.004 → "85.004",
     84.996 → "84.996", 83.476… → "83.48", exactly 85 → "85.00")."""
     exact = Decimal(score)
-    boundaries = {tier.above for tier in _tiers_top_down(tiers)}
+    boundaries = {tier.above for tier in tiers_top_down(tiers)}
     tier = tier_for(exact, tiers)
     for places in range(2, MAX_SHOWN_PLACES + 1):
         shown = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)

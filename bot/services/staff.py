@@ -21,10 +21,19 @@ from typing import Any
 
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.duties import StaffChange
+from bot.services.domain.people import (
+    Person,
+    Role,
+    client_contacts,
+    current,
+    is_client_contact,
+    is_client_side,
+    with_roles,
+)
 from bot.services.errors import BadInput, DomainError, UnknownPerson
-from bot.services.people import Person, Role, is_client_side
 from bot.services.timeparse import parse_past_day, parse_period, parse_when
-from storage.duties import DutyMarksRepository, StaffChange, StaffChangeRepository
+from storage.duties import DutyMarksRepository, StaffChangeRepository
 from storage.uow import UnitOfWork
 
 # -- helpers shared by the duty services ----------------------------------------------------------------
@@ -62,24 +71,6 @@ def actor(person: Person | None) -> dict[str, Any]:
     if person is None:
         return {"actor_telegram_id": None, "actor_name": "maintbot"}
     return {"actor_telegram_id": person.telegram_id, "actor_name": person.name}
-
-
-def is_client_contact(person: Person) -> bool:
-    return Role.CONTACT in person.roles and person.party == "client"
-
-
-def current(people: list[Person]) -> list[Person]:
-    return [p for p in people if p.status != "left"]
-
-
-def client_contacts(people: list[Person]) -> list[Person]:
-    """The client's project contact(s); supervisors stand in when no client contact is on the roster."""
-    found = [p for p in current(people) if is_client_contact(p)]
-    return found or [p for p in current(people) if Role.SUPERVISOR in p.roles]
-
-
-def with_roles(people: list[Person], *roles: Role) -> list[Person]:
-    return [p for p in current(people) if p.roles & set(roles)]
 
 
 def example_name_of(people: list[Person]) -> str:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from bot.catalog import t
 from bot.services.container import Services
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from bot.services.tickets import ENGINEERS, TICKET_KINDS, _audit, _people_with, _repo, auto_rate_due, list_faq
 from bot.services.timers import Timer
 

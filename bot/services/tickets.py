@@ -24,12 +24,13 @@ from typing import Any
 
 from bot.catalog import t
 from bot.services.container import Services
+from bot.services.domain.people import Person, Role, is_client_side
+from bot.services.domain.rates import ComponentRate, Loss
+from bot.services.domain.tickets import FaqEntry, HistoryEntry, Ticket
 from bot.services.errors import BadInput, DomainError
-from bot.services.people import Person, Role, is_client_side
-from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from bot.textfit import shorten
-from storage.tickets import FaqEntry, HistoryEntry, Ticket, TicketRepository
+from storage.tickets import TicketRepository
 from storage.uow import UnitOfWork
 
 # The contract's eleven kinds of maintenance work (服务范围及内容), in order: key -> catalog label.

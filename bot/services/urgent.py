@@ -36,16 +36,17 @@ from decimal import Decimal
 from bot.catalog import t
 from bot.services.callback_data import encode
 from bot.services.container import Services
+from bot.services.domain.people import Person, Role
+from bot.services.domain.rates import ComponentRate, Loss
+from bot.services.domain.urgent import UrgentRequest, arrival_deadline, counted_as_missed, may_cancel
 from bot.services.errors import BadInput, DomainError
 from bot.services.geo import within_site
 from bot.services.notify import ButtonSpec
 from bot.services.oncall import duty_at
-from bot.services.people import Person, Role, is_client_side
-from bot.services.rates import ComponentRate, Loss
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from bot.textfit import shorten
 from storage.uow import UnitOfWork
-from storage.urgent import UrgentRepository, UrgentRequest
+from storage.urgent import UrgentRepository
 
 MAX_TEXT = 500
 MAX_DISCOVERY_AGE = timedelta(hours=24)
@@ -120,7 +121,7 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
         raise DomainError("urg.too_long", limit=MAX_TEXT)
     now = services.now()
     started = discovered or now
-    deadline = started + services.settings.sla.arrival_deadline
+    deadline = arrival_deadline(started, services.settings.sla.arrival_deadline)
     async with services.db.uow() as uow:
         ticket_id = await _open_ticket(uow, services, person, body, chat_id)
         request_id = await repo(uow).add(ticket_id=ticket_id, text=body, raised_by=person.id, raised_at=now,
@@ -412,11 +413,6 @@ class Cancelled:
     ticket_closed: bool = False  # its ticket (still open) was closed with it, left out of the completion rate
 
 
-def may_cancel(person: Person, request: UrgentRequest) -> bool:
-    """Whoever raised it, a supervisor or the client's contact (not a vendor-side contact)."""
-    return person.id == request.raised_by or is_client_side(person)
-
-
 async def cancel(services: Services, person: Person, request_id: int, reason: str) -> Cancelled:
     """No one is needed on site: the clock stops, the people called and the group are told, it is audited."""
     reason = reason.strip()
@@ -436,7 +432,7 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
         if request.cancelled_at is not None or not await repo(uow).cancel(request_id, person.id, now, reason):
             current = await _load(uow, request_id)
             who = await uow.people.by_id(current.cancelled_by or 0)
-            return Cancelled(current, False, who.name if who else "?", _missed(current))
+            return Cancelled(current, False, who.name if who else "?", counted_as_missed(current))
         late = now > request.deadline_at
         called = [r.person_id for r in await repo(uow).recipients(request_id) if r.person_id != person.id]
         people = [p for p in [await uow.people.by_id(pid) for pid in called] if p is not None]
@@ -464,12 +460,6 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
         await uow.commit()
     services.poke_timers()
     return Cancelled(updated, True, person.name, late, notified, ticket_closed)
-
-
-def _missed(request: UrgentRequest) -> bool:
-    """Cancelled after its deadline with nobody on site: the breach stands."""
-    return (request.cancelled_at is not None and request.arrived_at is None
-            and request.cancelled_at > request.deadline_at)
 
 
 async def latest_open_for(services: Services, person: Person) -> UrgentRequest | None:
@@ -514,7 +504,7 @@ async def list_requests(services: Services, period: tuple[date, date] | None = N
 def status_key(request: UrgentRequest, now: datetime) -> str:
     """The catalog key of a request's state as a list shows it."""
     if request.cancelled_at is not None:
-        return "urg.status.cancelled_late" if _missed(request) else "urg.status.cancelled"
+        return "urg.status.cancelled_late" if counted_as_missed(request) else "urg.status.cancelled"
     if request.arrived_at is not None:
         return "urg.status.arrived" if request.arrived_in_time() else "urg.status.arrived_late"
     if request.breached or now > request.deadline_at:

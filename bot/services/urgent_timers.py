@@ -22,42 +22,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.services.container import Services
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
+from bot.services.domain.urgent import TARGET_ROLES, UrgentRequest, due_times
 from bot.services.timers import Timer
 from bot.services.urgent import ack_buttons, duty_buttons, minutes, repo
 from storage.uow import UnitOfWork
-from storage.urgent import UrgentRequest
-
-TARGET_ROLES: dict[str, set[Role]] = {
-    "lead": {Role.LEAD},
-    "contacts": {Role.CONTACT},
-    "escalation": {Role.ESCALATION},
-    "supervisors": {Role.SUPERVISOR},
-    "admins": {Role.ADMIN},
-}
-
-
-def _due_times(services: Services, request: UrgentRequest) -> list[datetime]:
-    """Every moment this request still has something to do (from its stored state)."""
-    sla = services.settings.sla
-    due: list[datetime] = []
-    if request.arrived_at is None:
-        if request.reminders_done < len(sla.reminder_offsets):
-            due.append(request.started_at + sla.reminder_offsets[request.reminders_done])
-        if request.breach_detected_at is None:
-            due.append(request.deadline_at)
-        elif request.escalation_stopped_at is None and request.escalation_next_step < len(sla.escalation_steps):
-            due.append(request.deadline_at + sla.escalation_steps[request.escalation_next_step].delay)
-    if (request.second_line_deadline_at is not None and request.second_line_arrived_at is None
-            and request.second_line_breach_detected_at is None):
-        due.append(request.second_line_deadline_at)
-    return due
 
 
 async def next_due(services: Services, now: datetime) -> datetime | None:
     async with services.db.uow() as uow:
         requests = await repo(uow).needing_attention()
-    moments = [moment for request in requests for moment in _due_times(services, request)]
+    sla = services.settings.sla
+    delays = [step.delay for step in sla.escalation_steps]
+    moments = [moment for request in requests for moment in due_times(request, sla.reminder_offsets, delays)]
     return min(moments, default=None)
 
 

@@ -17,7 +17,7 @@ from bot.fake_telegram import ChatDriver, FakeBotAPI, UpdateFactory
 from bot.services import health
 from bot.services.clock import FakeClock
 from bot.services.container import Services, build_services
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from bot.services.timers import Timer
 from config.settings import Settings, settings_from_dict
 from storage.db import open_database

@@ -24,7 +24,7 @@ import pytest
 
 from bot.app import DECLARED
 from bot.catalog import t
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from tests.conftest import (
     ADMIN,
     CLIENT_CONTACT,

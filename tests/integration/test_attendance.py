@@ -12,8 +12,8 @@ import pytest
 from bot.services import attendance
 from bot.services.clock import FakeClock
 from bot.services.container import Services, open_services
+from bot.services.domain.people import Person
 from bot.services.errors import DomainError
-from bot.services.people import Person
 from config.settings import settings_from_dict
 from storage.attendance import AttendanceRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT
@@ -131,7 +131,7 @@ async def test_early_checkout_is_flagged_and_the_latest_checkout_counts(services
 
 async def test_engineer_not_yet_assigned_cannot_check_in(services: Services, clock: FakeClock) -> None:
     async with services.db.uow() as uow:
-        from config.settings import Role
+        from bot.services.domain.people import Role
 
         await uow.people.add(name="新同事", telegram_id=100077, roles={Role.ENGINEER}, start=date(2022, 10, 17),
                              now=services.now())

@@ -23,7 +23,7 @@ from typing import Any
 from bot.services import attendance
 from bot.services.clock import FakeClock
 from bot.services.container import Services
-from bot.services.people import Role
+from bot.services.domain.people import Role
 from tests.conftest import ENGINEER, LEAD, SHANGHAI, SUPERVISOR
 from tests.integration.test_attendance import services_with, who
 

@@ -10,8 +10,8 @@ import pytest
 from bot.services import daily_log
 from bot.services.clock import FakeClock
 from bot.services.container import Services
+from bot.services.domain.people import Person
 from bot.services.errors import DomainError
-from bot.services.people import Person
 from bot.services.schedule import run_all_due
 from tests.conftest import ENGINEER, LEAD, SHANGHAI, SUPERVISOR
 

@@ -14,8 +14,8 @@ import pytest
 from bot.services import access, oncall
 from bot.services.clock import FakeClock
 from bot.services.container import Services, open_services
+from bot.services.domain.people import Person
 from bot.services.errors import DomainError
-from bot.services.people import Person
 from bot.services.schedule import run_all_due
 from config.settings import settings_from_dict
 from tests.conftest import ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, base_config

@@ -9,8 +9,8 @@ import pytest
 
 from bot.services import staff
 from bot.services.container import Services
+from bot.services.domain.people import Role
 from bot.services.errors import DomainError
-from bot.services.people import Role
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD
 from tests.integration.test_scoring_month import person
 

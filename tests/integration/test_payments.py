@@ -132,7 +132,7 @@ async def test_a_bad_amount_is_called_a_bad_amount_with_an_example(services: Ser
 
 async def test_projection_shows_the_score_it_was_tiered_on(services: Services) -> None:
     """Exactly 85.004 pays tier A: /payments must not show it as 85.00 (which would be tier B)."""
-    from bot.services.rates import ComponentRate
+    from bot.services.domain.rates import ComponentRate
     from tests.integration.test_scoring_month import fake_sources
 
     contact = await person(services, CLIENT_CONTACT)

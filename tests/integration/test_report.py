@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from bot.catalog import t
 from bot.services.clock import FakeClock
 from bot.services.container import Services
+from bot.services.domain.rates import ComponentRate
 from bot.services.errors import DomainError
-from bot.services.rates import ComponentRate
 from bot.services.report import build_report, resolve_month, send_monthly_report
 from bot.services.report_timers import MONTHLY_REPORT
 from bot.services.schedule import run_all_due

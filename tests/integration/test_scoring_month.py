@@ -11,9 +11,9 @@ import pytest
 from bot.services import attendance, daily_log
 from bot.services.clock import FakeClock
 from bot.services.container import Services
+from bot.services.domain.people import Person
+from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.errors import DomainError
-from bot.services.people import Person
-from bot.services.rates import ComponentRate, Loss
 from bot.services.scoring import (
     RateSource,
     compute_assessment,

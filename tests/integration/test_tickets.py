@@ -14,8 +14,8 @@ from bot.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services import ticket_timers, tickets
 from bot.services.clock import FakeClock
 from bot.services.container import Services
+from bot.services.domain.people import Person
 from bot.services.errors import DomainError
-from bot.services.people import Person
 from bot.services.schedule import run_all_due
 from config.settings import Settings
 from storage.tickets import TicketRepository

@@ -13,10 +13,11 @@ import pytest
 from bot.services import access, oncall, urgent
 from bot.services.clock import FakeClock
 from bot.services.container import Services
+from bot.services.domain.people import Person
+from bot.services.domain.urgent import UrgentRequest
 from bot.services.errors import DomainError
-from bot.services.people import Person
 from bot.services.schedule import run_all_due
-from storage.urgent import UrgentRepository, UrgentRequest
+from storage.urgent import UrgentRepository
 from tests.conftest import (
     CLIENT_CONTACT,
     ENGINEER,

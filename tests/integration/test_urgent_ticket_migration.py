@@ -9,7 +9,7 @@ import aiosqlite
 from bot.services import tickets, urgent
 from bot.services.clock import FakeClock
 from bot.services.container import Services
-from bot.services.people import Person
+from bot.services.domain.people import Person
 from storage.migrate import available_migrations
 from storage.tickets import TicketRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, SHANGHAI

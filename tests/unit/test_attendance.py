@@ -8,7 +8,7 @@ import pytest
 
 from bot.handlers.attendance import CHECKIN_TEXT, CHECKOUT_TEXT
 from bot.services.attendance import is_approver, split_leading_phrase
-from bot.services.people import Person, Role
+from bot.services.domain.people import Person, Role
 from bot.services.timeparse import parse_past_day, parse_past_period, parse_period
 from tests.conftest import SHANGHAI
 

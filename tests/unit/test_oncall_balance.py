@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from bot.services.oncall import balance_plan, split_names
-from bot.services.people import Person, Role
+from bot.services.domain.oncall import balance_plan
+from bot.services.domain.people import Person, Role
+from bot.services.oncall import split_names
 
 
 def engineer(pid: int, name: str) -> Person:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bot.services.rates import ComponentRate, Loss
+from bot.services.domain.assessment import ComponentScore
+from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.scoring import (
     Assessment,
-    ComponentScore,
     Period,
     ledger,
     next_tier_advice,

@@ -1,4 +1,4 @@
-"""The contract's payment tiers, at and around every boundary (考核方式 A–F)."""
+"""The contract's payment tiers (bot.services.domain.assessment), at and around every boundary (考核方式 A–F)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.rates import ComponentRate
-from bot.services.scoring import (
-    Assessment,
-    ComponentScore,
-    Period,
-    assessment_json,
-    fmt_total,
-    next_tier,
-    payment_ratio,
-    render_score,
-    tier_for,
-)
+from bot.services.domain.assessment import CONTRACT_TIERS, ComponentScore, next_tier, payment_ratio, tier_for
+from bot.services.domain.rates import ComponentRate
+from bot.services.scoring import Assessment, Period, assessment_json, fmt_total, render_score
 from config.settings import AssessmentSettings, PaymentTier
 
 
@@ -126,3 +117,12 @@ def test_an_ordinary_score_is_shown_with_two_places() -> None:
 def test_a_gap_too_small_for_two_places_is_still_shown() -> None:
     text = render_score(scored("84996"), "zh_CN")
     assert "还差 0.004 分" in text
+
+
+def test_configured_default_tiers_are_the_contracts_table() -> None:
+    """A config without [assessment] tiers pays by the same table the domain rules default to."""
+    configured = [(t.label, t.above, t.ratio) for t in AssessmentSettings().tiers]
+    assert configured == [(t.label, t.above, t.ratio) for t in CONTRACT_TIERS]
+    for score in ("50", "60", "60.01", "70", "75", "75.01", "85", "85.01"):
+        assert payment_ratio(Decimal(score), AssessmentSettings().tiers) == payment_ratio(Decimal(score))
+

@@ -1,0 +1,99 @@
+"""The layers' import rules, read from the source (docs/architecture.md, "Layers"):
+
+- `bot/services/domain` (entities and pure rules) imports only the standard library and itself;
+- `storage/` imports nothing of `bot` but `bot.services.domain`;
+- neither `bot/services` nor `storage/` imports the chat library (`telegram`).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = "bot.services.domain"
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
+    """(line, absolute module) of every import in the file, including those under TYPE_CHECKING or in a function."""
+    module = module_name(path, root)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            found.append((node.lineno, target))
+    return found
+
+
+def files(*folders: str) -> list[Path]:
+    return sorted(path for folder in folders for path in (ROOT / folder).rglob("*.py"))
+
+
+def within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def is_stdlib(name: str) -> bool:
+    return name.partition(".")[0] in sys.stdlib_module_names
+
+
+def domain_violations(paths: list[Path], root: Path = ROOT) -> list[str]:
+    return [f"{p.relative_to(root)}:{line} imports {name}" for p in paths for line, name in imports(p, root)
+            if not (is_stdlib(name) or within(name, DOMAIN))]
+
+
+def storage_violations(paths: list[Path], root: Path = ROOT) -> list[str]:
+    return [f"{p.relative_to(root)}:{line} imports {name}" for p in paths for line, name in imports(p, root)
+            if within(name, "bot") and not within(name, DOMAIN)]
+
+
+def telegram_violations(paths: list[Path], root: Path = ROOT) -> list[str]:
+    return [f"{p.relative_to(root)}:{line} imports {name}" for p in paths for line, name in imports(p, root)
+            if within(name, "telegram")]
+
+
+def test_the_domain_exists_as_one_module_per_aggregate() -> None:
+    names = {p.stem for p in files("bot/services/domain")}
+    assert {"people", "tickets", "urgent", "attendance", "oncall", "duties", "assessment", "rates"} <= names
+
+
+def test_the_domain_imports_only_the_standard_library_and_itself() -> None:
+    assert domain_violations(files("bot/services/domain")) == []
+
+
+def test_storage_imports_nothing_of_the_bot_but_the_domain() -> None:
+    assert storage_violations(files("storage")) == []
+
+
+def test_services_and_storage_never_import_the_chat_library() -> None:
+    assert telegram_violations(files("bot/services", "storage")) == []
+
+
+def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:
+    """Each rule reports a forbidden import (so the tests above cannot pass by reading nothing)."""
+    bad = tmp_path / "bot" / "services" / "domain" / "probe.py"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("from __future__ import annotations\nimport json\nfrom ..clock import Clock\n"
+                   "from config.settings import Settings\nfrom . import people\nimport telegram\n"
+                   "from storage.base import Repository\nfrom bot.services.scoring import tier_for\n"
+                   "from bot.services.domain.rates import Loss\n", encoding="utf-8")
+    assert [v.partition(" imports ")[2] for v in domain_violations([bad], tmp_path)] == [
+        "bot.services.clock", "config.settings", "telegram", "storage.base", "bot.services.scoring"]
+    assert [v.partition(" imports ")[2] for v in storage_violations([bad], tmp_path)] == [
+        "bot.services.clock", "bot.services.scoring"]
+    assert [v.partition(" imports ")[2] for v in telegram_violations([bad], tmp_path)] == ["telegram"]
