@@ -24,6 +24,7 @@ from bot.catalog import (
     scoring,
     tickets,
     urgent,
+    web,
 )
 
 LANGUAGES = ("zh_CN", "en")
@@ -43,7 +44,7 @@ def _merge(parts: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
 
 # Every part of the catalog, listed once.
 PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, oncall, outbox_kinds, pages, reliability,
-                                 scoring, tickets, urgent)
+                                 scoring, tickets, urgent, web)
 CATALOG: dict[str, dict[str, str]] = _merge(PARTS)
 
 
