@@ -6,10 +6,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "web.link": {"zh_CN": "您的网页看板链接（{expires} 前有效，仅限本人使用，请勿转发）：\n{url}",
                  "en": "Your web dashboard link (valid until {expires}; it is yours alone, please do not forward it):\n"
                        "{url}"},
+    "web.link_sent_private": {"zh_CN": "看板链接已私信发给您。",
+                              "en": "I sent you the dashboard link in a private chat."},
+    "web.link_private_failed": {"zh_CN": "无法私信您：请先私聊机器人并发送 /start，再发送 /dashboard。",
+                                "en": "I cannot write to you privately: open a private chat with the bot, send /start, "
+                                      "then /dashboard."},
     "web.off": {"zh_CN": "网页看板未启用（配置中没有 [web] 部分）。请联系管理员。",
                 "en": "The web dashboard is not enabled (no [web] section in the configuration). Please ask an admin."},
     "web.title": {"zh_CN": "运维看板", "en": "Maintenance dashboard"},
-    "web.viewer": {"zh_CN": "{name}（{roles}）· 链接有效至 {expires}", "en": "{name} ({roles}) · link valid until {expires}"},
+    "web.viewer": {"zh_CN": "{name}（{roles}）· 链接有效至 {expires}",
+                   "en": "{name} ({roles}) · link valid until {expires}"},
     "web.as_of": {"zh_CN": "数据截至 {now}（北京时间）", "en": "Figures as of {now} (Beijing time)"},
     "web.nav.assessment": {"zh_CN": "考核", "en": "Score"},
     "web.nav.attendance": {"zh_CN": "出勤", "en": "Attendance"},
@@ -59,18 +65,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "no single component can close the gap in this period."},
     "web.score.top": {"zh_CN": "已在最高档。", "en": "Already in the top tier."},
     "web.score.period_label": {"zh_CN": "考核期间", "en": "Period"},
-    "web.score.period_hint": {"zh_CN": "例如：本月、上月、2022年9月、合同至今", "en": "e.g. 本月, 上月, 2022-09, 合同至今"},
+    "web.score.period_hint": {"zh_CN": "例如：本月、上月、2022年9月、合同至今",
+                              "en": "e.g. 本月, 上月, 2022-09, 合同至今"},
     "web.show": {"zh_CN": "显示", "en": "Show"},
     # attendance
     "web.att.heading": {"zh_CN": "出勤日历", "en": "Attendance calendar"},
     "web.att.rate": {"zh_CN": "出勤率 {rate}", "en": "Attendance rate {rate}"},
-    "web.att.counts": {"zh_CN": "出勤 {present} 天 · 迟到 {late} · 请假 {leave} · 补卡 {makeup} · 节假日值班 {holiday_duty}"
+    "web.att.counts": {"zh_CN": "出勤 {present} 天 · 迟到 {late} · 请假 {leave"
+                                "} · 补卡 {makeup} · 节假日值班 {holiday_duty}"
                                 " · 缺勤 {absent}",
                        "en": "present {present} days · late {late} · leave {leave} · make-up {makeup}"
                              " · holiday duty {holiday_duty} · absent {absent}"},
     "web.att.calendar": {"zh_CN": "工作日历", "en": "Working calendar"},
     "web.att.calendar_note": {"zh_CN": "休：法定节假日或调休；班：调休上班的周末。",
-                              "en": "Off: statutory holiday or substituted day off; Work: a weekend made a working day."},
+                              "en": "Off: statutory holiday or substituted day off; "
+                                    "Work: a weekend made a working day."},
     "web.att.holidays": {"zh_CN": "本月节假日：{names}", "en": "Holidays this month: {names}"},
     "web.att.none": {"zh_CN": "本月没有需要出勤的工程师。", "en": "No engineer was expected on site this month."},
     "web.mark.present": {"zh_CN": "出勤", "en": "present"},
@@ -128,14 +137,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     # duty
     "web.duty.heading": {"zh_CN": "值班表", "en": "Duty rota"},
     "web.duty.plans": {"zh_CN": "假期值班计划", "en": "Holiday duty plans"},
-    "web.duty.plan_line": {"zh_CN": "{name}：{first} 至 {last}（{status}）", "en": "{name}: {first} to {last} ({status})"},
+    "web.duty.plan_line": {"zh_CN": "{name}：{first} 至 {last}（{status}）",
+                           "en": "{name}: {first} to {last} ({status})"},
     "web.duty.plan.approved": {"zh_CN": "已批准", "en": "approved"},
     "web.duty.plan.proposed": {"zh_CN": "待批准", "en": "awaiting approval"},
     "web.duty.feeds": {"zh_CN": "订阅日历（手机、Outlook）", "en": "Subscribe (phone, Outlook)"},
     "web.duty.feed_mine": {"zh_CN": "我的值班", "en": "My duty"},
     "web.duty.feed_team": {"zh_CN": "全组值班", "en": "The team's duty"},
-    "web.duty.feed_hint": {"zh_CN": "在手机日历或 Outlook 中选择“订阅日历/从网址添加”，粘贴链接地址。链接至 {expires} 有效。",
-                           "en": "In your phone's calendar or Outlook choose \"subscribe / add from URL\" and paste the "
+    "web.duty.feed_hint": {"zh_CN": "在手机日历或 Outlook 中选择“订阅日历/从网址添"
+                                    "加”，粘贴链接地址。链接至 {expires} 有效。",
+                           "en": "In your phone's calendar or Outlook choose \"subscribe "
+                                 "/ add from URL\" and paste the "
                                  "link. Valid until {expires}."},
     "web.duty.none": {"zh_CN": "本月还没有排班。", "en": "No duty set this month."},
     "web.ics.calname_team": {"zh_CN": "{contract} 值班", "en": "{contract}: duty"},

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.catalog import normalise_language
+from bot.catalog import normalise_language, t
 from bot.services import web_access
 from bot.services.container import Services
 from bot.services.errors import DomainError
@@ -35,8 +35,9 @@ class Viewer:
     services: Services
 
     def page(self, template: str, *, status: int = 200, **context: object) -> Response:
+        roles = t("role.separator", self.lang).join(t(f"role.{role}", self.lang) for role in sorted(self.person.roles))
         return render.page(template, services=self.services, lang=self.lang, status=status, viewer=self,
-                           allowed=allowed_pages(self.person), **context)
+                           allowed=allowed_pages(self.person), roles_text=roles, **context)
 
 
 PageFn = Callable[[Request, Viewer], Awaitable[Response]]

@@ -43,6 +43,7 @@ def trend_chart(points: Sequence[tuple[str, Decimal]], thresholds: Sequence[tupl
             out.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3.5" fill="#2563eb"/>'
                        f'<text x="{x(i):.1f}" y="{y(value) - 8:.1f}" text-anchor="middle" '
                        f'class="point">{value:.2f}</text>'
-                       f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle" fill="#444">{escape(label)}</text>')
+                       f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle" '
+                       f'fill="#444">{escape(label)}</text>')
     out.append("</svg>")
     return "".join(out)

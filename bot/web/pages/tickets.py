@@ -64,6 +64,7 @@ async def detail(request: Request, viewer: Viewer) -> Response:
         ticket, history, people = await dashboard.ticket_history(viewer.services, ticket_id)
     except DomainError as exc:
         raise DomainError("web.tk.unknown", id=ticket_id) from exc
-    entries = [{"at": viewer.services.fmt(h.at), "who": h.actor_name or "—", "what": _action_name(h.action, viewer.lang),
+    lang = viewer.lang
+    entries = [{"at": viewer.services.fmt(h.at), "who": h.actor_name or "—", "what": _action_name(h.action, lang),
                 "note": h.after if isinstance(h.after, str) else ""} for h in history]
     return viewer.page("ticket.html", ticket=_row(viewer, ticket, people), entries=entries, current="tickets")
