@@ -303,7 +303,7 @@ async def duty_events(services: Services, person_telegram_id: int | None) -> lis
         person = people.get(shift.person_id)
         if person_telegram_id is not None and (person is None or person.telegram_id != person_telegram_id):
             continue
-        holiday = shift.plan_id is not None or not services.calendar.is_workday(shift.day)
+        holiday = shift.plan_id is not None or services.calendar.is_holiday(shift.day)  # statutory, not weekends
         events.append(DutyEvent(f"shift-{shift.day.isoformat()}-{shift.person_id}-{contract.id}", shift.day,
                                 shift.starts_at, shift.ends_at, person, holiday))
     return events

@@ -141,6 +141,14 @@ async def record_view(services: Services, person: Person, page: str, query: str 
         await uow.commit()
 
 
+async def record_refusal(services: Services, page: str, reason: str) -> None:
+    """An expired or forged link is audited too (no actor: the token cannot be trusted to say who)."""
+    async with services.db.uow() as uow:
+        await uow.audit.append(at=services.now(), action="web.refused", entity="page", entity_id=page,
+                               after={"reason": reason})
+        await uow.commit()
+
+
 def may_see_score(person: Person) -> bool:
     return bool(person.roles & SCORE_ROLES)
 

@@ -68,6 +68,7 @@ def guarded(services: Services, name: str, fn: PageFn, rule: Rule) -> Callable[[
         try:
             viewer = await current_viewer(services, request)
         except web_access.LinkRefused as refused:
+            await web_access.record_refusal(services, name, refused.key)
             return refusal(services, refused.key)
         if not rule(viewer.person):
             return refusal(services, "web.refused.role", viewer.lang)
@@ -87,6 +88,7 @@ async def login(services: Services, request: Request) -> Response:
         claims = web_access.verify(await web_access.secret(services), token, web_access.PAGE, services.now())
         person = await web_access.viewer(services, claims)
     except web_access.LinkRefused as refused:
+        await web_access.record_refusal(services, "login", refused.key)
         return refusal(services, refused.key)
     pages = allowed_pages(person)
     response = RedirectResponse(f"/{pages[0]}" if pages else "/duty", status_code=303)

@@ -22,6 +22,7 @@ async def calendar_feed(services: Services, request: Request) -> Response:
         if claims.telegram_id != web_access.TEAM:
             person = await web_access.viewer(services, claims)
     except web_access.LinkRefused as refused:
+        await web_access.record_refusal(services, "duty.ics", refused.key)
         return refusal(services, refused.key)
     lang = normalise_language(person.language if person else services.settings.contract.default_language)
     events = await dashboard.duty_events(services, person.telegram_id if person else None)
