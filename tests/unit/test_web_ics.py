@@ -1,10 +1,10 @@
 """iCalendar details phones and Outlook insist on (RFC 5545): escaping, folding at 75 octets, CRLF, UTC."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from bot.web import ics
 
-STAMP = datetime(2022, 10, 10, 1, 0, tzinfo=timezone.utc)
+STAMP = datetime(2022, 10, 10, 1, 0, tzinfo=UTC)
 
 
 def test_text_is_escaped() -> None:
