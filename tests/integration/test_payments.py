@@ -174,7 +174,8 @@ async def test_a_bad_stored_payment_is_flagged_not_crashed_on(services: Services
     text = await payments_text(services, contact, october_sources())
     assert "⚠️ 登记的付款无效（金额「1E+308」，日期 2022-06-01）" in text
     assert "⚠️ 登记的付款无效（金额「a lot」，日期 2022-09-01）" in text
-    assert "预计尾款 ¥174,400.00（已扣前期各期款项 ¥218,000.00，已付未付均计）" in text  # scheduled amounts used instead
+    # scheduled amounts used instead
+    assert "预计尾款 ¥174,400.00（已扣前期各期款项 ¥218,000.00，已付未付均计）" in text
     a = await compute_assessment(services, resolve_period(services, "2022-10"), october_sources())
     assert a.paid_before == D("218000.00") and a.flagged_payments == ("signing", "midterm")
     before, fixed = await correct_payment(services, contact, "fix 首付款 2022-02-10 43600")
