@@ -13,6 +13,7 @@ import hmac
 import json
 import os
 import secrets
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,15 +49,22 @@ def web_settings(services: Services) -> WebSettings:
     return services.settings.web or WebSettings()
 
 
+_STORED: weakref.WeakKeyDictionary[object, bytes] = weakref.WeakKeyDictionary()  # database -> secret
+
+
 async def secret(services: Services) -> bytes:
-    """The signing secret: the environment's, else the one stored in the database (generated the first time)."""
+    """The signing secret: the environment's, else the one stored in the database (generated the first time,
+    then read once per running services)."""
     from_env = os.environ.get(SECRET_ENV, "").strip()
     if from_env:
         return from_env.encode()
-    async with services.db.uow() as uow:
-        stored = await uow.repo(WebSecretRepository).claim(secrets.token_urlsafe(32), services.now())
-        await uow.commit()
-    return stored.encode()
+    known = _STORED.get(services.db)
+    if known is None:
+        async with services.db.uow() as uow:
+            stored = await uow.repo(WebSecretRepository).claim(secrets.token_urlsafe(32), services.now())
+            await uow.commit()
+        known = _STORED[services.db] = stored.encode()
+    return known
 
 
 def _b64(data: bytes) -> str:

@@ -94,7 +94,8 @@ async def login(services: Services, request: Request) -> Response:
     response = RedirectResponse(f"/{pages[0]}" if pages else "/duty", status_code=303)
     seconds = max(1, int((claims.expires - services.now()).total_seconds()))
     response.set_cookie(COOKIE, token, max_age=seconds, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+                        secure=request.url.scheme == "https" or web_access.base_url(
+                            web_access.web_settings(services)).startswith("https"))
     return response
 
 

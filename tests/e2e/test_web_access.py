@@ -96,3 +96,34 @@ async def test_the_duty_feeds_are_icalendar_for_one_person_and_for_the_team(web_
     assert team.text.count("BEGIN:VEVENT") == 3 and "SUMMARY:值班：林海" in team.text
     assert forged.status_code == 403 and "BEGIN:VCALENDAR" not in forged.text
     assert all(len(line.encode()) <= 75 for line in team.text.split("\r\n"))
+
+
+async def test_urgent_requests_show_their_timeline_and_monthly_percentiles(web_bot: Harness) -> None:
+    from datetime import timedelta
+
+    await web_bot.chat.send(CLIENT_CONTACT, "/urgent 网办大厅无法登录")
+    web_bot.clock.advance(timedelta(minutes=5))
+    await web_bot.chat.send(ENGINEER, "/ack")
+    web_bot.clock.advance(timedelta(minutes=25))
+    await web_bot.chat.send(ENGINEER, "/arrived")
+    link = await dashboard_link(web_bot, CLIENT_CONTACT)
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        await client.get(link)
+        page = await client.get(link.split("/login")[0] + "/urgent")
+    text = re.sub(r"<[^>]+>", " ", page.text)
+    assert "2022-10-10 09:05 — 响应（周小舟，5 分钟）" in text
+    assert "2022-10-10 09:30 — 到岗（周小舟，30 分钟）" in text
+    assert re.search(r"2022-10\s+1\s+5\s+5\s+30\s+30", text), text  # month, count, ack p50/p90, arrive p50/p90
+
+
+async def test_the_page_speaks_english_to_an_english_reader_and_matches_score_for_a_month(web_bot: Harness) -> None:
+    await web_bot.chat.send(CLIENT_CONTACT, "/lang en")
+    [score] = await web_bot.chat.send(CLIENT_CONTACT, "/score 2022-10")
+    total = re.search(r"Total (\S+) / 100 · tier (\S+)", score.text)
+    assert total, score.text
+    link = await dashboard_link(web_bot, CLIENT_CONTACT)
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        await client.get(link)
+        page = await client.get(link.split("/login")[0] + "/assessment?period=2022-10")
+    assert '<html lang="en">' in page.text and "Assessment score" in page.text and "考核得分" not in page.text
+    assert f'id="score-total">{total.group(1)}<' in page.text and f'id="score-tier">{total.group(2)}<' in page.text
