@@ -29,6 +29,7 @@ from bot.handlers import (
     audit_log,
     core,
     daily_log,
+    dashboard,
     duties,
     incidents,
     location,
@@ -62,7 +63,7 @@ DEFER_TIMERS = "defer_timers"  # bot_data flag: on_startup leaves the timers to 
 
 # Every handler module, listed once. Each module's optional `register(app)` runs in this order, then
 # every declared command and button, then core's fallbacks (so they only see what nobody else took).
-HANDLER_MODULES = (attendance, audit_log, core, daily_log, duties, incidents, location, oncall, paging,
+HANDLER_MODULES = (attendance, audit_log, core, daily_log, dashboard, duties, incidents, location, oncall, paging,
                    reliability, scoring, tickets, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
 
@@ -120,6 +121,10 @@ async def on_startup(app: Application) -> None:
     if not app.bot_data.get(DEFER_TIMERS):
         await start_timers(app)
     app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
+    if settings.web is not None:  # the read-only web page (issue 19), in this process
+        from bot.web.server import start_web
+
+        await start_web(app)
 
 
 async def start_timers(app: Application) -> None:
@@ -144,6 +149,9 @@ async def on_stop(app: Application) -> None:
 
 async def on_shutdown(app: Application) -> None:
     await stop_reliability(app)  # records the clean stop while the database is still open
+    from bot.web.server import stop_web
+
+    await stop_web(app)
     menus = app.bot_data.pop("menus", None)
     if menus is not None and not menus.done():
         menus.cancel()

@@ -19,7 +19,7 @@ from bot.fake_telegram import ApiCall, ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import Clock, FakeClock, SystemClock
 from bot.services.container import build_calendar
 from bot.startup_errors import service_period_notice
-from config.settings import Settings, parse_duration
+from config.settings import Settings, WebSettings, parse_duration
 
 DEMO_GROUP_ID = -1009000000001
 
@@ -32,6 +32,7 @@ HELP = """Console commands (everything else is sent to the bot as a chat message
   :reply TEXT       reply to the bot's last message in this chat with TEXT
   :advance 30m      move the fake clock (only with --at)
   :time             show the bot's clock
+  :web              a signed link to the web page for the person you act as
   :help             this text;  :quit  leave"""
 
 
@@ -123,12 +124,31 @@ class Console:
             await self.driver.send(self.user_id, rest, chat_id=self.chat_id, reply_to=last)
         elif word == "advance":
             await self._advance(rest)
+        elif word == "web":
+            await self.print_web_link()
         elif word == "time":
             print(f"  {self.clock.now().astimezone(ZoneInfo(self.settings.contract.timezone)):%Y-%m-%d %H:%M:%S %Z}",
                   file=self.out)
         else:
             print(f"unknown console command :{word} — :help lists them", file=self.out)
         return True
+
+    async def print_web_link(self) -> None:
+        """The web page's local address and a ready-to-open signed link for the person acted as."""
+        from bot.services import web_access
+        from bot.web.server import WEB
+
+        server = self.driver.app.bot_data.get(WEB)
+        services = self.driver.app.bot_data["services"]
+        async with services.db.uow(read_only=True) as uow:
+            person = await uow.people.by_telegram_id(self.user_id)
+        if server is None or person is None:
+            print("no web page for this user (not on the roster, or the web page could not start)", file=self.out)
+            return
+        link = await web_access.dashboard_link(services, person, root=server.local_url)
+        print(f"web page: {server.local_url}\n  {person.name}: {link.url}\n  (valid until "
+              f"{services.fmt(link.expires)})", file=self.out)
+        self.out.flush()
 
     def _switch_user(self, who: str) -> None:
         by_name = {p.name: p.telegram_id for p in self.settings.roster}
@@ -206,6 +226,8 @@ async def run_console(settings: Settings, *, start_at: str | None = None, stdin:
             notices.append(t("rel.startup.console_clock", settings.contract.default_language,
                              at=f"{inside:%Y-%m-%d %H:%M}", example=f"{inside:%Y-%m-%d} 09:00"))
     notices.append(service_period_notice(settings, clock.now().astimezone(tz).date()))
+    if settings.web is None:  # the console always serves the web page: on loopback, any free port
+        settings = settings.model_copy(update={"web": WebSettings(port=0)})
     api = FakeBotAPI()
     app = build_application(settings, request=api, clock=clock)
     console = Console(settings, ChatDriver(app, api), api, clock, out)
@@ -213,6 +235,7 @@ async def run_console(settings: Settings, *, start_at: str | None = None, stdin:
     for notice in filter(None, notices):
         print(f"⚠️ {notice}\n", file=out)
     async with running(app):
+        await console.print_web_link()
         interactive = stdin.isatty()
         while True:
             if interactive:

@@ -213,6 +213,18 @@ class ReliabilitySettings(Strict):
     processed_updates_keep: Duration = timedelta(days=2)
 
 
+class WebSettings(Strict):
+    """Issue #19: the read-only web page (started when the `[web]` section is present). The signing secret is
+    MAINTBOT_WEB_SECRET, else generated once and kept in the database."""
+
+    listen: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535, description="0: any free port")
+    base_url: str | None = Field(None, description="public address in links, e.g. https://maint.example.org; "
+                                                   "None: http://listen:port")
+    link_lifetime: Duration = timedelta(hours=12)
+    feed_lifetime: Duration = timedelta(days=366)
+
+
 class PersonSettings(Strict):
     name: str = Field(min_length=1, max_length=40)
     telegram_id: int = Field(gt=0)
@@ -286,6 +298,7 @@ class Settings(Strict):
     duties: DutiesSettings = Field(default_factory=DutiesSettings)
     data: DataSettings = Field(default_factory=DataSettings)
     reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
+    web: WebSettings | None = None  # issue #19: the web page; None (no [web] section): not served
     sweep_interval: Duration = timedelta(seconds=60)
 
     @model_validator(mode="after")

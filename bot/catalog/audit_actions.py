@@ -83,6 +83,10 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "urgent.escalate": ("升级紧急请求", "escalated an urgent request"),
     "urgent.second_line_breach": ("二线支援超时未到场", "second line missed its deadline"),
     "urgent.cancel": ("取消紧急请求", "cancelled an urgent request"),
+    "web.link": ("获取网页看板链接", "asked for a web dashboard link"),
+    "web.view": ("查看网页看板", "viewed the web dashboard"),
+    "web.feed": ("日历订阅读取值班表", "calendar feed read the duty rota"),
+    "web.refused": ("网页看板链接被拒绝（过期或伪造）", "web dashboard link refused (expired or forged)"),
 }
 
 # f-string action templates in the code (as written) -> the concrete codes they produce.
@@ -110,6 +114,7 @@ AUDIT_ENTITIES: dict[str, tuple[str, str]] = {
     "duty_swap": ("换班", "duty swap"),
     "incident": ("安全事件", "incident"),
     "oncall": ("值班", "on-call"),
+    "page": ("网页", "web page"),
     "payment": ("付款", "payment"),
     "person": ("人员", "person"),
     "report": ("报告", "report"),

@@ -71,6 +71,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "incidents": roles(A, C, E, L, S), "audit": roles(A, C),
     # reliability (#9)
     "health": roles(A),
+    # the web page (#19): anyone on the roster gets a link; the page shows what their role sees in chat
+    "dashboard": ANY,
 }
 
 # Least privilege by party: what the contract reserves to 甲方 (deductions, recording payments, the

@@ -1,0 +1,125 @@
+"""The app factory: routes, the signed-link login, the session cookie, refusals as clear 403 pages.
+
+Every page is `async def view(request, viewer) -> Response` in a module of `bot/web/pages/`; `guarded` checks the
+cookie (or the `?t=` token), the viewer's role for that page (the same roles as in chat), audits the view and turns
+a refusal into its page. No SQL here: the pages call the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.catalog import normalise_language, t
+from bot.services import web_access
+from bot.services.container import Services
+from bot.services.domain.people import Person
+from bot.services.errors import DomainError
+from bot.web import render
+
+COOKIE = "maintbot_session"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    person: Person
+    lang: str
+    expires: datetime
+    services: Services
+
+    def page(self, template: str, *, status: int = 200, **context: object) -> Response:
+        roles = t("role.separator", self.lang).join(t(f"role.{role}", self.lang) for role in sorted(self.person.roles))
+        return render.page(template, services=self.services, lang=self.lang, status=status, viewer=self,
+                           allowed=allowed_pages(self.person), roles_text=roles, **context)
+
+
+PageFn = Callable[[Request, Viewer], Awaitable[Response]]
+Rule = Callable[[Person], bool]
+
+
+def allowed_pages(person: Person) -> list[str]:
+    from bot.web.pages import PAGES
+
+    return [name for name in render.NAV if PAGES[name][1](person)]
+
+
+def refusal(services: Services, key: str, lang: str | None = None, status: int = 403, **params: object) -> Response:
+    return render.page("refused.html", services=services, lang=normalise_language(lang), status=status,
+                       message_key=key, params=params)
+
+
+async def current_viewer(services: Services, request: Request) -> Viewer:
+    """The viewer from `?t=` (a fresh link) or the session cookie; LinkRefused when neither is genuine and valid."""
+    token = request.query_params.get("t") or request.cookies.get(COOKIE) or ""
+    claims = web_access.verify(await web_access.secret(services), token, web_access.PAGE, services.now())
+    person = await web_access.viewer(services, claims)
+    return Viewer(person, normalise_language(person.language), claims.expires, services)
+
+
+def guarded(services: Services, name: str, fn: PageFn, rule: Rule) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            viewer = await current_viewer(services, request)
+        except web_access.LinkRefused as refused:
+            await web_access.record_refusal(services, name, refused.key)
+            return refusal(services, refused.key)
+        if not rule(viewer.person):
+            return refusal(services, "web.refused.role", viewer.lang)
+        await web_access.record_view(services, viewer.person, name, str(request.url.query))
+        try:
+            return await fn(request, viewer)
+        except DomainError as exc:  # bad input (a month, a period): a polite page with an example
+            return refusal(services, exc.key, viewer.lang, status=400, **exc.params)
+
+    return endpoint
+
+
+async def login(services: Services, request: Request) -> Response:
+    """The link from /dashboard: check it, keep it as the session cookie for its lifetime, show the first page."""
+    token = request.query_params.get("t", "")
+    try:
+        claims = web_access.verify(await web_access.secret(services), token, web_access.PAGE, services.now())
+        person = await web_access.viewer(services, claims)
+    except web_access.LinkRefused as refused:
+        await web_access.record_refusal(services, "login", refused.key)
+        return refusal(services, refused.key)
+    pages = allowed_pages(person)
+    response = RedirectResponse(f"/{pages[0]}" if pages else "/duty", status_code=303)
+    seconds = max(1, int((claims.expires - services.now()).total_seconds()))
+    response.set_cookie(COOKIE, token, max_age=seconds, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https" or web_access.base_url(
+                            web_access.web_settings(services)).startswith("https"))
+    return response
+
+
+async def home(services: Services, request: Request) -> Response:
+    try:
+        viewer = await current_viewer(services, request)
+    except web_access.LinkRefused as refused:
+        return refusal(services, refused.key)
+    pages = allowed_pages(viewer.person)
+    return RedirectResponse(f"/{pages[0]}" if pages else "/duty", status_code=303)
+
+
+def build_web_app(services: Services) -> Starlette:
+    """The web app over the running services (the same ones the bot uses)."""
+    from bot.web.pages import PAGES, ROUTES, feed
+
+    routes = [Route("/", partial(home, services)), Route("/login", partial(login, services)),
+              Route("/duty/feed/{token}.ics", partial(feed.calendar_feed, services))]
+    for name, (fn, rule) in PAGES.items():
+        routes.append(Route(f"/{name}", guarded(services, name, fn, rule)))
+    for path, name, fn, rule in ROUTES:
+        routes.append(Route(path, guarded(services, name, fn, rule)))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return refusal(services, "web.not_found", status=404)
+
+    return Starlette(routes=routes, exception_handlers={404: not_found})
