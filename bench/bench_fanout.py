@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import GROUP, bench_settings, header, quiet_logs
 from bot.app import build_application, running
-from bot.fake_telegram import FakeBotAPI
+from bot.offline.fake_telegram import FakeBotAPI
 from bot.services.clock import SystemClock
 from bot.services.container import Services
 

@@ -1,6 +1,6 @@
 """Faults in the real process: SIGKILLs during bursts, with the project group at Telegram's flood limit.
 
-Runs `run_bot.py --offline-spool DIR` (bot/offline_spool.py: real polling on a file-backed fake Telegram that
+Runs `run_bot.py --offline-spool DIR` (bot/offline/spool.py: real polling on a file-backed fake Telegram that
 enforces Telegram's flood limits with 429s). Each round writes a burst — group `/ticket`s that push the group
 past its 20 messages a minute, private `/urgent` requests and `/lang` switches — and SIGKILLs the bot in the
 middle of it, then restarts it. At the end it waits for every update to be handled and prints:
@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, ROOT, SUPERVISOR, sample_config
-from bot.fake_telegram import UpdateFactory
+from bot.offline.fake_telegram import UpdateFactory
 
 PINNED = datetime(2022, 10, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PING = re.compile(r"紧急请求 #\d+")

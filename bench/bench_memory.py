@@ -40,7 +40,7 @@ async def hold_year(db_path: Path, engineers: int) -> list[tuple[str, float]]:
 
     from bench.generate_year import year_settings
     from bot.app import build_application, running
-    from bot.fake_telegram import FakeBotAPI, UpdateFactory
+    from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
     from bot.services.clock import FakeClock
 
     steps[0] = ("python + the bot's imports", peak_mb())

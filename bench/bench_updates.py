@@ -64,7 +64,7 @@ from bench.harness import (
     quiet_logs,
 )
 from bot.app import DECLARED, OFFLINE_TOKEN, build_application, running
-from bot.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
+from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.callback_data import decode
 from bot.services.clock import FakeClock
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import settings_from_dict
 from tests.conftest import CLIENT_CONTACT, ENGINEER, Harness, base_config

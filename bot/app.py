@@ -43,15 +43,15 @@ from bot.handlers import (
 from bot.handlers.common import BotContext, Declared, ReplyNotDelivered, declared_in, register_declared, reply_text
 from bot.handlers.core import register_fallbacks
 from bot.health_http import start_reliability, stop_reliability
-from bot.menus import publish_menus
 from bot.pager import Pager
-from bot.rate_limit import ChatRateLimiter
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, open_services
 from bot.services.domain.people import Role
 from bot.services.tracking import record_first_start
-from bot.telegram_bot import MaintApplicationBuilder, MaintBot
+from bot.transports.telegram.ext_bot import MaintApplicationBuilder, MaintBot
+from bot.transports.telegram.menus import publish_menus
+from bot.transports.telegram.rate_limit import ChatRateLimiter
 from config.settings import Settings
 from storage.db import is_transient, is_unwritable
 from storage.uow import UpdateAlreadyProcessed, current_update

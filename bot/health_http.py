@@ -92,7 +92,7 @@ class HealthServer:
 
 
 async def health_response(app: Application) -> tuple[int, dict[str, Any]]:
-    """The health report as (HTTP status, JSON body): 200 when healthy, 503 otherwise (also bot/webhook.py)."""
+    """The health report as (HTTP status, JSON body): 200 when healthy, 503 otherwise (also the webhook)."""
     services: Services | None = app.bot_data.get("services")
     if services is None:
         return 503, {"status": "starting"}

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bot.cli import backup, calendar, check_config, export, purge, report, score
-from bot.polling import AnotherPoller
+from bot.transports.telegram.polling import AnotherPoller
 from config.settings import EXAMPLE_CONFIG_PATH, ConfigError, Settings, load_settings, resolve_config_path
 
 log = logging.getLogger("maintbot")
@@ -97,11 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     if settings.telegram.token is not None:
         keep_token_out_of_logs(settings.telegram.token.get_secret_value())
     if args.console:
-        from bot.console import run_console
+        from bot.offline.console import run_console
 
         return asyncio.run(run_console(settings, start_at=args.at))
     if args.offline_spool:
-        from bot.offline_spool import run_spool
+        from bot.offline.spool import run_spool
 
         try:
             asyncio.run(run_spool(settings, Path(args.offline_spool)))
@@ -145,7 +145,7 @@ async def _check_database(settings: Settings) -> str | None:
 def run_telegram(settings: Settings, *, webhook: bool) -> int:
     """The real bot on Telegram: at-least-once long polling by default, or an at-least-once webhook."""
     from bot.app import build_application
-    from bot.polling import serve, stop_on_signals
+    from bot.transports.telegram.polling import serve, stop_on_signals
 
     app = build_application(settings)
     tg = settings.telegram
@@ -155,7 +155,7 @@ def run_telegram(settings: Settings, *, webhook: bool) -> int:
         if not tg.webhook_url or not tg.webhook_secret:
             print("error: webhook mode needs telegram.webhook_url and telegram.webhook_secret", file=sys.stderr)
             return 1
-        from bot.webhook import webhook_receiver
+        from bot.transports.telegram.webhook import webhook_receiver
 
         receiver = webhook_receiver(listen=tg.webhook_listen, port=tg.webhook_port, url=tg.webhook_url,
                                     secret=tg.webhook_secret.get_secret_value(),

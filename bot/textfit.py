@@ -8,7 +8,7 @@ text that is only a reminder (a quote of what someone wrote, a toast) with an el
 Lengths are counted in UTF-16 code units (what Telegram counts for entities; a character outside the
 Basic Multilingual Plane, such as most emoji, is two). That is never less than the number of characters,
 so a piece that fits by this count fits Telegram's plain-text count too. No Telegram imports: the bot
-layer (`bot/telegram_bot.py`), the outbox (`bot/services/notify.py`) and the pager use the same rules.
+layer (`bot/transports/telegram/ext_bot.py`), the outbox (`bot/services/notify.py`) and the pager use the same rules.
 """
 
 from __future__ import annotations

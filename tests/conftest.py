@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import FakeClock
 from bot.services.container import Services, open_services
 from config.sample import (  # made-up people (not real Telegram users), shared with the benchmarks

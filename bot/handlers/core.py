@@ -59,7 +59,7 @@ async def lang(update: Update, context: BotContext, person: Person) -> None:
     await access.set_language(context.services, person, language)
     updated = await access.identify(context.services, person.telegram_id)
     await reply(update, updated, "lang.set")
-    from bot.menus import publish_menu_for
+    from bot.transports.telegram.menus import publish_menu_for
 
     await publish_menu_for(context.bot, updated, context.commands)  # type: ignore[arg-type]
 

@@ -5,7 +5,7 @@ Where the "processed" marker is written (the choice, and why):
   before is dropped (ApplicationHandlerStop), so no later group sees it again.
 - while the handler runs, `storage.uow.current_update` holds the update: the handler's own commit writes the
   marker in the same transaction as its state change. A crash before that commit loses nothing (the update
-  is not confirmed to Telegram either — bot/polling.py confirms only handled updates — so it comes again
+  is not confirmed to Telegram either — the polling loop confirms only handled updates — so it comes again
   and is applied normally); a crash after it finds the marker and skips. The state change and the marker
   can never disagree, so a redelivered /urgent never raises a second request.
 - group 1000 (`remember_processed`): read-only updates (no commit) are remembered after they ran, and the

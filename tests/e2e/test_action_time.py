@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
-from bot.fake_telegram import UpdateFactory
 from bot.handlers.common import action_moment
-from bot.polling import handle_received
+from bot.offline.fake_telegram import UpdateFactory
 from bot.services import action_time, urgent
+from bot.transports.telegram.polling import handle_received
 from storage.attendance import AttendanceRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, Harness
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.attendance_timers import REMINDERS
 from bot.services.clock import FakeClock
 from config.settings import Settings

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.fake_telegram import SentMessage
+from bot.offline.fake_telegram import SentMessage
 from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, LEAD, Harness
 
 

@@ -1,7 +1,7 @@
 """SIGKILL in the middle of a burst, restart, SIGTERM: what the users saw confirmed is stored, deadlines fire.
 
 The bot runs as a child process (`run_bot.py --offline-spool DIR`): real polling on a file-backed fake
-Telegram (bot/offline_spool.py). Its clock is pinned to Monday 2022-10-10 08:50 in Changzhou (running
+Telegram (bot/offline/spool.py). Its clock is pinned to Monday 2022-10-10 08:50 in Changzhou (running
 at real speed); urgent requests get a 6-second arrival deadline so their breach fires within the test.
 """
 
@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from bot.fake_telegram import UpdateFactory
-from bot.offline_spool import spool_clock
+from bot.offline.fake_telegram import UpdateFactory
+from bot.offline.spool import spool_clock
 from bot.services.clock import SystemClock
 from bot.services.container import build_services
 from config.settings import settings_from_dict

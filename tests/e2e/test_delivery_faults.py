@@ -1,6 +1,6 @@
 """Delivery under faults, in process: failed replies, a backward clock jump, Telegram's flood limits.
 
-The real Application runs on the offline fake Bot API (bot/fake_telegram.py); where flood limits matter the
+The real Application runs on the offline fake Bot API (bot/offline/fake_telegram.py); where flood limits matter the
 fake enforces them like Telegram (429 with retry_after) and the bot's rate limiter must keep within them.
 """
 
@@ -17,7 +17,7 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI, FloodLimits
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, FloodLimits
 from bot.services.clock import FakeClock
 from config.settings import Settings
 from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
@@ -198,8 +198,8 @@ async def test_a_group_at_its_limit_never_delays_a_private_urgent_ping(limited: 
 @pytest.mark.slow
 async def test_a_private_command_is_answered_while_group_commands_wait_for_the_group_limit(
         limited: Harness) -> None:
-    """Updates of different chats are handled at the same time (bot/polling.py lanes)."""
-    from bot.polling import Lanes
+    """Updates of different chats are handled at the same time (bot/transports/telegram/polling.py lanes)."""
+    from bot.transports.telegram.polling import Lanes
 
     await limited.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
     lanes = Lanes(limited.app)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline_spool import spool_clock
+from bot.offline.spool import spool_clock
 from config.settings import settings_from_dict
 from storage.db import open_database
 from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline_spool import spool_clock
+from bot.offline.spool import spool_clock
 from bot.services.container import build_services
 from config.settings import settings_from_dict
 from storage.attendance import AttendanceRepository

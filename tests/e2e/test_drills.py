@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.fake_telegram import SentMessage
+from bot.offline.fake_telegram import SentMessage
 from bot.services import drills
 from bot.services.clock import FakeClock
 from bot.services.container import Services

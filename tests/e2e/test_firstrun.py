@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import settings_from_dict
 from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, Harness

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.fake_telegram import SentMessage
+from bot.offline.fake_telegram import SentMessage
 from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, LEAD, SECOND_LINE, SUPERVISOR, VENDOR_CONTACT, Harness
 
 

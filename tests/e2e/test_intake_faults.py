@@ -20,10 +20,10 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.app import build_application
-from bot.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
-from bot.polling import AnotherPoller, serve
+from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.clock import FakeClock
-from bot.webhook import WebhookServer, webhook_receiver
+from bot.transports.telegram.polling import AnotherPoller, serve
+from bot.transports.telegram.webhook import WebhookServer, webhook_receiver
 from config.settings import Settings
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, STRANGER, SUPERVISOR, Harness
 

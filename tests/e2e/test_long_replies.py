@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.fake_telegram import SentMessage
+from bot.offline.fake_telegram import SentMessage
 from storage.attendance import AttendanceRepository
 from storage.daily_log import DailyLogRepository
 from storage.duties import IncidentRepository

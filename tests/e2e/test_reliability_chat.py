@@ -13,7 +13,7 @@ import pytest
 from telegram import Update
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI, UpdateFactory
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, UpdateFactory
 from bot.services import health
 from bot.services.clock import FakeClock
 from bot.services.container import Services, build_services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.fake_telegram import SentMessage
+from bot.offline.fake_telegram import SentMessage
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT, Harness
 
 JOINER = 100003

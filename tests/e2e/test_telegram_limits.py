@@ -1,7 +1,7 @@
 """Telegram's size limits: the fake Bot API refuses what Telegram refuses, and the bot never sends it.
 
 Direct replies, outbox notifications, edited messages and button answers all go through `MaintBot`
-(bot/telegram_bot.py) and `bot.textfit`; these tests drive them through the real Application.
+(bot/transports/telegram/ext_bot.py) and `bot.textfit`; these tests drive them through the real Application.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
-from bot.fake_telegram import FakeBotAPI
+from bot.offline.fake_telegram import FakeBotAPI
 from storage.outbox import OutboxRepository
 from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, LEAD, Harness
 

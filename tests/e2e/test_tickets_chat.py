@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.fake_telegram import SentMessage
+from bot.offline.fake_telegram import SentMessage
 from storage.tickets import TicketRepository
 from tests.conftest import (
     CLIENT_CONTACT,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import SystemClock
 from config.settings import settings_from_dict
 from storage.urgent import UrgentRepository

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import Settings, settings_from_dict
 from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, Harness

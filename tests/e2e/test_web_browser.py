@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import Settings, settings_from_dict
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, Harness

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from bot.app import build_application
-from bot.fake_telegram import FakeBotAPI, UpdateFactory
-from bot.polling import serve
+from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
 from bot.services.clock import FakeClock
-from bot.webhook import WebhookServer, webhook_receiver
+from bot.transports.telegram.polling import serve
+from bot.transports.telegram.webhook import WebhookServer, webhook_receiver
 from config.settings import Settings
 from tests.conftest import ENGINEER, STRANGER
 

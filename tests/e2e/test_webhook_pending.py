@@ -8,13 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 from bot.app import build_application
-from bot.fake_telegram import FakeBotAPI, UpdateFactory
-from bot.polling import serve
+from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
 from bot.services import urgent
 from bot.services.clock import FakeClock
 from bot.services.container import build_services
 from bot.services.people import seed_roster
-from bot.webhook import WebhookServer, webhook_receiver
+from bot.transports.telegram.polling import serve
+from bot.transports.telegram.webhook import WebhookServer, webhook_receiver
 from config.settings import Settings
 from storage.db import open_database
 from tests.conftest import CLIENT_CONTACT, ENGINEER

@@ -21,7 +21,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.app import OFFLINE_TOKEN
 from bot.delivery import OutboxDelivery
-from bot.fake_telegram import FakeBotAPI
+from bot.offline.fake_telegram import FakeBotAPI
 from bot.services.clock import FakeClock
 from bot.services.container import Services, build_services
 from config.settings import Settings

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from bot.app import build_application, running
-from bot.fake_telegram import ChatDriver, FakeBotAPI
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services import ticket_timers, tickets
 from bot.services.clock import FakeClock
 from bot.services.container import Services

@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot.app import must_retry, start_timers
 from bot.health_http import health_response, write_json
-from bot.polling import Receiver, StoppedDuringStartup, handle_received, received_now, with_retries
+from bot.transports.telegram.polling import Receiver, StoppedDuringStartup, handle_received, received_now, with_retries
 
 log = logging.getLogger(__name__)
 

@@ -32,9 +32,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.fake_telegram import FakeBotAPI, FloodLimits
-from bot.polling import serve, stop_on_signals
+from bot.offline.fake_telegram import FakeBotAPI, FloodLimits
 from bot.services.clock import Clock, SystemClock
+from bot.transports.telegram.polling import serve, stop_on_signals
 from config.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -279,7 +279,7 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
                 ready: Callable[[], None] | None = None, receiver: Receiver | None = None) -> None:
     """The whole life of the bot: initialise, post_init, start, take updates until `stop`, then shut down.
 
-    Updates come from at-least-once long polling unless another `receiver` is given (bot/webhook.py)."""
+    Updates come from at-least-once long polling unless another `receiver` is given (webhook.py)."""
     try:
         await with_retries(app.initialize, bootstrap_retries, "start-up (getMe)", stop)
     except StoppedDuringStartup:
@@ -302,7 +302,7 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
         if receiver is None:
             # The actions that waited while the bot was down come first, stamped with their send time; only then
             # does the timers' start-up sweep judge deadlines (an /arrived sent in time is no breach). A webhook
-            # receiver starts the timers itself once Telegram has pushed what was pending (bot/webhook.py).
+            # receiver starts the timers itself once Telegram has pushed what was pending (webhook.py).
             try:
                 offset = await drain_pending(app)
             except AnotherPoller as exc:

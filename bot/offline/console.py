@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import build_application, running
 from bot.catalog import t
-from bot.fake_telegram import ApiCall, ChatDriver, FakeBotAPI, SentMessage
+from bot.offline.fake_telegram import ApiCall, ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import Clock, FakeClock, SystemClock
 from bot.services.container import build_calendar
 from bot.startup_errors import service_period_notice

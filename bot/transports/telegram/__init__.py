@@ -1,0 +1,1 @@
+"""Telegram through python-telegram-bot: polling, webhook, menus, the rate limiter and the extended bot."""
