@@ -1,28 +1,28 @@
-"""The composition root: settings in, a wired python-telegram-bot Application out.
+"""The composition root: settings in, a wired bot out.
 
-Handler order (group 0): every feature's commands, buttons and message handlers first, then the
-fallbacks (unknown command, text not understood), so the fallbacks only see what nobody else took.
+Lists every handler module (`HANDLER_MODULES`); their declared commands, buttons, text routes and the location
+handler are collected once (`DECLARED`) into the transport-neutral router (bot/handlers/router.py), which
+python-telegram-bot's Application feeds through one handler (bot/transports/telegram/adapter.py).
 Start-up (`on_startup`): open and migrate the database, seed the roster, start the outbox worker,
 rebuild every timer from the database, publish the command menus. Shutdown flushes the outbox.
-`bot.polling.serve` defers the timers (`DEFER_TIMERS`): it first handles the updates that waited at Telegram
-while the bot was down (an /arrived or a check-in sent before a deadline must be recorded before the start-up
-sweep judges that deadline), then calls `start_timers`.
+`serve` (bot/transports/telegram/polling.py) defers the timers (`DEFER_TIMERS`): it first handles the updates that
+waited at Telegram while the bot was down (an /arrived or a check-in sent before a deadline must be recorded
+before the start-up sweep judges that deadline), then calls `start_timers`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Defaults
+from telegram.ext import Application, CallbackContext, Defaults
 from telegram.request import BaseRequest
 
-from bot.catalog import normalise_language, t
 from bot.delivery import OutboxDelivery
 from bot.handlers import (
     attendance,
@@ -40,32 +40,37 @@ from bot.handlers import (
     tickets,
     urgent,
 )
-from bot.handlers.common import BotContext, Declared, ReplyNotDelivered, declared_in, register_declared, reply_text
-from bot.handlers.core import register_fallbacks
+from bot.handlers.common import Declared, Runtime, SharedState, declared_in
+from bot.handlers.router import Router
 from bot.health_http import start_reliability, stop_reliability
 from bot.pager import Pager
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services, open_services
-from bot.services.domain.people import Role
 from bot.services.tracking import record_first_start
+from bot.transports.telegram.adapter import TelegramIntake
+from bot.transports.telegram.adapter import install as install_telegram
 from bot.transports.telegram.ext_bot import MaintApplicationBuilder, MaintBot
-from bot.transports.telegram.menus import publish_menus
+from bot.transports.telegram.menus import publish_menu_for, publish_menus
 from bot.transports.telegram.rate_limit import ChatRateLimiter
 from config.settings import Settings
-from storage.db import is_transient, is_unwritable
-from storage.uow import UpdateAlreadyProcessed, current_update
 
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-maintbot-token"
 DEFER_TIMERS = "defer_timers"  # bot_data flag: on_startup leaves the timers to `start_timers`
 
-# Every handler module, listed once. Each module's optional `register(app)` runs in this order, then
-# every declared command and button, then core's fallbacks (so they only see what nobody else took).
-HANDLER_MODULES = (attendance, audit_log, core, daily_log, dashboard, duties, incidents, location, oncall, paging,
-                   reliability, scoring, tickets, urgent)
+# Every handler module, listed once. Text routes are tried in this order: answers to the bot's own questions
+# (incident questions, rating prompts) before the plain-text triggers (签到 / 签退); core's fallbacks (unknown
+# command, text not understood) only see what nobody else took.
+HANDLER_MODULES = (incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, location, oncall,
+                   paging, reliability, scoring, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
+
+
+def build_router(declared: Declared = DECLARED) -> Router:
+    """The transport-neutral dispatcher every platform adapter feeds."""
+    return Router(declared, unknown_command=core.unknown_command, not_understood=core.not_understood)
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,
@@ -73,7 +78,6 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     """Wire the Application; `request` is the offline fake in tests and console mode."""
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else OFFLINE_TOKEN
     builder = (MaintApplicationBuilder().token(token)
-               .context_types(ContextTypes(context=BotContext))
                .defaults(Defaults(tzinfo=ZoneInfo(settings.contract.timezone)))
                .post_init(on_startup).post_stop(on_stop).post_shutdown(on_shutdown))
     if rate_limit:
@@ -89,13 +93,16 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["clock"] = clock or SystemClock()
-    app.bot_data["commands"] = DECLARED.commands
-    for module in HANDLER_MODULES:
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(app)
-    register_declared(app, DECLARED)
-    register_fallbacks(app)
+    unconfirmed: set[int] = set()
+    app.bot_data[UNCONFIRMED] = unconfirmed
+
+    runtime = Runtime(next_timer_runs=lambda: getattr(app.bot_data.get("scheduler"), "next_runs", None),
+                      health_port=lambda: getattr(app.bot_data.get("health_server"), "port", None),
+                      web_root=lambda: getattr(app.bot_data.get("web_server"), "root", None))
+    install_telegram(app, TelegramIntake(
+        router=build_router(), commands=DECLARED.commands, shared=SharedState(),
+        services=lambda: app.bot_data.get("services"), runtime=runtime,
+        publish_menu=lambda bot, person: publish_menu_for(bot, person, DECLARED.commands), unconfirmed=unconfirmed))
     app.add_error_handler(on_error)
     return app
 
@@ -162,7 +169,6 @@ async def on_shutdown(app: Application) -> None:
 
 
 UNCONFIRMED = "unconfirmed_updates"  # bot_data: ids of updates the transport must not confirm (retry them)
-_TOLD_TO_WAIT = "told_to_wait"
 
 
 def must_retry(app: Application, update: Update) -> bool:
@@ -172,113 +178,12 @@ def must_retry(app: Application, update: Update) -> bool:
     if update.update_id in pending:
         pending.discard(update.update_id)
         return True
-    app.bot_data.get(_TOLD_TO_WAIT, set()).discard(update.update_id)  # handled at last: forget it
     return False
 
 
-async def on_error(update: object, context: BotContext) -> None:
-    """Log with the traceback; tell the user what happened to their action; tell the admins.
-
-    Two errors are not faults of the update: a concurrent copy of it committed first (the sender is told it was
-    handled), and a transient storage error (locked, busy, I/O): the update is left unmarked and unconfirmed so it
-    is retried, and the sender is asked to wait, once per update. Otherwise "may not have been saved" is said only
-    when nothing of this update was committed; a reply that could not be delivered goes out through the outbox
-    instead; when the database cannot be written the user is told so (nothing was saved) and the delivery worker
-    tells the admins, once."""
-    error = context.error
-    if isinstance(update, Update) and isinstance(error, UpdateAlreadyProcessed):
-        current_update.set(None)
-        log.info("update %s: another copy was applied first; this one was rolled back", update.update_id)
-        from bot.handlers.reliability import say_already_handled
-
-        await say_already_handled(update, context)
-        raise ApplicationHandlerStop
-    if isinstance(update, Update) and is_transient(error) and not is_unwritable(error):
-        current_update.set(None)
-        log.warning("update %s not handled, storage busy (%s): left unconfirmed to be retried",
-                    update.update_id, error)
-        context.application.bot_data.setdefault(UNCONFIRMED, set()).add(update.update_id)
-        told: set[int] = context.application.bot_data.setdefault(_TOLD_TO_WAIT, set())
-        if update.update_id not in told:
-            told.add(update.update_id)
-            await _ask_to_wait(update, context)
-        raise ApplicationHandlerStop
-    log.error("error while handling an update", exc_info=error)
-    if not isinstance(update, Update):
-        return
-    services: Services | None = context.application.bot_data.get("services")
-    marker = current_update.get()
-    saved = marker is not None and marker.update_id == update.update_id and marker.marked
-    if isinstance(error, ReplyNotDelivered):
-        if services is not None:
-            await _queue_reply(services, error)
-        return
-    person = None
-    if services is not None and update.effective_user is not None:
-        try:
-            async with services.db.uow(read_only=True) as uow:
-                person = await uow.people.by_telegram_id(update.effective_user.id)
-        except Exception:
-            log.exception("could not identify the user after an error")
-    lang = person.language if person else None
-    unwritable = error is not None and is_unwritable(error)
-    key = "error.internal_after_save" if saved else "error.db_unwritable" if unwritable else "error.internal"
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(t(key, lang)[:200], show_alert=True)
-        elif update.effective_message is not None:
-            await reply_text(update, t(key, lang))
-    except Exception:
-        log.exception("could not tell the user about the error")
-    if services is not None and not unwritable:
-        try:
-            async with services.db.uow() as uow:
-                await services.notifier.to_roles(uow, [Role.ADMIN], "error.admin_alert", kind="error.alert",
-                                                 error=f"{type(error).__name__}: {error}"[:300],
-                                                 update_id=update.update_id)
-                await uow.commit()
-        except Exception:
-            log.exception("could not queue the error alert for the admins")
-
-
-async def _queue_reply(services: Services, undelivered: ReplyNotDelivered) -> None:
-    """The outbox retries a reply that failed its quick retries until Telegram says ok."""
-    try:
-        async with services.db.uow() as uow:
-            await uow.outbox.add(chat_id=undelivered.chat_id, text=undelivered.text, kind="reply.retry",
-                                 now=services.now(), buttons=undelivered.buttons or None)
-            await uow.commit()
-        services.notifier.wakeup.set()
-    except Exception:
-        log.exception("could not queue an undelivered reply to %s", undelivered.chat_id)
-
-
-async def _ask_to_wait(update: Update, context: BotContext) -> None:
-    """"Please wait" in the sender's language (reading works while another process holds the write lock)."""
-    services: Services | None = context.application.bot_data.get("services")
-    user = update.effective_user
-    lang = normalise_language(user.language_code if user else None)
-
-    async def chosen_language() -> str | None:
-        assert services is not None and user is not None
-        async with services.db.uow(read_only=True) as uow:
-            person = await uow.people.by_telegram_id(user.id)
-        return person.language if person else None
-
-    # The connection may be queued behind other work waiting for the same lock: don't keep the answer waiting.
-    with contextlib.suppress(Exception):
-        if services is not None and user is not None:
-            lang = await asyncio.wait_for(chosen_language(), timeout=0.5) or lang
-    message = update.effective_message
-    text = (message.text or message.caption or "") if message else ""
-    text = text if len(text) <= 30 else text[:29] + "…"
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(t("intake.storage_busy", lang, text="🔘")[:200], show_alert=True)
-        elif message is not None:
-            await message.reply_text(t("intake.storage_busy", lang, text=text), do_quote=False)
-    except Exception:
-        log.exception("could not ask the user to wait")
+async def on_error(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Faults in the router are handled there (bot/handlers/router.py); this logs anything that escaped it."""
+    log.error("error outside the router", exc_info=context.error)
 
 
 @asynccontextmanager

@@ -40,9 +40,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.catalog import t
-from bot.handlers.common import keyboard
 from bot.services.container import Services
 from bot.services.domain.people import Role
+from bot.transports.telegram.adapter import keyboard
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)

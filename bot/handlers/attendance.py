@@ -6,13 +6,18 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Update
-from telegram.constants import ChatType
-from telegram.error import TelegramError
-from telegram.ext import Application, MessageHandler, filters
-
 from bot.catalog import t
-from bot.handlers.common import ENGINEERS, BotContext, button, command, guard, message_args, reply, reply_text
+from bot.handlers.common import (
+    ENGINEERS,
+    HandlerContext,
+    TextRoute,
+    button,
+    command,
+    guard,
+    message_args,
+    reply,
+    reply_text,
+)
 from bot.services import attendance
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
@@ -20,6 +25,7 @@ from bot.services.domain.attendance import AttendanceDay
 from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_period
+from bot.transports.base import Inbound
 
 log = logging.getLogger(__name__)
 
@@ -28,20 +34,12 @@ CHECKOUT_TEXT = re.compile(r"^\s*(?:签退|下班打卡|check[\s-]?out)\s*[!！.
 REPORT_ROLES = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT]
 
 
-def _chat_id(update: Update) -> int | None:
-    return update.effective_chat.id if update.effective_chat else None
-
-
-async def _privacy_hint(update: Update, context: BotContext, person: Person) -> None:
+async def _privacy_hint(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """In a group where privacy mode hides plain 签到 / 签退, say once how to change it (admins are told too)."""
-    chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE or context.bot.can_read_all_group_messages:
+    if msg.private or ctx.capabilities.reads_group_messages or not msg.text.startswith("/"):
         return
-    message = update.effective_message
-    if message is None or not (message.text or "").startswith("/"):
-        return
-    if await attendance.privacy_notice_due(context.services, chat.id):
-        await reply(update, person, "group.privacy_hint")
+    if await attendance.privacy_notice_due(ctx.services, msg.chat_key):
+        await reply(ctx, person, "group.privacy_hint")
 
 
 def _checkin_status(services: Services, record: AttendanceDay, holiday_name: str | None, lang: str) -> str:
@@ -54,27 +52,27 @@ def _checkin_status(services: Services, record: AttendanceDay, holiday_name: str
 
 
 @command("checkin", ENGINEERS)
-async def checkin(update: Update, context: BotContext, person: Person) -> None:
+async def checkin(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Checks the engineer in for today and shows today's picture."""
-    services = context.services
+    services = ctx.services
     lang = person.language
-    result = await attendance.check_in(services, person, chat_id=_chat_id(update))
+    result = await attendance.check_in(services, person, chat_id=msg.chat_key)
     today = attendance.describe_day(services, result.record, lang)
     if not result.created:
-        await reply(update, person, "att.already_checked_in", time=services.fmt(result.record.checkin_at),
+        await reply(ctx, person, "att.already_checked_in", time=services.fmt(result.record.checkin_at),
                     today=today)
         return
     window = int(services.settings.attendance.location_window.total_seconds() // 60)
-    await reply(update, person, "att.checked_in", time=services.fmt(result.record.checkin_at),
+    await reply(ctx, person, "att.checked_in", time=services.fmt(result.record.checkin_at),
                 status=_checkin_status(services, result.record, result.holiday_name, lang), today=today,
                 hint=t("att.location_hint", lang, minutes=window) if window else "")
-    await _privacy_hint(update, context, person)
+    await _privacy_hint(msg, ctx, person)
 
 
 @command("checkout", ENGINEERS)
-async def checkout(update: Update, context: BotContext, person: Person) -> None:
+async def checkout(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Checks the engineer out for today (the latest check-out counts)."""
-    services = context.services
+    services = ctx.services
     lang = person.language
     result = await attendance.check_out(services, person)
     record = result.record
@@ -90,27 +88,27 @@ async def checkout(update: Update, context: BotContext, person: Person) -> None:
         status += t("att.checkout_updated", lang, before=before)
     if result.makeup_id is not None:
         status += t("att.checkout_made_up", lang, id=result.makeup_id)
-    await reply(update, person, "att.checked_out", time=services.fmt(record.checkout_at), status=status,
+    await reply(ctx, person, "att.checked_out", time=services.fmt(record.checkout_at), status=status,
                 today=attendance.describe_day(services, record, lang))
-    await _privacy_hint(update, context, person)
+    await _privacy_hint(msg, ctx, person)
 
 
-async def answer_location(update: Update, services: Services, person: Person,
+async def answer_location(ctx: HandlerContext, services: Services, person: Person,
                           result: attendance.LocationResult) -> None:
     """The reply to a location that counted for attendance (bot/handlers/location.py routes locations)."""
     today = attendance.describe_day(services, result.record, person.language)
     if result.checked_in_now:
         status = _checkin_status(services, result.record, result.holiday_name, person.language)
-        await reply(update, person, "att.location_checked_in", time=services.fmt(result.record.checkin_at),
+        await reply(ctx, person, "att.location_checked_in", time=services.fmt(result.record.checkin_at),
                     status=status, today=today)
     else:
-        await reply(update, person, "att.location_recorded", today=today)
+        await reply(ctx, person, "att.location_recorded", today=today)
 
 
 @command("leave", ENGINEERS)
-async def leave(update: Update, context: BotContext, person: Person) -> None:
+async def leave(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Files a leave request for a period; the supervisors get approve / reject buttons."""
-    result = await attendance.request_leave(context.services, person, message_args(update))
+    result = await attendance.request_leave(ctx.services, person, message_args(msg))
     request = result.request
     if request.half:
         text = t("att.leave_submitted_half", person.language, id=request.id,
@@ -118,24 +116,24 @@ async def leave(update: Update, context: BotContext, person: Person) -> None:
     else:
         text = t("att.leave_submitted", person.language, id=request.id, first=request.first_day.isoformat(),
                  last=request.last_day.isoformat(), days=result.workdays, reason=request.reason)
-    await reply_text(update, text + ("" if result.approvers else t("att.no_approvers", person.language)))
+    await reply_text(ctx, text + ("" if result.approvers else t("att.no_approvers", person.language)))
 
 
 @command("makeup", ENGINEERS)
-async def makeup(update: Update, context: BotContext, person: Person) -> None:
+async def makeup(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Files a make-up (补卡) request for a forgotten check-in."""
-    result = await attendance.request_makeup(context.services, person, message_args(update))
+    result = await attendance.request_makeup(ctx.services, person, message_args(msg))
     request = result.request
     text = t("att.makeup_submitted", person.language, id=request.id, date=request.first_day.isoformat(),
              reason=request.reason)
-    await reply_text(update, text + ("" if result.approvers else t("att.no_approvers", person.language)))
+    await reply_text(ctx, text + ("" if result.approvers else t("att.no_approvers", person.language)))
 
 
 @command("attendance", REPORT_ROLES)
-async def attendance_report(update: Update, context: BotContext, person: Person) -> None:
+async def attendance_report(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Attendance per engineer for a period (default this month); engineers see their own."""
-    services = context.services
-    text = message_args(update)
+    services = ctx.services
+    text = message_args(msg)
     today = services.today()
     if text:
         period = parse_past_period(text, services.local_now(), calendar=services.calendar)
@@ -146,30 +144,26 @@ async def attendance_report(update: Update, context: BotContext, person: Person)
     sees_everyone = person.has(Role.LEAD, Role.SUPERVISOR, Role.CONTACT)
     report = await attendance.attendance_report(services, *period,
                                                 person_id=None if sees_everyone else person.id)
-    await reply_text(update, attendance.render_report(report, person.language))
+    await reply_text(ctx, attendance.render_report(report, person.language))
 
 
 @button(attendance.CALLBACK, [Role.SUPERVISOR, Role.CONTACT], client_side=True)
-async def decide(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+async def decide(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
     """Approve (ok) or reject (no) a leave or make-up request; the message keeps the decision, not the buttons."""
     if data.action not in ("ok", "no") or not data.args or not data.args[0].isdigit():
         raise DomainError("button.refused")
-    services = context.services
+    services = ctx.services
     decision = await attendance.decide_request(services, person, data.int_arg(), approve=data.action == "ok")
     lang = person.language
-    query = update.callback_query
-    if query is not None and query.message is not None:
+    if msg.button_message_text is not None:
         note = t("att.decided_note", lang, status=t(f"att.status_{decision.request.status}", lang),
                  by=person.name, time=services.fmt(services.now()))
-        try:
-            await query.edit_message_text(f"{getattr(query.message, 'text', '') or ''}\n\n{note}")
-        except TelegramError as exc:  # an old message may no longer be editable; the decision stands
-            log.info("could not edit the request message: %s", exc)
+        await ctx.responder.edit_button_message(f"{msg.button_message_text}\n\n{note}")
     return t("att.toast_approved" if decision.approved else "att.toast_rejected", lang)
 
 
-def register(app: Application) -> None:
-    """Plain 签到 / 签退 (private chat, or a group with privacy mode off)."""
-    plain = filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
-    app.add_handler(MessageHandler(plain & filters.Regex(CHECKIN_TEXT), guard(ENGINEERS, "/checkin", checkin)))
-    app.add_handler(MessageHandler(plain & filters.Regex(CHECKOUT_TEXT), guard(ENGINEERS, "/checkout", checkout)))
+# Plain 签到 / 签退 (private chat, or a group where the platform shows the bot every message).
+TEXT_ROUTES = (
+    TextRoute("checkin", lambda msg: bool(CHECKIN_TEXT.match(msg.text)), guard(ENGINEERS, "/checkin", checkin)),
+    TextRoute("checkout", lambda msg: bool(CHECKOUT_TEXT.match(msg.text)), guard(ENGINEERS, "/checkout", checkout)),
+)

@@ -3,19 +3,18 @@ and when the period holds more than `duties.audit_limit` entries the reply sugge
 
 from __future__ import annotations
 
-from telegram import Update
-
 from bot.catalog import t
-from bot.handlers.common import BotContext, command, message_args, reply
+from bot.handlers.common import HandlerContext, command, message_args, reply
 from bot.services.compliance import audit_action_text, audit_target_text, read_audit
 from bot.services.domain.people import Person, Role
+from bot.transports.base import Inbound
 
 
 @command("audit", [Role.ADMIN, Role.CONTACT])
-async def audit(update: Update, context: BotContext, person: Person) -> None:
+async def audit(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Lists who did what: /audit [period] [person], e.g. /audit 本月 周小舟."""
-    services = context.services
-    page = await read_audit(services, message_args(update))
+    services = ctx.services
+    page = await read_audit(services, message_args(msg))
     lines = []
     for e in page.entries:
         lines.append(t("audit.line", person.language, at=services.local(e.at).strftime("%m-%d %H:%M"),
@@ -29,6 +28,6 @@ async def audit(update: Update, context: BotContext, person: Person) -> None:
         narrow = t("audit.narrow", person.language, first=page.first.isoformat(),
                    last=max(page.first, oldest).isoformat())
     who = page.person.name if page.person else t("audit.everyone", person.language)
-    await reply(update, person, "audit.list" if shown else "audit.empty", first=page.first.isoformat(),
+    await reply(ctx, person, "audit.list" if shown else "audit.empty", first=page.first.isoformat(),
                 last=page.last.isoformat(), who=who, total=page.total, shown=shown, narrow=narrow,
                 lines="\n".join(lines))

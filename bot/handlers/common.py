@@ -1,40 +1,31 @@
-"""What every handler shares: the typed context, the role guard, replies rendered from the catalog.
+"""What every handler shares: the handler context, the role and party guard, replies rendered from the catalog.
 
-A feature declares a command with `@command("name", roles)`; the guard identifies the caller, refuses
-unknown users and wrong roles before any service runs, and turns a `DomainError` into its message.
+Handlers see only transport-neutral types (bot/transports/base.py): an `Inbound` and a `HandlerContext` whose
+`responder` answers on whatever platform the update came from. A feature declares a command with
+`@command("name", roles)` and its buttons with `@button("feature", roles)`; the decorators only mark the function,
+the composition root collects them (`declared_in`) and the router (bot/handlers/router.py) dispatches to them.
+The guard identifies the caller, refuses unknown users, wrong roles and the wrong party before any service runs,
+stamps the action's moment, and turns a `DomainError` into its message.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
-from telegram.ext import Application, CallbackContext, CallbackQueryHandler, ExtBot
-
 from bot.catalog import CATALOG, normalise_language, t
 from bot.services import access, action_time
-from bot.services.callback_data import CallbackData, decode, pattern
+from bot.services.callback_data import CallbackData, decode
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.errors import DomainError
 from bot.services.notify import ButtonSpec
+from bot.transports.base import ButtonRows, Capabilities, Inbound, Responder
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +33,44 @@ ANYONE: frozenset[Role] = frozenset()  # any roster member
 # Commands that raise work for the project: in a group, only in the bound project group (else: how to bind).
 BOUND_GROUP_ONLY = frozenset({"/ticket", "/urgent"})
 ENGINEERS = frozenset({Role.ENGINEER, Role.LEAD})
+STRANGER_REFUSAL_EVERY = timedelta(hours=24)  # in a group, a stranger is told once a day, not at every message
 
 
-class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
-    """The context handlers receive: `context.services` instead of dictionary look-ups."""
+@dataclass
+class SharedState:
+    """What handlers share across updates within one process (typed, instead of string-keyed dictionaries)."""
 
-    @property
-    def services(self) -> Services:
-        return self.application.bot_data["services"]
-
-    @property
-    def commands(self) -> Mapping[str, CommandSpec]:
-        """Every command of this application (set by the composition root)."""
-        return self.application.bot_data["commands"]
+    strangers_told: dict[str, datetime] = field(default_factory=dict)
 
 
-CommandFn = Callable[[Update, BotContext, Person], Awaitable[None]]
-ButtonFn = Callable[[Update, BotContext, Person, CallbackData], Awaitable[str | None]]
+@dataclass(frozen=True)
+class Runtime:
+    """What the running process can tell a handler about itself (for /health and /dashboard)."""
+
+    next_timer_runs: Callable[[], Mapping[str, datetime | None] | None] = lambda: None
+    health_port: Callable[[], int | None] = lambda: None
+    web_root: Callable[[], str | None] = lambda: None
+
+
+@dataclass
+class HandlerContext:
+    """Everything a handler may use for one update: the services, the command list, the responder of the
+    platform the update came from and what that platform can do."""
+
+    services: Services
+    commands: Mapping[str, CommandSpec]
+    responder: Responder
+    capabilities: Capabilities
+    shared: SharedState
+    runtime: Runtime = field(default_factory=Runtime)
+    publish_menu: Callable[[Person], Awaitable[None]] | None = None
+    send_private: Callable[[str, str], Awaitable[bool]] | None = None  # (external id, text) → delivered
+    sender_language: str = "zh_CN"  # for people not on the roster: what their platform says they read
+
+
+CommandFn = Callable[[Inbound, HandlerContext, Person], Awaitable[None]]
+ButtonFn = Callable[[Inbound, HandlerContext, Person, CallbackData], Awaitable[str | None]]
+Guarded = Callable[[Inbound, HandlerContext], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -67,7 +79,7 @@ class CommandSpec:
 
     name: str
     roles: frozenset[Role]
-    callback: Callable[[Update, BotContext], Awaitable[None]]
+    callback: Guarded
     menu: bool = True
     client_side: bool = False  # reserved to 甲方 (the contract's client side): never the vendor side
 
@@ -99,22 +111,36 @@ class ButtonHandlerSpec:
 
     feature: str
     roles: frozenset[Role]
-    callback: Callable[[Update, BotContext], Awaitable[None]]
+    callback: Guarded
     client_side: ClientSideActions = False  # which of its actions are reserved to the client side
 
 
 @dataclass(frozen=True)
+class TextRoute:
+    """A plain text (not a command) a feature takes: `matches(msg)` decides, in the order routes are listed."""
+
+    name: str
+    matches: Callable[[Inbound], bool]
+    callback: Guarded
+
+
+@dataclass(frozen=True)
 class Declared:
-    """The commands and buttons declared by a list of handler modules (collected by the composition root)."""
+    """The commands, buttons and text routes declared by a list of handler modules (collected by the composition
+    root): each module may list `TEXT_ROUTES` (tried in module order) and one `LOCATION` handler at most."""
 
     commands: dict[str, CommandSpec]
     buttons: dict[str, ButtonHandlerSpec]
+    text_routes: tuple[TextRoute, ...] = ()
+    location: Guarded | None = None
 
 
 def declared_in(modules: Iterable[ModuleType]) -> Declared:
     """Collect what `@command` and `@button` marked in these modules; a name declared twice is an error."""
     commands: dict[str, CommandSpec] = {}
     buttons: dict[str, ButtonHandlerSpec] = {}
+    routes: list[TextRoute] = []
+    location: Guarded | None = None
     for module in modules:
         for value in vars(module).values():
             spec = getattr(value, "command_spec", None)
@@ -127,175 +153,131 @@ def declared_in(modules: Iterable[ModuleType]) -> Declared:
                 if handler.feature in buttons and buttons[handler.feature] is not handler:
                     raise RuntimeError(f"buttons of {handler.feature!r} declared twice")
                 buttons[handler.feature] = handler
-    return Declared(commands, buttons)
+        routes.extend(getattr(module, "TEXT_ROUTES", ()))
+        found = getattr(module, "LOCATION", None)
+        if found is not None:
+            if location is not None:
+                raise RuntimeError("only one module may take shared locations")
+            location = found
+    return Declared(commands, buttons, tuple(routes), location)
 
 
-def keyboard(rows: Sequence[Sequence[tuple[str, str]]] | None) -> InlineKeyboardMarkup | None:
-    """Rendered (label, callback data) rows as Telegram's inline keyboard."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in row]
-                                 for row in rows])
-
-
+# -- replies ---------------------------------------------------------------------------------------------------
 def render_buttons(rows: Sequence[Sequence[ButtonSpec]] | None, lang: str) -> list[list[tuple[str, str]]]:
     return [[(t(label, lang), data) for label, data in row] for row in rows or []]
 
 
-async def reply(update: Update, person: Person | None, key: str, *,
-                buttons: Sequence[Sequence[ButtonSpec]] | None = None, **params: Any) -> Message | None:
-    """Answer the user's message with the catalog text `key` in their language."""
-    lang = person.language if person else _telegram_language(update)
-    return await reply_text(update, t(key, lang, **params), render_buttons(buttons, lang))
+def language_of(msg: Inbound, person: Person | None) -> str:
+    return person.language if person else normalise_language(msg.sender.language)
 
 
-REPLY_ATTEMPTS = 3
-REPLY_BACKOFF = 0.5  # seconds before the second attempt, doubled each time
-MAX_REPLY_WAIT = 5.0
+async def reply(ctx: HandlerContext, person: Person | None, key: str, *,
+                buttons: Sequence[Sequence[ButtonSpec]] | None = None, lang: str | None = None,
+                **params: Any) -> str | None:
+    """Answer the person with the catalog text `key` in their language (or `lang`, for a stranger)."""
+    language = person.language if person else (lang or ctx.sender_language)
+    return await ctx.responder.reply(t(key, language, **params), render_buttons(buttons, language) or None)
 
 
-class ReplyNotDelivered(Exception):
-    """A direct reply still failed after its quick retries; the error handler hands it to the outbox, which
-    keeps trying until Telegram says ok (the reply is never dropped, and never called "not saved")."""
-
-    def __init__(self, chat_id: int, text: str, buttons: Sequence[Sequence[tuple[str, str]]] | None,
-                 cause: TelegramError) -> None:
-        super().__init__(f"reply to {chat_id} not delivered: {type(cause).__name__}: {cause}")
-        self.chat_id = chat_id
-        self.text = text
-        self.buttons = [list(row) for row in buttons or []]
+async def reply_text(ctx: HandlerContext, text: str, buttons: ButtonRows | None = None) -> str | None:
+    return await ctx.responder.reply(text, buttons)
 
 
-async def reply_text(update: Update, text: str,
-                     buttons: Sequence[Sequence[tuple[str, str]]] | None = None) -> Message | None:
-    """Send the reply; a 5xx, a timeout, a refused connection or a 429 is retried a few times at once, then
-    raised as `ReplyNotDelivered` for the outbox to finish (refusals such as Forbidden/BadRequest are final)."""
-    message = update.effective_message
-    if message is None:
-        return None
-    markup = keyboard(buttons)
-    for attempt in range(REPLY_ATTEMPTS):
-        try:
-            return await message.reply_text(text, reply_markup=markup, do_quote=False)
-        except (BadRequest, Forbidden, ChatMigrated):
-            raise
-        except RetryAfter as exc:
-            error: TelegramError = exc
-            value = getattr(exc, "_retry_after", None)
-            wait = value.total_seconds() if isinstance(value, timedelta) else float(value or 1)
-        except (TimedOut, NetworkError) as exc:  # may have arrived (timeout): twice beats never
-            error = exc
-            wait = REPLY_BACKOFF * 2 ** attempt
-        log.warning("reply to %s failed (%s); attempt %d of %d", message.chat_id, error, attempt + 1,
-                    REPLY_ATTEMPTS)
-        if attempt + 1 < REPLY_ATTEMPTS:
-            await asyncio.sleep(min(wait, MAX_REPLY_WAIT))
-    raise ReplyNotDelivered(message.chat_id, text, buttons, error)
+def message_args(msg: Inbound) -> str:
+    """Text after the command word, keeping the user's own spacing and line breaks."""
+    return msg.args
 
 
-def _telegram_language(update: Update) -> str:
-    user = update.effective_user
-    return normalise_language(user.language_code if user else None)
+def command_args(msg: Inbound) -> str:
+    """The text after the command, words joined by single spaces."""
+    return " ".join(msg.args.split())
 
 
-async def _identify(update: Update, context: BotContext, attempted: str) -> Person | None:
+# -- the guard -------------------------------------------------------------------------------------------------
+async def identify(msg: Inbound, ctx: HandlerContext, attempted: str) -> Person | None:
     """The caller if on the roster; otherwise refuse politely, audit, and return None."""
-    user = update.effective_user
-    if user is None:
-        return None
-    person = await access.identify(context.services, user.id)
+    person = await access.identify_sender(ctx.services, msg.sender)
     if person is None:
-        await access.record_refusal(context.services, telegram_id=user.id, username=user.username,
-                                    attempted=attempted)
-        chat = update.effective_chat
-        if update.callback_query:
-            await update.callback_query.answer(t("access.unknown_user", _telegram_language(update)),
-                                               show_alert=True)
-        elif chat is not None and chat.type != ChatType.PRIVATE:
-            await _refuse_stranger_in_group(update, context, user.id)
+        await access.record_refusal(ctx.services, sender=msg.sender, attempted=attempted)
+        lang = language_of(msg, None)
+        if msg.button_data is not None:
+            await ctx.responder.answer_button(t("access.unknown_user", lang), alert=True)
+        elif not msg.private:
+            await _refuse_stranger_in_group(msg, ctx)
         else:
-            await reply(update, None, "access.unknown_user")
+            await reply(ctx, None, "access.unknown_user", lang=lang)
     return person
 
 
-def action_moment(update: Update, services: Services) -> datetime:
-    """When the person acted: the message's send time (`date`; for an edited message still the first send, not
-    the edit), judged against the time the update reached the bot; a button press carries no send time, so it
-    counts at its receipt (recorded by the polling loop / webhook before handling; now when nobody did)."""
-    received = action_time.received_at() or services.now()
-    if update.callback_query is not None:
+def action_moment(msg: Inbound, services: Services) -> datetime:
+    """When the person acted: the message's send time (for an edited message still the first send, not the
+    edit), judged against the time the update reached the bot; a button press carries no send time, so it counts
+    at its receipt (recorded by the transport before handling)."""
+    received = action_time.received_at() or msg.received_at or services.now()
+    if msg.button_data is not None:
         return received
-    message = update.message or update.edited_message or update.channel_post or update.edited_channel_post
-    return action_time.judge(message.date if message is not None else None, received)
+    return action_time.judge(msg.sent_at, received)
 
 
-STRANGER_REFUSAL_EVERY = timedelta(hours=24)  # in a group, a stranger is told once a day, not at every message
-
-
-async def _refuse_stranger_in_group(update: Update, context: BotContext, user_id: int) -> None:
+async def _refuse_stranger_in_group(msg: Inbound, ctx: HandlerContext) -> None:
     """Tell a stranger who writes in a group, privately where possible, and at most once a day (kept in
     memory: a restart may tell them once more). The group does not see a refusal at every message."""
-    told: dict[int, datetime] = context.application.bot_data.setdefault("strangers_told", {})
-    now = context.services.now()
-    last = told.get(user_id)
+    now = ctx.services.now()
+    last = ctx.shared.strangers_told.get(msg.sender.external_id)
     if last is not None and now - last < STRANGER_REFUSAL_EVERY:
         return
-    told[user_id] = now
-    text = t("access.unknown_user", _telegram_language(update))
-    try:
-        await context.bot.send_message(user_id, text)
-    except TelegramError:  # they never opened a private chat with the bot: answer in the group, this once
-        await reply_text(update, text)
+    ctx.shared.strangers_told[msg.sender.external_id] = now
+    text = t("access.unknown_user", language_of(msg, None))
+    if ctx.send_private is not None and await ctx.send_private(msg.sender.external_id, text):
+        return
+    await reply_text(ctx, text)  # they never opened a private chat with the bot: answer in the group, this once
 
 
-async def _group_not_bound(update: Update, context: BotContext, label: str) -> bool:
+async def _group_not_bound(msg: Inbound, ctx: HandlerContext, label: str) -> bool:
     """True when `label` may only be used in the project group and this is a group that was never bound."""
-    chat = update.effective_chat
-    if label not in BOUND_GROUP_ONLY or chat is None or chat.type == ChatType.PRIVATE:
+    if label not in BOUND_GROUP_ONLY or msg.private:
         return False
-    return not await access.is_bound_group(context.services, chat.id)
+    return not await access.is_bound_group(ctx.services, msg.chat_key)
 
 
-def guard(roles: Iterable[Role], label: str, fn: CommandFn, *,
-          client_side: bool = False) -> Callable[[Update, BotContext], Awaitable[None]]:
+def guard(roles: Iterable[Role], label: str, fn: CommandFn, *, client_side: bool = False) -> Guarded:
     """Wrap a handler: identify, check the role and the party, run, map domain errors to their message."""
     allowed = frozenset(roles)
 
     @functools.wraps(fn)
-    async def guarded(update: Update, context: BotContext) -> None:
-        person = await _identify(update, context, label)
+    async def guarded(msg: Inbound, ctx: HandlerContext) -> None:
+        person = await identify(msg, ctx, label)
         if person is None:
             return
         if allowed and not person.roles & allowed:
-            await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
-                                        attempted=label, person=person)
-            await reply(update, person, "access.denied", command=label.lstrip("/"))
+            await access.record_refusal(ctx.services, sender=msg.sender, attempted=label, person=person)
+            await reply(ctx, person, "access.denied", command=label.lstrip("/"))
             return
         if not party_allowed(client_side, person):
-            await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
-                                        attempted=label, person=person)
-            await reply(update, person, "access.client_side_only", command=label.lstrip("/"))
+            await access.record_refusal(ctx.services, sender=msg.sender, attempted=label, person=person)
+            await reply(ctx, person, "access.client_side_only", command=label.lstrip("/"))
             return
-        if await _group_not_bound(update, context, label):
-            await reply(update, person, "intake.group_not_bound", command=label.lstrip("/"))
+        if await _group_not_bound(msg, ctx, label):
+            await reply(ctx, person, "intake.group_not_bound", command=label.lstrip("/"))
             return
         try:
-            with action_time.acting(action_moment(update, context.services)):
-                await fn(update, context, person)
+            with action_time.acting(action_moment(msg, ctx.services)):
+                await fn(msg, ctx, person)
         except DomainError as exc:
-            await reply(update, person, exc.key, **exc.params)
+            await reply(ctx, person, exc.key, **exc.params)
 
     return guarded
 
 
 def command(name: str, roles: Iterable[Role] = ANYONE, *, menu: bool = True,
             client_side: bool = False) -> Callable[[CommandFn], CommandFn]:
-    """Declare a command: registered with the application by bot/app.py, listed in /help and the menu for
-    its roles; `client_side=True` reserves it to the client side (甲方) whatever the role."""
+    """Declare a command: collected by the composition root, listed in /help and the menu for its roles;
+    `client_side=True` reserves it to the client side (甲方) whatever the role."""
 
     def decorate(fn: CommandFn) -> CommandFn:
-        fn.command_spec = CommandSpec(name, frozenset(roles), guard(roles, f"/{name}", fn, client_side=client_side),  # type: ignore[attr-defined]
-                                      menu, client_side)
+        spec = CommandSpec(name, frozenset(roles), guard(roles, f"/{name}", fn, client_side=client_side), menu,
+                           client_side)
+        fn.command_spec = spec  # type: ignore[attr-defined]
         return fn
 
     return decorate
@@ -306,7 +288,7 @@ def button(feature: str, roles: Iterable[Role] = ANYONE, *,
     """Declare the handler of one feature's inline buttons (`v1:<feature>:...`).
 
     `client_side`: True when every action is reserved to the client side (甲方), or the action codes that
-    are (approvals). The handler returns an optional short toast; the query is always answered, and a
+    are (approvals). The handler returns an optional short toast; the press is always answered, and a
     refused press gets an alert.
     """
     allowed = frozenset(roles)
@@ -314,32 +296,32 @@ def button(feature: str, roles: Iterable[Role] = ANYONE, *,
 
     def decorate(fn: ButtonFn) -> ButtonFn:
 
-        async def guarded(update: Update, context: BotContext) -> None:
-            query: CallbackQuery = update.callback_query  # type: ignore[assignment]
-            person = await _identify(update, context, f"button:{query.data}")
+        async def guarded(msg: Inbound, ctx: HandlerContext) -> None:
+            raw = msg.button_data or ""
+            person = await identify(msg, ctx, f"button:{raw}")
             if person is None:
                 return
-            data = decode(query.data)
+            data = decode(raw)
             if data is None:
-                await query.answer(t("button.refused", person.language), show_alert=True)
+                await ctx.responder.answer_button(t("button.refused", person.language), alert=True)
                 return
             if allowed and not person.roles & allowed:
-                await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
-                                            attempted=f"button:{query.data}", person=person)
-                await query.answer(t("access.denied_button", person.language), show_alert=True)
+                await access.record_refusal(ctx.services, sender=msg.sender, attempted=f"button:{raw}",
+                                            person=person)
+                await ctx.responder.answer_button(t("access.denied_button", person.language), alert=True)
                 return
             if not party_allowed(_client_side_action(party, data.action), person):
-                await access.record_refusal(context.services, telegram_id=person.telegram_id, username=None,
-                                            attempted=f"button:{query.data}", person=person)
-                await query.answer(t("access.client_side_button", person.language), show_alert=True)
+                await access.record_refusal(ctx.services, sender=msg.sender, attempted=f"button:{raw}",
+                                            person=person)
+                await ctx.responder.answer_button(t("access.client_side_button", person.language), alert=True)
                 return
             try:
-                with action_time.acting(action_moment(update, context.services)):
-                    toast = await fn(update, context, person, data)
+                with action_time.acting(action_moment(msg, ctx.services)):
+                    toast = await fn(msg, ctx, person, data)
             except DomainError as exc:
-                await query.answer(t(exc.key, person.language, **exc.params), show_alert=True)  # MaintBot fits it
+                await ctx.responder.answer_button(t(exc.key, person.language, **exc.params), alert=True)
                 return
-            await query.answer(toast or None)
+            await ctx.responder.answer_button(toast or None)
 
         fn.button_spec = ButtonHandlerSpec(feature, allowed, guarded, party)  # type: ignore[attr-defined]
         return fn
@@ -347,35 +329,16 @@ def button(feature: str, roles: Iterable[Role] = ANYONE, *,
     return decorate
 
 
-async def edited_command(update: Update, context: BotContext) -> None:
+async def edited_command(msg: Inbound, ctx: HandlerContext) -> None:
     """An edited command is never run again: the sender is told how to correct it instead (once per edit)."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    person = await access.identify(context.services, user.id)
-    if person is None:
+    person = await access.identify_sender(ctx.services, msg.sender)
+    if person is None or msg.command is None or msg.command not in ctx.commands:
         return  # strangers were refused when they first sent it
-    name = (message.text or "").split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].lower()
-    if name not in context.commands:
-        return
+    name = msg.command
     example_key = f"intake.edit_example.{name}"
     example = t(example_key if example_key in CATALOG else "intake.edit_example.default", person.language,
                 command=name)
-    await reply(update, person, "intake.edited_command", command=name, example=example)
-
-
-def register_declared(app: Application, declared: Declared) -> None:
-    """Add every declared command and button handler (called once by the composition root).
-
-    Commands answer new messages only: an edited `/urgent …` would otherwise raise a second request."""
-    from telegram.ext import CommandHandler, MessageHandler, filters
-
-    for spec in declared.commands.values():
-        app.add_handler(CommandHandler(spec.name, spec.callback, filters=~filters.UpdateType.EDITED))
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND, edited_command))
-    for handler in declared.buttons.values():
-        app.add_handler(CallbackQueryHandler(handler.callback, pattern=pattern(handler.feature)))
+    await reply(ctx, person, "intake.edited_command", command=name, example=example)
 
 
 # The order people meet commands in /help and the menu: daily work first, contract paperwork last.
@@ -384,8 +347,8 @@ MENU_ORDER = (
     "start", "help", "lang", "checkin", "checkout", "leave", "makeup", "attendance", "daily",
     "ticket", "tickets", "take", "resolve", "reopen", "rate", "comment", "province", "estimate", "ruling",
     "checklist", "faq", "urgent", "urgents", "ack", "arrived", "cancelurgent", "oncall", "dutyplan", "swap",
-    "score", "deduct", "deductions", "payments", "paid", "report", "dashboard", "bindgroup", "staffchange", "replace",
-    "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health",
+    "score", "deduct", "deductions", "payments", "paid", "report", "dashboard", "bindgroup", "staffchange",
+    "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health",
 )
 
 
@@ -394,16 +357,3 @@ def commands_for(person: Person, commands: Mapping[str, CommandSpec]) -> list[Co
     allowed = [spec for spec in commands.values() if spec.menu and spec.allowed(person)]
     return sorted(allowed, key=lambda spec: MENU_ORDER.index(spec.name) if spec.name in MENU_ORDER
                   else len(MENU_ORDER))
-
-
-def command_args(context: BotContext) -> str:
-    """The text after the command, as one string (people type free text after commands)."""
-    return " ".join(context.args or []).strip()
-
-
-def message_args(update: Update) -> str:
-    """Text after the command word, keeping the user's own spacing and line breaks."""
-    message = update.effective_message
-    text = (message.text or message.caption or "") if message else ""
-    parts = text.split(maxsplit=1)
-    return parts[1].strip() if len(parts) > 1 else ""

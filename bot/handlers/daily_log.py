@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from telegram import Update
-
 from bot.catalog import t
-from bot.handlers.common import BotContext, command, message_args, reply
+from bot.handlers.common import HandlerContext, command, message_args, reply
 from bot.services import daily_log as svc
 from bot.services.domain.people import Person
+from bot.transports.base import Inbound
 
 
 @command("daily")
-async def daily_command(update: Update, context: BotContext, person: Person) -> None:
+async def daily_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Records today's inspection (/daily text) or shows today's records (/daily)."""
-    services = context.services
-    text = message_args(update)
+    services = ctx.services
+    text = message_args(msg)
     if text:
         day, count = await svc.record(services, person, text)
-        await reply(update, person, "daily.recorded", day=day.isoformat(), count=count)
+        await reply(ctx, person, "daily.recorded", day=day.isoformat(), count=count)
         return
     day = services.today()
     logs = await svc.logs_on(services, day)
     if not logs:
-        await reply(update, person, "daily.none", day=day.isoformat())
+        await reply(ctx, person, "daily.none", day=day.isoformat())
         return
     lines = "\n".join(t("daily.line", person.language, time=services.fmt(line.log.created_at, with_date=False),
                         name=line.name, text=line.log.text) for line in logs)
-    await reply(update, person, "daily.today", day=day.isoformat(), lines=lines)
+    await reply(ctx, person, "daily.today", day=day.isoformat(), lines=lines)

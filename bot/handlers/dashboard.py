@@ -4,35 +4,30 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.constants import ChatType
-from telegram.error import TelegramError
-
 from bot.catalog import t
-from bot.handlers.common import ANYONE, BotContext, command, reply
+from bot.handlers.common import ANYONE, HandlerContext, command, reply
 from bot.services import web_access
 from bot.services.domain.people import Person
+from bot.transports.base import Inbound
 
 log = logging.getLogger(__name__)
 
 
 @command("dashboard", ANYONE)
-async def dashboard(update: Update, context: BotContext, person: Person) -> None:
+async def dashboard(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """A link to the web page that carries the caller's identity and expires (never shown in a group)."""
-    server = context.application.bot_data.get("web_server")
-    if server is None:
-        await reply(update, person, "web.off")
+    root = ctx.runtime.web_root()
+    if root is None:
+        await reply(ctx, person, "web.off")
         return
-    link = await web_access.dashboard_link(context.services, person, root=server.root)
-    text = t("web.link", person.language, url=link.url, expires=context.services.fmt(link.expires))
-    chat = update.effective_chat
-    if chat is not None and chat.type == ChatType.PRIVATE:
-        await reply(update, person, "web.link", url=link.url, expires=context.services.fmt(link.expires))
+    link = await web_access.dashboard_link(ctx.services, person, root=root)
+    text = t("web.link", person.language, url=link.url, expires=ctx.services.fmt(link.expires))
+    if msg.private:
+        await reply(ctx, person, "web.link", url=link.url, expires=ctx.services.fmt(link.expires))
         return
-    try:  # a group: the link is personal, so it goes to the private chat
-        await context.bot.send_message(person.telegram_id, text)
-    except TelegramError as exc:
-        log.info("could not send the dashboard link privately: %s", exc)
-        await reply(update, person, "web.link_private_failed")
+    # A group: the link is personal, so it goes to the private chat.
+    if ctx.send_private is None or not await ctx.send_private(msg.sender.external_id, text):
+        log.info("could not send the dashboard link privately to %s", person.name)
+        await reply(ctx, person, "web.link_private_failed")
         return
-    await reply(update, person, "web.link_sent_private")
+    await reply(ctx, person, "web.link_sent_private")

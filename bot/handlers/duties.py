@@ -6,18 +6,15 @@ Incidents live in bot/handlers/incidents.py, the audit listing in bot/handlers/a
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 
-from telegram import Update
-from telegram.error import TelegramError
-
 from bot.catalog import t
-from bot.handlers.common import BotContext, button, command, message_args, reply
+from bot.handlers.common import HandlerContext, button, command, message_args, reply
 from bot.services import compliance, drills, incidents, staff
 from bot.services.callback_data import CallbackData
 from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
+from bot.transports.base import Inbound
 
 CLIENT_SIDE = [Role.SUPERVISOR, Role.CONTACT]
 PROJECT = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT, Role.ADMIN]
@@ -36,32 +33,32 @@ def _open_changes_text(rows: list, lang: str) -> str:
 
 
 @command("staffchange", [Role.LEAD])
-async def staffchange(update: Update, context: BotContext, person: Person) -> None:
+async def staffchange(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Asks the client's contact to approve replacing an engineer (hand-over of at least 20 days)."""
-    parts = message_args(update).split(maxsplit=3)
-    services = context.services
+    parts = message_args(msg).split(maxsplit=3)
+    services = ctx.services
     if len(parts) < 4:
         rows = await staff.open_changes(services)
-        await reply(update, person, "staff.change_usage", days=services.settings.duties.handover_days,
+        await reply(ctx, person, "staff.change_usage", days=services.settings.duties.handover_days,
                     open=_open_changes_text(rows, person.language), example=await staff.example_name(services))
         return
     leaving, joiner_text, day_text, reason = parts
     joiner = staff.parse_joiner(joiner_text)
     start = staff.parse_day(services, day_text)
     change, asked = await staff.request_change(services, person, leaving, joiner, start, reason)
-    await reply(update, person, "staff.change_requested", id=change.id, leaving=leaving, joining=joiner.name,
+    await reply(ctx, person, "staff.change_requested", id=change.id, leaving=leaving, joining=joiner.name,
                 start=start.isoformat(), release=staff.release_day(services, start).isoformat(), asked=asked)
 
 
 @command("replace", CLIENT_SIDE, client_side=True)
-async def replace(update: Update, context: BotContext, person: Person) -> None:
+async def replace(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """The client demands that an engineer be replaced; the lead is asked to name the joiner."""
-    parts = message_args(update).split(maxsplit=1)
+    parts = message_args(msg).split(maxsplit=1)
     if len(parts) < 2:
-        await reply(update, person, "staff.replace_usage", example=await staff.example_name(context.services))
+        await reply(ctx, person, "staff.replace_usage", example=await staff.example_name(ctx.services))
         return
-    change = await staff.demand_replacement(context.services, person, parts[0], parts[1])
-    await reply(update, person, "staff.replace_done", id=change.id, name=parts[0])
+    change = await staff.demand_replacement(ctx.services, person, parts[0], parts[1])
+    await reply(ctx, person, "staff.replace_done", id=change.id, name=parts[0])
 
 
 # -- onboarding papers ----------------------------------------------------------------------------------------
@@ -75,9 +72,9 @@ def _paper_state(ob: compliance.Obligation, today: date, lang: str) -> str:
 
 
 @command("compliance", PROJECT)
-async def compliance_status(update: Update, context: BotContext, person: Person) -> None:
+async def compliance_status(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Shows every engineer's confidentiality commitment, certificate and security training status."""
-    services = context.services
+    services = ctx.services
     obligations = await compliance.compliance_status(services)
     lang, today = person.language, services.today()
     blocks, by_person = [], {}
@@ -89,88 +86,82 @@ async def compliance_status(update: Update, context: BotContext, person: Person)
                    state=_paper_state(ob, today, lang)) for ob in obs]
         blocks.append("\n".join([head, *lines]))
     overdue = sum(1 for ob in obligations if ob.state(today) == "overdue")
-    await reply(update, person, "papers.status", people="\n\n".join(blocks) or t("common.none", lang),
+    await reply(ctx, person, "papers.status", people="\n\n".join(blocks) or t("common.none", lang),
                 overdue=overdue)
 
 
 @command("papers", [Role.LEAD, Role.SUPERVISOR, Role.CONTACT, Role.ADMIN])
-async def papers(update: Update, context: BotContext, person: Person) -> None:
+async def papers(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Records receipt of a paper: /papers <name> <保密承诺|无犯罪记录|安全培训> <date>."""
-    parts = message_args(update).split()
+    parts = message_args(msg).split()
     if len(parts) != 3:
-        await reply(update, person, "papers.usage", example=await staff.example_name(context.services))
+        await reply(ctx, person, "papers.usage", example=await staff.example_name(ctx.services))
         return
     name, which, day_text = parts
     kind = compliance.paper_kind(which)
-    day = staff.parse_day(context.services, day_text, past=True)
-    ob = await compliance.record_paper(context.services, person, name, kind, day)
-    await reply(update, person, "papers.recorded", name=ob.person.name,
+    day = staff.parse_day(ctx.services, day_text, past=True)
+    ob = await compliance.record_paper(ctx.services, person, name, kind, day)
+    await reply(ctx, person, "papers.recorded", name=ob.person.name,
                 paper=t(f"papers.kind.{kind}", person.language), date=day.isoformat(),
-                state=_paper_state(ob, context.services.today(), person.language))
+                state=_paper_state(ob, ctx.services.today(), person.language))
 
 
 # -- emergency drills ---------------------------------------------------------------------------------------
 @command("drills", PROJECT)
-async def drills_list(update: Update, context: BotContext, person: Person) -> None:
+async def drills_list(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Lists the drill plan: scenarios, dates, results, and contract scenarios not yet planned."""
     lang = person.language
-    plan = await drills.plan(context.services)
+    plan = await drills.plan(ctx.services)
     lines = []
     for d in plan.drills:
         lines.append(t(f"drill.line.{d.status}", lang, id=d.id, date=d.planned_on.isoformat(),
                        scenario=drills.scenario_label(d.scenario, lang), result=d.result or ""))
     missing = [t("drill.unscheduled_line", lang, code=f"S{drills.BUILTIN_SCENARIOS.index(k) + 1}",
                  scenario=drills.scenario_label(k, lang)) for k in plan.unscheduled]
-    await reply(update, person, "drill.plan", drills="\n".join(lines) or t("common.none", lang),
+    await reply(ctx, person, "drill.plan", drills="\n".join(lines) or t("common.none", lang),
                 unscheduled="\n".join(missing) or t("common.none", lang))
 
 
 @command("drill", [Role.LEAD, Role.ADMIN])
-async def drill(update: Update, context: BotContext, person: Person) -> None:
+async def drill(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """/drill plan <scenario> <date> plans a drill; /drill done <N> <result> records how it went."""
-    services = context.services
-    args = message_args(update)
+    services = ctx.services
+    args = message_args(msg)
     words = args.split()
     if len(words) >= 3 and words[0].lower() in ("plan", "计划", "安排"):
         day = staff.parse_day(services, words[-1])
         planned = await drills.plan_drill(services, person, " ".join(words[1:-1]), day)
-        await reply(update, person, "drill.planned", id=planned.id, date=planned.planned_on.isoformat(),
+        await reply(ctx, person, "drill.planned", id=planned.id, date=planned.planned_on.isoformat(),
                     scenario=drills.scenario_label(planned.scenario, person.language))
         return
     parts = args.split(maxsplit=2)
     if len(parts) == 3 and parts[0].lower() in ("done", "完成") and parts[1].lstrip("#").isdigit():
         done = await drills.record_result(services, person, int(parts[1].lstrip("#")), parts[2])
-        await reply(update, person, "drill.recorded", id=done.id,
+        await reply(ctx, person, "drill.recorded", id=done.id,
                     scenario=drills.scenario_label(done.scenario, person.language), result=parts[2])
         return
-    await reply(update, person, "drill.usage")
+    await reply(ctx, person, "drill.usage")
 
 
 # -- approval buttons (staff changes, incident handling plans) -------------------------------------------------
 @button("duty", CLIENT_SIDE, client_side=True)
-async def duty_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+async def duty_button(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
     """Approve / reject a staff change; approve / return an incident's handling plan."""
-    services = context.services
+    services = ctx.services
     if data.action in ("sc_ok", "sc_no"):
         change = await staff.decide_change(services, person, data.int_arg(), data.action == "sc_ok")
         key = "staff.approved_reply" if change.status == "handover" else "staff.rejected_reply"
-        await _close_buttons(update)
-        await reply(update, person, key, id=change.id, joining=change.joining_name or "—",
+        await ctx.responder.edit_button_message(None)
+        await reply(ctx, person, key, id=change.id, joining=change.joining_name or "—",
                     start=change.start_date.isoformat() if change.start_date else "—",
                     release=change.release_date.isoformat() if change.release_date else "—")
         return t("duty.done_toast", person.language)
     if data.action in ("inc_ok", "inc_no"):
         incident = await incidents.decide_plan(services, person, data.int_arg(), data.action == "inc_ok")
-        await _close_buttons(update)
-        await reply(update, person, "incident.plan_approved_reply" if data.action == "inc_ok"
+        await ctx.responder.edit_button_message(None)
+        await reply(ctx, person, "incident.plan_approved_reply" if data.action == "inc_ok"
                     else "incident.plan_returned_reply", id=incident.id)
         return t("duty.done_toast", person.language)
     raise DomainError("button.refused")
 
-
-async def _close_buttons(update: Update) -> None:
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        with contextlib.suppress(TelegramError):  # an old message may not be editable; the decision stands
-            await query.edit_message_reply_markup(None)
 

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import Update
-
-from bot.handlers.common import BotContext, button, keyboard
+from bot.handlers.common import HandlerContext, button
 from bot.pager import Pager, render_page
 from bot.services.callback_data import CallbackData
 from bot.services.domain.people import Person
 from bot.services.errors import DomainError
+from bot.transports.base import Inbound
 
 
 @button("pg")
-async def turn_page(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+async def turn_page(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
     """Edits the message to the page pressed (only in the chat the reply was sent to)."""
-    query = update.callback_query
-    assert query is not None
-    paged = await Pager(context.services).load(data.int_arg(0))
-    chat = query.message.chat.id if query.message else None
-    if paged is None or paged.chat_id != chat:
+    paged = await Pager(ctx.services).load(data.int_arg(0))
+    if paged is None or paged.chat_id != msg.chat_key:
         raise DomainError("page.expired")
     text, rows = render_page(paged, data.int_arg(1))
-    await query.edit_message_text(text, reply_markup=keyboard(rows))
+    await ctx.responder.edit_button_message(text, rows)
     return None

@@ -7,19 +7,15 @@ import logging
 import re
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
-from telegram.ext import Application, MessageHandler, filters
-
 from bot.catalog import t
 from bot.handlers.common import (
     ANYONE,
     ENGINEERS,
-    BotContext,
+    HandlerContext,
+    TextRoute,
     button,
     command,
     guard,
-    keyboard,
     message_args,
     reply,
     reply_text,
@@ -30,6 +26,7 @@ from bot.services.domain.people import Person, Role
 from bot.services.domain.tickets import Ticket
 from bot.services.errors import BadInput, DomainError
 from bot.textfit import shorten
+from bot.transports.base import Inbound
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +35,9 @@ LIST_TEXT = 40     # the ticket's text on a /tickets line
 KIND_KEYS = list(svc.TICKET_KINDS)
 
 
-def _split(update: Update, usage_key: str) -> tuple[int, str]:
+def _split(msg: Inbound, usage_key: str) -> tuple[int, str]:
     """'/cmd N rest…' -> (N, rest); a missing or non-numeric N is bad input with the usage example."""
-    parts = message_args(update).split(maxsplit=1)
+    parts = message_args(msg).split(maxsplit=1)
     if not parts:
         raise BadInput(usage_key)
     return svc.parse_ticket_id(parts[0], usage_key), parts[1].strip() if len(parts) > 1 else ""
@@ -72,8 +69,8 @@ def _choice_buttons(action: str, ticket_id: int, options: list[str], lang: str) 
     return rows
 
 
-async def _show(update: Update, context: BotContext, person: Person, ticket_id: int) -> None:
-    services = context.services
+async def _show(msg: Inbound, ctx: HandlerContext, person: Person, ticket_id: int) -> None:
+    services = ctx.services
     info = await svc.details(services, ticket_id)
     ticket, lang = info.ticket, person.language
     extra = ""
@@ -89,7 +86,7 @@ async def _show(update: Update, context: BotContext, person: Person, ticket_id: 
     if ticket.kind == "bulk_processing":
         extra += t("tk.show.checklist", lang, done=len(info.checklist), total=len(svc.CHECKLIST_ITEMS))
     history = "\n".join(_history_line(services, entry, lang) for entry in info.history)
-    await reply(update, person, "tk.show", **svc.summary_params(services, ticket, lang, info.people), extra=extra,
+    await reply(ctx, person, "tk.show", **svc.summary_params(services, ticket, lang, info.people), extra=extra,
                 history=history)
 
 
@@ -122,66 +119,53 @@ _ACTIONS = {f"tk.act.{v}" for v in ("open", "kind", "system", "region", "take", 
 
 
 @command("ticket")
-async def ticket_command(update: Update, context: BotContext, person: Person) -> None:
+async def ticket_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Raises a work order from the text (or the replied-to message); '/ticket N' shows one with its history."""
-    services = context.services
-    message: Message = update.effective_message  # type: ignore[assignment]
-    text = message_args(update)
-    quoted = message.reply_to_message
+    services = ctx.services
+    text = message_args(msg)
+    quoted = msg.quoted
     if quoted is None and re.fullmatch(r"[#＃]?\d{1,9}", text):
-        await _show(update, context, person, int(text.lstrip("#＃")))
+        await _show(msg, ctx, person, int(text.lstrip("#＃")))
         return
     requester = None
     if quoted is not None:
-        quoted_text = (quoted.text or quoted.caption or "").strip()
+        quoted_text = quoted.text.strip()
         if quoted_text:
             text = f"{text}\n{quoted_text}".strip() if text else quoted_text
-        author = quoted.from_user
-        if author is not None and not author.is_bot and author.id != person.telegram_id:
+        author = quoted.author
+        if author is not None and not quoted.author_is_bot and author.external_id != msg.sender.external_id:
             from bot.services import access
 
-            requester = await access.identify(services, author.id)
+            requester = await access.identify_sender(services, author)
     if not text:
         raise BadInput("tk.usage.ticket")
     ticket = await svc.create_ticket(services, person, text, requester=requester,
-                                     source_chat_id=update.effective_chat.id if update.effective_chat else None)
+                                     source_chat_id=msg.chat_key)
     people = await svc.roster(services)
     lang = person.language
     due_note = t("tk.due.from_text" if ticket.due_explicit else "tk.due.default", lang)
-    await reply_text(update, _render(services, "tk.created", ticket, lang, people, quote=QUOTE_LIMIT,
+    await reply_text(ctx, _render(services, "tk.created", ticket, lang, people, quote=QUOTE_LIMIT,
                                              due_note=due_note),
                      _kind_buttons(ticket.id, lang))
 
 
-async def _setup_step(update: Update, context: BotContext, person: Person, ticket: Ticket, after: str) -> None:
+async def _setup_step(msg: Inbound, ctx: HandlerContext, person: Person, ticket: Ticket, after: str) -> None:
     """Edit the set-up message to the next question (system, region) or the final summary."""
-    services = context.services
+    services = ctx.services
     contract = services.settings.contract
     lang = person.language
     people = await svc.roster(services)
-    query = update.callback_query
     steps = [("s", "tk.setup.system", contract.systems), ("r", "tk.setup.region", contract.regions)]
     order = ["k", "s", "r"]
     for action, key, options in steps:
         if order.index(action) <= order.index(after) or not options:
             continue
-        await _edit(query, _render(services, key, ticket, lang, people, quote=QUOTE_LIMIT),
-                    keyboard(_choice_buttons(action, ticket.id, options, lang)))
+        await ctx.responder.edit_button_message(_render(services, key, ticket, lang, people, quote=QUOTE_LIMIT),
+                                                _choice_buttons(action, ticket.id, options, lang))
         return
     done = [[(t("tk.btn.take", lang), encode("tk", "take", ticket.id))]] if ticket.status == "open" else None
-    await _edit(query, _render(services, "tk.setup.done", ticket, lang, people, quote=QUOTE_LIMIT),
-                keyboard(done))
-
-
-async def _edit(query: CallbackQuery | None, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edit the pressed message after the change is committed: a message that can no longer be edited (too
-    old, deleted, unchanged) must not turn a stored change into an error, so a failure is only logged."""
-    if query is None:
-        return
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except TelegramError as exc:
-        log.info("could not edit the ticket message: %s", exc)
+    await ctx.responder.edit_button_message(
+        _render(services, "tk.setup.done", ticket, lang, people, quote=QUOTE_LIMIT), done)
 
 
 def _choice(data: CallbackData, options: int) -> int | None:
@@ -195,26 +179,26 @@ def _choice(data: CallbackData, options: int) -> int | None:
 
 
 @button("tk")
-async def ticket_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+async def ticket_button(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
     """Set-up choices, taking, rating and checklist steps.
 
     Everything shown after the service call (the toast, an edit of the pressed message) cannot fail the
     press: nothing is sent to a private chat the presser may never have opened.
     """
-    services = context.services
+    services = ctx.services
     if not data.args or not data.args[0].isdigit() or len(data.args[0]) > 9:
         raise DomainError("button.refused")
     ticket_id = data.int_arg(0)
     choice = data.args[1] if len(data.args) > 1 else ""
     lang = person.language
-    query = update.callback_query
+    original = msg.button_message_text or ""
     if data.action == "k":
         index = _choice(data, len(KIND_KEYS))
         if index is None:
             ticket = await svc.get_ticket(services, ticket_id)
         else:
             ticket = await svc.set_kind(services, person, ticket_id, KIND_KEYS[index])
-        await _setup_step(update, context, person, ticket, "k")
+        await _setup_step(msg, ctx, person, ticket, "k")
         return t("tk.setup.saved", lang)
     if data.action in ("s", "r"):
         field = "system" if data.action == "s" else "region"
@@ -224,12 +208,11 @@ async def ticket_button(update: Update, context: BotContext, person: Person, dat
             ticket = await svc.get_ticket(services, ticket_id)
         else:
             ticket = await svc.set_field(services, person, ticket_id, field, options[index])
-        await _setup_step(update, context, person, ticket, data.action)
+        await _setup_step(msg, ctx, person, ticket, data.action)
         return t("tk.setup.saved", lang)
     if data.action == "take":
         ticket = await svc.take(services, person, ticket_id)
-        original = query.message.text if query and query.message and query.message.text else ""  # type: ignore[union-attr]
-        await _edit(query, t("tk.taken.edit", lang, text=original, name=person.name, id=ticket.id,
+        await ctx.responder.edit_button_message(t("tk.taken.edit", lang, text=original, name=person.name, id=ticket.id,
                              due=services.fmt(ticket.due_at)))
         return t("tk.taken_toast", lang, id=ticket.id, due=services.fmt(ticket.due_at))
     if data.action == "rate":
@@ -240,15 +223,14 @@ async def ticket_button(update: Update, context: BotContext, person: Person, dat
         label = t(svc.RATINGS[result.ticket.rating], lang) if result.ticket.rating else ""
         if not result.changed:
             return t("tk.rated.already", lang, id=ticket_id, rating=label)
-        original = query.message.text if query and query.message and query.message.text else ""  # type: ignore[union-attr]
-        await _edit(query, t("tk.rated.edit", lang, text=original, rating=label))
+        await ctx.responder.edit_button_message(t("tk.rated.edit", lang, text=original, rating=label))
         return t("tk.rated", lang, id=ticket_id, rating=label)
     if data.action == "chk":
         if choice not in svc.CHECKLIST_ITEMS:
             raise DomainError("button.refused")
         ticket, confirmed = await svc.confirm_checklist(services, person, ticket_id, choice)
         text, buttons = _checklist_view(ticket, confirmed, lang)
-        await _edit(query, text, keyboard(buttons))
+        await ctx.responder.edit_button_message(text, buttons)
         return t(svc.CHECKLIST_ITEMS[choice], lang)
     raise DomainError("button.refused")
 
@@ -256,41 +238,41 @@ async def ticket_button(update: Update, context: BotContext, person: Person, dat
 # --- lifecycle commands --------------------------------------------------------------------------------------
 
 @command("take", ENGINEERS)
-async def take_command(update: Update, context: BotContext, person: Person) -> None:
+async def take_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Takes a ticket: /take N."""
-    ticket_id, _ = _split(update, "tk.usage.take")
-    ticket = await svc.take(context.services, person, ticket_id)
-    await reply(update, person, "tk.taken", id=ticket.id, due=context.services.fmt(ticket.due_at))
+    ticket_id, _ = _split(msg, "tk.usage.take")
+    ticket = await svc.take(ctx.services, person, ticket_id)
+    await reply(ctx, person, "tk.taken", id=ticket.id, due=ctx.services.fmt(ticket.due_at))
 
 
 @command("resolve", ENGINEERS)
-async def resolve_command(update: Update, context: BotContext, person: Person) -> None:
+async def resolve_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Resolves a ticket with what was done: /resolve N text."""
-    ticket_id, text = _split(update, "tk.usage.resolve")
+    ticket_id, text = _split(msg, "tk.usage.resolve")
     if not text:
         raise BadInput("tk.usage.resolve")
-    resolved = await svc.resolve(context.services, person, ticket_id, text)
+    resolved = await svc.resolve(ctx.services, person, ticket_id, text)
     ticket, lang = resolved.ticket, person.language
     on_time = ticket.resolved_at is not None and ticket.resolved_at <= ticket.due_at
     timing = t("tk.resolved.on_time", lang) if on_time else \
-        t("tk.resolved.late", lang, due=context.services.fmt(ticket.due_at))
+        t("tk.resolved.late", lang, due=ctx.services.fmt(ticket.due_at))
     if not resolved.on_behalf:
         asked = t("tk.resolved.asked_requester", lang)
     elif resolved.raters:
         asked = t("tk.resolved.asked_client", lang, names=t("tk.list_separator", lang).join(resolved.raters))
     else:
         asked = t("tk.resolved.asked_nobody", lang)
-    await reply(update, person, "tk.resolved", id=ticket.id, timing=timing, asked=asked)
+    await reply(ctx, person, "tk.resolved", id=ticket.id, timing=timing, asked=asked)
 
 
 @command("reopen")
-async def reopen_command(update: Update, context: BotContext, person: Person) -> None:
+async def reopen_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Reopens a resolved ticket with the reason: /reopen N why."""
-    ticket_id, reason = _split(update, "tk.usage.reopen")
+    ticket_id, reason = _split(msg, "tk.usage.reopen")
     if not reason:
         raise BadInput("tk.usage.reopen")
-    ticket = await svc.reopen(context.services, person, ticket_id, reason)
-    await reply(update, person, "tk.reopened", id=ticket.id,
+    ticket = await svc.reopen(ctx.services, person, ticket_id, reason)
+    await reply(ctx, person, "tk.reopened", id=ticket.id,
                 status=t(f"tk.status.{ticket.status}", person.language))
 
 
@@ -299,83 +281,80 @@ _RATING_WORDS = {"满意": "satisfied", "satisfied": "satisfied", "基本满意"
 
 
 @command("rate")
-async def rate_command(update: Update, context: BotContext, person: Person) -> None:
+async def rate_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Rates a resolved ticket (the requester, or the client side on their behalf): /rate N 满意."""
-    ticket_id, word = _split(update, "tk.usage.rate")
+    ticket_id, word = _split(msg, "tk.usage.rate")
     rating = _RATING_WORDS.get(word.split()[0].lower() if word else "")
     if rating is None:
         raise BadInput("tk.usage.rate")
-    result = await svc.rate(context.services, person, ticket_id, rating)
+    result = await svc.rate(ctx.services, person, ticket_id, rating)
     label = t(svc.RATINGS[result.ticket.rating], person.language) if result.ticket.rating else ""
-    await reply(update, person, "tk.rated" if result.changed else "tk.rated.already", id=ticket_id, rating=label)
+    await reply(ctx, person, "tk.rated" if result.changed else "tk.rated.already", id=ticket_id, rating=label)
 
 
 @command("comment")
-async def comment_command(update: Update, context: BotContext, person: Person) -> None:
+async def comment_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Adds a comment to a rating: /comment N text."""
-    ticket_id, text = _split(update, "tk.usage.comment")
+    ticket_id, text = _split(msg, "tk.usage.comment")
     if not text:
         raise BadInput("tk.usage.comment")
-    await svc.comment(context.services, person, ticket_id, text)
-    await reply(update, person, "tk.commented", id=ticket_id)
+    await svc.comment(ctx.services, person, ticket_id, text)
+    await reply(ctx, person, "tk.commented", id=ticket_id)
 
 
-class _RatingPromptReply(filters.MessageFilter):
+def _replies_to_a_rating_prompt(msg: Inbound) -> bool:
     """A reply to the bot's rating prompt (⭐ … #N …)."""
-
-    def filter(self, message: Message) -> bool:
-        quoted = message.reply_to_message
-        return bool(quoted and quoted.from_user and quoted.from_user.is_bot and quoted.text
-                    and quoted.text.startswith("⭐") and re.search(r"#(\d+)", quoted.text))
+    quoted = msg.quoted
+    return bool(quoted is not None and quoted.from_bot and quoted.text.startswith("⭐")
+                and re.search(r"#(\d+)", quoted.text))
 
 
-async def comment_by_reply(update: Update, context: BotContext, person: Person) -> None:
+async def comment_by_reply(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """A reply to the rating prompt becomes the comment of that ticket."""
-    message: Message = update.effective_message  # type: ignore[assignment]
-    match = re.search(r"#(\d+)", message.reply_to_message.text or "")  # type: ignore[union-attr]
+    match = re.search(r"#(\d+)", msg.quoted.text if msg.quoted is not None else "")
     assert match is not None
     ticket_id = int(match.group(1))
-    await svc.comment(context.services, person, ticket_id, message.text or "")
-    await reply(update, person, "tk.commented", id=ticket_id)
+    await svc.comment(ctx.services, person, ticket_id, msg.text)
+    await reply(ctx, person, "tk.commented", id=ticket_id)
 
 
 @command("province", ENGINEERS)
-async def province_command(update: Update, context: BotContext, person: Person) -> None:
+async def province_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Records the province platform's ticket number: /province N number."""
-    ticket_id, number = _split(update, "tk.usage.province")
-    ticket = await svc.set_province(context.services, person, ticket_id, number)
-    await reply(update, person, "tk.province.set", id=ticket.id, number=ticket.province_no)
+    ticket_id, number = _split(msg, "tk.usage.province")
+    ticket = await svc.set_province(ctx.services, person, ticket_id, number)
+    await reply(ctx, person, "tk.province.set", id=ticket.id, number=ticket.province_no)
 
 
 @command("estimate", ENGINEERS)
-async def estimate_command(update: Update, context: BotContext, person: Person) -> None:
+async def estimate_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Records a custom development's estimate in person-days: /estimate N days."""
-    ticket_id, text = _split(update, "tk.usage.estimate")
+    ticket_id, text = _split(msg, "tk.usage.estimate")
     days = svc.parse_person_days(text)
-    result = await svc.estimate(context.services, person, ticket_id, days)
-    limit = context.services.settings.tickets.custom_dev_limit_person_days
+    result = await svc.estimate(ctx.services, person, ticket_id, days)
+    limit = ctx.services.settings.tickets.custom_dev_limit_person_days
     lang = person.language
     if not result.outside:
-        await reply(update, person, "tk.estimate.set", id=ticket_id, days=f"{days.normalize():f}", limit=limit)
+        await reply(ctx, person, "tk.estimate.set", id=ticket_id, days=f"{days.normalize():f}", limit=limit)
         return
     told = t("tk.estimate.told", lang, id=ticket_id, names=t("tk.list_separator", lang).join(result.asked)) \
         if result.asked else t("tk.estimate.told_nobody", lang, id=ticket_id)
-    await reply(update, person, "tk.estimate.outside", id=ticket_id, days=f"{days.normalize():f}", limit=limit,
+    await reply(ctx, person, "tk.estimate.outside", id=ticket_id, days=f"{days.normalize():f}", limit=limit,
                 told=told)
 
 
 @command("ruling", [Role.SUPERVISOR, Role.CONTACT], client_side=True)
-async def ruling_command(update: Update, context: BotContext, person: Person) -> None:
+async def ruling_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Records the supervising engineer's ruling on a custom development: /ruling N in|out note.
 
     Reserved to the client side: a vendor-side contact is refused by the guard (and the service).
     """
-    ticket_id, rest = _split(update, "tk.usage.ruling")
+    ticket_id, rest = _split(msg, "tk.usage.ruling")
     parts = rest.split(maxsplit=1)
     if not parts:
         raise BadInput("tk.usage.ruling")
-    ticket = await svc.rule(context.services, person, ticket_id, parts[0], parts[1] if len(parts) > 1 else "")
-    await reply(update, person, "tk.ruling.set", id=ticket.id,
+    ticket = await svc.rule(ctx.services, person, ticket_id, parts[0], parts[1] if len(parts) > 1 else "")
+    await reply(ctx, person, "tk.ruling.set", id=ticket.id,
                 verdict=t(f"tk.ruling.{ticket.ruling}", person.language))
 
 
@@ -390,23 +369,23 @@ def _checklist_view(ticket: Ticket, confirmed: set[str], lang: str) -> tuple[str
 
 
 @command("checklist", ENGINEERS)
-async def checklist_command(update: Update, context: BotContext, person: Person) -> None:
+async def checklist_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Shows or confirms the bulk-processing checklist: /checklist N [备份|测试|验证|恢复]."""
-    ticket_id, item = _split(update, "tk.usage.checklist")
+    ticket_id, item = _split(msg, "tk.usage.checklist")
     if item:
-        ticket, confirmed = await svc.confirm_checklist(context.services, person, ticket_id, item)
+        ticket, confirmed = await svc.confirm_checklist(ctx.services, person, ticket_id, item)
     else:
-        ticket, confirmed = await svc.checklist_state(context.services, ticket_id)
-    await reply_text(update, *_checklist_view(ticket, confirmed, person.language))
+        ticket, confirmed = await svc.checklist_state(ctx.services, ticket_id)
+    await reply_text(ctx, *_checklist_view(ticket, confirmed, person.language))
 
 
 # --- listing ----------------------------------------------------------------------------------------------------
 
 @command("tickets")
-async def tickets_command(update: Update, context: BotContext, person: Person) -> None:
+async def tickets_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Lists tickets: open (default), mine, overdue, or raised in a period."""
-    services = context.services
-    found = await svc.list_tickets(services, person, message_args(update))
+    services = ctx.services
+    found = await svc.list_tickets(services, person, message_args(msg))
     people = await svc.roster(services)
     lang = person.language
     now = services.now()
@@ -414,7 +393,7 @@ async def tickets_command(update: Update, context: BotContext, person: Person) -
                                         "text": shorten(ticket.text, LIST_TEXT)},
                late=t("tk.list.late", lang) if ticket.is_open and ticket.due_at < now else "")
              for ticket in found.tickets]
-    await reply(update, person, f"tk.list.{found.selector}", count=len(found.tickets),
+    await reply(ctx, person, f"tk.list.{found.selector}", count=len(found.tickets),
                 lines="\n".join(lines) or t("tk.list.none", lang),
                 start=found.start.isoformat() if found.start else "", end=found.end.isoformat() if found.end else "")
 
@@ -426,32 +405,30 @@ def _faq_lines(entries: list[Any], lang: str) -> str:
 
 
 @command("faq")
-async def faq_command(update: Update, context: BotContext, person: Person) -> None:
+async def faq_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """The FAQ: /faq lists, /faq words searches, /faq add N adds a resolved ticket."""
-    services = context.services
-    args = message_args(update)
+    services = ctx.services
+    args = message_args(msg)
     parts = args.split(maxsplit=1)
     if parts and parts[0].lower() in ("add", "添加", "收录"):
         ticket_id = svc.parse_ticket_id(parts[1] if len(parts) > 1 else "", "faq.usage_add")
         entry = await svc.add_faq(services, person, ticket_id)
-        await reply(update, person, "faq.added", id=ticket_id, number=entry.id, question=entry.question)
+        await reply(ctx, person, "faq.added", id=ticket_id, number=entry.id, question=entry.question)
         return
     if not args:
         entries = await svc.list_faq(services)
         if not entries:
-            await reply(update, person, "faq.empty")
+            await reply(ctx, person, "faq.empty")
             return
-        await reply(update, person, "faq.list", count=len(entries), lines=_faq_lines(entries, person.language))
+        await reply(ctx, person, "faq.list", count=len(entries), lines=_faq_lines(entries, person.language))
         return
     found = await svc.search_faq(services, args)
     if not found:
-        await reply(update, person, "faq.search_none", words=args)
+        await reply(ctx, person, "faq.search_none", words=args)
         return
-    await reply(update, person, "faq.search", words=args, count=len(found), lines=_faq_lines(found, person.language))
+    await reply(ctx, person, "faq.search", words=args, count=len(found), lines=_faq_lines(found, person.language))
 
 
-def register(app: Application) -> None:
-    """A reply to the rating prompt is a comment on that ticket."""
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED & filters.REPLY
-                                   & _RatingPromptReply(),
-                                   guard(ANYONE, "tk.comment_reply", comment_by_reply)))
+# A reply to the rating prompt is a comment on that ticket.
+TEXT_ROUTES = (TextRoute("tk.comment_reply", _replies_to_a_rating_prompt,
+                         guard(ANYONE, "tk.comment_reply", comment_by_reply)),)

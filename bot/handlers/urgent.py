@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
-
 from bot.catalog import t
-from bot.handlers.common import ANYONE, BotContext, button, command, message_args, reply
+from bot.handlers.common import ANYONE, HandlerContext, button, command, message_args, reply
 from bot.services import urgent
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role
 from bot.services.domain.urgent import UrgentRequest
+from bot.transports.base import Inbound
 
 RAISERS = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT]
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
@@ -21,63 +20,62 @@ _NUMBER_AND_REASON = re.compile(r"^#?\s*(\d{1,9})(?:\s+(.*))?$", re.DOTALL)
 
 
 @command("urgent", RAISERS)
-async def urgent_command(update: Update, context: BotContext, person: Person) -> None:
+async def urgent_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Raises an urgent request: engineers on duty are called, the group is told the deadline."""
-    text = message_args(update)
+    text = message_args(msg)
     if not text:
-        await reply(update, person, "urg.usage")
+        await reply(ctx, person, "urg.usage")
         return
-    chat = update.effective_chat
-    raised = await urgent.raise_urgent(context.services, person, text, chat_id=chat.id if chat else None)
-    services = context.services
+    raised = await urgent.raise_urgent(ctx.services, person, text, chat_id=msg.chat_key)
+    services = ctx.services
     names = t("role.separator", person.language).join(p.name for p in raised.notified) or "—"
     request = raised.request
-    await reply(update, person, "urg.raised", id=request.id, ticket=request.ticket_id or "—",
+    await reply(ctx, person, "urg.raised", id=request.id, ticket=request.ticket_id or "—",
                 start=services.fmt(request.started_at), deadline=services.fmt(request.deadline_at), names=names)
     if raised.source == "lead":
-        await reply(update, person, "urg.raised_fallback")
+        await reply(ctx, person, "urg.raised_fallback")
 
 
 @command("urgents")
-async def urgents_command(update: Update, context: BotContext, person: Person) -> None:
+async def urgents_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Lists open urgent requests, or those raised in a period (/urgents 本月)."""
-    services = context.services
-    period = urgent.listing_period(services, message_args(update))
+    services = ctx.services
+    period = urgent.listing_period(services, message_args(msg))
     items = await urgent.list_requests(services, period)
     lines = "\n".join(urgent.describe(services, item, person.language) for item in items)
     if period is None:
-        await reply(update, person, "urg.list_open" if items else "urg.list_empty_open", lines=lines)
+        await reply(ctx, person, "urg.list_open" if items else "urg.list_empty_open", lines=lines)
     else:
         first, last = (d.isoformat() for d in period)
-        await reply(update, person, "urg.list_period" if items else "urg.list_empty_period", lines=lines,
+        await reply(ctx, person, "urg.list_period" if items else "urg.list_empty_period", lines=lines,
                     first=first, last=last)
 
 
-async def _request_id(update: Update, context: BotContext, person: Person, command_name: str) -> int | None:
+async def _request_id(msg: Inbound, ctx: HandlerContext, person: Person, command_name: str) -> int | None:
     """The number after the command, or the newest open request this person was called to."""
-    text = message_args(update)
+    text = message_args(msg)
     if text:
         match = _NUMBER.match(text)
         if match is None:
-            await reply(update, person, "urg.bad_number", command=command_name)
+            await reply(ctx, person, "urg.bad_number", command=command_name)
             return None
         return int(match.group(1))
-    request = await urgent.latest_open_for(context.services, person)
+    request = await urgent.latest_open_for(ctx.services, person)
     if request is None:
-        await reply(update, person, "urg.no_open")
+        await reply(ctx, person, "urg.no_open")
         return None
     return request.id
 
 
-async def _reply_ack(update: Update, context: BotContext, person: Person, request_id: int) -> None:
-    result = await urgent.acknowledge(context.services, person, request_id)
+async def _reply_ack(msg: Inbound, ctx: HandlerContext, person: Person, request_id: int) -> None:
+    result = await urgent.acknowledge(ctx.services, person, request_id)
     key = "urg.acked_stopped" if result.stopped_escalation else ("urg.acked" if result.first else "urg.acked_again")
-    await reply(update, person, key, id=request_id, deadline=context.services.fmt(result.request.deadline_at))
+    await reply(ctx, person, key, id=request_id, deadline=ctx.services.fmt(result.request.deadline_at))
 
 
-async def _reply_arrived(update: Update, context: BotContext, person: Person, request_id: int) -> None:
-    result = await urgent.arrive(context.services, person, request_id)
-    await reply(update, person, "urg.arrived_late" if result.late else "urg.arrived", id=request_id,
+async def _reply_arrived(msg: Inbound, ctx: HandlerContext, person: Person, request_id: int) -> None:
+    result = await urgent.arrive(ctx.services, person, request_id)
+    await reply(ctx, person, "urg.arrived_late" if result.late else "urg.arrived", id=request_id,
                 minutes=result.minutes, ticket_note=_ticket_note(person, result.request, result.ticket_resolved))
 
 
@@ -89,78 +87,79 @@ def _ticket_note(person: Person, request: UrgentRequest, resolved: bool) -> str:
 
 
 @command("ack")
-async def ack_command(update: Update, context: BotContext, person: Person) -> None:
+async def ack_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Acknowledges an urgent request (the text form of 收到)."""
-    request_id = await _request_id(update, context, person, "ack")
+    request_id = await _request_id(msg, ctx, person, "ack")
     if request_id is not None:
-        await _reply_ack(update, context, person, request_id)
+        await _reply_ack(msg, ctx, person, request_id)
 
 
 @command("arrived", [Role.ENGINEER, Role.LEAD])
-async def arrived_command(update: Update, context: BotContext, person: Person) -> None:
+async def arrived_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Records the engineer's arrival at the post (the text form of 已到岗)."""
-    request_id = await _request_id(update, context, person, "arrived")
+    request_id = await _request_id(msg, ctx, person, "arrived")
     if request_id is not None:
-        await _reply_arrived(update, context, person, request_id)
+        await _reply_arrived(msg, ctx, person, request_id)
 
 
 @command("cancelurgent", RAISERS)
-async def cancel_urgent_command(update: Update, context: BotContext, person: Person) -> None:
+async def cancel_urgent_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Cancels an urgent request nobody needs to attend (/cancelurgent 12 误报): its clock stops, people are told."""
-    match = _NUMBER_AND_REASON.match(message_args(update))
+    match = _NUMBER_AND_REASON.match(message_args(msg))
     reason = (match.group(2) or "").strip() if match else ""
     if match is None or not reason:
-        await reply(update, person, "urg.cancel_usage")
+        await reply(ctx, person, "urg.cancel_usage")
         return
-    services = context.services
+    services = ctx.services
     result = await urgent.cancel(services, person, int(match.group(1)), reason)
     request = result.request
     if not result.first:
-        await reply(update, person, "urg.cancelled_already", id=request.id, name=result.cancelled_by,
+        await reply(ctx, person, "urg.cancelled_already", id=request.id, name=result.cancelled_by,
                     at=services.fmt(request.cancelled_at), reason=request.cancel_reason or "")
         return
     note = t("urg.ticket_closed_note", person.language, ticket=request.ticket_id) \
         if result.ticket_closed and request.ticket_id is not None else ""
-    await reply(update, person, "urg.cancelled_late" if result.counted_as_missed else "urg.cancelled",
+    await reply(ctx, person, "urg.cancelled_late" if result.counted_as_missed else "urg.cancelled",
                 id=request.id, reason=reason, deadline=services.fmt(request.deadline_at), ticket_note=note)
 
 
 @button("urg", ANYONE)
-async def urgent_button(update: Update, context: BotContext, person: Person, data: CallbackData) -> str | None:
+async def urgent_button(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
     """收到 / 已到岗 / 需要支援 on an urgent request, and the second line's 已到岗."""
     request_id = data.int_arg(0)
-    services = context.services
+    services = ctx.services
     if data.action == "ack":
-        await _reply_ack(update, context, person, request_id)
+        await _reply_ack(msg, ctx, person, request_id)
         return t("urg.btn.ack", person.language)
     if data.action == "arr":
-        await _reply_arrived(update, context, person, request_id)
+        await _reply_arrived(msg, ctx, person, request_id)
         return t("urg.btn.arrived", person.language)
     if data.action == "sup":
         request = await urgent.request_support(services, person, request_id)
-        await reply(update, person, "urg.support_requested", id=request_id,
+        await reply(ctx, person, "urg.support_requested", id=request_id,
                     deadline=services.fmt(request.second_line_deadline_at))
         return t("urg.btn.support", person.language)
     if data.action == "arr2":
         result = await urgent.second_line_arrive(services, person, request_id)
-        await reply(update, person, "urg.second_line_arrived", id=request_id, minutes=result.minutes)
+        await reply(ctx, person, "urg.second_line_arrived", id=request_id, minutes=result.minutes)
         return t("urg.btn.arrived", person.language)
     return t("button.refused", person.language)
 
 
-async def answer_location(update: Update, services: Services, person: Person, checked: urgent.LocationChecked) -> None:
+async def answer_location(ctx: HandlerContext, services: Services, person: Person,
+                          checked: urgent.LocationChecked) -> None:
     """The reply to a location that concerned an urgent request (bot/handlers/location.py routes locations)."""
     request = checked.request
     distance = round(checked.distance_m)
     radius = round(services.settings.site.radius_m)
     if checked.counted_as_arrival:
-        await reply(update, person, "urg.location_arrived", id=request.id, distance=distance,
+        await reply(ctx, person, "urg.location_arrived", id=request.id, distance=distance,
                     minutes=urgent.minutes(request.arrived_at - request.started_at),  # type: ignore[operator]
                     ticket_note=_ticket_note(person, request, checked.ticket_resolved))
     elif request.arrived_by != person.id:
-        await reply(update, person, "urg.location_not_arrived", id=request.id, distance=distance, radius=radius)
+        await reply(ctx, person, "urg.location_not_arrived", id=request.id, distance=distance, radius=radius)
     elif checked.on_site:
-        await reply(update, person, "urg.location_on_site", id=request.id, distance=distance)
+        await reply(ctx, person, "urg.location_on_site", id=request.id, distance=distance)
     else:
-        await reply(update, person, "urg.location_off_site", id=request.id, distance=distance, radius=radius,
+        await reply(ctx, person, "urg.location_off_site", id=request.id, distance=distance, radius=radius,
                     notified=checked.notified)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from bot.services.container import Services
 from bot.services.domain.people import Person
 
@@ -15,9 +17,48 @@ async def identify(services: Services, telegram_id: int) -> Person | None:
     return person
 
 
-async def record_refusal(services: Services, *, telegram_id: int, username: str | None, attempted: str,
+class SenderIdentity(Protocol):
+    """Who sent an update, as any platform names them: the platform and their id there (text)."""
+
+    @property
+    def platform(self) -> str: ...
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def username(self) -> str | None: ...
+
+
+def telegram_id_of(sender: SenderIdentity) -> int | None:
+    """The numeric Telegram id of a Telegram sender (people are keyed by it on that platform)."""
+    if sender.platform != "telegram":
+        return None
+    try:
+        return int(sender.external_id)
+    except ValueError:
+        return None
+
+
+async def identify_sender(services: Services, sender: SenderIdentity) -> Person | None:
+    """The roster member who sent an update on any platform, or None (people who left are unknown too)."""
+    telegram_id = telegram_id_of(sender)
+    if telegram_id is not None:
+        return await identify(services, telegram_id)
+    async with services.db.uow(read_only=True) as uow:
+        person = await uow.people.by_identity(sender.platform, sender.external_id)
+    if person is None or person.status == "left":
+        return None
+    return person
+
+
+async def record_refusal(services: Services, *, attempted: str, sender: SenderIdentity | None = None,
+                         telegram_id: int | None = None, username: str | None = None,
                          person: Person | None = None) -> None:
     """Unknown users and refused commands are audited; nothing else about them is revealed."""
+    if sender is not None:
+        telegram_id = telegram_id_of(sender)
+        username = username or sender.username
+        if telegram_id is None and person is None:
+            username = f"{sender.platform}:{sender.external_id}" + (f" ({username})" if username else "")
     async with services.db.uow() as uow:
         await uow.audit.append(
             at=services.now(), action="access.refused" if person else "access.unknown_user", entity="access",

@@ -14,6 +14,7 @@ from telegram import Update
 from bot.handlers.common import action_moment
 from bot.offline.fake_telegram import UpdateFactory
 from bot.services import action_time, urgent
+from bot.transports.telegram.adapter import inbound_from_update
 from bot.transports.telegram.polling import handle_received
 from storage.attendance import AttendanceRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, Harness
@@ -87,5 +88,8 @@ def test_an_edited_message_counts_from_its_first_send_not_the_edit(bot: Harness)
     message = payload.pop("message")
     payload["edited_message"] = {**message, "edit_date": int((sent + timedelta(minutes=3)).timestamp())}
     update = Update.de_json(payload, bot.app.bot)
-    with action_time.receiving(sent + timedelta(minutes=4)):
-        assert action_moment(update, bot.services) == sent
+    received = sent + timedelta(minutes=4)
+    msg = inbound_from_update(update, bot.app.bot, received)
+    assert msg is not None and msg.edited
+    with action_time.receiving(received):
+        assert action_moment(msg, bot.services) == sent
