@@ -63,7 +63,8 @@ from bench.harness import (
     percentile,
     quiet_logs,
 )
-from bot.app import DECLARED, OFFLINE_TOKEN, build_application, running
+from bot.app import OFFLINE_TOKEN, build_application, running
+from bot.features import DECLARED
 from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.callback_data import decode
 from bot.services.clock import FakeClock

@@ -24,24 +24,8 @@ from telegram.ext import Application, CallbackContext, Defaults
 from telegram.request import BaseRequest
 
 from bot.delivery import OutboxDelivery
-from bot.handlers import (
-    attendance,
-    audit_log,
-    core,
-    daily_log,
-    dashboard,
-    duties,
-    incidents,
-    location,
-    oncall,
-    paging,
-    reliability,
-    scoring,
-    tickets,
-    urgent,
-)
-from bot.handlers.common import Declared, Runtime, SharedState, declared_in
-from bot.handlers.router import Router
+from bot.features import DECLARED, build_router
+from bot.handlers.common import Runtime, SharedState
 from bot.health_http import start_reliability, stop_reliability
 from bot.pager import Pager
 from bot.scheduling import TimerScheduler
@@ -59,19 +43,6 @@ log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-maintbot-token"
 DEFER_TIMERS = "defer_timers"  # bot_data flag: on_startup leaves the timers to `start_timers`
-
-# Every handler module, listed once. Text routes are tried in this order: answers to the bot's own questions
-# (incident questions, rating prompts) before the plain-text triggers (签到 / 签退); core's fallbacks (unknown
-# command, text not understood) only see what nobody else took.
-HANDLER_MODULES = (incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, location, oncall,
-                   paging, reliability, scoring, urgent)
-DECLARED: Declared = declared_in(HANDLER_MODULES)
-
-
-def build_router(declared: Declared = DECLARED) -> Router:
-    """The transport-neutral dispatcher every platform adapter feeds."""
-    return Router(declared, unknown_command=core.unknown_command, not_understood=core.not_understood)
-
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,
                       rate_limit: bool = True) -> Application:

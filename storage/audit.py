@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.domain.audit import AuditEntry
+from bot.services.domain.people import Person
 from storage.base import Repository, optional_filters
 from storage.timecodec import from_db, to_db
 
@@ -19,13 +20,18 @@ class AuditRepository(Repository):
     """Insert and read only: triggers in the schema refuse UPDATE and DELETE."""
 
     async def append(self, *, at: datetime, action: str, entity: str, entity_id: object = None,
-                     actor_telegram_id: int | None = None, actor_name: str | None = None,
-                     before: Any = None, after: Any = None) -> int:
+                     actor: Person | None = None, actor_telegram_id: int | None = None,
+                     actor_name: str | None = None, before: Any = None, after: Any = None) -> int:
+        """`actor`: the person who acted (recorded by their person id, whatever platform they used);
+        `actor_telegram_id`/`actor_name` only for someone not on the roster (a refused stranger)."""
+        if actor is not None:
+            actor_name = actor_name or actor.name
+            actor_telegram_id = actor_telegram_id or actor.telegram_id
         return await self.insert(
-            "INSERT INTO audit (contract_id, at, actor_telegram_id, actor_name, action, entity, entity_id,"
-            " before, after) VALUES (?,?,?,?,?,?,?,?,?)",
-            (self.contract_id, to_db(at), actor_telegram_id, actor_name, action, entity,
-             None if entity_id is None else str(entity_id), _dump(before), _dump(after)))
+            "INSERT INTO audit (contract_id, at, actor_person_id, actor_telegram_id, actor_name, action, entity,"
+            " entity_id, before, after) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (self.contract_id, to_db(at), actor.id if actor is not None else None, actor_telegram_id, actor_name,
+             action, entity, None if entity_id is None else str(entity_id), _dump(before), _dump(after)))
 
     async def list(self, *, start: datetime | None = None, end: datetime | None = None,
                    actor_telegram_id: int | None = None, action_prefix: str | None = None,

@@ -29,12 +29,13 @@ class PeopleRepository(Repository):
         existing = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND telegram_id = ?",
                                        (self.contract_id, entry.telegram_id))
         if existing is None:
-            await self.insert(
+            person_id = await self.insert(
                 "INSERT INTO people (contract_id, name, telegram_id, roles, phone, party, language, start_date,"
                 " end_date, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (self.contract_id, entry.name, entry.telegram_id, roles, entry.phone, entry.party,
                  entry.language, entry.start.isoformat() if entry.start else None,
                  entry.end.isoformat() if entry.end else None, to_db(now)))
+            await self.link_identity(person_id, "telegram", str(entry.telegram_id))
             return 1
         return await self.execute(
             "UPDATE people SET name = ?, roles = ?, phone = ?, party = ?,"
@@ -52,6 +53,26 @@ class PeopleRepository(Repository):
             sql += " AND status != 'left'"
         rows = await self.fetchall(sql + " ORDER BY id", (self.contract_id,))
         return [_person(r, self.default_language) for r in rows]
+
+    async def link_identity(self, person_id: int, platform: str, external_id: str) -> bool:
+        """Record who the person is on a platform (their id there, as text); False when already known."""
+        return await self.execute(
+            "INSERT INTO person_identities (contract_id, person_id, platform, external_id) VALUES (?,?,?,?)"
+            " ON CONFLICT DO NOTHING", (self.contract_id, person_id, platform, external_id)) == 1
+
+    async def by_identity(self, platform: str, external_id: str) -> Person | None:
+        """The person behind an id on a chat platform."""
+        row = await self.fetchone(
+            "SELECT p.* FROM person_identities i JOIN people p ON p.id = i.person_id AND p.contract_id = i.contract_id"
+            " WHERE i.contract_id = ? AND i.platform = ? AND i.external_id = ?",
+            (self.contract_id, platform, external_id))
+        return None if row is None else _person(row, self.default_language)
+
+    async def identities(self, person_id: int) -> dict[str, str]:
+        """platform → external id of one person."""
+        rows = await self.fetchall("SELECT platform, external_id FROM person_identities"
+                                   " WHERE contract_id = ? AND person_id = ?", (self.contract_id, person_id))
+        return {r["platform"]: r["external_id"] for r in rows}
 
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         row = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND telegram_id = ?",
@@ -73,11 +94,13 @@ class PeopleRepository(Repository):
 
     async def add(self, *, name: str, telegram_id: int, roles: set[Role], start: date | None, now: datetime,
                   status: str = "active", party: str | None = None) -> int:
-        return await self.insert(
+        person_id = await self.insert(
             "INSERT INTO people (contract_id, name, telegram_id, roles, party, start_date, status, created_at)"
             " VALUES (?,?,?,?,?,?,?,?)",
             (self.contract_id, name, telegram_id, ",".join(sorted(r.value for r in roles)), party,
              _iso(start), status, to_db(now)))
+        await self.link_identity(person_id, "telegram", str(telegram_id))
+        return person_id
 
     async def set_status(self, person_id: int, status: str, *, end: date | None = None,
                          start: date | None = None) -> None:

@@ -77,7 +77,7 @@ async def set_language(services: Services, person: Person, language: str) -> Non
     async with services.db.uow() as uow:
         await uow.people.set_language(person.id, language)
         await uow.audit.append(at=services.now(), action="person.language", entity="person", entity_id=person.id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                before={"language": person.language}, after={"language": language})
         await uow.commit()
 
@@ -88,7 +88,7 @@ async def bind_group(services: Services, person: Person, chat_id: int, title: st
         created = await uow.chats.bind_group(chat_id, title, person.telegram_id, services.now())
         if created:
             await uow.audit.append(at=services.now(), action="group.bind", entity="chat", entity_id=chat_id,
-                                   actor_telegram_id=person.telegram_id, actor_name=person.name,
+                                   actor=person,
                                    after={"title": title})
         await uow.commit()
     return created

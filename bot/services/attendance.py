@@ -180,7 +180,7 @@ async def _check_in(services: Services, uow: UnitOfWork, person: Person, chat_id
     record = await repo(uow).day_of(person.id, day)
     assert record is not None
     await uow.audit.append(at=now, action="attendance.checkin", entity="attendance_day", entity_id=record.id,
-                           actor_telegram_id=person.telegram_id, actor_name=person.name,
+                           actor=person,
                            after={**record.snapshot(), "chat_id": chat_id})
     return record, True
 
@@ -228,7 +228,7 @@ async def check_out(services: Services, person: Person) -> CheckOutResult:
         updated = await repo(uow).day_of(person.id, day)
         assert updated is not None
         await uow.audit.append(at=now, action="attendance.checkout", entity="attendance_day", entity_id=record.id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                before=record.snapshot(),
                                after={**updated.snapshot(), **({"makeup_id": makeup_id} if makeup_id else {})})
         await uow.commit()
@@ -265,7 +265,7 @@ async def share_location(services: Services, person: Person, latitude: float, lo
         updated = await repo(uow).day_of(person.id, record.day)
         assert updated is not None
         await uow.audit.append(at=now, action="attendance.location", entity="attendance_day", entity_id=record.id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                before=None if created else record.snapshot(),
                                after={**updated.snapshot(), "latitude": latitude, "longitude": longitude})
         await uow.commit()
@@ -422,7 +422,7 @@ async def _file_request(services: Services, uow: UnitOfWork, person: Person, kin
     request = await repo(uow).request(request_id)
     assert request is not None
     await uow.audit.append(at=services.now(), action=f"attendance.{kind}_request", entity="attendance_request",
-                           entity_id=request_id, actor_telegram_id=person.telegram_id, actor_name=person.name,
+                           entity_id=request_id, actor=person,
                            after=request.snapshot())
     key = f"att.{kind}_ask_{half}" if half else f"att.{kind}_ask"
     asked = await _ask_approvers(services, uow, person, request, key, **ask_params)
@@ -494,7 +494,7 @@ async def decide_request(services: Services, approver: Person, request_id: int, 
         assert decided is not None
         await uow.audit.append(at=services.now(), action=f"attendance.{request.kind}_{status}",
                                entity="attendance_request", entity_id=request_id,
-                               actor_telegram_id=approver.telegram_id, actor_name=approver.name,
+                               actor=approver,
                                before=request.snapshot(), after=decided.snapshot())
         period = request_period(request, requester.language)
         await services.notifier.to_person(

@@ -48,7 +48,7 @@ async def record(services: Services, person: Person, text: str) -> tuple[date, i
     async with services.db.uow() as uow:
         log_id = await _repo(uow).add(day=day, person_id=person.id, text=text, now=now)
         await uow.audit.append(at=now, action="daily.record", entity="daily_log", entity_id=log_id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                after={"day": day.isoformat(), "text": text})
         count = len(await _repo(uow).on_day(day))
         await uow.commit()

@@ -237,7 +237,7 @@ async def set_duty(services: Services, actor: Person, text: str) -> RotaSet:
                 day += timedelta(days=1)
         after.update(first=first.isoformat(), last=last.isoformat())
         await uow.audit.append(at=now, action="oncall.set", entity="oncall", entity_id=f"{first}..{last}",
-                               actor_telegram_id=actor.telegram_id, actor_name=actor.name, after=after)
+                               actor=actor, after=after)
         await uow.commit()
     services.poke_timers()
     return RotaSet(first, last, people, *(span or (None, None)))
@@ -315,8 +315,7 @@ async def _propose_in_uow(services: Services, uow: UnitOfWork, period: HolidayPe
                                             proposed_by=actor.id if actor else None)
     names = {p.id: p.name for p in people}
     await uow.audit.append(at=now, action="oncall.plan_proposed", entity="duty_plan", entity_id=plan_id,
-                           actor_telegram_id=actor.telegram_id if actor else None,
-                           actor_name=actor.name if actor else None,
+                           actor=actor,
                            after={d.isoformat(): names.get(pid) for d, pid in plan_days.items()})
     plan = await repo(uow).plan(plan_id)
     assert plan is not None
@@ -415,7 +414,7 @@ async def approve_plan(services: Services, supervisor: Person, plan_id: int) -> 
             await repo(uow).set_day(day, [person_id], source="plan", now=now, created_by=supervisor.id,
                                     plan_id=plan_id)
         await uow.audit.append(at=now, action="oncall.plan_approved", entity="duty_plan", entity_id=plan_id,
-                               actor_telegram_id=supervisor.telegram_id, actor_name=supervisor.name,
+                               actor=supervisor,
                                before={"status": "proposed"}, after={"status": "approved"})
         names = {p.id: p.name for p in await uow.people.all()}
         await services.notifier.to_groups(uow, "oc.plan_approved_group", kind="oncall.plan",
@@ -466,7 +465,7 @@ async def request_swap(services: Services, actor: Person, text: str) -> tuple[Sw
         now = services.now()
         swap_id = await repo(uow).add_swap(day, actor.id, other.id, now)
         await uow.audit.append(at=now, action="oncall.swap_requested", entity="duty_swap", entity_id=swap_id,
-                               actor_telegram_id=actor.telegram_id, actor_name=actor.name,
+                               actor=actor,
                                after={"day": day.isoformat(), "to": other.name})
         await services.notifier.to_person(uow, other, "oc.swap_ask_peer", kind="oncall.swap",
                                           buttons=swap_peer_buttons(swap_id), dedup=f"oc:swap:{swap_id}:peer",
@@ -491,7 +490,7 @@ async def answer_swap(services: Services, peer: Person, swap_id: int, agree: boo
             raise DomainError("oc.swap_already_answered")
         requester = await uow.people.by_id(swap.from_person)
         await uow.audit.append(at=now, action=f"oncall.swap_{status}", entity="duty_swap", entity_id=swap_id,
-                               actor_telegram_id=peer.telegram_id, actor_name=peer.name,
+                               actor=peer,
                                before={"status": "pending"}, after={"status": status})
         if requester is not None:
             await services.notifier.to_person(
@@ -529,7 +528,7 @@ async def decide_swap(services: Services, supervisor: Person, swap_id: int, appr
                                                       created_by=supervisor.id):
             raise DomainError("oc.swap_not_on_duty", day=swap.day.isoformat())
         await uow.audit.append(at=now, action=f"oncall.swap_{status}", entity="duty_swap", entity_id=swap_id,
-                               actor_telegram_id=supervisor.telegram_id, actor_name=supervisor.name,
+                               actor=supervisor,
                                before={"status": "peer_ok"}, after={"status": status})
         both = [p for p in [await uow.people.by_id(swap.from_person), await uow.people.by_id(swap.to_person)] if p]
         names = {p.id: p.name for p in both}

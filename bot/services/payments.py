@@ -275,7 +275,7 @@ async def record_payment(services: Services, person: Person, args: str,
                                   actor_telegram_id=person.telegram_id, actor_name=person.name)
         await uow.audit.append(
             at=services.now(), action="pay.record", entity="payment", entity_id=entry.key,
-            actor_telegram_id=person.telegram_id, actor_name=person.name,
+            actor=person,
             after={"paid_on": entry.paid_on.isoformat(), "amount": str(amount)})
         await uow.commit()
     return (await _by_key(services))[entry.key]
@@ -306,7 +306,7 @@ async def correct_payment(services: Services, person: Person, args: str,
                                   actor_telegram_id=person.telegram_id, actor_name=person.name)
         await uow.audit.append(
             at=services.now(), action="pay.correct", entity="payment", entity_id=entry.key,
-            actor_telegram_id=person.telegram_id, actor_name=person.name, before=old,
+            actor=person, before=old,
             after={"paid_on": entry.paid_on.isoformat(), "amount": str(amount)})
         await uow.commit()
     return before, (await _by_key(services))[entry.key]

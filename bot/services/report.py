@@ -384,7 +384,7 @@ async def send_report(services: Services, person: Person, period: Period,
                                         lang=person.language, document_path=str(built.chart_path),
                                         document_kind="photo", **params)
         await uow.audit.append(at=services.now(), action="report.send", entity="report", entity_id=period.month,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                after={"total": built.assessment.shown_total})
         await uow.commit()
     return built

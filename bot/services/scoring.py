@@ -345,8 +345,7 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
                                                 now=services.now(), actor_telegram_id=person.telegram_id,
                                                 actor_name=person.name)
         await uow.audit.append(at=services.now(), action="score.deduct", entity="score_deduction",
-                               entity_id=deduction_id, actor_telegram_id=person.telegram_id,
-                               actor_name=person.name,
+                               entity_id=deduction_id, actor=person,
                                after={"component": component, "points": str(points), "reason": reason,
                                       "day": day.isoformat()})
         recipients = [p for p in await uow.people.all(include_left=False)

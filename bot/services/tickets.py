@@ -76,8 +76,7 @@ def _repo(uow: UnitOfWork) -> TicketRepository:
 async def _audit(uow: UnitOfWork, services: Services, actor: Person | None, action: str, ticket_id: int, *,
                  before: Any = None, after: Any = None) -> None:
     await uow.audit.append(at=services.now(), action=f"tickets.{action}", entity="ticket", entity_id=ticket_id,
-                           actor_telegram_id=actor.telegram_id if actor else None,
-                           actor_name=actor.name if actor else None, before=before, after=after)
+                           actor=actor, before=before, after=after)
 
 
 def default_due(services: Services, kind: str, created_at: datetime) -> datetime:

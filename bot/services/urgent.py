@@ -132,7 +132,7 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
         separator = t("role.separator", services.settings.contract.default_language)
         names = separator.join(p.name for p in duty.people) or "—"
         await uow.audit.append(at=now, action="urgent.raise", entity="urgent_request", entity_id=request_id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                after={"text": body, "ticket_id": ticket_id, "started_at": services.fmt(started),
                                       "deadline_at": services.fmt(deadline), "notified": names,
                                       "duty": duty.source})
@@ -207,7 +207,7 @@ async def acknowledge(services: Services, person: Person, request_id: int) -> Ac
         first, stopped = await _acknowledge_in_uow(services, uow, person, request, now)
         if first:
             await uow.audit.append(at=now, action="urgent.ack", entity="urgent_request", entity_id=request_id,
-                                   actor_telegram_id=person.telegram_id, actor_name=person.name,
+                                   actor=person,
                                    after={"at": services.fmt(now), "stopped_escalation": stopped,
                                           "after_breach": request.breached})
         updated = await repo(uow).get(request_id)
@@ -248,7 +248,7 @@ async def _arrive_in_uow(services: Services, uow: UnitOfWork, person: Person, re
     late = now > request.deadline_at
     taken = minutes(now - request.started_at)
     await uow.audit.append(at=now, action="urgent.arrive", entity="urgent_request", entity_id=request.id,
-                           actor_telegram_id=person.telegram_id, actor_name=person.name,
+                           actor=person,
                            after={"at": services.fmt(now), "minutes": taken, "late": late})
     await services.notifier.to_groups(uow, "urg.arrived_late_group" if late else "urg.arrived_group",
                                       kind="urgent.group", dedup=f"urg:{request.id}:arrived", id=request.id,
@@ -318,7 +318,7 @@ async def share_location(services: Services, person: Person, latitude: float,
             attached = await repo(uow).set_arrival_location(request.id, latitude, longitude, distance, on_site)
             off_site = attached and not on_site
         await uow.audit.append(at=now, action="urgent.location", entity="urgent_request", entity_id=request.id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                after={"distance_m": round(distance), "on_site": on_site, "arrival": counted,
                                       "off_site_arrival": off_site})
         notified = await _tell_off_site(services, uow, person, request, distance) if off_site else 0
@@ -366,7 +366,7 @@ async def request_support(services: Services, person: Person, request_id: int) -
                                           dedup=f"urg:{request_id}:support", id=request_id, name=person.name,
                                           deadline=services.fmt(deadline))
         await uow.audit.append(at=now, action="urgent.support", entity="urgent_request", entity_id=request_id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                after={"second_line_deadline": services.fmt(deadline), "notified": count})
         updated = await repo(uow).get(request_id)
         await uow.commit()
@@ -391,7 +391,7 @@ async def second_line_arrive(services: Services, person: Person, request_id: int
         taken = minutes(now - request.support_requested_at)
         late = now > request.second_line_deadline_at
         await uow.audit.append(at=now, action="urgent.second_line_arrive", entity="urgent_request",
-                               entity_id=request_id, actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               entity_id=request_id, actor=person,
                                after={"at": services.fmt(now), "minutes": taken, "late": late})
         await services.notifier.to_groups(uow, "urg.second_line_arrived_group", kind="urgent.group",
                                           dedup=f"urg:{request_id}:arrived2", id=request_id, name=person.name,
@@ -437,7 +437,7 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
         called = [r.person_id for r in await repo(uow).recipients(request_id) if r.person_id != person.id]
         people = [p for p in [await uow.people.by_id(pid) for pid in called] if p is not None]
         await uow.audit.append(at=now, action="urgent.cancel", entity="urgent_request", entity_id=request_id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                before={"breached": request.breached, "acknowledged": request.acknowledged_at
                                        is not None, "deadline_at": services.fmt(request.deadline_at)},
                                after={"reason": reason, "at": services.fmt(now), "counted_as_missed": late})

@@ -119,7 +119,7 @@ async def dashboard_link(services: Services, person: Person, *, root: str | None
     token = sign(await secret(services), Claims(person.telegram_id, PAGE, expires))
     async with services.db.uow() as uow:
         await uow.audit.append(at=services.now(), action="web.link", entity="person", entity_id=person.id,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                after={"expires": expires.isoformat()})
         await uow.commit()
     return DashboardLink(f"{root or base_url(cfg)}/login?t={token}", expires)
@@ -144,7 +144,7 @@ async def record_view(services: Services, person: Person, page: str, query: str 
     """Every page view is audited (who, which page, which filters)."""
     async with services.db.uow() as uow:
         await uow.audit.append(at=services.now(), action="web.view", entity="page", entity_id=page,
-                               actor_telegram_id=person.telegram_id, actor_name=person.name,
+                               actor=person,
                                after={"query": query} if query else None)
         await uow.commit()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.app import DECLARED
+from bot.features import DECLARED
 from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, STRANGER, SUPERVISOR, Harness
 
 COMMANDS = DECLARED.commands

@@ -122,7 +122,7 @@ MALFORMED = ["", ":abc", ":99999999999999999999999", ":-99999999999999999999999"
 
 
 def test_the_malformed_button_test_covers_every_feature_and_action() -> None:
-    from bot.app import DECLARED
+    from bot.features import DECLARED
 
     assert set(BUTTON_ACTIONS) == set(DECLARED.buttons) - {"pg"}  # page turns carry no record id to forge
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "handlers").glob("*.py"))

@@ -22,8 +22,8 @@ from datetime import datetime
 
 import pytest
 
-from bot.app import DECLARED
 from bot.catalog import t
+from bot.features import DECLARED
 from bot.services.domain.people import Role
 from tests.conftest import (
     ADMIN,

@@ -2,7 +2,9 @@
 
 - `bot/services/domain` (entities and pure rules) imports only the standard library and itself;
 - `storage/` imports nothing of `bot` but `bot.services.domain`;
-- neither `bot/services` nor `storage/` imports the chat library (`telegram`).
+- neither `bot/services`, `bot/handlers` nor `storage/` imports a chat library (`telegram`, `dingtalk_stream`),
+  nor the platform adapters (`bot.transports.telegram`, `bot.transports.dingtalk`);
+- production code never imports the development tools (`bot.offline`) at module level.
 """
 
 from __future__ import annotations
@@ -62,9 +64,23 @@ def storage_violations(paths: list[Path], root: Path = ROOT) -> list[str]:
             if within(name, "bot") and not within(name, DOMAIN)]
 
 
+CHAT_LIBRARIES = ("telegram", "dingtalk_stream", "bot.transports.telegram", "bot.transports.dingtalk")
+
+
 def telegram_violations(paths: list[Path], root: Path = ROOT) -> list[str]:
     return [f"{p.relative_to(root)}:{line} imports {name}" for p in paths for line, name in imports(p, root)
-            if within(name, "telegram")]
+            if any(within(name, library) for library in CHAT_LIBRARIES)]
+
+
+def top_level_imports(path: Path) -> list[tuple[int, str]]:
+    """Imports executed when the module is imported (not those inside functions or under TYPE_CHECKING)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            found.append((node.lineno, node.module or ""))
+    return found
 
 
 def test_the_domain_exists_as_one_module_per_aggregate() -> None:
@@ -80,8 +96,15 @@ def test_storage_imports_nothing_of_the_bot_but_the_domain() -> None:
     assert storage_violations(files("storage")) == []
 
 
-def test_services_and_storage_never_import_the_chat_library() -> None:
-    assert telegram_violations(files("bot/services", "storage")) == []
+def test_services_handlers_and_storage_never_import_a_chat_library() -> None:
+    assert telegram_violations(files("bot/services", "bot/handlers", "storage")) == []
+
+
+def test_production_code_does_not_import_the_development_tools() -> None:
+    production = [p for p in files("bot", "storage", "config") if "offline" not in p.parts]
+    found = [f"{p.relative_to(ROOT)}:{line} imports {name}" for p in production
+             for line, name in top_level_imports(p) if within(name, "bot.offline")]
+    assert found == []
 
 
 def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:

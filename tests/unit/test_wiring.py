@@ -10,7 +10,7 @@ import bot.catalog
 import bot.cli
 import bot.handlers
 import bot.services
-from bot.app import HANDLER_MODULES
+from bot.features import HANDLER_MODULES
 from bot.main import SUBCOMMANDS
 from bot.services.schedule import TIMERS
 from bot.services.timers import Timer

@@ -34,8 +34,7 @@ async def calendar_feed(services: Services, request: Request) -> Response:
         stamp=services.now())
     async with services.db.uow() as uow:
         await uow.audit.append(at=services.now(), action="web.feed", entity="page", entity_id="duty.ics",
-                               actor_telegram_id=person.telegram_id if person else None,
-                               actor_name=person.name if person else None)
+                               actor=person)
         await uow.commit()
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'inline; filename="duty.ics"'})
