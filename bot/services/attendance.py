@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 
 def repo(uow: UnitOfWork) -> AttendanceRepository:
-    return uow.repo(AttendanceRepository)  # type: ignore[return-value]
+    return uow.repo(AttendanceRepository)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def _backup_moment(services: Services, day: object) -> datetime:
 async def next_backup_due(services: Services, now: datetime) -> datetime | None:
     """Today's backup time, unless today's backup is done or tracking began after it: then tomorrow's."""
     async with services.db.uow() as uow:
-        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
         await marks.claim("backup:since", now)
         since = await marks.at("backup:since")
         day = now.astimezone(services.tz).date()
@@ -68,13 +68,13 @@ async def daily_backup(services: Services, now: datetime) -> BackupReport | None
         return None
     day = due.astimezone(services.tz).date()
     async with services.db.uow() as uow:
-        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
         claimed = await marks.claim(f"backup:{day.isoformat()}", now)
         await uow.commit()
     if not claimed:
         return None
     db_path = Path(services.db.path)
-    directory = backup_dir(services, db_path)
+    directory = backup_dir(services.settings, db_path)
     out = directory / auto_backup_name(services.contract_id, now.astimezone(services.tz))
     try:
         report = await asyncio.to_thread(backup_database, db_path, out)

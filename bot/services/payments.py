@@ -89,7 +89,7 @@ async def payment_schedule(services: Services) -> list[MilestoneStatus]:
     milestones = list(services.settings.assessment.milestones)
     amount = services.settings.contract.amount
     async with services.db.uow() as uow:
-        paid = await uow.repo(ScoringRepository).payments()  # type: ignore[attr-defined]
+        paid = await uow.repo(ScoringRepository).payments()
     final = _final_key(milestones)
     return [MilestoneStatus(m.key, m.share, amount * m.share, milestone_due(services, m), m.key == final,
                             paid.get(m.key), _flagged(paid.get(m.key), amount)) for m in milestones]
@@ -270,7 +270,7 @@ async def record_payment(services: Services, person: Person, args: str,
         raise DomainError("pay.already_recorded", name=milestone_name(entry.key, person.language), day=shown[0],
                           amount=shown[1], args=args.strip())
     async with services.db.uow() as uow:
-        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        repo: ScoringRepository = uow.repo(ScoringRepository)
         await repo.record_payment(milestone=entry.key, paid_on=entry.paid_on, amount=amount, now=services.now(),
                                   actor_telegram_id=person.telegram_id, actor_name=person.name)
         await uow.audit.append(
@@ -301,7 +301,7 @@ async def correct_payment(services: Services, person: Person, args: str,
     old = {"paid_on": before.paid.paid_on.isoformat() if before.paid.paid_on else None,
            "amount": before.paid.raw_amount or str(before.paid.amount)}
     async with services.db.uow() as uow:
-        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        repo: ScoringRepository = uow.repo(ScoringRepository)
         await repo.record_payment(milestone=entry.key, paid_on=entry.paid_on, amount=amount, now=services.now(),
                                   actor_telegram_id=person.telegram_id, actor_name=person.name)
         await uow.audit.append(

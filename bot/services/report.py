@@ -398,7 +398,7 @@ async def send_monthly_report(services: Services, period: Period,
     from storage.scoring import ScoringRepository
 
     async with services.db.uow() as uow:
-        if await uow.repo(ScoringRepository).report_sent(period.month):  # type: ignore[attr-defined]
+        if await uow.repo(ScoringRepository).report_sent(period.month):
             return False
         contacts = [p for p in await uow.people.all(include_left=False) if Role.CONTACT in p.roles]
     data = await gather_report(services, period, sources)
@@ -407,7 +407,7 @@ async def send_monthly_report(services: Services, period: Period,
         default]
     books = {lang: await write_report(services, data, lang=lang) for lang in languages}
     async with services.db.uow() as uow:
-        if not await uow.repo(ScoringRepository).claim_report(period.month, services.now()):  # type: ignore[attr-defined]
+        if not await uow.repo(ScoringRepository).claim_report(period.month, services.now()):
             return False
         contacts = [p for p in await uow.people.all(include_left=False) if Role.CONTACT in p.roles]
         for contact in contacts:  # (one whose language changed meanwhile gets the first language's book)

@@ -231,7 +231,7 @@ async def compute_assessment(services: Services, period: Period,
     assessment = services.settings.assessment
     chosen = dict(sources) if sources is not None else default_sources()
     async with services.db.uow() as uow:  # read and release before the sources open their own
-        deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
+        deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)
     schedule = await payment_schedule(services)
     paid = paid_before(schedule)
     # Before the bot kept the record nothing counts as missing: the rates start at the tracking start.
@@ -340,7 +340,7 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
                               contract_start=contract.start.isoformat(), contract_end=contract.end.isoformat())
         day, reason = stated, rest.strip()
     async with services.db.uow() as uow:
-        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        repo: ScoringRepository = uow.repo(ScoringRepository)
         deduction_id = await repo.add_deduction(component=component, points=points, reason=reason, day=day,
                                                 now=services.now(), actor_telegram_id=person.telegram_id,
                                                 actor_name=person.name)
@@ -364,7 +364,7 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
 
 async def list_deductions(services: Services, period: Period) -> list[Deduction]:
     async with services.db.uow() as uow:
-        return await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
+        return await uow.repo(ScoringRepository).deductions(period.start, period.end)
 
 
 # ------------------------------------------------------------------------------------------------

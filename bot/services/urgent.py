@@ -55,7 +55,7 @@ _DISCOVERY = re.compile(r"^\s*(?:发现于?|found(?:\s+at)?)\s*[:：]?\s*", re.I
 
 
 def repo(uow: UnitOfWork) -> UrgentRepository:
-    return uow.repo(UrgentRepository)  # type: ignore[return-value]
+    return uow.repo(UrgentRepository)
 
 
 def minutes(delta: timedelta) -> int:
