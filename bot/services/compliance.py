@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.catalog import CATALOG, t
 from bot.services.container import Services
@@ -165,7 +166,7 @@ async def remind_papers(services: Services, now: datetime) -> int:
         for ob in obs:
             assert ob.due is not None
             remind, overdue = _moments(services, ob)
-            params = {"name": ob.person.name, "paper": ob.kind, "due": ob.due.isoformat()}
+            params: dict[str, Any] = {"name": ob.person.name, "paper": ob.kind, "due": ob.due.isoformat()}
             if overdue[0] not in done and overdue[1] <= now and await marks.claim(overdue[0], now):
                 await marks.claim(remind[0], now)  # too late for the reminder
                 await services.notifier.to_people(uow, [*leads, *with_roles(people, Role.CONTACT)],

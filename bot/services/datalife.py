@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.services.container import Services
@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 __all__ = ["BackupError", "BackupReport", "daily_backup", "next_backup_due"]
 
 
-def _backup_moment(services: Services, day: object) -> datetime:
-    return datetime.combine(day, services.settings.storage.backup_time, tzinfo=services.tz)  # type: ignore[arg-type]
+def _backup_moment(services: Services, day: date) -> datetime:
+    return datetime.combine(day, services.settings.storage.backup_time, tzinfo=services.tz)
 
 
 async def next_backup_due(services: Services, now: datetime) -> datetime | None:

@@ -59,7 +59,10 @@ class MilestoneStatus:
 def sound_amount(value: Decimal, ceiling: Decimal) -> bool:
     """An amount of money we can record and compute with: finite, above 0, at most 2 decimal places (fen),
     at most `ceiling` (the contract total)."""
-    return value.is_finite() and Decimal(0) < value <= ceiling and value.normalize().as_tuple().exponent >= -2
+    if not (value.is_finite() and Decimal(0) < value <= ceiling):
+        return False
+    exponent = value.normalize().as_tuple().exponent  # 'n', 'N', 'F' only for NaN and infinity, ruled out above
+    return isinstance(exponent, int) and exponent >= -2
 
 
 def six_months_of_service(start: date) -> date:
@@ -349,10 +352,10 @@ def render_payments(services: Services, schedule: list[MilestoneStatus], lang: s
     if projection is None:
         lines.append(t("pay.projection_unavailable", lang))
     else:
-        total, tier, ratio, amount = projection
+        total, tier, ratio, projected = projection
         shown = fmt_total(total, services.settings.assessment.tiers)
         lines.append(t("pay.projection", lang, total=shown, tier=tier, ratio=fmt_ratio(ratio),
-                       amount=fmt_money(amount), paid=fmt_money(paid_before(schedule))))
+                       amount=fmt_money(projected), paid=fmt_money(paid_before(schedule))))
     return "\n".join(lines)
 
 

@@ -343,7 +343,7 @@ def write_chart(path: Path, history: list[Assessment], lang: str) -> None:
     figure = Figure(figsize=(max(6.0, 0.8 * len(months) + 3), 4.5), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
-    font_kwargs = {"fontfamily": font} if font else {}
+    font_kwargs: dict[str, Any] = {"fontfamily": font} if font else {}
     bottoms = [0.0] * len(history)
     for name in COMPONENTS:
         values = [float(a.components[name].points) if name in a.components else 0.0 for a in history]

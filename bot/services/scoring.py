@@ -310,8 +310,10 @@ def _parse_points(text: str) -> Decimal | None:
 def sound_points(points: Decimal | None, weight: Decimal) -> bool:
     """A deduction we can record as shown: above 0, at most 2 decimal places (so it never shows as 0.00),
     at most the component's points."""
-    return (points is not None and Decimal(0) < points <= weight
-            and points.normalize().as_tuple().exponent >= -2)  # type: ignore[operator]
+    if points is None or not Decimal(0) < points <= weight:
+        return False
+    exponent = points.normalize().as_tuple().exponent  # 'n', 'N', 'F' only for NaN and infinity, ruled out above
+    return isinstance(exponent, int) and exponent >= -2
 
 
 async def deduct(services: Services, person: Person, args: str) -> Deduction:

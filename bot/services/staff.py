@@ -247,9 +247,9 @@ async def decide_change(services: Services, by: Person, change_id: int, approve:
                                    **actor(by))
             joining = await uow.people.by_id(joining_id)
             assert joining is not None
-            notice = {"id": change_id, "by": by.name, "leaving": leaving.name, "joining": joining.name,
-                      "start": change.start_date.isoformat(), "release": release.isoformat(),
-                      "last_day": (release - timedelta(days=1)).isoformat()}
+            notice: dict[str, Any] = {"id": change_id, "by": by.name, "leaving": leaving.name, "joining": joining.name,
+                                      "start": change.start_date.isoformat(), "release": release.isoformat(),
+                                      "last_day": (release - timedelta(days=1)).isoformat()}
             await services.notifier.to_people(uow, [*leads, leaving, *client_contacts(people)],
                                               "staff.handover_notice", kind="staff.decision",
                                               dedup=f"staff.decision:{change_id}", **notice)
