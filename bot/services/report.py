@@ -215,6 +215,7 @@ def write_workbook(path: Path, a: Assessment, indicators: dict[str, Any] | None,
 
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook opens on its first sheet
     ws.title = t("report.sheet.score", lang)
     _score_sheet(ws, a, lang, title, generated)
     for sheet_key, names in SHEETS:
