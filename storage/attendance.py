@@ -24,8 +24,8 @@ def _day(row: Any) -> AttendanceDay:
 def _request(row: Any) -> AttendanceRequest:
     return AttendanceRequest(
         id=row["id"], person_id=row["person_id"], kind=row["kind"],
-        first_day=date_from_db(row["first_day"]), last_day=date_from_db(row["last_day"]),  # type: ignore[arg-type]
-        reason=row["reason"], status=row["status"], created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
+        first_day=date_from_db(row["first_day"]), last_day=date_from_db(row["last_day"]),
+        reason=row["reason"], status=row["status"], created_at=from_db(row["created_at"]),
         decided_by=row["decided_by"], decided_at=from_db(row["decided_at"]), half=row["half"])
 
 

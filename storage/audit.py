@@ -46,7 +46,7 @@ class AuditRepository(Repository):
         sql += " ORDER BY id LIMIT ?"
         params.append(limit)
         rows = await self.fetchall(sql, params)
-        return [AuditEntry(r["id"], from_db(r["at"]), r["actor_telegram_id"], r["actor_name"],  # type: ignore[arg-type]
+        return [AuditEntry(r["id"], from_db(r["at"]), r["actor_telegram_id"], r["actor_name"],
                            r["action"], r["entity"], r["entity_id"],
                            json.loads(r["before"]) if r["before"] else None,
                            json.loads(r["after"]) if r["after"] else None) for r in rows]

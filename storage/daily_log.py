@@ -18,8 +18,8 @@ class DailyLogRepository(Repository):
     async def on_day(self, day: date) -> list[DailyLog]:
         rows = await self.fetchall("SELECT * FROM daily_logs WHERE contract_id = ? AND day = ? ORDER BY id",
                                    (self.contract_id, date_to_db(day)))
-        return [DailyLog(r["id"], date_from_db(r["day"]), r["person_id"], r["text"],  # type: ignore[arg-type]
-                         from_db(r["created_at"])) for r in rows]  # type: ignore[arg-type]
+        return [DailyLog(r["id"], date_from_db(r["day"]), r["person_id"], r["text"],
+                         from_db(r["created_at"])) for r in rows]
 
     async def days_with_logs(self, start: date, end: date) -> set[date]:
         rows = await self.fetchall(

@@ -30,7 +30,7 @@ def _change(r: Any) -> StaffChange:
     return StaffChange(r["id"], r["kind"], r["status"], r["leaving_id"], r["joining_id"], r["joining_name"],
                        r["joining_telegram_id"], date_from_db(r["start_date"]), date_from_db(r["release_date"]),
                        r["reason"], r["demand_reason"], r["requested_by"], r["demanded_by"],
-                       from_db(r["created_at"]))  # type: ignore[arg-type]
+                       from_db(r["created_at"]))
 
 
 class StaffChangeRepository(Repository):
@@ -114,7 +114,7 @@ class PapersRepository(Repository):
         rows = await self.fetchall(
             "SELECT person_id, kind, received_on FROM duty_papers WHERE contract_id = ? ORDER BY received_on, id",
             (self.contract_id,))
-        return [PaperRecord(r["person_id"], r["kind"], date_from_db(r["received_on"])) for r in rows]  # type: ignore[arg-type]
+        return [PaperRecord(r["person_id"], r["kind"], date_from_db(r["received_on"])) for r in rows]
 
 
 # -- security incidents -----------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ class PapersRepository(Repository):
 def _incident(r: Any) -> Incident:
     return Incident(r["id"], r["reporter_id"], r["summary"], {s: r[s] for s in INCIDENT_TEXT_SECTIONS},
                     r["approval"], r["approved_by"], from_db(r["approved_at"]), r["status"],
-                    from_db(r["created_at"]), from_db(r["closed_at"]), from_db(r["last_reminded_at"]))  # type: ignore[arg-type]
+                    from_db(r["created_at"]), from_db(r["closed_at"]), from_db(r["last_reminded_at"]))
 
 
 class IncidentRepository(Repository):
@@ -176,7 +176,7 @@ class IncidentRepository(Repository):
 
 
 def _drill(r: Any) -> Drill:
-    return Drill(r["id"], r["scenario"], date_from_db(r["planned_on"]), r["status"], r["result"],  # type: ignore[arg-type]
+    return Drill(r["id"], r["scenario"], date_from_db(r["planned_on"]), r["status"], r["result"],
                  from_db(r["done_at"]), r["source"])
 
 
@@ -185,7 +185,7 @@ class DrillRepository(Repository):
         async with self.conn.execute(
             "INSERT OR IGNORE INTO duty_drills (contract_id, scenario, planned_on, source, created_at)"
             " VALUES (?,?,?,?,?)", (self.contract_id, scenario, _iso(planned_on), source, to_db(now))) as cur:
-            return int(cur.lastrowid) if cur.rowcount == 1 else None
+            return cur.lastrowid if cur.rowcount == 1 else None
 
     async def get(self, drill_id: int) -> Drill | None:
         row = await self.fetchone("SELECT * FROM duty_drills WHERE contract_id = ? AND id = ?",
@@ -239,7 +239,7 @@ class AuditQueryRepository(Repository):
             params.append(actor_telegram_id)
         total = int(await self.scalar(f"SELECT COUNT(*) FROM audit WHERE {where}", params) or 0)
         rows = await self.fetchall(f"SELECT * FROM audit WHERE {where} ORDER BY id DESC LIMIT ?", [*params, limit])
-        entries = [AuditEntry(r["id"], from_db(r["at"]), r["actor_telegram_id"], r["actor_name"],  # type: ignore[arg-type]
+        entries = [AuditEntry(r["id"], from_db(r["at"]), r["actor_telegram_id"], r["actor_name"],
                               r["action"], r["entity"], r["entity_id"],
                               json.loads(r["before"]) if r["before"] else None,
                               json.loads(r["after"]) if r["after"] else None) for r in rows]

@@ -14,8 +14,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storage.timecodec import to_db
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +104,9 @@ def verify_copy(path: Path) -> tuple[str, dict[str, int]]:
         conn.close()
 
 
-def backup_dir(services_or_settings: object, db_path: Path) -> Path:
+def backup_dir(settings: Settings, db_path: Path) -> Path:
     """`storage.backup_dir`; a relative one lives next to the database file."""
-    settings = getattr(services_or_settings, "settings", services_or_settings)
-    configured = Path(settings.storage.backup_dir)  # type: ignore[attr-defined]
+    configured = Path(settings.storage.backup_dir)
     return configured if configured.is_absolute() else Path(db_path).resolve().parent / configured
 
 

@@ -47,7 +47,7 @@ async def current_version(conn: aiosqlite.Connection) -> int:
         " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))")
     async with conn.execute("SELECT MAX(version) FROM schema_version") as cur:
         row = await cur.fetchone()
-    return int(row[0] or 0)
+    return int(row[0] or 0) if row is not None else 0  # MAX() always yields one row
 
 
 async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = None) -> int:

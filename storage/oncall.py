@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import aiosqlite
+
 from bot.services.domain.oncall import DutyPlan, Shift, Swap
 from storage.base import Repository
 from storage.timecodec import date_from_db, from_db, to_db
@@ -67,14 +69,14 @@ class OnCallRepository(Repository):
                                    (self.contract_id,))
         return [await self._plan(r) for r in rows]
 
-    async def _plan(self, row: object) -> DutyPlan:
+    async def _plan(self, row: aiosqlite.Row) -> DutyPlan:
         r = row
         days = await self.fetchall(
             "SELECT day, person_id FROM duty_plan_days WHERE contract_id = ? AND plan_id = ? ORDER BY day",
-            (self.contract_id, r["id"]))  # type: ignore[index]
-        return DutyPlan(r["id"], r["name"], r["name_en"], date_from_db(r["first_day"]),  # type: ignore[index,arg-type]
-                        date_from_db(r["last_day"]), r["status"], from_db(r["proposed_at"]),  # type: ignore[index,arg-type]
-                        from_db(r["approved_at"]), r["approved_by"],  # type: ignore[index]
+            (self.contract_id, r["id"]))
+        return DutyPlan(r["id"], r["name"], r["name_en"], date_from_db(r["first_day"]),
+                        date_from_db(r["last_day"]), r["status"], from_db(r["proposed_at"]),
+                        from_db(r["approved_at"]), r["approved_by"],
                         {date.fromisoformat(d["day"]): d["person_id"] for d in days})
 
     async def save_proposal(self, *, name: str, name_en: str, first: date, last: date, days: dict[date, int],
@@ -118,7 +120,7 @@ class OnCallRepository(Repository):
         if r is None:
             return None
         return Swap(r["id"], date.fromisoformat(r["day"]), r["from_person"], r["to_person"], r["status"],
-                    from_db(r["requested_at"]), from_db(r["peer_ok_at"]), from_db(r["decided_at"]),  # type: ignore[arg-type]
+                    from_db(r["requested_at"]), from_db(r["peer_ok_at"]), from_db(r["decided_at"]),
                     r["decided_by"])
 
     async def set_swap_status(self, swap_id: int, *, expected: str, status: str, now: datetime,

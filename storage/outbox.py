@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from storage.base import Repository
 from storage.timecodec import from_db, to_db
 
@@ -53,7 +55,7 @@ class OutboxRepository(Repository):
             " created_at, document_path, document_kind) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (self.contract_id, chat_id, text, encoded, kind, dedup_key, to_db(not_before or now), to_db(now),
              document_path, document_kind)) as cur:
-            return int(cur.lastrowid) if cur.rowcount else None
+            return cur.lastrowid if cur.rowcount else None
 
     async def has_key(self, dedup_key: str) -> bool:
         return await self.scalar("SELECT 1 FROM outbox WHERE contract_id = ? AND dedup_key = ?",
@@ -158,8 +160,8 @@ class OutboxRepository(Repository):
         return {r[0]: r[1] for r in rows}
 
 
-def _message(row: object) -> OutboxMessage:
+def _message(row: aiosqlite.Row) -> OutboxMessage:
     buttons = [[(b["text"], b["data"]) for b in line] for line in json.loads(row["buttons"])] \
-        if row["buttons"] else []  # type: ignore[index]
-    return OutboxMessage(row["id"], row["chat_id"], row["text"], buttons, row["kind"],  # type: ignore[index]
-                         row["attempts"], row["document_path"], row["document_kind"])  # type: ignore[index]
+        if row["buttons"] else []
+    return OutboxMessage(row["id"], row["chat_id"], row["text"], buttons, row["kind"],
+                         row["attempts"], row["document_path"], row["document_kind"])

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import aiosqlite
+
 from bot.services.domain.people import Person, Role
 from config.settings import PersonSettings
 from storage.base import Repository
 from storage.timecodec import date_from_db, date_to_db, to_db
 
 
-def _person(row: object, default_language: str = "zh_CN") -> Person:
-    r = row  # aiosqlite.Row
+def _person(row: aiosqlite.Row, default_language: str = "zh_CN") -> Person:
+    r = row
     return Person(
-        id=r["id"], name=r["name"], telegram_id=r["telegram_id"],  # type: ignore[index]
-        roles=frozenset(Role(x) for x in r["roles"].split(",") if x),  # type: ignore[index]
-        language=r["language"] or default_language, phone=r["phone"], party=r["party"],  # type: ignore[index]
-        start_date=date_from_db(r["start_date"]), end_date=date_from_db(r["end_date"]),  # type: ignore[index]
-        status=r["status"])  # type: ignore[index]
+        id=r["id"], name=r["name"], telegram_id=r["telegram_id"],
+        roles=frozenset(Role(x) for x in r["roles"].split(",") if x),
+        language=r["language"] or default_language, phone=r["phone"], party=r["party"],
+        start_date=date_from_db(r["start_date"]), end_date=date_from_db(r["end_date"]),
+        status=r["status"])
 
 
 class PeopleRepository(Repository):

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+
+import aiosqlite
 
 from bot.services.domain.assessment import Deduction, PaymentRecord
 from storage.base import Repository
@@ -20,18 +23,18 @@ def _stored_decimal(text: object) -> Decimal:
         return Decimal("NaN")
 
 
-def _stored_date(text: object) -> date | None:
+def _stored_date(text: Any) -> date | None:  # whatever the column holds: not a date is None
     try:
-        return date_from_db(text)  # type: ignore[arg-type]
+        return date_from_db(text)
     except (TypeError, ValueError):
         return None
 
 
-def _deduction(r: object) -> Deduction:
-    return Deduction(id=r["id"], component=r["component"], points=Decimal(r["points"]),  # type: ignore[index]
-                     reason=r["reason"], day=date_from_db(r["day"]),  # type: ignore[index,arg-type]
-                     created_at=from_db(r["created_at"]),  # type: ignore[index,arg-type]
-                     actor_name=r["actor_name"], actor_telegram_id=r["actor_telegram_id"])  # type: ignore[index]
+def _deduction(r: aiosqlite.Row) -> Deduction:
+    return Deduction(id=r["id"], component=r["component"], points=Decimal(r["points"]),
+                     reason=r["reason"], day=date_from_db(r["day"]),
+                     created_at=from_db(r["created_at"]),
+                     actor_name=r["actor_name"], actor_telegram_id=r["actor_telegram_id"])
 
 
 class ScoringRepository(Repository):
@@ -57,7 +60,7 @@ class ScoringRepository(Repository):
         rows = await self.fetchall("SELECT * FROM payments WHERE contract_id = ?", (self.contract_id,))
         return {r["milestone"]: PaymentRecord(r["milestone"], _stored_date(r["paid_on"]),
                                               _stored_decimal(r["amount"]),
-                                              from_db(r["recorded_at"]),  # type: ignore[arg-type]
+                                              from_db(r["recorded_at"]),
                                               r["actor_name"], str(r["amount"])) for r in rows}
 
     async def record_payment(self, *, milestone: str, paid_on: date, amount: Decimal, now: datetime,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins  # `list` below is the repository's method: annotations name the built-in
 import json
 from datetime import datetime
 from typing import Any
@@ -15,9 +16,9 @@ def _ticket(r: Any) -> Ticket:
     return Ticket(
         id=r["id"], kind=r["kind"], text=r["text"], system=r["system"], region=r["region"], status=r["status"],
         urgent=bool(r["urgent"]), requester_id=r["requester_id"], assignee_id=r["assignee_id"],
-        source_chat_id=r["source_chat_id"], due_at=from_db(r["due_at"]),  # type: ignore[arg-type]
+        source_chat_id=r["source_chat_id"], due_at=from_db(r["due_at"]),
         due_explicit=bool(r["due_explicit"]),
-        created_at=from_db(r["created_at"]), taken_at=from_db(r["taken_at"]),  # type: ignore[arg-type]
+        created_at=from_db(r["created_at"]), taken_at=from_db(r["taken_at"]),
         resolved_at=from_db(r["resolved_at"]), resolution=r["resolution"], closed_at=from_db(r["closed_at"]),
         reopen_count=r["reopen_count"], province_no=r["province_no"], estimate_days=r["estimate_days"],
         ruling=r["ruling"], ruling_note=r["ruling_note"], rating=r["rating"], rated_at=from_db(r["rated_at"]),
@@ -78,14 +79,14 @@ class TicketRepository(Repository):
         params.append(limit)
         return [_ticket(r) for r in await self.fetchall(sql, params)]
 
-    async def due_between(self, start: datetime, end: datetime) -> list[Ticket]:
+    async def due_between(self, start: datetime, end: datetime) -> builtins.list[Ticket]:
         """Tickets whose due time is in [start, end)."""
         rows = await self.fetchall(
             "SELECT * FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ? ORDER BY due_at, id",
             (self.contract_id, to_db(start), to_db(end)))
         return [_ticket(r) for r in rows]
 
-    async def rated_between(self, start: datetime, end: datetime) -> list[Ticket]:
+    async def rated_between(self, start: datetime, end: datetime) -> builtins.list[Ticket]:
         rows = await self.fetchall(
             "SELECT * FROM tickets WHERE contract_id = ? AND rating IS NOT NULL AND rated_at >= ? AND rated_at < ?"
             " ORDER BY rated_at, id", (self.contract_id, to_db(start), to_db(end)))
@@ -99,7 +100,7 @@ class TicketRepository(Repository):
     _COUNTED = "NOT (status = 'closed' AND resolved_at IS NULL)"
 
     async def completion_outcomes(self, start: datetime, end: datetime, now: datetime
-                                  ) -> tuple[int, int, int, list[MissedTicket]]:
+                                  ) -> tuple[int, int, int, builtins.list[MissedTicket]]:
         """Tickets due in [start, end): (all, resolved on time, not yet due at `now`, the others by due time)."""
         window = (self.contract_id, to_db(start), to_db(end))
         counts = await self.fetchone(
@@ -112,7 +113,7 @@ class TicketRepository(Repository):
             (*window, to_db(now)))
         assert counts is not None
         return int(counts[0]), int(counts[1]), int(counts[2]), [
-            MissedTicket(r["id"], r["text"], from_db(r["due_at"]), from_db(r["resolved_at"]))  # type: ignore[arg-type]
+            MissedTicket(r["id"], r["text"], from_db(r["due_at"]), from_db(r["resolved_at"]))
             for r in missed]
 
     async def rating_counts(self, start: datetime, end: datetime) -> dict[str, int]:
@@ -122,7 +123,7 @@ class TicketRepository(Repository):
             " AND rated_at < ? GROUP BY rating", (self.contract_id, to_db(start), to_db(end)))
         return {r[0]: int(r[1]) for r in rows}
 
-    async def rated_as(self, start: datetime, end: datetime, ratings: tuple[str, ...]) -> list[RatedTicket]:
+    async def rated_as(self, start: datetime, end: datetime, ratings: tuple[str, ...]) -> builtins.list[RatedTicket]:
         """The tickets rated one of `ratings` in [start, end), by rating time."""
         if not ratings:
             return []
@@ -130,12 +131,12 @@ class TicketRepository(Repository):
             "SELECT id, text, rating, rated_at FROM tickets WHERE contract_id = ? AND rated_at >= ? AND rated_at < ?"
             f" AND rating IN ({','.join('?' * len(ratings))}) ORDER BY rated_at, id",
             (self.contract_id, to_db(start), to_db(end), *ratings))
-        return [RatedTicket(r["id"], r["text"], r["rating"], from_db(r["rated_at"]))  # type: ignore[arg-type]
+        return [RatedTicket(r["id"], r["text"], r["rating"], from_db(r["rated_at"]))
                 for r in rows]
 
     # --- overdue reminders: claim with a conditional UPDATE so each reminder is sent once ---
 
-    async def overdue_unreminded(self, now: datetime) -> list[Ticket]:
+    async def overdue_unreminded(self, now: datetime) -> builtins.list[Ticket]:
         rows = await self.fetchall(
             "SELECT * FROM tickets WHERE contract_id = ? AND status IN ('open','taken') AND due_at <= ?"
             " AND overdue_reminded_at IS NULL ORDER BY due_at, id", (self.contract_id, to_db(now)))
@@ -147,7 +148,7 @@ class TicketRepository(Repository):
             " AND overdue_reminded_at IS NULL AND status IN ('open','taken')",
             (to_db(now), self.contract_id, ticket_id)) == 1
 
-    async def overdue_lead_unreminded(self, due_before: datetime) -> list[Ticket]:
+    async def overdue_lead_unreminded(self, due_before: datetime) -> builtins.list[Ticket]:
         rows = await self.fetchall(
             "SELECT * FROM tickets WHERE contract_id = ? AND status IN ('open','taken') AND due_at <= ?"
             " AND lead_reminded_at IS NULL ORDER BY due_at, id", (self.contract_id, to_db(due_before)))
@@ -170,7 +171,7 @@ class TicketRepository(Repository):
 
     # --- automatic rating ---
 
-    async def unrated_resolved_before(self, moment: datetime) -> list[Ticket]:
+    async def unrated_resolved_before(self, moment: datetime) -> builtins.list[Ticket]:
         rows = await self.fetchall(
             "SELECT * FROM tickets WHERE contract_id = ? AND status = 'resolved' AND rating IS NULL"
             " AND resolved_at <= ? ORDER BY resolved_at, id", (self.contract_id, to_db(moment)))
@@ -211,9 +212,9 @@ class TicketRepository(Repository):
             "INSERT OR IGNORE INTO faq (contract_id, ticket_id, question, answer, added_by, added_at)"
             " VALUES (?,?,?,?,?,?)", (self.contract_id, ticket_id, question, answer, added_by, to_db(now))) == 1
 
-    async def faqs(self) -> list[FaqEntry]:
+    async def faqs(self) -> builtins.list[FaqEntry]:
         rows = await self.fetchall("SELECT * FROM faq WHERE contract_id = ? ORDER BY id", (self.contract_id,))
-        return [FaqEntry(r["id"], r["ticket_id"], r["question"], r["answer"], from_db(r["added_at"]))  # type: ignore[arg-type]
+        return [FaqEntry(r["id"], r["ticket_id"], r["question"], r["answer"], from_db(r["added_at"]))
                 for r in rows]
 
     # --- history (from the append-only audit trail) ---
@@ -227,9 +228,9 @@ class TicketRepository(Repository):
             (self.contract_id, str(ticket_id)))
         return {int(r[0]) for r in rows}
 
-    async def history(self, ticket_id: int) -> list[HistoryEntry]:
+    async def history(self, ticket_id: int) -> builtins.list[HistoryEntry]:
         rows = await self.fetchall(
             "SELECT at, actor_name, action, after FROM audit WHERE contract_id = ? AND entity = 'ticket'"
             " AND entity_id = ? ORDER BY id", (self.contract_id, str(ticket_id)))
-        return [HistoryEntry(from_db(r["at"]), r["actor_name"], r["action"],  # type: ignore[arg-type]
+        return [HistoryEntry(from_db(r["at"]), r["actor_name"], r["action"],
                              json.loads(r["after"]) if r["after"] else None) for r in rows]

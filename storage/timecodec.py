@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 
 _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -14,6 +15,12 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_FORMAT)
 
 
+@overload
+def from_db(text: str) -> datetime: ...
+@overload
+def from_db(text: None) -> None: ...
+@overload
+def from_db(text: str | None) -> datetime | None: ...
 def from_db(text: str | None) -> datetime | None:
     """The inverse of `to_db`; None stays None."""
     if text is None:
@@ -30,5 +37,11 @@ def date_to_db(day: date) -> str:
     return day.isoformat()
 
 
+@overload
+def date_from_db(text: str) -> date: ...
+@overload
+def date_from_db(text: None) -> None: ...
+@overload
+def date_from_db(text: str | None) -> date | None: ...
 def date_from_db(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import aiosqlite
 
@@ -120,8 +120,8 @@ class UnitOfWork:
             return
         if self._open:
             marker = current_update.get()
-            claim = marker is not None and not marker.marked
-            if claim:
+            claim = marker if marker is not None and not marker.marked else None
+            if claim is not None:
                 # Claim the update in this transaction: a row with the same id and content means another copy
                 # (a concurrent redelivery) committed first; then nothing of this copy may stay. A row with the
                 # same id but other content is an older update whose id was reused, and is replaced.
@@ -131,15 +131,15 @@ class UnitOfWork:
                     " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint"
                     " WHERE processed_updates.fingerprint IS NOT NULL"
                     " AND processed_updates.fingerprint != excluded.fingerprint",
-                    (self.contract_id, marker.update_id, marker.at, marker.fingerprint))  # type: ignore[union-attr]
+                    (self.contract_id, claim.update_id, claim.at, claim.fingerprint))
                 if cursor.rowcount == 0:
                     await self.rollback_if_open()
-                    raise UpdateAlreadyProcessed(marker.update_id)  # type: ignore[union-attr]
+                    raise UpdateAlreadyProcessed(claim.update_id)
             await self.conn.execute("COMMIT")
             self._open = False
             self.committed = True
-            if claim:
-                marker.marked = True  # type: ignore[union-attr]
+            if claim is not None:
+                claim.marked = True
             self._run_after_commit()
 
     async def rollback_if_open(self) -> None:
@@ -156,7 +156,7 @@ class UnitOfWork:
             found = self._repos[key] = cls(self.conn, self.contract_id)
             if hasattr(found, "default_language"):  # the people repository: the contract's default language
                 found.default_language = self.default_language
-        return found  # type: ignore[return-value]  # keyed by class: the instance is a `cls`
+        return cast(R, found)  # keyed by class: the instance is a `cls`
 
     @property
     def audit(self) -> AuditRepository:

@@ -59,7 +59,7 @@ class UrgentRepository(Repository):
             "SELECT id, started_at, deadline_at, acknowledged_at, arrived_at, arrival_on_site, cancelled_at"
             " FROM urgent_requests WHERE contract_id = ? AND raised_at >= ? AND raised_at < ? ORDER BY id",
             (self.contract_id, to_db(start), to_db(end)))
-        return [UrgentOutcome(r[0], from_db(r[1]), from_db(r[2]), from_db(r[3]), from_db(r[4]),  # type: ignore[arg-type]
+        return [UrgentOutcome(r[0], from_db(r[1]), from_db(r[2]), from_db(r[3]), from_db(r[4]),
                               None if r[5] is None else bool(r[5]), from_db(r[6])) for r in rows]
 
     async def raised_between(self, start: datetime, end: datetime) -> list[UrgentRequest]:
@@ -173,7 +173,7 @@ class UrgentRepository(Repository):
         rows = await self.fetchall(
             "SELECT * FROM urgent_recipients WHERE contract_id = ? AND request_id = ? ORDER BY notified_at,"
             " person_id", (self.contract_id, request_id))
-        return [Recipient(r["person_id"], r["role"], from_db(r["notified_at"]),  # type: ignore[arg-type]
+        return [Recipient(r["person_id"], r["role"], from_db(r["notified_at"]),
                           from_db(r["acknowledged_at"])) for r in rows]
 
     async def acknowledge_recipient(self, request_id: int, person_id: int, at: datetime) -> bool:

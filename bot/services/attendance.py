@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 
 def repo(uow: UnitOfWork) -> AttendanceRepository:
-    return uow.repo(AttendanceRepository)  # type: ignore[return-value]
+    return uow.repo(AttendanceRepository)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -469,7 +469,7 @@ async def request_makeup(services: Services, person: Person, text: str) -> Reque
         request, asked = await _file_request(services, uow, person, MAKEUP, day, day, reason, date=day.isoformat(),
                                              used=len(this_month) + 1, limit=cfg.makeups_per_month)
         await uow.commit()
-    return RequestResult(request, 1, asked)
+    return RequestResult(request, Decimal(1), asked)
 
 
 async def decide_request(services: Services, approver: Person, request_id: int, *, approve: bool) -> Decision:
@@ -620,10 +620,10 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
                 if present:
                     stats.present.append(day)
                     stats.credit += HALF
-                    record = flagged.get(key)
-                    if record is not None and record.late_minutes and half == "pm":  # morning off: no late
+                    flag = flagged.get(key)
+                    if flag is not None and flag.late_minutes and half == "pm":  # morning off: no late
                         stats.late.append(day)
-                        stats.late_minutes[day] = record.late_minutes
+                        stats.late_minutes[day] = flag.late_minutes
                         stats.credit -= cfg.late_weight / 2
                 else:
                     stats.absent.append(day)
@@ -634,10 +634,10 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
             elif present:
                 stats.present.append(day)
                 stats.credit += 1
-                record = flagged.get(key)
-                if record is not None and record.late_minutes and key not in made_up:
+                flag = flagged.get(key)
+                if flag is not None and flag.late_minutes and key not in made_up:
                     stats.late.append(day)
-                    stats.late_minutes[day] = record.late_minutes
+                    stats.late_minutes[day] = flag.late_minutes
                     stats.credit -= cfg.late_weight
             elif key in on_leave:
                 stats.leave.append(day)

@@ -12,7 +12,8 @@ each reminder exactly once.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from bot.catalog import t
 from bot.services.attendance import LEAVE, MAKEUP, describe_record, distance_text, half_label, repo
@@ -25,8 +26,8 @@ from storage.uow import UnitOfWork
 LOOKAHEAD_DAYS = 40  # the longest run of days off in the Chinese calendar is well below this
 
 
-def _local(services: Services, day: date, moment: object) -> datetime:
-    return datetime.combine(day, moment, tzinfo=services.tz).astimezone(UTC)  # type: ignore[arg-type]
+def _local(services: Services, day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=services.tz).astimezone(UTC)
 
 
 async def next_due(services: Services, now: datetime) -> datetime | None:
@@ -112,8 +113,8 @@ async def send_summary(services: Services, day: date) -> int:
         approved = await _approved_today(uow, day)
         present = sum(1 for p in people if p.id in records
                       or any(r.person_id == p.id and r.kind == MAKEUP for r in approved))
-        common = {"date": day.isoformat(), "expected": len(people), "present": present,
-                  "cutoff": services.settings.working_hours.summary_cutoff.strftime("%H:%M")}
+        common: dict[str, Any] = {"date": day.isoformat(), "expected": len(people), "present": present,
+                                  "cutoff": services.settings.working_hours.summary_cutoff.strftime("%H:%M")}
         default = services.settings.contract.default_language
         count = await services.notifier.to_groups(
             uow, "att.summary", kind="attendance.summary", dedup=f"att.summary:{day}",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.catalog import CATALOG, t
 from bot.services.container import Services
@@ -88,7 +89,7 @@ def obligations(services: Services, people: list[Person], records: list[PaperRec
 
 
 def _papers(uow: UnitOfWork) -> PapersRepository:
-    return uow.repo(PapersRepository)  # type: ignore[return-value]
+    return uow.repo(PapersRepository)
 
 
 async def compliance_status(services: Services) -> list[Obligation]:
@@ -142,7 +143,7 @@ async def _tracked(services: Services, uow: UnitOfWork, now: datetime) -> tuple[
     since = services.settings.duties.papers_since or await tracking_since(uow, "papers", now, services.tz)
     obs = [o for o in obligations(services, await uow.people.all(include_left=False), await _papers(uow).all())
            if o.due is not None and o.due >= since]
-    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
     return obs, await marks.keys("papers:")
 
 
@@ -159,13 +160,13 @@ async def remind_papers(services: Services, now: datetime) -> int:
     sent = 0
     async with services.db.uow() as uow:
         obs, done = await _tracked(services, uow, now)
-        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
         people = await uow.people.all(include_left=False)
         leads = with_roles(people, Role.LEAD)
         for ob in obs:
             assert ob.due is not None
             remind, overdue = _moments(services, ob)
-            params = {"name": ob.person.name, "paper": ob.kind, "due": ob.due.isoformat()}
+            params: dict[str, Any] = {"name": ob.person.name, "paper": ob.kind, "due": ob.due.isoformat()}
             if overdue[0] not in done and overdue[1] <= now and await marks.claim(overdue[0], now):
                 await marks.claim(remind[0], now)  # too late for the reminder
                 await services.notifier.to_people(uow, [*leads, *with_roles(people, Role.CONTACT)],
@@ -220,7 +221,7 @@ async def read_audit(services: Services, text: str) -> AuditPage:
         first, last = period
         start = datetime.combine(first, datetime.min.time(), tzinfo=services.tz)
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=services.tz)
-        reader: AuditQueryRepository = uow.repo(AuditQueryRepository)  # type: ignore[assignment]
+        reader: AuditQueryRepository = uow.repo(AuditQueryRepository)
         total, entries = await reader.recent(start=start, end=end,
                                              actor_telegram_id=person.telegram_id if person else None,
                                              limit=services.settings.duties.audit_limit)

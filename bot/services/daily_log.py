@@ -25,7 +25,7 @@ MAX_LOG_LENGTH = 2000
 
 
 def _repo(uow: UnitOfWork) -> DailyLogRepository:
-    return uow.repo(DailyLogRepository)  # type: ignore[return-value]
+    return uow.repo(DailyLogRepository)
 
 
 @dataclass(frozen=True)

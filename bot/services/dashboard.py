@@ -179,7 +179,7 @@ async def tickets_view(services: Services, chosen: TicketFilter) -> TicketsView:
         period = (p.start, p.end)
         lo, hi = urgent.day_bounds(services, p.start, p.end)
     async with services.db.uow(read_only=True) as uow:
-        everything = await uow.repo(TicketRepository).list(limit=tickets.LIST_ALL)  # type: ignore[attr-defined]
+        everything = await uow.repo(TicketRepository).list(limit=tickets.LIST_ALL)
         people = await tickets.people_by_id(uow)
     now = services.now()
     systems = sorted({tk.system for tk in everything if tk.system})
@@ -261,8 +261,8 @@ class DutyView:
 async def shifts_and_plans(services: Services, first: date, last: date
                            ) -> tuple[list[Shift], list[oncall.DutyPlan], dict[int, Person]]:
     async with services.db.uow(read_only=True) as uow:
-        shifts = await uow.repo(OnCallRepository).shifts_between(first, last)  # type: ignore[attr-defined]
-        plans = await uow.repo(OnCallRepository).plans()  # type: ignore[attr-defined]
+        shifts = await uow.repo(OnCallRepository).shifts_between(first, last)
+        plans = await uow.repo(OnCallRepository).plans()
         people = await tickets.people_by_id(uow)
     return shifts, plans, people
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.services.container import Services
@@ -42,14 +42,14 @@ log = logging.getLogger(__name__)
 __all__ = ["BackupError", "BackupReport", "daily_backup", "next_backup_due"]
 
 
-def _backup_moment(services: Services, day: object) -> datetime:
-    return datetime.combine(day, services.settings.storage.backup_time, tzinfo=services.tz)  # type: ignore[arg-type]
+def _backup_moment(services: Services, day: date) -> datetime:
+    return datetime.combine(day, services.settings.storage.backup_time, tzinfo=services.tz)
 
 
 async def next_backup_due(services: Services, now: datetime) -> datetime | None:
     """Today's backup time, unless today's backup is done or tracking began after it: then tomorrow's."""
     async with services.db.uow() as uow:
-        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
         await marks.claim("backup:since", now)
         since = await marks.at("backup:since")
         day = now.astimezone(services.tz).date()
@@ -68,13 +68,13 @@ async def daily_backup(services: Services, now: datetime) -> BackupReport | None
         return None
     day = due.astimezone(services.tz).date()
     async with services.db.uow() as uow:
-        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
         claimed = await marks.claim(f"backup:{day.isoformat()}", now)
         await uow.commit()
     if not claimed:
         return None
     db_path = Path(services.db.path)
-    directory = backup_dir(services, db_path)
+    directory = backup_dir(services.settings, db_path)
     out = directory / auto_backup_name(services.contract_id, now.astimezone(services.tz))
     try:
         report = await asyncio.to_thread(backup_database, db_path, out)

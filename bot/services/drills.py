@@ -48,7 +48,7 @@ class DrillPlan:
 
 
 def _repo(uow: UnitOfWork) -> DrillRepository:
-    return uow.repo(DrillRepository)  # type: ignore[return-value]
+    return uow.repo(DrillRepository)
 
 
 async def sync_configured(services: Services, uow: UnitOfWork) -> int:
@@ -136,7 +136,7 @@ def _moments(services: Services, drill: Drill) -> list[tuple[str, datetime]]:
 async def _tracked(services: Services, uow: UnitOfWork, now: datetime) -> tuple[list[Drill], set[str]]:
     since = await tracking_since(uow, "drills", now, services.tz)
     drills = [d for d in await _repo(uow).all() if d.status == "planned" and d.planned_on >= since]
-    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
     return drills, await marks.keys("drill:")
 
 
@@ -153,7 +153,7 @@ async def remind_drills(services: Services, now: datetime) -> int:
     async with services.db.uow() as uow:
         await sync_configured(services, uow)  # the config's drills join the plan (at start-up: the first sweep)
         drills, done = await _tracked(services, uow, now)
-        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+        marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
         people = await uow.people.all(include_left=False)
         recipients = [*with_roles(people, Role.LEAD), *with_roles(people, Role.CONTACT)]
         for drill in drills:

@@ -49,12 +49,12 @@ def fingerprint(payload: Mapping[str, Any]) -> str:
 
 async def already_processed(services: Services, update_id: int, digest: str) -> bool:
     async with services.db.uow(read_only=True) as uow:
-        return await uow.repo(ReliabilityRepository).is_processed(update_id, digest)  # type: ignore[attr-defined]
+        return await uow.repo(ReliabilityRepository).is_processed(update_id, digest)
 
 
 async def mark_processed(services: Services, update_id: int, digest: str) -> None:
     async with services.db.uow() as uow:
-        await uow.repo(ReliabilityRepository).mark_processed(update_id, digest, services.now())  # type: ignore[attr-defined]
+        await uow.repo(ReliabilityRepository).mark_processed(update_id, digest, services.now())
         await uow.commit()
 
 
@@ -73,7 +73,7 @@ async def mark_clean_stop(services: Services) -> None:
 async def _stamp_alive(services: Services, *, clean_stop: bool) -> None:
     now = services.now()
     async with services.db.uow() as uow:
-        repo: ReliabilityRepository = uow.repo(ReliabilityRepository)  # type: ignore[assignment]
+        repo: ReliabilityRepository = uow.repo(ReliabilityRepository)
         await repo.put_time(LAST_ALIVE, now, now)
         await repo.put(CLEAN_STOP, "1" if clean_stop else "0", now)
         if not clean_stop:
@@ -100,7 +100,7 @@ async def detect_downtime(services: Services) -> Downtime | None:
     """Call after the start-up sweep and before the first `alive_tick`; None on a first start or a short gap."""
     started = services.started_at
     async with services.db.uow() as uow:
-        repo: ReliabilityRepository = uow.repo(ReliabilityRepository)  # type: ignore[assignment]
+        repo: ReliabilityRepository = uow.repo(ReliabilityRepository)
         last_alive = await repo.get_time(LAST_ALIVE)
         clean = await repo.get(CLEAN_STOP) == "1"
         if last_alive is None or started - last_alive <= services.settings.reliability.downtime_notice_after:
@@ -206,7 +206,7 @@ async def health_report(services: Services, next_runs: Mapping[str, datetime | N
     try:
         async with asyncio.timeout(DB_CHECK_TIMEOUT):
             async with services.db.uow() as uow:
-                repo: ReliabilityRepository = uow.repo(ReliabilityRepository)  # type: ignore[assignment]
+                repo: ReliabilityRepository = uow.repo(ReliabilityRepository)
                 detail = "; ".join((await repo.quick_check())[:3]) if thorough else "ok"
                 size = await repo.size_bytes()
                 last_alive = await repo.get_time(LAST_ALIVE)

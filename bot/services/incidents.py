@@ -85,7 +85,7 @@ class IncidentView:
 
 
 def _repo(uow: UnitOfWork) -> IncidentRepository:
-    return uow.repo(IncidentRepository)  # type: ignore[return-value]
+    return uow.repo(IncidentRepository)
 
 
 async def _client_and_lead(uow: UnitOfWork) -> list[Person]:

@@ -36,7 +36,7 @@ _NAME_SPLIT = re.compile(r"[\s,，、;；]+")
 
 
 def repo(uow: UnitOfWork) -> OnCallRepository:
-    return uow.repo(OnCallRepository)  # type: ignore[return-value]
+    return uow.repo(OnCallRepository)
 
 
 # -- time ---------------------------------------------------------------------------------------------------

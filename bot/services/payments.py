@@ -59,7 +59,10 @@ class MilestoneStatus:
 def sound_amount(value: Decimal, ceiling: Decimal) -> bool:
     """An amount of money we can record and compute with: finite, above 0, at most 2 decimal places (fen),
     at most `ceiling` (the contract total)."""
-    return value.is_finite() and Decimal(0) < value <= ceiling and value.normalize().as_tuple().exponent >= -2
+    if not (value.is_finite() and Decimal(0) < value <= ceiling):
+        return False
+    exponent = value.normalize().as_tuple().exponent  # 'n', 'N', 'F' only for NaN and infinity, ruled out above
+    return isinstance(exponent, int) and exponent >= -2
 
 
 def six_months_of_service(start: date) -> date:
@@ -89,7 +92,7 @@ async def payment_schedule(services: Services) -> list[MilestoneStatus]:
     milestones = list(services.settings.assessment.milestones)
     amount = services.settings.contract.amount
     async with services.db.uow() as uow:
-        paid = await uow.repo(ScoringRepository).payments()  # type: ignore[attr-defined]
+        paid = await uow.repo(ScoringRepository).payments()
     final = _final_key(milestones)
     return [MilestoneStatus(m.key, m.share, amount * m.share, milestone_due(services, m), m.key == final,
                             paid.get(m.key), _flagged(paid.get(m.key), amount)) for m in milestones]
@@ -270,7 +273,7 @@ async def record_payment(services: Services, person: Person, args: str,
         raise DomainError("pay.already_recorded", name=milestone_name(entry.key, person.language), day=shown[0],
                           amount=shown[1], args=args.strip())
     async with services.db.uow() as uow:
-        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        repo: ScoringRepository = uow.repo(ScoringRepository)
         await repo.record_payment(milestone=entry.key, paid_on=entry.paid_on, amount=amount, now=services.now(),
                                   actor_telegram_id=person.telegram_id, actor_name=person.name)
         await uow.audit.append(
@@ -301,7 +304,7 @@ async def correct_payment(services: Services, person: Person, args: str,
     old = {"paid_on": before.paid.paid_on.isoformat() if before.paid.paid_on else None,
            "amount": before.paid.raw_amount or str(before.paid.amount)}
     async with services.db.uow() as uow:
-        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        repo: ScoringRepository = uow.repo(ScoringRepository)
         await repo.record_payment(milestone=entry.key, paid_on=entry.paid_on, amount=amount, now=services.now(),
                                   actor_telegram_id=person.telegram_id, actor_name=person.name)
         await uow.audit.append(
@@ -349,10 +352,10 @@ def render_payments(services: Services, schedule: list[MilestoneStatus], lang: s
     if projection is None:
         lines.append(t("pay.projection_unavailable", lang))
     else:
-        total, tier, ratio, amount = projection
+        total, tier, ratio, projected = projection
         shown = fmt_total(total, services.settings.assessment.tiers)
         lines.append(t("pay.projection", lang, total=shown, tier=tier, ratio=fmt_ratio(ratio),
-                       amount=fmt_money(amount), paid=fmt_money(paid_before(schedule))))
+                       amount=fmt_money(projected), paid=fmt_money(paid_before(schedule))))
     return "\n".join(lines)
 
 

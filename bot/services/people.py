@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from config.settings import PersonSettings
+from storage.uow import UnitOfWork
 
 
-async def seed_roster(uow: object, roster: list[PersonSettings], default_language: str, now: datetime) -> int:
+async def seed_roster(uow: UnitOfWork, roster: list[PersonSettings], default_language: str, now: datetime) -> int:
     """Insert new config people and refresh name/roles/phone of known ones; returns rows changed."""
     changed = 0
     for entry in roster:
-        changed += await uow.people.upsert_from_config(entry, default_language, now)  # type: ignore[attr-defined]
+        changed += await uow.people.upsert_from_config(entry, default_language, now)
     return changed

@@ -215,6 +215,7 @@ def write_workbook(path: Path, a: Assessment, indicators: dict[str, Any] | None,
 
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook opens on its first sheet
     ws.title = t("report.sheet.score", lang)
     _score_sheet(ws, a, lang, title, generated)
     for sheet_key, names in SHEETS:
@@ -343,7 +344,7 @@ def write_chart(path: Path, history: list[Assessment], lang: str) -> None:
     figure = Figure(figsize=(max(6.0, 0.8 * len(months) + 3), 4.5), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
-    font_kwargs = {"fontfamily": font} if font else {}
+    font_kwargs: dict[str, Any] = {"fontfamily": font} if font else {}
     bottoms = [0.0] * len(history)
     for name in COMPONENTS:
         values = [float(a.components[name].points) if name in a.components else 0.0 for a in history]
@@ -398,7 +399,7 @@ async def send_monthly_report(services: Services, period: Period,
     from storage.scoring import ScoringRepository
 
     async with services.db.uow() as uow:
-        if await uow.repo(ScoringRepository).report_sent(period.month):  # type: ignore[attr-defined]
+        if await uow.repo(ScoringRepository).report_sent(period.month):
             return False
         contacts = [p for p in await uow.people.all(include_left=False) if Role.CONTACT in p.roles]
     data = await gather_report(services, period, sources)
@@ -407,7 +408,7 @@ async def send_monthly_report(services: Services, period: Period,
         default]
     books = {lang: await write_report(services, data, lang=lang) for lang in languages}
     async with services.db.uow() as uow:
-        if not await uow.repo(ScoringRepository).claim_report(period.month, services.now()):  # type: ignore[attr-defined]
+        if not await uow.repo(ScoringRepository).claim_report(period.month, services.now()):
             return False
         contacts = [p for p in await uow.people.all(include_left=False) if Role.CONTACT in p.roles]
         for contact in contacts:  # (one whose language changed meanwhile gets the first language's book)

@@ -46,7 +46,7 @@ def _window_end(services: Services, due: datetime) -> datetime:
 
 async def _already_sent(services: Services, month: str) -> bool:
     async with services.db.uow() as uow:
-        return await uow.repo(ScoringRepository).report_sent(month)  # type: ignore[attr-defined,no-any-return]
+        return await uow.repo(ScoringRepository).report_sent(month)
 
 
 async def next_due(services: Services, now: datetime) -> datetime | None:

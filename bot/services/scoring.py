@@ -231,7 +231,7 @@ async def compute_assessment(services: Services, period: Period,
     assessment = services.settings.assessment
     chosen = dict(sources) if sources is not None else default_sources()
     async with services.db.uow() as uow:  # read and release before the sources open their own
-        deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
+        deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)
     schedule = await payment_schedule(services)
     paid = paid_before(schedule)
     # Before the bot kept the record nothing counts as missing: the rates start at the tracking start.
@@ -310,8 +310,10 @@ def _parse_points(text: str) -> Decimal | None:
 def sound_points(points: Decimal | None, weight: Decimal) -> bool:
     """A deduction we can record as shown: above 0, at most 2 decimal places (so it never shows as 0.00),
     at most the component's points."""
-    return (points is not None and Decimal(0) < points <= weight
-            and points.normalize().as_tuple().exponent >= -2)  # type: ignore[operator]
+    if points is None or not Decimal(0) < points <= weight:
+        return False
+    exponent = points.normalize().as_tuple().exponent  # 'n', 'N', 'F' only for NaN and infinity, ruled out above
+    return isinstance(exponent, int) and exponent >= -2
 
 
 async def deduct(services: Services, person: Person, args: str) -> Deduction:
@@ -340,7 +342,7 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
                               contract_start=contract.start.isoformat(), contract_end=contract.end.isoformat())
         day, reason = stated, rest.strip()
     async with services.db.uow() as uow:
-        repo: ScoringRepository = uow.repo(ScoringRepository)  # type: ignore[assignment]
+        repo: ScoringRepository = uow.repo(ScoringRepository)
         deduction_id = await repo.add_deduction(component=component, points=points, reason=reason, day=day,
                                                 now=services.now(), actor_telegram_id=person.telegram_id,
                                                 actor_name=person.name)
@@ -363,7 +365,7 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
 
 async def list_deductions(services: Services, period: Period) -> list[Deduction]:
     async with services.db.uow() as uow:
-        return await uow.repo(ScoringRepository).deductions(period.start, period.end)  # type: ignore[attr-defined]
+        return await uow.repo(ScoringRepository).deductions(period.start, period.end)
 
 
 # ------------------------------------------------------------------------------------------------

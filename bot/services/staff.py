@@ -94,7 +94,7 @@ async def find_person(uow: UnitOfWork, name: str) -> Person:
 
 async def tracking_since(uow: UnitOfWork, name: str, now: datetime, tz: Any) -> date:
     """The day a duty timer first looked: deadlines before it are shown, never nagged about."""
-    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
     await marks.claim(f"{name}:since", now)
     first = await marks.at(f"{name}:since")
     return (first or now).astimezone(tz).date()
@@ -119,7 +119,7 @@ def parse_joiner(text: str) -> Joiner:
 
 
 def _changes(uow: UnitOfWork) -> StaffChangeRepository:
-    return uow.repo(StaffChangeRepository)  # type: ignore[return-value]
+    return uow.repo(StaffChangeRepository)
 
 
 def release_day(services: Services, start: date) -> date:
@@ -247,9 +247,9 @@ async def decide_change(services: Services, by: Person, change_id: int, approve:
                                    **actor(by))
             joining = await uow.people.by_id(joining_id)
             assert joining is not None
-            notice = {"id": change_id, "by": by.name, "leaving": leaving.name, "joining": joining.name,
-                      "start": change.start_date.isoformat(), "release": release.isoformat(),
-                      "last_day": (release - timedelta(days=1)).isoformat()}
+            notice: dict[str, Any] = {"id": change_id, "by": by.name, "leaving": leaving.name, "joining": joining.name,
+                                      "start": change.start_date.isoformat(), "release": release.isoformat(),
+                                      "last_day": (release - timedelta(days=1)).isoformat()}
             await services.notifier.to_people(uow, [*leads, leaving, *client_contacts(people)],
                                               "staff.handover_notice", kind="staff.decision",
                                               dedup=f"staff.decision:{change_id}", **notice)

@@ -70,7 +70,7 @@ ENGINEERS = frozenset({Role.ENGINEER, Role.LEAD})
 
 
 def _repo(uow: UnitOfWork) -> TicketRepository:
-    return uow.repo(TicketRepository)  # type: ignore[return-value]
+    return uow.repo(TicketRepository)
 
 
 async def _audit(uow: UnitOfWork, services: Services, actor: Person | None, action: str, ticket_id: int, *,

@@ -701,7 +701,7 @@ def _resolve_after(spec: _Spec, anchor: date) -> tuple[date, date] | None:
     if spec.wd is not None or spec.gen is not None:
         return _first(spec, anchor, lambda s, e: s >= anchor)
     if spec.m is not None or spec.q is not None:
-        rolls = spec.m < anchor.month if spec.m is not None else spec.q < (anchor.month + 2) // 3
+        rolls = spec.m < anchor.month if spec.m is not None else spec.q is not None and spec.q < (anchor.month + 2) // 3
         year = anchor.year + (1 if rolls else 0)
         return _first(spec, date(year, 1, 1), lambda s, e: s.year == year and s >= anchor)
     if spec.d is not None:
@@ -1145,8 +1145,8 @@ def _span(text: str, now: datetime, cal: WorkCalendar, day_start: time, day_end:
             if occ is None or occ[0] != occ[1]:
                 return None
             day = occ[0]
-        start = datetime.combine(day, day_end)
-        return _attach(start, now), _attach(datetime.combine(day + timedelta(days=1), day_start), now)
+        evening = datetime.combine(day, day_end)
+        return _attach(evening, now), _attach(datetime.combine(day + timedelta(days=1), day_start), now)
     for sep in _SEP_RE.finditer(t):
         left_t, right_t = t[: sep.start()].strip(), t[sep.end():].strip()
         if not left_t or not right_t or _split_time(left_t)[1] is None:

@@ -22,7 +22,7 @@ FIRST_START = "tracking:first_start"
 
 async def record_first_start(uow: UnitOfWork, now: datetime) -> None:
     """At every start-up; only the first one on this database is kept."""
-    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)  # type: ignore[assignment]
+    marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
     await marks.claim(FIRST_START, now)
 
 
@@ -33,6 +33,6 @@ async def tracking_start(services: Services) -> date:
     configured = contract.tracking_start
     if configured is None:
         async with services.db.uow(read_only=True) as uow:
-            first = await uow.repo(DutyMarksRepository).at(FIRST_START)  # type: ignore[attr-defined]
+            first = await uow.repo(DutyMarksRepository).at(FIRST_START)
         configured = services.local(first).date() if first is not None else contract.start
     return max(configured, contract.start)

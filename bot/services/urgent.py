@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from bot.catalog import t
 from bot.services.callback_data import encode
@@ -55,7 +56,7 @@ _DISCOVERY = re.compile(r"^\s*(?:发现于?|found(?:\s+at)?)\s*[:：]?\s*", re.I
 
 
 def repo(uow: UnitOfWork) -> UrgentRepository:
-    return uow.repo(UrgentRepository)  # type: ignore[return-value]
+    return uow.repo(UrgentRepository)
 
 
 def minutes(delta: timedelta) -> int:
@@ -136,8 +137,8 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
                                after={"text": body, "ticket_id": ticket_id, "started_at": services.fmt(started),
                                       "deadline_at": services.fmt(deadline), "notified": names,
                                       "duty": duty.source})
-        common = {"id": request_id, "text": body, "name": person.name, "deadline": services.fmt(deadline),
-                  "start": services.fmt(started)}
+        common: dict[str, Any] = {"id": request_id, "text": body, "name": person.name,
+                                  "deadline": services.fmt(deadline), "start": services.fmt(started)}
         await services.notifier.to_people(uow, duty.people, "urg.ping", kind="urgent.ping",
                                           buttons=duty_buttons(request_id), dedup=f"urg:{request_id}:ping",
                                           **common)
@@ -441,8 +442,8 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
                                before={"breached": request.breached, "acknowledged": request.acknowledged_at
                                        is not None, "deadline_at": services.fmt(request.deadline_at)},
                                after={"reason": reason, "at": services.fmt(now), "counted_as_missed": late})
-        common = {"id": request_id, "text": request.text, "name": person.name, "reason": reason,
-                  "at": services.fmt(now)}
+        common: dict[str, Any] = {"id": request_id, "text": request.text, "name": person.name, "reason": reason,
+                                  "at": services.fmt(now)}
         notified = await services.notifier.to_people(uow, people, "urg.cancelled_notice", kind="urgent.cancel",
                                                      dedup=f"urg:{request_id}:cancel", **common)
         await services.notifier.to_groups(uow, "urg.cancelled_group_late" if late else "urg.cancelled_group",

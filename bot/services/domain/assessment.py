@@ -113,9 +113,11 @@ CONTRACT_TIERS: tuple[Tier, ...] = tuple(
 def tiers_top_down(tiers: None) -> list[Tier]: ...
 @overload
 def tiers_top_down(tiers: Sequence[T]) -> list[T]: ...
-def tiers_top_down(tiers: Sequence[TierLike] | None) -> list[TierLike] | list[Tier]:
+def tiers_top_down(tiers: Sequence[T] | None) -> list[T] | list[Tier]:
     """The tiers from the highest `above` down (default: the contract's)."""
-    return sorted(tiers if tiers is not None else CONTRACT_TIERS, key=lambda tier: tier.above, reverse=True)
+    if tiers is None:
+        return sorted(CONTRACT_TIERS, key=lambda tier: tier.above, reverse=True)
+    return sorted(tiers, key=lambda tier: tier.above, reverse=True)
 
 
 @overload
@@ -144,6 +146,6 @@ def next_tier(score: Decimal, tiers: None = None) -> Tier | None: ...
 def next_tier(score: Decimal, tiers: Sequence[T]) -> T | None: ...
 def next_tier(score: Decimal, tiers: Sequence[TierLike] | None = None) -> TierLike | None:
     """The tier just above the score's tier (None at the top)."""
-    ordered = tiers_top_down(tiers)
+    ordered: Sequence[TierLike] = tiers_top_down(tiers)
     index = ordered.index(tier_for(score, ordered))
     return ordered[index - 1] if index > 0 else None
