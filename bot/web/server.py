@@ -15,7 +15,7 @@ import contextlib
 import logging
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import h11
@@ -66,7 +66,7 @@ class Listener:
 
 @dataclass
 class WebListener(Listener):
-    settings: WebSettings = field(default_factory=WebSettings)
+    settings: WebSettings
 
     @property
     def root(self) -> str:
