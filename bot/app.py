@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 from bot.delivery import OutboxDelivery
 from bot.features import DECLARED, build_router
 from bot.handlers.common import Runtime, SharedState
-from bot.health_http import start_reliability, stop_reliability
+from bot.liveness import start_reliability, stop_reliability
 from bot.pager import Pager
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
@@ -99,10 +99,10 @@ async def on_startup(app: Application) -> None:
     if not app.bot_data.get(DEFER_TIMERS):
         await start_timers(app)
     app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
-    if settings.web is not None:  # the read-only web page (issue 19), in this process
-        from bot.web.server import start_web
+    # One HTTP server: the webhook's route (webhook mode), GET /health, the web page (`[web]`, issue 19).
+    from bot.web.server import start_http
 
-        await start_web(app)
+    await start_http(app)
 
 
 async def start_timers(app: Application) -> None:
@@ -114,7 +114,7 @@ async def start_timers(app: Application) -> None:
         scheduler = TimerScheduler(services, app.job_queue)
         app.bot_data["scheduler"] = scheduler
         await scheduler.start()
-    # After the start-up sweep: tell the admins about downtime, start the liveness ticker and GET /health.
+    # After the start-up sweep: tell the admins about downtime, start the liveness ticker and the heartbeat.
     await start_reliability(app)
 
 
@@ -127,9 +127,9 @@ async def on_stop(app: Application) -> None:
 
 async def on_shutdown(app: Application) -> None:
     await stop_reliability(app)  # records the clean stop while the database is still open
-    from bot.web.server import stop_web
+    from bot.web.server import stop_http
 
-    await stop_web(app)
+    await stop_http(app)
     menus = app.bot_data.pop("menus", None)
     if menus is not None and not menus.done():
         menus.cancel()

@@ -1,4 +1,5 @@
-"""The app factory: routes, the signed-link login, the session cookie, refusals as clear 403 pages.
+"""The app factory: the bot's one ASGI app (`build_http_app`: the webhook and /health routes it is given, plus the
+web page's), the signed-link login, the session cookie, refusals as clear 403 pages.
 
 Every page is `async def view(request, viewer) -> Response` in a module of `bot/web/pages/`; `guarded` checks the
 cookie (or the `?t=` token), the viewer's role for that page (the same roles as in chat), audits the view and turns
@@ -7,15 +8,18 @@ a refusal into its page. No SQL here: the pages call the services.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from http import HTTPStatus
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from bot.catalog import normalise_language, t
 from bot.services import web_access
@@ -108,18 +112,37 @@ async def home(services: Services, request: Request) -> Response:
     return RedirectResponse(f"/{pages[0]}" if pages else "/duty", status_code=303)
 
 
-def build_web_app(services: Services) -> Starlette:
-    """The web app over the running services (the same ones the bot uses)."""
+def web_routes(services: Services) -> list[BaseRoute]:
+    """The web page's routes over the running services (the same ones the bot uses)."""
     from bot.web.pages import PAGES, ROUTES, feed
 
-    routes = [Route("/", partial(home, services)), Route("/login", partial(login, services)),
-              Route("/duty/feed/{token}.ics", partial(feed.calendar_feed, services))]
+    routes: list[BaseRoute] = [Route("/", partial(home, services)), Route("/login", partial(login, services)),
+                               Route("/duty/feed/{token}.ics", partial(feed.calendar_feed, services))]
     for name, (fn, rule) in PAGES.items():
         routes.append(Route(f"/{name}", guarded(services, name, fn, rule)))
     for path, name, fn, rule in ROUTES:
         routes.append(Route(path, guarded(services, name, fn, rule)))
+    return routes
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return refusal(services, "web.not_found", status=404)
 
-    return Starlette(routes=routes, exception_handlers={404: not_found})
+async def http_error(request: Request, exc: Exception) -> Response:
+    """A refusal by the router (no such path, wrong method) as JSON, like every other answer to a machine."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return JSONResponse({"ok": False, "error": HTTPStatus(status).phrase.lower()}, status_code=status,
+                        headers=getattr(exc, "headers", None))
+
+
+def build_http_app(routes: Sequence[BaseRoute], web: Services | None = None) -> Starlette:
+    """The bot's one ASGI app: `routes` (the Telegram webhook, GET /health) and, with `web`, the web page.
+
+    Without the web page every refusal is JSON; with it, an unknown address gets the web page's "not found" page."""
+    all_routes = list(routes)
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {HTTPException: http_error}
+    if web is not None:
+        all_routes += web_routes(web)
+
+        async def not_found(request: Request, exc: Exception) -> Response:
+            return refusal(web, "web.not_found", status=404)
+
+        handlers[404] = not_found
+    return Starlette(routes=all_routes, exception_handlers=handlers)

@@ -23,7 +23,7 @@ from bot.app import build_application
 from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.clock import FakeClock
 from bot.transports.telegram.polling import AnotherPoller, serve
-from bot.transports.telegram.webhook import WebhookServer, webhook_receiver
+from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
 from config.settings import Settings
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, STRANGER, SUPERVISOR, Harness
 
@@ -171,15 +171,15 @@ async def raw_request(port: int, data: bytes, *, pause: float = 0.0, more: bytes
 
 
 def post(headers: str, body: bytes = b"{}") -> bytes:
-    return (f"POST {HOOK} HTTP/1.1\r\nHost: localhost\r\n{headers}\r\n").encode() + body
+    return (f"POST {HOOK} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n").encode() + body
 
 
 @contextlib.asynccontextmanager
-async def webhook_bot(settings: Settings, clock: FakeClock) -> AsyncIterator[tuple[WebhookServer, FakeBotAPI, Any]]:
+async def webhook_bot(settings: Settings, clock: FakeClock) -> AsyncIterator[tuple[WebhookReceiver, FakeBotAPI, Any]]:
     """The real Application behind the real webhook server on a loopback port."""
     api = FakeBotAPI()
     app = build_application(settings, request=api, clock=clock)
-    listening: asyncio.Future[WebhookServer] = asyncio.get_running_loop().create_future()
+    listening: asyncio.Future[WebhookReceiver] = asyncio.get_running_loop().create_future()
     stop = asyncio.Event()
     receiver = webhook_receiver(listen="127.0.0.1", port=0, url="https://bot.example.org" + HOOK, secret=SECRET,
                                 bootstrap_retries=0, on_listening=listening.set_result)
@@ -250,8 +250,8 @@ async def test_the_webhook_answers_bad_requests_with_4xx_and_cuts_off_slow_clien
         await _bad_requests(server, api, caplog)
 
 
-async def _bad_requests(server: WebhookServer, api: FakeBotAPI, caplog: pytest.LogCaptureFixture) -> None:
-    server.read_timeout = 0.5
+async def _bad_requests(server: WebhookReceiver, api: FakeBotAPI, caplog: pytest.LogCaptureFixture) -> None:
+    server.limits.read_timeout = 0.5
     port = server.port
     assert port is not None
     ok = f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"

@@ -145,7 +145,7 @@ async def test_health_is_for_admins_only(bot: Harness) -> None:
 
 async def http_get(port: int, path: str) -> tuple[int, dict[str, Any]]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
     await writer.drain()
     raw = await asyncio.wait_for(reader.read(), timeout=5)
     writer.close()

@@ -10,7 +10,7 @@ from bot.app import build_application
 from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
 from bot.services.clock import FakeClock
 from bot.transports.telegram.polling import serve
-from bot.transports.telegram.webhook import WebhookServer, webhook_receiver
+from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
 from config.settings import Settings
 from tests.conftest import ENGINEER, STRANGER
 
@@ -22,7 +22,8 @@ async def request(port: int, method: str, path: str, body: dict[str, Any] | None
                   secret: str | None = SECRET) -> tuple[int, dict[str, Any]]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     payload = json.dumps(body).encode() if body is not None else b""
-    head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+    # one request per connection: the client says so, and reads the answer to the end
+    head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
     if secret is not None:
         head += f"X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"
     writer.write((head + f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload)
@@ -37,7 +38,7 @@ async def test_webhook_answers_after_handling_refuses_bad_secrets_and_serves_hea
         settings: Settings, clock: FakeClock) -> None:
     api = FakeBotAPI()
     app = build_application(settings, request=api, clock=clock)
-    listening: asyncio.Future[WebhookServer] = asyncio.get_running_loop().create_future()
+    listening: asyncio.Future[WebhookReceiver] = asyncio.get_running_loop().create_future()
     stop = asyncio.Event()
     receiver = webhook_receiver(listen="127.0.0.1", port=0, url=URL, secret=SECRET, bootstrap_retries=0,
                                 on_listening=listening.set_result)

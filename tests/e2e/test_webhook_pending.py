@@ -14,7 +14,7 @@ from bot.services.clock import FakeClock
 from bot.services.container import build_services
 from bot.services.people import seed_roster
 from bot.transports.telegram.polling import serve
-from bot.transports.telegram.webhook import WebhookServer, webhook_receiver
+from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
 from config.settings import Settings
 from storage.db import open_database
 from tests.conftest import CLIENT_CONTACT, ENGINEER
@@ -48,7 +48,7 @@ async def test_start_up_sweep_waits_for_the_pending_arrival(settings: Settings, 
 
     api = PendingAPI()
     app = build_application(settings, request=api, clock=clock)
-    listening: asyncio.Future[WebhookServer] = asyncio.get_running_loop().create_future()
+    listening: asyncio.Future[WebhookReceiver] = asyncio.get_running_loop().create_future()
     stop = asyncio.Event()
     receiver = webhook_receiver(listen="127.0.0.1", port=0, url=URL, secret=SECRET, bootstrap_retries=0,
                                 on_listening=listening.set_result)

@@ -295,6 +295,9 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
                 log.info("stopped during start-up")
                 return
         app.bot_data[DEFER_TIMERS] = True
+        prepare = getattr(receiver, "prepare", None)
+        if prepare is not None:  # the webhook's route, served by the HTTP server that on_startup starts
+            prepare(app)
         if app.post_init:
             await app.post_init(app)
         offset = None

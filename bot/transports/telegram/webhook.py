@@ -1,9 +1,14 @@
 """Webhook mode, at least once: Telegram gets its 200 only after the update's handlers have finished.
 
 python-telegram-bot's webhook server answers 200 as soon as an update is queued, so a crash drops every update
-in flight. This small asyncio HTTP server (TLS terminates in front of it: nginx or Caddy) handles the update
-first and answers afterwards; a crash or an error means no 200, and Telegram delivers the update again, which
-the redelivery guard (bot/handlers/reliability.py) then recognises. The same server answers `GET /health`.
+in flight. Here the webhook is one route of the bot's HTTP server (bot/web/server.py: Starlette under uvicorn, TLS
+terminating in front of it at nginx or Caddy), as in python-telegram-bot's `examples/customwebhookbot/
+starlettebot.py`, except that the route awaits the handlers before it answers: a crash or an error means no 200, and
+Telegram delivers the update again, which the redelivery guard (bot/handlers/reliability.py) then recognises.
+
+Answers: 200 handled and committed; 503 the storage was busy (not stored: Telegram retries); 403 a wrong secret
+token; 400 a body that is not an update; 413 a body over the limit; 408 a client too slow to send it; never a
+traceback.
 """
 
 from __future__ import annotations
@@ -14,127 +19,146 @@ import json
 import logging
 from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
 from telegram import Update
 from telegram.ext import Application
 
 from bot.app import must_retry, start_timers
-from bot.health_http import health_response, write_json
-from bot.transports.telegram.polling import Receiver, StoppedDuringStartup, handle_received, received_now, with_retries
+from bot.transports.telegram.polling import StoppedDuringStartup, handle_received, received_now, with_retries
+from bot.web.server import WEBHOOK, HttpLimits
 
 log = logging.getLogger(__name__)
 
-READ_TIMEOUT = 10.0  # seconds for a request's head, and again for its body: a slow client is cut off (408)
-MAX_BODY = 1 << 20  # an update is a few KB; a larger body is refused unread (413)
-MAX_HEADER_LINES = 100
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+PENDING_WAIT = 30.0  # seconds at most that the start-up sweep waits for Telegram to push the pending updates
+CLOSE_WAIT = 5.0  # seconds at most that stopping waits for the updates being handled
 
 
-class WebhookServer:
-    """POST /<path> with Telegram's secret-token header → handle the update → 200. GET /health → JSON."""
+class BodyTooLarge(Exception):
+    pass
 
-    def __init__(self, app: Application, host: str, port: int, path: str, secret: str) -> None:
-        self.app = app
-        self.host = host
+
+class WebhookReceiver:
+    """A receiver for `bot.transports.telegram.polling.serve`. `prepare(app)` (before on_startup) asks the bot's
+    HTTP server for the route POST <path of url> on listen:port; calling it registers the webhook with Telegram,
+    starts the timers once the pending updates were pushed, and takes updates until `stop`."""
+
+    def __init__(self, *, listen: str, port: int, url: str, secret: str, bootstrap_retries: int = -1,
+                 on_listening: Callable[[WebhookReceiver], None] | None = None) -> None:
+        self.listen = listen
         self.requested_port = port
-        self.path = "/" + path.strip("/")
+        self.port: int | None = None  # the bound port, once the HTTP server listens
+        self.url = url
+        self.path = "/" + urlsplit(url).path.strip("/")
         self.secret = secret
-        self.port: int | None = None
-        self.handled = 0
-        self.read_timeout = READ_TIMEOUT  # for the whole head, then for the whole body
-        self.max_body = MAX_BODY
-        self._server: asyncio.Server | None = None
+        self.bootstrap_retries = bootstrap_retries
+        self.on_listening = on_listening
+        self.limits = HttpLimits()  # the HTTP server's, once mounted
+        self._app: Application | None = None
+        self._closed = False
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.requested_port)
-        self.port = self._server.sockets[0].getsockname()[1]
-        log.info("webhook listening on http://%s:%s%s", self.host, self.port, self.path)
+    def prepare(self, app: Application) -> None:
+        self._app = app
+        app.bot_data[WEBHOOK] = self
 
-    async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            with suppress(Exception):
-                await asyncio.wait_for(self._server.wait_closed(), timeout=5)
-            self._server = None
+    def routes(self, limits: HttpLimits) -> list[BaseRoute]:
+        self.limits = limits
+        return [Route(self.path, self._receive, methods=["POST"])]
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _receive(self, request: Request) -> JSONResponse:
+        if self._closed or self._app is None:  # stopping: not taken, so Telegram delivers it again later
+            return refused(503)
+        self._in_flight += 1
+        self._idle.clear()
         try:
-            status, body = await self._answer(reader)
+            return await self._answer(self._app, request)
         except Exception:
             log.exception("webhook request failed")
-            status, body = 500, {"ok": False}
-        await write_json(writer, status, body)
+            return refused(500)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
-    async def _answer(self, reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]]:
-        """Read one request within `read_timeout` (a slow or stalled client gets 408), check it, handle it.
-
-        Bad requests get a 4xx without a traceback: a malformed header, a non-ASCII secret, a Content-Length
-        that is not a number or is over `max_body`, a body that is not an update."""
-        try:
-            async with asyncio.timeout(self.read_timeout):
-                request_line, headers = await self._read_head(reader)
-        except TimeoutError:
-            return 408, {"ok": False}
-        except (ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):  # a line over 64 KB
-            return 400, {"ok": False}
-        if len(request_line) < 2 or headers is None:
-            return 400, {"ok": False}
-        method, target = request_line[0], request_line[1].split("?", 1)[0]
-        if target in ("/health", "/healthz") and method in ("GET", "HEAD"):
-            return await health_response(self.app)
-        if target != self.path:
-            return 404, {"ok": False}
-        if method != "POST":
-            return 405, {"ok": False}
+    async def _answer(self, app: Application, request: Request) -> JSONResponse:
         # Compare bytes: a header is latin-1 on the wire, and a non-ASCII str would make compare_digest raise.
-        given = headers.get("x-telegram-bot-api-secret-token", "").encode("latin-1")
+        given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, self.secret.encode()):
-            return 403, {"ok": False}
-        length_text = headers.get("content-length", "")
-        if not length_text.isascii() or not length_text.isdigit():
-            return (411 if not length_text else 400), {"ok": False}
-        length = int(length_text)
-        if length > self.max_body:
-            return 413, {"ok": False}
-        if length == 0:
-            return 400, {"ok": False}
+            return refused(403)
         try:
-            async with asyncio.timeout(self.read_timeout):
-                raw = await reader.readexactly(length)
+            raw = await read_body(request, self.limits)
+        except BodyTooLarge:
+            return refused(413)
         except TimeoutError:
-            return 408, {"ok": False}
-        except asyncio.IncompleteReadError:
-            return 400, {"ok": False}
+            return refused(408)
+        except ClientDisconnect:
+            return refused(400)
         try:
             data = json.loads(raw)
-            update = Update.de_json(data, self.app.bot) if isinstance(data, dict) else None
+            update = Update.de_json(data, app.bot) if isinstance(data, dict) else None
         except (ValueError, TypeError, KeyError):
             update = None
         if update is None:
-            return 400, {"ok": False}
-        received = received_now(self.app)  # before handling: a button press counts from here
-        await handle_received(self.app, update, received)  # handlers commit before they answer; only then the 200
-        if must_retry(self.app, update):  # storage busy: not stored, so no 200; Telegram delivers it again
-            return 503, {"ok": False}
-        self.handled += 1
-        return 200, {"ok": True}
+            return refused(400)
+        received = received_now(app)  # before handling: a button press counts from here
+        await handle_received(app, update, received)  # handlers commit before they answer; only then the 200
+        if must_retry(app, update):  # storage busy: not stored, so no 200; Telegram delivers it again
+            return refused(503)
+        return JSONResponse({"ok": True})
 
-    @staticmethod
-    async def _read_head(reader: asyncio.StreamReader) -> tuple[list[str], dict[str, str] | None]:
-        """The request line's words and the headers (lower-case names); None for headers when too many."""
-        request_line = (await reader.readline()).decode("latin-1").split()
-        headers: dict[str, str] = {}
-        for _ in range(MAX_HEADER_LINES):
-            line = await reader.readline()
-            if line in (b"\r\n", b"\n", b""):
-                return request_line, headers
-            name, _, value = line.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        return request_line, None
+    async def __call__(self, app: Application, stop: asyncio.Event) -> None:
+        if self.port is None:
+            raise RuntimeError("the webhook's route is not served: call prepare(app) before on_startup")
+        log.info("webhook listening on http://%s:%s%s", self.listen, self.port, self.path)
+        try:
+            if self.on_listening is not None:
+                self.on_listening(self)
+            with suppress(StoppedDuringStartup):
+                await with_retries(lambda: app.bot.set_webhook(url=self.url, secret_token=self.secret,
+                                                               allowed_updates=Update.ALL_TYPES,
+                                                               drop_pending_updates=False),
+                                   self.bootstrap_retries, "setWebhook", stop)
+            if not stop.is_set():
+                await pending_pushed(app, stop)
+                await start_timers(app)
+            await stop.wait()
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        """Take no more updates (503: Telegram keeps them) and let those being handled finish (bounded)."""
+        self._closed = True
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout=CLOSE_WAIT)
 
 
-PENDING_WAIT = 30.0  # seconds at most that the start-up sweep waits for Telegram to push the pending updates
+def refused(status: int) -> JSONResponse:
+    """A refusal closes the connection: whatever the client still sends is not read."""
+    return JSONResponse({"ok": False}, status_code=status, headers={"Connection": "close"})
+
+
+async def read_body(request: Request, limits: HttpLimits) -> bytes:
+    """The body, refused over `limits.max_body` (by its Content-Length, and as it streams in: chunked bodies have
+    none) and cut off after `limits.read_timeout` seconds (TimeoutError)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_body:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async with asyncio.timeout(limits.read_timeout):
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limits.max_body:
+                raise BodyTooLarge
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def pending_pushed(app: Application, stop: asyncio.Event, *, limit: float = PENDING_WAIT) -> None:
@@ -154,29 +178,8 @@ async def pending_pushed(app: Application, stop: asyncio.Event, *, limit: float 
 
 
 def webhook_receiver(*, listen: str, port: int, url: str, secret: str, bootstrap_retries: int = -1,
-                     on_listening: Callable[[WebhookServer], None] | None = None) -> Receiver:
-    """A receiver for `bot.polling.serve`: listen, register the webhook with Telegram, wait for `stop`.
-
-    The server listens on the path of `url` (the public address TLS terminates at)."""
-    path = urlsplit(url).path or "/"
-
-    async def receive(app: Application, stop: asyncio.Event) -> None:
-        server = WebhookServer(app, listen, port, path, secret)
-        await server.start()
-        app.bot_data["webhook_server"] = server
-        try:
-            if on_listening is not None:
-                on_listening(server)
-            with suppress(StoppedDuringStartup):
-                await with_retries(lambda: app.bot.set_webhook(url=url, secret_token=secret,
-                                                               allowed_updates=Update.ALL_TYPES,
-                                                               drop_pending_updates=False),
-                                   bootstrap_retries, "setWebhook", stop)
-            if not stop.is_set():
-                await pending_pushed(app, stop)
-                await start_timers(app)
-            await stop.wait()
-        finally:
-            await server.close()
-
-    return receive
+                     on_listening: Callable[[WebhookReceiver], None] | None = None) -> WebhookReceiver:
+    """A receiver for `bot.polling.serve`: the webhook's route on listen:port at the path of `url` (the public
+    address TLS terminates at), registered with Telegram; updates are taken until `stop`."""
+    return WebhookReceiver(listen=listen, port=port, url=url, secret=secret, bootstrap_retries=bootstrap_retries,
+                           on_listening=on_listening)
