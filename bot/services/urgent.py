@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from bot.catalog import t
 from bot.services.callback_data import encode
@@ -566,7 +567,20 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-async def responsiveness_rate(services: Services, start: date, end: date) -> ComponentRate:
+def merge_details(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The details of several slices' `responsiveness_rate(..., losses=False)` as one period's: counts added,
+    the median and p90 minutes taken over all the measured minutes."""
+    counts = ("count", "in_time", "missed", "pending", "cancelled", "off_site")
+    merged: dict[str, Any] = {key: sum(int(p.get(key, 0)) for p in parts) for key in counts}
+    merged["off_site_ids"] = ", ".join(p["off_site_ids"] for p in parts if p.get("off_site_ids"))
+    ack = [m for p in parts for m in p.get("ack_minutes", ())]
+    arrive = [m for p in parts for m in p.get("arrive_minutes", ())]
+    merged.update({"ack_median_min": _round(_median(ack)), "ack_p90_min": _round(percentile(ack, 0.9)),
+                   "arrive_median_min": _round(_median(arrive)), "arrive_p90_min": _round(percentile(arrive, 0.9))})
+    return merged
+
+
+async def responsiveness_rate(services: Services, start: date, end: date, *, losses: bool = True) -> ComponentRate:
     """响应度: urgent requests raised in [start, end] that arrived within their deadline, over all of them
     whose outcome is known (arrived, or open past the deadline = missed). None raised: 100%.
     A request cancelled before its deadline was no real call-out and is left out; one cancelled after its
@@ -581,7 +595,8 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
     async with services.db.uow() as uow:
         requests = await repo(uow).outcomes_between(first, last)
     in_time = 0
-    losses: list[Loss] = []
+    lost: list[Loss] = []
+    missed = 0
     pending = 0
     ack_minutes: list[float] = []
     arrive_minutes: list[float] = []
@@ -592,10 +607,11 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
             if request.cancelled_at <= request.deadline_at:
                 cancelled += 1
             else:
-                losses.append(Loss("urg.loss.cancelled_late",
-                                   {"id": request.id, "deadline": services.fmt(request.deadline_at),
-                                    "at": services.fmt(request.cancelled_at)},
-                                   when=services.local(request.started_at).isoformat()))
+                missed += 1
+                lost.append(Loss("urg.loss.cancelled_late",
+                                 {"id": request.id, "deadline": services.fmt(request.deadline_at),
+                                  "at": services.fmt(request.cancelled_at)},
+                                 when=services.local(request.started_at).isoformat()))
             continue
         if request.arrived_at is not None and request.arrival_on_site is False:
             off_site.append(request.id)
@@ -606,20 +622,25 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
         if request.arrived_in_time():
             in_time += 1
         elif request.arrived_at is not None:
-            losses.append(Loss("urg.loss.late", {"id": request.id,
-                                                 "minutes": minutes(request.arrived_at - request.started_at)},
-                               when=services.local(request.started_at).isoformat()))
+            missed += 1
+            lost.append(Loss("urg.loss.late", {"id": request.id,
+                                               "minutes": minutes(request.arrived_at - request.started_at)},
+                             when=services.local(request.started_at).isoformat()))
         elif now > request.deadline_at:
-            losses.append(Loss("urg.loss.open", {"id": request.id, "deadline": services.fmt(request.deadline_at)},
-                               when=services.local(request.started_at).isoformat()))
+            missed += 1
+            lost.append(Loss("urg.loss.open", {"id": request.id, "deadline": services.fmt(request.deadline_at)},
+                             when=services.local(request.started_at).isoformat()))
         else:
             pending += 1
-    denominator = in_time + len(losses)
+    denominator = in_time + missed
     details = {
-        "count": len(requests), "in_time": in_time, "missed": len(losses), "pending": pending, "cancelled": cancelled,
+        "count": len(requests), "in_time": in_time, "missed": missed, "pending": pending, "cancelled": cancelled,
         "off_site": len(off_site), "off_site_ids": ", ".join(f"#{i}" for i in off_site),
         "ack_median_min": _round(_median(ack_minutes)), "ack_p90_min": _round(percentile(ack_minutes, 0.9)),
         "arrive_median_min": _round(_median(arrive_minutes)),
         "arrive_p90_min": _round(percentile(arrive_minutes, 0.9)),
     }
-    return ComponentRate(Decimal(in_time), Decimal(denominator), losses, details)
+    if not losses:
+        details["ack_minutes"], details["arrive_minutes"] = ack_minutes, arrive_minutes
+        lost = []
+    return ComponentRate(Decimal(in_time), Decimal(denominator), lost, details)
