@@ -84,7 +84,7 @@ BEGIN
            OR (end_day >= date(NEW.rated_at, '-1 day') AND start_day <= date(NEW.rated_at, '+1 day')));
 END;
 
-CREATE TRIGGER score_rollups_tickets_update AFTER UPDATE ON tickets
+CREATE TRIGGER score_rollups_tickets_update AFTER UPDATE OF due_at, resolved_at, status, rating, rated_at ON tickets
 BEGIN
     DELETE FROM score_rollups WHERE contract_id = NEW.contract_id
         AND ((end_day >= date(OLD.due_at, '-1 day') AND start_day <= date(OLD.due_at, '+1 day'))
@@ -106,7 +106,8 @@ BEGIN
         AND ((end_day >= date(NEW.raised_at, '-1 day') AND start_day <= date(NEW.raised_at, '+1 day')));
 END;
 
-CREATE TRIGGER score_rollups_urgent_requests_update AFTER UPDATE ON urgent_requests
+CREATE TRIGGER score_rollups_urgent_requests_update AFTER UPDATE OF raised_at, started_at, deadline_at, acknowledged_at, arrived_at,
+    arrival_on_site, cancelled_at ON urgent_requests
 BEGIN
     DELETE FROM score_rollups WHERE contract_id = NEW.contract_id
         AND ((end_day >= date(OLD.raised_at, '-1 day') AND start_day <= date(OLD.raised_at, '+1 day'))
