@@ -176,6 +176,7 @@ def default_rate_functions() -> dict[str, RateSource]:
 # A month is rolled up once it ended this long ago: every ticket due and urgent request raised in it is decided.
 ROLLUP_SETTLE = timedelta(days=2)
 PENDING = ""  # a claimed rollup row being computed (migration 023's triggers drop it if its data changes)
+ROLLUP_FORMAT = "1"  # bump when what a row keeps changes: older rows are then not used
 
 
 def _month_slices(start: date, end: date) -> list[tuple[date, date]]:
@@ -191,17 +192,18 @@ def _month_slices(start: date, end: date) -> list[tuple[date, date]]:
 def rollup_fingerprint(services: Services) -> str:
     """The settings a rate depends on (calendar, rules, contract), hashed: a rollup made under other settings
     is not used."""
-    cached: str | None = getattr(services, "_score_fingerprint", None)
-    if cached is None:
-        cached = hashlib.sha256(services.settings.model_dump_json().encode()).hexdigest()[:16]
+    cached: tuple[object, str] | None = getattr(services, "_score_fingerprint", None)
+    if cached is None or cached[0] is not services.settings:
+        cached = (services.settings, hashlib.sha256(
+            (ROLLUP_FORMAT + services.settings.model_dump_json()).encode()).hexdigest()[:16])
         object.__setattr__(services, "_score_fingerprint", cached)
-    return cached
+    return cached[1]
 
 
 def _stored_details(name: str, details: Mapping[str, Any]) -> str:
     """What a month's details keep: all of responsiveness (its minutes make the period's median), the counts
     of the others."""
-    if name == "responsiveness":
+    if name == "responsiveness":  # with its measured seconds: the period's median and p90 need them all
         return json.dumps(dict(details))
     return json.dumps({k: v for k, v in details.items() if isinstance(v, int) and not isinstance(v, bool)})
 

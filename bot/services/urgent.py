@@ -573,10 +573,20 @@ def merge_details(parts: list[dict[str, Any]]) -> dict[str, Any]:
     counts = ("count", "in_time", "missed", "pending", "cancelled", "off_site")
     merged: dict[str, Any] = {key: sum(int(p.get(key, 0)) for p in parts) for key in counts}
     merged["off_site_ids"] = ", ".join(p["off_site_ids"] for p in parts if p.get("off_site_ids"))
-    ack = [m for p in parts for m in p.get("ack_minutes", ())]
-    arrive = [m for p in parts for m in p.get("arrive_minutes", ())]
-    merged.update({"ack_median_min": _round(_median(ack)), "ack_p90_min": _round(percentile(ack, 0.9)),
-                   "arrive_median_min": _round(_median(arrive)), "arrive_p90_min": _round(percentile(arrive, 0.9))})
+    for what in ("ack", "arrive"):
+        seconds: list[float] = []
+        for part in parts:
+            text = part.get(f"{what}_seconds", "")
+            if text:
+                seconds.extend(map(float, text.split(",")))
+        seconds.sort()  # sorted runs: merged, not re-sorted
+        # as _median and percentile over the minutes (value / 60, in the same order), computed on two values
+        count, middle = len(seconds), len(seconds) // 2
+        median = p90 = None
+        if count:
+            median = seconds[middle] / 60 if count % 2 else (seconds[middle - 1] / 60 + seconds[middle] / 60) / 2
+            p90 = seconds[max(1, math.ceil(0.9 * count)) - 1] / 60
+        merged[f"{what}_median_min"], merged[f"{what}_p90_min"] = _round(median), _round(p90)
     return merged
 
 
@@ -641,6 +651,8 @@ async def responsiveness_rate(services: Services, start: date, end: date, *, los
         "arrive_p90_min": _round(percentile(arrive_minutes, 0.9)),
     }
     if not losses:
-        details["ack_minutes"], details["arrive_minutes"] = ack_minutes, arrive_minutes
+        # the measured seconds (whole seconds as stored), sorted and comma-separated: compact to keep by month
+        details["ack_seconds"], details["arrive_seconds"] = (
+            ",".join(f"{m * 60:.15g}" for m in sorted(values)) for values in (ack_minutes, arrive_minutes))
         lost = []
     return ComponentRate(Decimal(in_time), Decimal(denominator), lost, details)

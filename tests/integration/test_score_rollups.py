@@ -51,8 +51,9 @@ async def assert_rolled_equals_live(services: Services, rng: random.Random) -> N
             rolled = await scoring.compute_assessment(services, period, losses=False)
             assert figures(rolled) == figures(live), period
             assert rolled.total == live.total, period
-            assert rolled.components["responsiveness"].rate.details["arrive_median_min"] == \
-                live.components["responsiveness"].rate.details["arrive_median_min"], period
+            for key in ("ack_median_min", "ack_p90_min", "arrive_median_min", "arrive_p90_min"):  # under 响应度
+                assert rolled.components["responsiveness"].rate.details[key] == \
+                    live.components["responsiveness"].rate.details[key], (period, key)
 
 
 KINDS = ("checkin", "makeup", "leave", "rating", "late_ticket", "urgent", "daily_log", "deduction", "roster")
