@@ -693,7 +693,7 @@ async def attendance_rate(services: Services, start: date, end: date, *, upto: d
         "late_weight": str(weight),
         "engineers": [{"name": e.person.name, "expected": len(e.expected), "present": _count(e.days(e.present)),
                        "late": len(e.late), "leave": _count(e.days(e.leave)), "absent": _count(e.days(e.absent)),
-                       "rate": None if e.rate is None else str(e.rate)} for e in report.engineers],
+                       "rate": None if e.rate is None else str(e.rate)} for e in report.engineers] if losses else [],
     }
     return ComponentRate(report.numerator, report.denominator, lost, details)
 
