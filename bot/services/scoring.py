@@ -227,13 +227,15 @@ def _merge_rates(name: str, parts: Sequence[ComponentRate]) -> ComponentRate:
 
 
 async def rolled_up_rates(services: Services, chosen: Mapping[str, RateSource], start: date,
-                          end: date) -> dict[str, ComponentRate]:
+                          end: date, anchor: date | None = None) -> dict[str, ComponentRate]:
     """Each component's rate over [start, end] without losses: closed months from their rollups (computed and
-    stored when missing), the rest live."""
+    stored when missing), the rest live. A closed slice is kept when it is a whole month or starts at `anchor`
+    (the first day that counts); a range's own ragged edges are computed live, never stored."""
     today = services.today()
     fingerprint = rollup_fingerprint(services)
     slices = _month_slices(start, end)
-    closed = [(s, e) for s, e in slices if e == month_bounds(e)[1] and e + ROLLUP_SETTLE < today]
+    closed = [(s, e) for s, e in slices if (s.day == 1 or s == anchor) and e == month_bounds(e)[1]
+              and e + ROLLUP_SETTLE < today]
     stored: dict[tuple[str, date, date], ComponentRate] = {}
     if closed:
         async with services.db.uow(read_only=True) as uow:
@@ -368,7 +370,7 @@ async def compute_assessment(services: Services, period: Period,
         real = default_rate_functions()
         rolled = await rolled_up_rates(services, {name: source for name, source in chosen.items()
                                                   if name in assessment.weights and source is real.get(name)},
-                                       first, period.end)
+                                       first, period.end, anchor=max(tracked, services.settings.contract.start))
     for name in COMPONENTS:
         weight = assessment.weights.get(name)
         if weight is None:

@@ -144,3 +144,24 @@ async def test_open_month_and_fresh_months_are_live(tmp_path: Path) -> None:
             stored = await uow.repo(ScoreRollupRepository).rollups(  # type: ignore[attr-defined]
                 period.start, period.end, scoring.rollup_fingerprint(services))
         assert stored and max(row.end for row in stored) == date(2022, 9, 30)
+
+
+async def test_a_tracking_start_mid_month_is_kept_and_a_ragged_range_is_not(tmp_path: Path) -> None:
+    db = tmp_path / "year.db"
+    await generate_year(db, 2, tickets=60, urgent=6)
+    settings = year_settings(db, 2)
+    settings = settings.model_copy(update={"contract": settings.contract.model_copy(
+        update={"tracking_start": date(2022, 3, 15)})})
+    async with open_services(settings, FakeClock(NOW), seed=False, db_path=str(db)) as services:
+        contract = scoring.resolve_period(services, "")
+        ragged = scoring.Period(date(2022, 5, 10), date(2022, 7, 20))
+        for period in (contract, ragged):
+            rolled = await scoring.compute_assessment(services, period, losses=False)
+            assert figures(rolled) == figures(await scoring.compute_assessment(services, period))
+        async with services.db.uow(read_only=True) as uow:
+            stored = await uow.repo(ScoreRollupRepository).rollups(  # type: ignore[attr-defined]
+                contract.start, contract.end, scoring.rollup_fingerprint(services))
+        starts = {row.start for row in stored}
+        assert date(2022, 3, 15) in starts  # the first month that counts, from the tracking start
+        assert date(2022, 5, 10) not in starts and all(row.end.month != (row.end + timedelta(days=1)).month
+                                                       for row in stored)  # whole months only otherwise
