@@ -7,8 +7,10 @@ missed, some late, a few approved leave and make-up days), one daily maintenance
 few client deductions. Tickets and urgent requests scale with the number of engineers (400 tickets and 40
 urgent requests per engineer per year), so `--engineers 1 / 10 / 50` compare the same workload per person.
 
+`--years 3` writes a three-year contract (2022-02-01 … 2025-01-31) with the same workload every year.
+
 Deterministic (seeded). Bench code: nothing here is used by the bot.
-Run: ``python bench/generate_year.py /tmp/year.db --engineers 50``.
+Run: ``python bench/generate_year.py /tmp/year.db --engineers 50 [--years 3]``.
 """
 
 from __future__ import annotations
@@ -61,9 +63,15 @@ class YearSize:
     seconds: float
 
 
-def year_settings(db_path: Path, engineers: int) -> Settings:
-    """The bench roster with exactly `engineers` engineers (the lead counts as one)."""
+def contract_end(years: int = 1) -> date:
+    """The last day of a contract of `years` years from YEAR_START."""
+    return YEAR_END.replace(year=YEAR_END.year + years - 1)
+
+
+def year_settings(db_path: Path, engineers: int, years: int = 1) -> Settings:
+    """The bench roster with exactly `engineers` engineers (the lead counts as one), over `years` years."""
     raw = bench_config(db_path, engineers=max(engineers - 2, 0))
+    raw["contract"]["end"] = contract_end(years).isoformat()
     if engineers == 1:
         raw["roster"] = [p for p in raw["roster"] if p["telegram_id"] != ENGINEER]
     return settings_from_dict(raw, apply_env=False)
@@ -153,8 +161,8 @@ async def _tickets(db: Database, engineers: list[Person], requesters: list[Perso
 
 
 async def _urgent(db: Database, engineers: list[Person], requesters: list[Person], total: int,
-                  rng: random.Random) -> None:
-    span = (YEAR_END - YEAR_START).days + 1
+                  rng: random.Random, last: date = YEAR_END) -> None:
+    span = (last - YEAR_START).days + 1
     async with db.uow() as uow:
         repo: UrgentRepository = uow.repo(UrgentRepository)  # type: ignore[assignment]
         for _ in range(total):
@@ -188,15 +196,16 @@ async def _daily_logs_and_deductions(db: Database, engineers: list[Person], work
 
 
 async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
-                        tickets: int | None = None, urgent: int | None = None) -> YearSize:
-    """Write a contract year for `engineers` engineers into a new database at `db_path`."""
+                        tickets: int | None = None, urgent: int | None = None, years: int = 1) -> YearSize:
+    """Write a contract year (or `years` years) for `engineers` engineers into a new database at `db_path`."""
     started = time.perf_counter()
-    settings = year_settings(db_path, engineers)
-    tickets = TICKETS_PER_ENGINEER * engineers if tickets is None else tickets
-    urgent = URGENT_PER_ENGINEER * engineers if urgent is None else urgent
+    settings = year_settings(db_path, engineers, years)
+    tickets = TICKETS_PER_ENGINEER * engineers * years if tickets is None else tickets
+    urgent = URGENT_PER_ENGINEER * engineers * years if urgent is None else urgent
     rng = random.Random(seed)
     calendar = build_calendar(settings)
-    workdays = calendar.workdays_between(YEAR_START, YEAR_END)
+    last = contract_end(years)
+    workdays = calendar.workdays_between(YEAR_START, last)
     db = await open_database(db_path, settings.contract.id)
     try:
         async with db.uow() as uow:
@@ -208,10 +217,10 @@ async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
         staff = [p for p in people if p.is_engineer]
         requesters = [p for p in people if not p.is_engineer and p.roles & {"contact", "supervisor"}] or staff
         supervisor = next(p for p in people if "supervisor" in p.roles)
-        end = _at(YEAR_END, 18 * 60)
+        end = _at(last, 18 * 60)
         checkins = await _attendance(db, calendar, staff, workdays, supervisor, rng)
         await _tickets(db, staff, requesters, workdays, tickets, end, rng)
-        await _urgent(db, staff, requesters, urgent, rng)
+        await _urgent(db, staff, requesters, urgent, rng, last)
         await _daily_logs_and_deductions(db, staff, workdays, rng)
         await db.conn.execute("ANALYZE")
     finally:
@@ -223,10 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path, help="the new database file (must not exist)")
     parser.add_argument("--engineers", type=int, default=50)
+    parser.add_argument("--years", type=int, default=1)
     args = parser.parse_args(argv)
     if args.db.exists():
         parser.error(f"{args.db} exists")
-    size = asyncio.run(generate_year(args.db, args.engineers))
+    size = asyncio.run(generate_year(args.db, args.engineers, years=args.years))
     print(f"{args.db}: {size.engineers} engineers, {size.tickets} tickets, {size.urgent} urgent requests, "
           f"{size.checkins} check-ins in {size.seconds:.1f} s ({args.db.stat().st_size / 1_048_576:.1f} MB)")
     return 0

@@ -83,3 +83,51 @@ class ScoringRepository(Repository):
     async def report_sent(self, month: str) -> bool:
         return await self.scalar("SELECT 1 FROM report_runs WHERE contract_id = ? AND month = ?",
                                  (self.contract_id, month)) is not None
+
+
+class RollupRow:
+    """One stored rollup: a component's rate over one closed slice of days (migration 016)."""
+
+    __slots__ = ("component", "denominator", "details", "empty_rate", "end", "numerator", "start")
+
+    def __init__(self, component: str, start: date, end: date, numerator: Decimal, denominator: Decimal,
+                 empty_rate: Decimal, details: str) -> None:
+        self.component, self.start, self.end = component, start, end
+        self.numerator, self.denominator, self.empty_rate, self.details = numerator, denominator, empty_rate, details
+
+
+class ScoreRollupRepository(Repository):
+    """Closed months' rates (score_rollups); the triggers of migration 016 drop a row when its data changes."""
+
+    async def rollups(self, start: date, end: date, fingerprint: str) -> list[RollupRow]:
+        """Every stored slice inside [start, end] made under `fingerprint`."""
+        rows = await self.fetchall(
+            "SELECT component, start_day, end_day, numerator, denominator, empty_rate, details FROM score_rollups"
+            " WHERE contract_id = ? AND start_day >= ? AND end_day <= ? AND fingerprint = ? AND details != ''",
+            (self.contract_id, date_to_db(start), date_to_db(end), fingerprint))
+        return [RollupRow(r[0], date_from_db(r[1]), date_from_db(r[2]), Decimal(r[3]), Decimal(r[4]),
+                          Decimal(r[5]), r[6]) for r in rows]
+
+    async def save_rollup(self, row: RollupRow, fingerprint: str, now: datetime) -> None:
+        await self.execute(
+            "INSERT INTO score_rollups (contract_id, component, start_day, end_day, fingerprint, numerator,"
+            " denominator, empty_rate, details, computed_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (contract_id, component, start_day, end_day) DO UPDATE SET"
+            " fingerprint = excluded.fingerprint, numerator = excluded.numerator,"
+            " denominator = excluded.denominator, empty_rate = excluded.empty_rate, details = excluded.details,"
+            " computed_at = excluded.computed_at",
+            (self.contract_id, row.component, date_to_db(row.start), date_to_db(row.end), fingerprint,
+             str(row.numerator), str(row.denominator), str(row.empty_rate), row.details, to_db(now)))
+
+    async def fill_rollup(self, row: RollupRow, fingerprint: str) -> bool:
+        """Fill a claimed (empty) row; False when the claim is gone (its data changed meanwhile)."""
+        return await self.execute(
+            "UPDATE score_rollups SET numerator = ?, denominator = ?, empty_rate = ?, details = ?"
+            " WHERE contract_id = ? AND component = ? AND start_day = ? AND end_day = ? AND fingerprint = ?"
+            " AND details = ''",
+            (str(row.numerator), str(row.denominator), str(row.empty_rate), row.details, self.contract_id,
+             row.component, date_to_db(row.start), date_to_db(row.end), fingerprint)) == 1
+
+    async def count(self) -> int:
+        return int(await self.scalar("SELECT COUNT(*) FROM score_rollups WHERE contract_id = ?",
+                                     (self.contract_id,)))

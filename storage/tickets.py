@@ -99,22 +99,23 @@ class TicketRepository(Repository):
     # Closed without a resolution: the ticket of a cancelled urgent request (no work order was needed).
     _COUNTED = "NOT (status = 'closed' AND resolved_at IS NULL)"
 
-    async def completion_outcomes(self, start: datetime, end: datetime, now: datetime
+    async def completion_outcomes(self, start: datetime, end: datetime, now: datetime, *, missed: bool = True
                                   ) -> tuple[int, int, int, builtins.list[MissedTicket]]:
-        """Tickets due in [start, end): (all, resolved on time, not yet due at `now`, the others by due time)."""
+        """Tickets due in [start, end): (all, resolved on time, not yet due at `now`, the others by due time;
+        with `missed=False` the counts only, no ticket loaded)."""
         window = (self.contract_id, to_db(start), to_db(end))
         counts = await self.fetchone(
             f"SELECT COUNT(*), COALESCE(SUM({self._ON_TIME}), 0), COALESCE(SUM({self._NOT_YET_DUE}), 0)"
             f" FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ? AND {self._COUNTED}",
             (to_db(now), *window))
-        missed = await self.fetchall(
+        rows = await self.fetchall(
             "SELECT id, text, due_at, resolved_at FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?"
             f" AND {self._COUNTED} AND NOT {self._ON_TIME} AND NOT {self._NOT_YET_DUE} ORDER BY due_at, id",
-            (*window, to_db(now)))
+            (*window, to_db(now))) if missed else []
         assert counts is not None
         return int(counts[0]), int(counts[1]), int(counts[2]), [
             MissedTicket(r["id"], r["text"], from_db(r["due_at"]), from_db(r["resolved_at"]))
-            for r in missed]
+            for r in rows]
 
     async def rating_counts(self, start: datetime, end: datetime) -> dict[str, int]:
         """How many tickets were rated each way in [start, end)."""

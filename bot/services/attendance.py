@@ -649,36 +649,36 @@ async def attendance_report(services: Services, start: date, end: date, *, upto:
     return report
 
 
-async def attendance_rate(services: Services, start: date, end: date, *, upto: date | None = None
-                          ) -> ComponentRate:
+async def attendance_rate(services: Services, start: date, end: date, *, upto: date | None = None,
+                          losses: bool = True) -> ComponentRate:
     """The attendance component of the assessment for [start, end], counted up to `upto` (default today).
 
     One Loss per absent day (and per leave day when leave does not count as present) of 1 unit, and one
     per late day of `late_weight` units when that weight is above zero; the losses add up to
-    denominator − numerator.
+    denominator − numerator. With `losses=False` (the score without its ledger) no Loss is built.
     """
     report = await attendance_report(services, start, end, upto=upto)
-    losses: list[Loss] = []
+    lost: list[Loss] = []
     weight = report.late_weight
     other_half = {"am": "pm", "pm": "am"}
-    for stats in report.engineers:
+    for stats in (report.engineers if losses else ()):
         name = stats.person.name
         for day in stats.absent:
             half = stats.half_leave.get(day)
             key = f"att.loss_absent_{other_half[half]}" if half else "att.loss_absent"
-            losses.append(Loss(key, {"name": name, "date": day.isoformat()}, stats.days([day]), day.isoformat()))
+            lost.append(Loss(key, {"name": name, "date": day.isoformat()}, stats.days([day]), day.isoformat()))
         if not report.leave_counts_as_present:
             for day in stats.leave:
                 half = stats.half_leave.get(day)
                 key = f"att.loss_leave_{half}" if half else "att.loss_leave"
-                losses.append(Loss(key, {"name": name, "date": day.isoformat()}, stats.days([day]),
+                lost.append(Loss(key, {"name": name, "date": day.isoformat()}, stats.days([day]),
                                    day.isoformat()))
         if weight > 0:
             for day in stats.late:
                 units = weight / 2 if day in stats.half_leave else weight
-                losses.append(Loss("att.loss_late", {"name": name, "date": day.isoformat(),
+                lost.append(Loss("att.loss_late", {"name": name, "date": day.isoformat(),
                                                      "minutes": stats.late_minutes[day]}, units, day.isoformat()))
-    losses.sort(key=lambda loss: (loss.when or "", loss.params["name"]))
+    lost.sort(key=lambda loss: (loss.when or "", loss.params["name"]))
     details = {
         "first": report.first.isoformat(), "last": report.last.isoformat(),
         "expected_days": int(report.denominator),
@@ -693,9 +693,9 @@ async def attendance_rate(services: Services, start: date, end: date, *, upto: d
         "late_weight": str(weight),
         "engineers": [{"name": e.person.name, "expected": len(e.expected), "present": _count(e.days(e.present)),
                        "late": len(e.late), "leave": _count(e.days(e.leave)), "absent": _count(e.days(e.absent)),
-                       "rate": None if e.rate is None else str(e.rate)} for e in report.engineers],
+                       "rate": None if e.rate is None else str(e.rate)} for e in report.engineers] if losses else [],
     }
-    return ComponentRate(report.numerator, report.denominator, losses, details)
+    return ComponentRate(report.numerator, report.denominator, lost, details)
 
 
 def percent(value: Decimal | None) -> str:

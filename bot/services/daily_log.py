@@ -67,7 +67,7 @@ def _day_over(services: Services, day: date) -> bool:
 
 
 async def daily_maintenance_rate(services: Services, start: date, end: date,
-                                 upto: date | None = None) -> ComponentRate:
+                                 upto: date | None = None, *, losses: bool = True) -> ComponentRate:
     """Working days with ≥ 1 log / working days in [start, end] up to `upto` (default: today)."""
     contract = services.settings.contract
     first = max(start, contract.start)
@@ -81,8 +81,9 @@ async def daily_maintenance_rate(services: Services, start: date, end: date,
             and not _day_over(services, workdays[-1]):
         workdays = workdays[:-1]   # today is still open
     missing = [day for day in workdays if day not in logged]
-    losses = [Loss("daily.loss.missing", {"day": day.isoformat()}, when=day.isoformat()) for day in missing]
-    return ComponentRate(Decimal(len(workdays) - len(missing)), Decimal(len(workdays)), losses,
+    listed = [Loss("daily.loss.missing", {"day": day.isoformat()}, when=day.isoformat())
+              for day in missing] if losses else []
+    return ComponentRate(Decimal(len(workdays) - len(missing)), Decimal(len(workdays)), listed,
                          details={"workdays": len(workdays), "logged": len(workdays) - len(missing)})
 
 

@@ -8,11 +8,20 @@ are rounded to two places only when shown, and a total is shown with more places
 onto or across a tier boundary (`fmt_total`: 85.004 is shown as 85.004 · A, never 85.00 · A).
 
 The component sources are injectable (`sources=`: component name → async rate function), so tests
-can pass fakes; `default_sources()` lists the real functions.
+can pass fakes; `default_sources()` lists the real functions. A real source also takes `losses=False`: the same
+rate without its `Loss` list, which only `/score why` and the reports need.
+
+Incremental (#16): without losses, a real source's rate over a period is the sum of its month slices'
+numerators and denominators. A closed month (ended `ROLLUP_SETTLE` ago, so no deadline in it is still running)
+is read from `score_rollups` (storage/migrations/016), computed and stored on the first read; the triggers of
+that migration drop a month's row in the same transaction as any write that can change it. Only the open month
+is computed live.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,7 +36,7 @@ from bot.services.domain.rates import ComponentRate, Loss
 from bot.services.errors import DomainError
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_day, parse_period
 from config.settings import PaymentTier
-from storage.scoring import ScoringRepository
+from storage.scoring import RollupRow, ScoreRollupRepository, ScoringRepository
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -53,7 +62,8 @@ CENT = Decimal("0.01")
 # far above Decimal's own rounding noise (a sum that is exactly 85 on paper must not tier as 85.000…01).
 EXACT = Decimal("1e-20")
 
-RateSource = Callable[["Services", date, date], Awaitable[ComponentRate]]
+# (services, start, end) → rate; the real ones also take `losses: bool` (keyword, default True).
+RateSource = Callable[..., Awaitable[ComponentRate]]
 
 SCORE_READERS = frozenset({Role.CONTACT, Role.LEAD, Role.SUPERVISOR})
 DEDUCTORS = frozenset({Role.SUPERVISOR, Role.CONTACT})
@@ -145,6 +155,12 @@ def previous_period(services: Services, period: Period) -> Period | None:
 # ------------------------------------------------------------------------------------------------
 def default_sources() -> dict[str, RateSource]:
     """The real rate function of each assessment component, listed once."""
+    return default_rate_functions()
+
+
+def default_rate_functions() -> dict[str, RateSource]:
+    """The real functions themselves (what `default_sources()` gives unless a test replaces it): only these
+    are rolled up by month."""
     return {
         "attendance": attendance.attendance_rate,
         "completion": tickets.completion_rate,
@@ -152,6 +168,113 @@ def default_sources() -> dict[str, RateSource]:
         "daily_maintenance": daily_log.daily_maintenance_rate,
         "responsiveness": urgent.responsiveness_rate,
     }
+
+
+# ------------------------------------------------------------------------------------------------
+# rollups of closed months (#16)
+# ------------------------------------------------------------------------------------------------
+# A month is rolled up once it ended this long ago: every ticket due and urgent request raised in it is decided.
+ROLLUP_SETTLE = timedelta(days=2)
+PENDING = ""  # a claimed rollup row being computed (migration 016's triggers drop it if its data changes)
+ROLLUP_FORMAT = "1"  # bump when what a row keeps changes: older rows are then not used
+
+
+def _month_slices(start: date, end: date) -> list[tuple[date, date]]:
+    slices = []
+    day = start
+    while day <= end:
+        _, last = month_bounds(day)
+        slices.append((day, min(last, end)))
+        day = last + timedelta(days=1)
+    return slices
+
+
+def rollup_fingerprint(services: Services) -> str:
+    """The settings a rate depends on (calendar, rules, contract), hashed: a rollup made under other settings
+    is not used."""
+    cached: tuple[object, str] | None = getattr(services, "_score_fingerprint", None)
+    if cached is None or cached[0] is not services.settings:
+        cached = (services.settings, hashlib.sha256(
+            (ROLLUP_FORMAT + services.settings.model_dump_json()).encode()).hexdigest()[:16])
+        object.__setattr__(services, "_score_fingerprint", cached)
+    return cached[1]
+
+
+def _stored_details(name: str, details: Mapping[str, Any]) -> str:
+    """What a month's details keep: all of responsiveness (its minutes make the period's median), the counts
+    of the others."""
+    if name == "responsiveness":  # with its measured seconds: the period's median and p90 need them all
+        return json.dumps(dict(details))
+    return json.dumps({k: v for k, v in details.items() if isinstance(v, int) and not isinstance(v, bool)})
+
+
+def _merge_rates(name: str, parts: Sequence[ComponentRate]) -> ComponentRate:
+    """Month slices' rates as one period's: numerators and denominators added, the details merged."""
+    if len(parts) == 1:
+        return parts[0]
+    if name == "responsiveness":
+        details = urgent.merge_details([dict(p.details) for p in parts])
+    else:
+        details = {}
+        for part in parts:
+            for key, value in part.details.items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    details[key] = details.get(key, 0) + value
+                else:
+                    details.setdefault(key, value)
+    return ComponentRate(sum((p.numerator for p in parts), Decimal(0)),
+                         sum((p.denominator for p in parts), Decimal(0)), [], details, parts[0].empty_rate)
+
+
+async def rolled_up_rates(services: Services, chosen: Mapping[str, RateSource], start: date,
+                          end: date, anchor: date | None = None) -> dict[str, ComponentRate]:
+    """Each component's rate over [start, end] without losses: closed months from their rollups (computed and
+    stored when missing), the rest live. A closed slice is kept when it is a whole month or starts at `anchor`
+    (the first day that counts); a range's own ragged edges are computed live, never stored."""
+    today = services.today()
+    fingerprint = rollup_fingerprint(services)
+    slices = _month_slices(start, end)
+    closed = [(s, e) for s, e in slices if (s.day == 1 or s == anchor) and e == month_bounds(e)[1]
+              and e + ROLLUP_SETTLE < today]
+    stored: dict[tuple[str, date, date], ComponentRate] = {}
+    if closed:
+        async with services.db.uow(read_only=True) as uow:
+            rows = await uow.repo(ScoreRollupRepository).rollups(start, end, fingerprint)
+        stored = {(r.component, r.start, r.end): ComponentRate(r.numerator, r.denominator, [], json.loads(r.details),
+                                                               r.empty_rate) for r in rows}
+        missing = [(name, s, e) for name in chosen for s, e in closed if (name, s, e) not in stored]
+        if missing:
+            stored.update(await _fill_rollups(services, chosen, missing, fingerprint))
+    rates: dict[str, ComponentRate] = {}
+    for name, source in chosen.items():
+        parts = []
+        for s, e in slices:
+            part = stored.get((name, s, e))
+            parts.append(part if part is not None else await source(services, s, e, losses=False))
+        rates[name] = _merge_rates(name, parts)
+    return rates
+
+
+async def _fill_rollups(services: Services, chosen: Mapping[str, RateSource],
+                        missing: list[tuple[str, date, date]], fingerprint: str
+                        ) -> dict[tuple[str, date, date], ComponentRate]:
+    """Compute the missing closed slices and store them. The rows are claimed (stored empty) first: a write that
+    lands while we compute drops the claim through the triggers, and then nothing is stored."""
+    now = services.now()
+    async with services.db.uow() as uow:
+        repo = uow.repo(ScoreRollupRepository)
+        for name, s, e in missing:
+            await repo.save_rollup(RollupRow(name, s, e, Decimal(0), Decimal(0), Decimal(0), PENDING),
+                                   fingerprint, now)
+        await uow.commit()
+    computed = {(name, s, e): await chosen[name](services, s, e, losses=False) for name, s, e in missing}
+    async with services.db.uow() as uow:
+        repo = uow.repo(ScoreRollupRepository)
+        for (name, s, e), rate in computed.items():
+            await repo.fill_rollup(RollupRow(name, s, e, rate.numerator, rate.denominator, rate.empty_rate,
+                                             _stored_details(name, rate.details)), fingerprint)
+        await uow.commit()
+    return computed
 
 
 def _alias_key(text: str) -> str:
@@ -223,8 +346,11 @@ class Assessment:
 
 
 async def compute_assessment(services: Services, period: Period,
-                             sources: Mapping[str, RateSource] | None = None) -> Assessment:
-    """Every component for the period, the client's deductions, the tier and the payment projection."""
+                             sources: Mapping[str, RateSource] | None = None, *, losses: bool = True) -> Assessment:
+    """Every component for the period, the client's deductions, the tier and the payment projection.
+
+    `losses=False`: the rates without their `Loss` lists (the score alone, not `/score why`); the real sources'
+    closed months then come from their rollups (`rolled_up_rates`)."""
     from bot.services.payments import flagged_payments, paid_before, payment_schedule
     from bot.services.tracking import tracking_start
 
@@ -238,6 +364,13 @@ async def compute_assessment(services: Services, period: Period,
     tracked = await tracking_start(services)
     counted_from = tracked if tracked > period.start else None
     components: dict[str, ComponentScore] = {}
+    first = max(period.start, tracked)
+    rolled: dict[str, ComponentRate] = {}
+    if not losses and tracked <= period.end:
+        real = default_rate_functions()
+        rolled = await rolled_up_rates(services, {name: source for name, source in chosen.items()
+                                                  if name in assessment.weights and source is real.get(name)},
+                                       first, period.end, anchor=max(tracked, services.settings.contract.start))
     for name in COMPONENTS:
         weight = assessment.weights.get(name)
         if weight is None:
@@ -247,8 +380,10 @@ async def compute_assessment(services: Services, period: Period,
             raise ComponentUnavailable(component=component_name(name, "zh_CN"))
         if tracked > period.end:
             rate = ComponentRate(Decimal(0), Decimal(0))  # nothing recorded yet in this period
+        elif name in rolled:
+            rate = rolled[name]
         else:
-            rate = await source(services, max(period.start, tracked), period.end)
+            rate = await source(services, first, period.end)
         taken = sum((d.points for d in deductions if d.component == name), Decimal(0))
         components[name] = ComponentScore(name, Decimal(weight), rate, taken)
     return Assessment(period, components, deductions, list(assessment.tiers), services.settings.contract.amount,
@@ -624,13 +759,14 @@ async def score_text(services: Services, person: Person, args: str,
     if tracked > period.end:  # the bot was not there: say so rather than show a full score of nothing
         raise DomainError("score.not_tracked", start=period.start.isoformat(), end=period.end.isoformat(),
                           tracked=tracked.isoformat())
-    assessment = await compute_assessment(services, period, sources)
-    if request.why:
+    if request.why:  # the ledger: every loss, computed live
+        assessment = await compute_assessment(services, period, sources)
         return render_why(assessment, person.language, request.component)
+    assessment = await compute_assessment(services, period, sources, losses=False)
     before = previous_period(services, period)
     if before is not None and before.end < tracked:
         before = None  # no change "since last month" against a month the bot did not see
-    previous = await compute_assessment(services, before, sources) if before is not None else None
+    previous = await compute_assessment(services, before, sources, losses=False) if before is not None else None
     return render_score(assessment, person.language, previous)
 
 

@@ -708,42 +708,44 @@ def _local_bounds(services: Services, start: date, end: date) -> tuple[datetime,
             datetime.combine(end + timedelta(days=1), time(0), services.tz))
 
 
-async def completion_rate(services: Services, start: date, end: date) -> ComponentRate:
+async def completion_rate(services: Services, start: date, end: date, *, losses: bool = True) -> ComponentRate:
     """Tickets resolved by their due time / tickets due in [start, end] (local dates).
 
     Counted in SQL; only the late or still-open tickets are loaded (a year holds ~20,000 tickets).
     """
     lo, hi = _local_bounds(services, start, end)
     async with services.db.uow() as uow:
-        due, numerator, undecided, missed = await _repo(uow).completion_outcomes(lo, hi, services.now())
-    losses: list[Loss] = []
+        due, numerator, undecided, missed = await _repo(uow).completion_outcomes(lo, hi, services.now(),
+                                                                                 missed=losses)
+    lost: list[Loss] = []
     for ticket in missed:
         key = "tk.loss.late" if ticket.resolved_at is not None else "tk.loss.still_open"
-        losses.append(Loss(key, {"ticket_id": ticket.id, "due": services.fmt(ticket.due_at),
+        lost.append(Loss(key, {"ticket_id": ticket.id, "due": services.fmt(ticket.due_at),
                                  "resolved_at": services.fmt(ticket.resolved_at) if ticket.resolved_at else None,
                                  "text": shorten(ticket.text, 60)},
                            when=services.local(ticket.due_at).isoformat()))
     denominator = due - undecided
-    return ComponentRate(Decimal(numerator), Decimal(denominator), losses,
+    return ComponentRate(Decimal(numerator), Decimal(denominator), lost,
                          details={"due": denominator, "on_time": numerator, "not_yet_due": undecided})
 
 
-async def satisfaction_rate(services: Services, start: date, end: date) -> ComponentRate:
+async def satisfaction_rate(services: Services, start: date, end: date, *, losses: bool = True) -> ComponentRate:
     """(满意 + 基本满意 × weight) / tickets rated in [start, end] (by rating time); 100% when none."""
     weight = services.settings.tickets.basically_satisfied_weight
     lo, hi = _local_bounds(services, start, end)
     lost_units = {"satisfied": Decimal(0), "basically": 1 - weight, "unsatisfied": Decimal(1)}
     async with services.db.uow() as uow:
         counted = await _repo(uow).rating_counts(lo, hi)
-        lost = await _repo(uow).rated_as(lo, hi, tuple(r for r, units in lost_units.items() if units > 0))
+        lost = await _repo(uow).rated_as(lo, hi, tuple(r for r, units in lost_units.items() if units > 0)) \
+            if losses else []
     counts = {value: counted.get(value, 0) for value in RATINGS}
-    losses: list[Loss] = []
+    listed: list[Loss] = []
     for ticket in lost:
-        losses.append(Loss(f"tk.loss.{ticket.rating}", {"ticket_id": ticket.id, "text": shorten(ticket.text, 60),
+        listed.append(Loss(f"tk.loss.{ticket.rating}", {"ticket_id": ticket.id, "text": shorten(ticket.text, 60),
                                                         "rated_at": services.fmt(ticket.rated_at)},
                            units=lost_units[ticket.rating], when=services.local(ticket.rated_at).isoformat()))
     numerator = Decimal(counts["satisfied"]) + Decimal(counts["basically"]) * weight
-    return ComponentRate(numerator, Decimal(sum(counts.values())), losses, details={**counts, "weight": str(weight)},
+    return ComponentRate(numerator, Decimal(sum(counts.values())), listed, details={**counts, "weight": str(weight)},
                          empty_rate=Decimal(1))
 
 

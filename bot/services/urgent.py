@@ -567,7 +567,30 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-async def responsiveness_rate(services: Services, start: date, end: date) -> ComponentRate:
+def merge_details(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The details of several slices' `responsiveness_rate(..., losses=False)` as one period's: counts added,
+    the median and p90 minutes taken over all the measured minutes."""
+    counts = ("count", "in_time", "missed", "pending", "cancelled", "off_site")
+    merged: dict[str, Any] = {key: sum(int(p.get(key, 0)) for p in parts) for key in counts}
+    merged["off_site_ids"] = ", ".join(p["off_site_ids"] for p in parts if p.get("off_site_ids"))
+    for what in ("ack", "arrive"):
+        seconds: list[float] = []
+        for part in parts:
+            text = part.get(f"{what}_seconds", "")
+            if text:
+                seconds.extend(map(float, text.split(",")))
+        seconds.sort()  # sorted runs: merged, not re-sorted
+        # as _median and percentile over the minutes (value / 60, in the same order), computed on two values
+        count, middle = len(seconds), len(seconds) // 2
+        median = p90 = None
+        if count:
+            median = seconds[middle] / 60 if count % 2 else (seconds[middle - 1] / 60 + seconds[middle] / 60) / 2
+            p90 = seconds[max(1, math.ceil(0.9 * count)) - 1] / 60
+        merged[f"{what}_median_min"], merged[f"{what}_p90_min"] = _round(median), _round(p90)
+    return merged
+
+
+async def responsiveness_rate(services: Services, start: date, end: date, *, losses: bool = True) -> ComponentRate:
     """响应度: urgent requests raised in [start, end] that arrived within their deadline, over all of them
     whose outcome is known (arrived, or open past the deadline = missed). None raised: 100%.
     A request cancelled before its deadline was no real call-out and is left out; one cancelled after its
@@ -582,7 +605,8 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
     async with services.db.uow() as uow:
         requests = await repo(uow).outcomes_between(first, last)
     in_time = 0
-    losses: list[Loss] = []
+    lost: list[Loss] = []
+    missed = 0
     pending = 0
     ack_minutes: list[float] = []
     arrive_minutes: list[float] = []
@@ -593,10 +617,11 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
             if request.cancelled_at <= request.deadline_at:
                 cancelled += 1
             else:
-                losses.append(Loss("urg.loss.cancelled_late",
-                                   {"id": request.id, "deadline": services.fmt(request.deadline_at),
-                                    "at": services.fmt(request.cancelled_at)},
-                                   when=services.local(request.started_at).isoformat()))
+                missed += 1
+                lost.append(Loss("urg.loss.cancelled_late",
+                                 {"id": request.id, "deadline": services.fmt(request.deadline_at),
+                                  "at": services.fmt(request.cancelled_at)},
+                                 when=services.local(request.started_at).isoformat()))
             continue
         if request.arrived_at is not None and request.arrival_on_site is False:
             off_site.append(request.id)
@@ -607,20 +632,27 @@ async def responsiveness_rate(services: Services, start: date, end: date) -> Com
         if request.arrived_in_time():
             in_time += 1
         elif request.arrived_at is not None:
-            losses.append(Loss("urg.loss.late", {"id": request.id,
-                                                 "minutes": minutes(request.arrived_at - request.started_at)},
-                               when=services.local(request.started_at).isoformat()))
+            missed += 1
+            lost.append(Loss("urg.loss.late", {"id": request.id,
+                                               "minutes": minutes(request.arrived_at - request.started_at)},
+                             when=services.local(request.started_at).isoformat()))
         elif now > request.deadline_at:
-            losses.append(Loss("urg.loss.open", {"id": request.id, "deadline": services.fmt(request.deadline_at)},
-                               when=services.local(request.started_at).isoformat()))
+            missed += 1
+            lost.append(Loss("urg.loss.open", {"id": request.id, "deadline": services.fmt(request.deadline_at)},
+                             when=services.local(request.started_at).isoformat()))
         else:
             pending += 1
-    denominator = in_time + len(losses)
+    denominator = in_time + missed
     details = {
-        "count": len(requests), "in_time": in_time, "missed": len(losses), "pending": pending, "cancelled": cancelled,
+        "count": len(requests), "in_time": in_time, "missed": missed, "pending": pending, "cancelled": cancelled,
         "off_site": len(off_site), "off_site_ids": ", ".join(f"#{i}" for i in off_site),
         "ack_median_min": _round(_median(ack_minutes)), "ack_p90_min": _round(percentile(ack_minutes, 0.9)),
         "arrive_median_min": _round(_median(arrive_minutes)),
         "arrive_p90_min": _round(percentile(arrive_minutes, 0.9)),
     }
-    return ComponentRate(Decimal(in_time), Decimal(denominator), losses, details)
+    if not losses:
+        # the measured seconds (whole seconds as stored), sorted and comma-separated: compact to keep by month
+        details["ack_seconds"], details["arrive_seconds"] = (
+            ",".join(f"{m * 60:.15g}" for m in sorted(values)) for values in (ack_minutes, arrive_minutes))
+        lost = []
+    return ComponentRate(Decimal(in_time), Decimal(denominator), lost, details)
