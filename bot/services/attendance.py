@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from bot.catalog import t
-from bot.services.callback_data import encode
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.attendance import AttendanceDay, AttendanceRequest, Presence
 from bot.services.domain.people import Person, Role, is_client_side
@@ -368,8 +368,8 @@ def _assigned_workdays(services: Services, person: Person, first: date, last: da
 async def _ask_approvers(services: Services, uow: UnitOfWork, requester: Person, request: AttendanceRequest,
                          key: str, **params: Any) -> int:
     approvers = [p for p in await uow.people.all(include_left=False) if is_approver(p) and p.id != requester.id]
-    buttons = [[("att.btn_approve", encode(CALLBACK, "ok", request.id)),
-                ("att.btn_reject", encode(CALLBACK, "no", request.id))]]
+    buttons = [[("att.btn_approve", Action(CALLBACK, "ok", request.id)),
+                ("att.btn_reject", Action(CALLBACK, "no", request.id))]]
     return await services.notifier.to_people(uow, approvers, key, kind=f"attendance.{request.kind}_request",
                                              buttons=buttons, dedup=f"att.req:{request.id}", id=request.id,
                                              name=requester.name, reason=request.reason, **params)

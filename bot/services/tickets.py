@@ -169,14 +169,14 @@ async def create_ticket(services: Services, reporter: Person, text: str, *, requ
 
 async def _tell_engineers_new(uow: UnitOfWork, services: Services, ticket: Ticket, requester: Person, *,
                               exclude: int) -> None:
-    from bot.services.callback_data import encode
+    from bot.services.callback_data import Action
 
     for person in await _people_with(uow, ENGINEERS):
         if person.id == exclude:
             continue
         await services.notifier.to_person(
             uow, person, "tk.notify.new", kind="tickets.new", dedup=f"tk.new:{ticket.id}",
-            buttons=[[("tk.btn.take", encode("tk", "take", ticket.id))]],
+            buttons=[[("tk.btn.take", Action("tk", "take", ticket.id))]],
             **summary_params(services, ticket, person.language, {requester.id: requester}))
 
 
@@ -312,7 +312,7 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
 async def _ask_rating(uow: UnitOfWork, services: Services, ticket: Ticket, person: Person,
                       resolution: str) -> tuple[list[Person], bool]:
     """Ask the requester to rate a resolved ticket, or the client side when the requester worked on it."""
-    from bot.services.callback_data import encode
+    from bot.services.callback_data import Action
 
     requester = await uow.people.by_id(ticket.requester_id)
     workers = await _workers(uow, ticket)
@@ -322,7 +322,7 @@ async def _ask_rating(uow: UnitOfWork, services: Services, ticket: Ticket, perso
         raters = [p for p in await uow.people.all(include_left=False)
                   if is_client_side(p) and p.id not in workers]
         on_behalf = True
-    rows = [[(RATINGS[value], encode("tk", "rate", ticket.id, code)) for code, value in RATING_CODES.items()]]
+    rows = [[(RATINGS[value], Action("tk", "rate", ticket.id, code)) for code, value in RATING_CODES.items()]]
     await services.notifier.to_people(
         uow, raters, "tk.rate.ask_on_behalf" if on_behalf else "tk.rate.ask",
         kind="tickets.rate", buttons=rows, dedup=f"tk.rate_ask:{ticket.id}:{ticket.reopen_count}",

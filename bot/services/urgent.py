@@ -35,7 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.catalog import t
-from bot.services.callback_data import encode
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role
 from bot.services.domain.rates import ComponentRate, Loss
@@ -65,18 +65,18 @@ def minutes(delta: timedelta) -> int:
 
 
 def duty_buttons(request_id: int) -> list[list[ButtonSpec]]:
-    return [[("urg.btn.ack", encode("urg", "ack", request_id)),
-             ("urg.btn.arrived", encode("urg", "arr", request_id)),
-             ("urg.btn.support", encode("urg", "sup", request_id))]]
+    return [[("urg.btn.ack", Action("urg", "ack", request_id)),
+             ("urg.btn.arrived", Action("urg", "arr", request_id)),
+             ("urg.btn.support", Action("urg", "sup", request_id))]]
 
 
 def ack_buttons(request_id: int) -> list[list[ButtonSpec]]:
-    return [[("urg.btn.ack", encode("urg", "ack", request_id))]]
+    return [[("urg.btn.ack", Action("urg", "ack", request_id))]]
 
 
 def second_line_buttons(request_id: int) -> list[list[ButtonSpec]]:
-    return [[("urg.btn.ack", encode("urg", "ack", request_id)),
-             ("urg.btn.arrived", encode("urg", "arr2", request_id))]]
+    return [[("urg.btn.ack", Action("urg", "ack", request_id)),
+             ("urg.btn.arrived", Action("urg", "arr2", request_id))]]
 
 
 # -- raising ------------------------------------------------------------------------------------------------
