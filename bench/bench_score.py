@@ -6,7 +6,7 @@ day per engineer; 50 engineers = 20,000 tickets, 2,000 urgent requests) the cloc
 contract (2023-01-31 18:00) and these are timed, median of `--runs` runs after one warm-up:
 - the assessment for the whole year (`scoring.compute_assessment`, the contract period);
 - the assessment for one month (October 2022);
-- the whole /score answer for the year (`scoring.score_text`: the year, the comparison with the period
+- the whole /score answer for the year (`scoring.score_answer` rendered: the year, the comparison with the period
   before, rendered), i.e. what a user waits for;
 - per component, the rate function alone (year), to show where the time goes.
 Target: the year's assessment under 100 ms at 50 engineers.
@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate_year import generate_year, year_settings
 from bench.harness import LEAD, header, quiet_logs
+from bot.handlers.render.scoring import render_score_answer
 from bot.services import scoring
 from bot.services.clock import FakeClock
 from bot.services.container import open_services
@@ -64,6 +65,11 @@ async def median_ms(fn: Callable[[], Awaitable[Any]], runs: int) -> float:
     return statistics.median(times)
 
 
+async def score_text(services: Any, person: Any) -> str:
+    """The whole /score answer as the person reads it: the service's answer, rendered."""
+    return render_score_answer(await scoring.score_answer(services, person, ""), person.language)
+
+
 async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7) -> ScoreTimes:
     settings = year_settings(db_path, engineers)
     async with open_services(settings, FakeClock(END_OF_CONTRACT), seed=False, db_path=str(db_path)) as services:
@@ -77,7 +83,7 @@ async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int =
             engineers, tickets,
             year_ms=await median_ms(lambda: scoring.compute_assessment(services, year), runs),
             month_ms=await median_ms(lambda: scoring.compute_assessment(services, month), runs),
-            score_text_ms=await median_ms(lambda: scoring.score_text(services, lead, ""), runs),
+            score_text_ms=await median_ms(lambda: score_text(services, lead), runs),
             total=scoring.fmt_points(result.total))
         for name, source in scoring.default_sources().items():
             times.components_ms[name] = await median_ms(
