@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.catalog import Localized, t
+from bot.catalog import Joined, Localized, Text
 from bot.services.calendar import HolidayPeriod
 from bot.services.callback_data import Action
 from bot.services.container import Services
@@ -350,9 +350,11 @@ class PlanView:
     totals: list[tuple[str, int]]  # (name, holiday duty days up to this holiday's last day), most first
     created: bool
 
-    def totals_text(self, lang: str) -> str:
-        """'林海 7、周小舟 7' (the separator of the reader's language)."""
-        return t("role.separator", lang).join(f"{name} {days}" for name, days in self.totals) or "—"
+    def totals_text(self) -> Joined | str:
+        """'林海 7、周小舟 7' (rendered with the separator of the reader's language)."""
+        if not self.totals:
+            return "—"
+        return Joined(tuple(f"{name} {days}" for name, days in self.totals), Text("role.separator"))
 
 
 PLAN_MAKERS = (Role.LEAD, Role.SUPERVISOR)
