@@ -9,7 +9,7 @@ contract (2023-01-31 18:00) and these are timed, median of `--runs` runs after o
   month computed and stored);
 - the same year computed live with every loss, as before the rollups (what `/score why` still does);
 - the assessment for one month (October 2022);
-- the whole /score answer for the year (`scoring.score_text`: the year, the comparison with the period
+- the whole /score answer for the year (`scoring.score_answer` rendered: the year, the comparison with the period
   before, rendered), i.e. what a user waits for;
 - per component, the rate function alone (year, live with losses), to show where the time goes.
 Then (`--years 1 3`, 50 engineers) the same on a contract of one and of three years, the clock at its end:
@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate_year import contract_end, generate_year, year_settings
 from bench.harness import LEAD, header, quiet_logs
+from bot.handlers.render.scoring import render_score_answer
 from bot.services import scoring
 from bot.services.clock import FakeClock
 from bot.services.container import open_services
@@ -74,6 +75,11 @@ async def median_ms(fn: Callable[[], Awaitable[Any]], runs: int) -> float:
     return statistics.median(times)
 
 
+async def score_text(services: Any, person: Any) -> str:
+    """The whole /score answer as the person reads it: the service's answer, rendered."""
+    return render_score_answer(await scoring.score_answer(services, person, ""), person.language)
+
+
 async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7, years: int = 1) -> ScoreTimes:
     settings = year_settings(db_path, engineers, years)
     end = END_OF_CONTRACT.replace(year=contract_end(years).year)
@@ -91,7 +97,7 @@ async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int =
             engineers, tickets,
             year_ms=await median_ms(lambda: scoring.compute_assessment(services, year, losses=False), runs),
             month_ms=await median_ms(lambda: scoring.compute_assessment(services, month, losses=False), runs),
-            score_text_ms=await median_ms(lambda: scoring.score_text(services, lead, ""), runs),
+            score_text_ms=await median_ms(lambda: score_text(services, lead), runs),
             total=scoring.fmt_total(result.total), year_cold_ms=cold, years=years,
             year_live_ms=await median_ms(lambda: scoring.compute_assessment(services, year), runs),
             live_total=scoring.fmt_total(live.total))

@@ -74,6 +74,49 @@ class Localized:
         return self.zh_CN
 
 
+class Text:
+    """A catalog key with its parameters, as services return it: rendered later, in the reader's language
+    (`t()` renders one given as a parameter, like Localized). Parameters may be Text, Joined or Localized too."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+
+    def in_lang(self, lang: str | None) -> str:
+        return t(self.key, lang, **self.params)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.key, self.params) == (other.key, other.params)
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, **{self.params!r})"
+
+    def __str__(self) -> str:
+        return self.in_lang(DEFAULT_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Parts (text, Text, Localized) joined by `sep` (text or a Text such as `Text("role.separator")`) when
+    rendered."""
+
+    parts: tuple[Any, ...]
+    sep: Any = ""
+
+    def in_lang(self, lang: str | None) -> str:
+        return render(self.sep, lang).join(render(part, lang) for part in self.parts)
+
+    def __str__(self) -> str:
+        return self.in_lang(DEFAULT_LANGUAGE)
+
+
+def render(value: Any, lang: str | None) -> str:
+    """A catalog value (Text, Joined, Localized) in `lang`; anything else as str."""
+    return value.in_lang(lang) if isinstance(value, (Text, Joined, Localized)) else str(value)
+
+
 def t(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The text for `key` in `lang` (falling back to zh_CN), formatted with `params`."""
     texts = CATALOG.get(key)
@@ -82,7 +125,8 @@ def t(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     template = texts.get(normalise_language(lang)) or texts[DEFAULT_LANGUAGE]
     if not params:
         return template
-    return template.format(**{k: v.in_lang(lang) if isinstance(v, Localized) else v for k, v in params.items()})
+    return template.format(**{k: v.in_lang(lang) if isinstance(v, (Localized, Text, Joined)) else v
+                              for k, v in params.items()})
 
 
 def placeholders(template: str) -> set[str]:

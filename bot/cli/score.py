@@ -25,6 +25,7 @@ from collections.abc import Mapping
 
 from bot.catalog import t
 from bot.cli.common import cli_services, settings_or_exit
+from bot.handlers.render.scoring import render_score
 from bot.services.clock import Clock
 from bot.services.errors import DomainError
 from bot.services.scoring import (
@@ -32,7 +33,6 @@ from bot.services.scoring import (
     assessment_json,
     compute_assessment,
     previous_period,
-    render_score,
     resolve_period,
 )
 from config.settings import Settings

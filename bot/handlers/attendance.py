@@ -18,6 +18,7 @@ from bot.handlers.common import (
     reply,
     reply_text,
 )
+from bot.handlers.render.attendance import render_report
 from bot.services import attendance
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
@@ -42,12 +43,12 @@ async def _privacy_hint(msg: Inbound, ctx: HandlerContext, person: Person) -> No
         await reply(ctx, person, "group.privacy_hint")
 
 
-def _checkin_status(services: Services, record: AttendanceDay, holiday_name: str | None, lang: str) -> str:
+def _checkin_status(services: Services, record: AttendanceDay, holiday_name: object, lang: str) -> str:
     if holiday_name is not None:
         return t("att.status_holiday", lang, holiday=holiday_name)
     start = services.settings.working_hours.start.strftime("%H:%M")
     if record.late_minutes:
-        return t("att.status_late", lang, duration=attendance.duration_text(record.late_minutes, lang), start=start)
+        return t("att.status_late", lang, duration=attendance.duration_text(record.late_minutes), start=start)
     return t("att.status_on_time", lang, start=start)
 
 
@@ -57,7 +58,7 @@ async def checkin(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     services = ctx.services
     lang = person.language
     result = await attendance.check_in(services, person, chat_id=msg.chat_key)
-    today = attendance.describe_day(services, result.record, lang)
+    today = attendance.describe_day(services, result.record)
     if not result.created:
         await reply(ctx, person, "att.already_checked_in", time=services.fmt(result.record.checkin_at),
                     today=today)
@@ -79,7 +80,7 @@ async def checkout(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     if record.holiday_duty:
         status = t("att.checkout_holiday", lang)
     elif record.early_minutes:
-        status = t("att.checkout_early", lang, duration=attendance.duration_text(record.early_minutes, lang),
+        status = t("att.checkout_early", lang, duration=attendance.duration_text(record.early_minutes),
                    end=services.settings.working_hours.end.strftime("%H:%M"))
     else:
         status = t("att.checkout_on_time", lang, end=services.settings.working_hours.end.strftime("%H:%M"))
@@ -89,14 +90,14 @@ async def checkout(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     if result.makeup_id is not None:
         status += t("att.checkout_made_up", lang, id=result.makeup_id)
     await reply(ctx, person, "att.checked_out", time=services.fmt(record.checkout_at), status=status,
-                today=attendance.describe_day(services, record, lang))
+                today=attendance.describe_day(services, record))
     await _privacy_hint(msg, ctx, person)
 
 
 async def answer_location(ctx: HandlerContext, services: Services, person: Person,
                           result: attendance.LocationResult) -> None:
     """The reply to a location that counted for attendance (bot/handlers/location.py routes locations)."""
-    today = attendance.describe_day(services, result.record, person.language)
+    today = attendance.describe_day(services, result.record)
     if result.checked_in_now:
         status = _checkin_status(services, result.record, result.holiday_name, person.language)
         await reply(ctx, person, "att.location_checked_in", time=services.fmt(result.record.checkin_at),
@@ -112,7 +113,7 @@ async def leave(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     request = result.request
     if request.half:
         text = t("att.leave_submitted_half", person.language, id=request.id,
-                 period=attendance.request_period(request, person.language), reason=request.reason)
+                 period=attendance.request_period(request), reason=request.reason)
     else:
         text = t("att.leave_submitted", person.language, id=request.id, first=request.first_day.isoformat(),
                  last=request.last_day.isoformat(), days=result.workdays, reason=request.reason)
@@ -144,7 +145,7 @@ async def attendance_report(msg: Inbound, ctx: HandlerContext, person: Person) -
     sees_everyone = person.has(Role.LEAD, Role.SUPERVISOR, Role.CONTACT)
     report = await attendance.attendance_report(services, *period,
                                                 person_id=None if sees_everyone else person.id)
-    await reply_text(ctx, attendance.render_report(report, person.language))
+    await reply_text(ctx, render_report(report, person.language))
 
 
 @button(attendance.CALLBACK, [Role.SUPERVISOR, Role.CONTACT], client_side=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.catalog import t
 from bot.handlers.common import HandlerContext, command, message_args, reply
-from bot.services.compliance import audit_action_text, audit_target_text, read_audit
+from bot.handlers.render.audit_log import audit_action_text, audit_target_text
+from bot.services.compliance import read_audit
 from bot.services.domain.people import Person, Role
 from bot.transports.base import Inbound
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.catalog import CATALOG, normalise_language, t
 from bot.services import access, action_time
-from bot.services.callback_data import CallbackData, decode
+from bot.services.callback_data import CallbackData, decode, to_callback_data
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.errors import DomainError
@@ -164,7 +164,7 @@ def declared_in(modules: Iterable[ModuleType]) -> Declared:
 
 # -- replies ---------------------------------------------------------------------------------------------------
 def render_buttons(rows: Sequence[Sequence[ButtonSpec]] | None, lang: str) -> list[list[tuple[str, str]]]:
-    return [[(t(label, lang), data) for label, data in row] for row in rows or []]
+    return [[(t(label, lang), to_callback_data(target)) for label, target in row] for row in rows or []]
 
 
 def language_of(msg: Inbound, person: Person | None) -> str:

@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.catalog import t
 from bot.handlers.common import HandlerContext, button, command, message_args, reply
+from bot.handlers.render.duties import scenario_label
 from bot.services import compliance, drills, incidents, staff
 from bot.services.callback_data import CallbackData
 from bot.services.domain.people import Person, Role
@@ -115,9 +116,9 @@ async def drills_list(msg: Inbound, ctx: HandlerContext, person: Person) -> None
     lines = []
     for d in plan.drills:
         lines.append(t(f"drill.line.{d.status}", lang, id=d.id, date=d.planned_on.isoformat(),
-                       scenario=drills.scenario_label(d.scenario, lang), result=d.result or ""))
+                       scenario=scenario_label(d.scenario, lang), result=d.result or ""))
     missing = [t("drill.unscheduled_line", lang, code=f"S{drills.BUILTIN_SCENARIOS.index(k) + 1}",
-                 scenario=drills.scenario_label(k, lang)) for k in plan.unscheduled]
+                 scenario=scenario_label(k, lang)) for k in plan.unscheduled]
     await reply(ctx, person, "drill.plan", drills="\n".join(lines) or t("common.none", lang),
                 unscheduled="\n".join(missing) or t("common.none", lang))
 
@@ -132,13 +133,13 @@ async def drill(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
         day = staff.parse_day(services, words[-1])
         planned = await drills.plan_drill(services, person, " ".join(words[1:-1]), day)
         await reply(ctx, person, "drill.planned", id=planned.id, date=planned.planned_on.isoformat(),
-                    scenario=drills.scenario_label(planned.scenario, person.language))
+                    scenario=scenario_label(planned.scenario, person.language))
         return
     parts = args.split(maxsplit=2)
     if len(parts) == 3 and parts[0].lower() in ("done", "完成") and parts[1].lstrip("#").isdigit():
         done = await drills.record_result(services, person, int(parts[1].lstrip("#")), parts[2])
         await reply(ctx, person, "drill.recorded", id=done.id,
-                    scenario=drills.scenario_label(done.scenario, person.language), result=parts[2])
+                    scenario=scenario_label(done.scenario, person.language), result=parts[2])
         return
     await reply(ctx, person, "drill.usage")
 

@@ -71,7 +71,7 @@ async def dutyplan_command(msg: Inbound, ctx: HandlerContext, person: Person) ->
     await reply(ctx, person, "oc.plan_view", buttons=buttons, holiday=oncall.holiday_title(plan),
                 first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
                 status=t(f"oc.plan_status.{plan.status}", person.language), lines=view.lines,
-                totals=view.totals_text(person.language))
+                totals=view.totals_text())
 
 
 @command("swap", ENGINEERS)

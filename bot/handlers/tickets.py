@@ -46,7 +46,7 @@ def _split(msg: Inbound, usage_key: str) -> tuple[int, str]:
 def _render(services: Any, key: str, ticket: Ticket, lang: str, people: dict[int, Person], *,
             quote: int | None = None, **extra: Any) -> str:
     """A message about one ticket; `quote` shortens the ticket's text (with an ellipsis) where it is a reminder."""
-    params = svc.summary_params(services, ticket, lang, people)
+    params = svc.summary_params(services, ticket, people)
     if quote is not None:
         params["text"] = shorten(params["text"], quote)
     return t(key, lang, **params, **extra)
@@ -86,7 +86,7 @@ async def _show(msg: Inbound, ctx: HandlerContext, person: Person, ticket_id: in
     if ticket.kind == "bulk_processing":
         extra += t("tk.show.checklist", lang, done=len(info.checklist), total=len(svc.CHECKLIST_ITEMS))
     history = "\n".join(_history_line(services, entry, lang) for entry in info.history)
-    await reply(ctx, person, "tk.show", **svc.summary_params(services, ticket, lang, info.people), extra=extra,
+    await reply(ctx, person, "tk.show", **svc.summary_params(services, ticket, info.people), extra=extra,
                 history=history)
 
 
@@ -389,7 +389,7 @@ async def tickets_command(msg: Inbound, ctx: HandlerContext, person: Person) -> 
     people = await svc.roster(services)
     lang = person.language
     now = services.now()
-    lines = [t("tk.list.line", lang, **{**svc.summary_params(services, ticket, lang, people),
+    lines = [t("tk.list.line", lang, **{**svc.summary_params(services, ticket, people),
                                         "text": shorten(ticket.text, LIST_TEXT)},
                late=t("tk.list.late", lang) if ticket.is_open and ticket.due_at < now else "")
              for ticket in found.tickets]

@@ -6,6 +6,7 @@ import re
 
 from bot.catalog import t
 from bot.handlers.common import ANYONE, HandlerContext, button, command, message_args, reply
+from bot.handlers.render.urgent import describe
 from bot.services import urgent
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
@@ -42,7 +43,7 @@ async def urgents_command(msg: Inbound, ctx: HandlerContext, person: Person) -> 
     services = ctx.services
     period = urgent.listing_period(services, message_args(msg))
     items = await urgent.list_requests(services, period)
-    lines = "\n".join(urgent.describe(services, item, person.language) for item in items)
+    lines = "\n".join(describe(services, item, person.language) for item in items)
     if period is None:
         await reply(ctx, person, "urg.list_open" if items else "urg.list_empty_open", lines=lines)
     else:

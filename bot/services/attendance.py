@@ -20,8 +20,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from bot.catalog import t
-from bot.services.callback_data import encode
+from bot.catalog import Joined, Text
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.attendance import AttendanceDay, AttendanceRequest, Presence
 from bot.services.domain.people import Person, Role, is_client_side
@@ -35,6 +35,7 @@ from storage.uow import UnitOfWork
 LEAVE, MAKEUP = "leave", "makeup"
 HALF = Decimal("0.5")
 MAX_REASON = 200
+SEPARATOR = Text("role.separator")
 CALLBACK = "att"
 
 T = TypeVar("T")
@@ -60,54 +61,54 @@ def _require_assigned(person: Person, day: date) -> None:
 # ------------------------------------------------------------------------------------------------
 # rendering helpers (catalog texts in the reader's language)
 # ------------------------------------------------------------------------------------------------
-def distance_text(meters: float, lang: str) -> str:
+def distance_text(meters: float) -> Text:
     if meters < 1000:
-        return t("att.meters", lang, n=round(meters))
-    return t("att.km", lang, n=f"{meters / 1000:.1f}")
+        return Text("att.meters", n=round(meters))
+    return Text("att.km", n=f"{meters / 1000:.1f}")
 
 
-def describe_location(services: Services, record: AttendanceDay, lang: str) -> str:
-    """'距现场 120 米，在范围内' or the flagged version; '' when no location was shared."""
+def describe_location(services: Services, record: AttendanceDay) -> Text | None:
+    """'距现场 120 米，在范围内' or the flagged version; None when no location was shared."""
     if record.distance_m is None:
-        return ""
+        return None
     key = "att.location_outside" if record.outside_site else "att.location_inside"
-    return t(key, lang, distance=distance_text(record.distance_m, lang), site=services.settings.site.name,
-             radius=distance_text(services.settings.site.radius_m, lang))
+    return Text(key, distance=distance_text(record.distance_m), site=services.settings.site.name,
+                radius=distance_text(services.settings.site.radius_m))
 
 
-def duration_text(minutes: int, lang: str) -> str:
+def duration_text(minutes: int) -> Text:
     """'25 分钟', '8 小时 27 分钟'."""
     if minutes < 60:
-        return t("att.minutes", lang, m=minutes)
-    return t("att.hours_minutes", lang, h=minutes // 60, m=minutes % 60)
+        return Text("att.minutes", m=minutes)
+    return Text("att.hours_minutes", h=minutes // 60, m=minutes % 60)
 
 
-def describe_record(services: Services, record: AttendanceDay, lang: str) -> str:
+def describe_record(services: Services, record: AttendanceDay) -> Joined:
     """'签到 09:03（迟到 3 分钟），签退 —' plus holiday duty / outside the site; '签到 补卡' when the day has
     only a check-out (an approved make-up stands for the check-in)."""
-    checkin = services.fmt(record.checkin_at, with_date=False) if record.checkin_at else t("att.checkin_made_up", lang)
+    checkin: list[Any] = [services.fmt(record.checkin_at, with_date=False) if record.checkin_at
+                          else Text("att.checkin_made_up")]
     if record.late_minutes:
-        checkin += t("att.flags", lang, flags=t("att.flag_late", lang,
-                                                duration=duration_text(record.late_minutes, lang)))
-    checkout = services.fmt(record.checkout_at, with_date=False) if record.checkout_at else "—"
+        checkin.append(Text("att.flags", flags=Text("att.flag_late", duration=duration_text(record.late_minutes))))
+    checkout: list[Any] = [services.fmt(record.checkout_at, with_date=False) if record.checkout_at else "—"]
     if record.checkout_at and record.early_minutes:
-        checkout += t("att.flags", lang, flags=t("att.flag_early", lang,
-                                                 duration=duration_text(record.early_minutes, lang)))
-    flags = [t(key, lang) for key, on in (("att.flag_holiday", record.holiday_duty),
-                                          ("att.flag_outside", record.outside_site)) if on]
-    text = t("att.record_line", lang, checkin=checkin, checkout=checkout)
+        checkout.append(Text("att.flags", flags=Text("att.flag_early",
+                                                     duration=duration_text(record.early_minutes))))
+    flags = [Text(key) for key, on in (("att.flag_holiday", record.holiday_duty),
+                                       ("att.flag_outside", record.outside_site)) if on]
+    parts: list[Any] = [Text("att.record_line", checkin=Joined(tuple(checkin)), checkout=Joined(tuple(checkout)))]
     if flags:
-        text += t("att.flags", lang, flags=t("role.separator", lang).join(flags))
-    return text
+        parts.append(Text("att.flags", flags=Joined(tuple(flags), SEPARATOR)))
+    return Joined(tuple(parts))
 
 
-def describe_day(services: Services, record: AttendanceDay | None, lang: str) -> str:
+def describe_day(services: Services, record: AttendanceDay | None) -> Text | Joined:
     """Today's picture: checked in at, checked out at, late/early, location."""
     if record is None or (record.checkin_at is None and record.checkout_at is None):
-        return t("att.day_none", lang)
-    text = t("att.day_line", lang, record=describe_record(services, record, lang))
-    location = describe_location(services, record, lang)
-    return f"{text}\n{location}" if location else text
+        return Text("att.day_none")
+    text = Text("att.day_line", record=describe_record(services, record))
+    location = describe_location(services, record)
+    return Joined((text, location), "\n") if location else text
 
 
 def _local_at(services: Services, day: date, moment: time) -> datetime:
@@ -126,7 +127,7 @@ def _minutes_between(earlier: datetime, later: datetime) -> int:
 class CheckInResult:
     record: AttendanceDay
     created: bool                    # False: an earlier check-in of the day stands, nothing changed
-    holiday_name: str | None = None  # the day is not a working day (holiday duty)
+    holiday_name: str | Text | None = None  # the day is not a working day (holiday duty)
 
 
 @dataclass(frozen=True)
@@ -140,14 +141,14 @@ class CheckOutResult:
 class LocationResult:
     record: AttendanceDay
     checked_in_now: bool  # the location itself was the check-in (none before today)
-    holiday_name: str | None = None
+    holiday_name: str | Text | None = None
 
 
-def _holiday_label(services: Services, day: date, lang: str) -> str | None:
+def _holiday_label(services: Services, day: date, lang: str) -> str | Text | None:
     """None on a working day; else the holiday's name (or 'a day off' for a plain weekend)."""
     if services.calendar.is_workday(day):
         return None
-    return services.calendar.holiday_name(day, lang) or t("att.weekend", lang)
+    return services.calendar.holiday_name(day, lang) or Text("att.weekend")
 
 
 def _require_in_service(services: Services, day: date) -> None:
@@ -291,15 +292,15 @@ async def on_leave(uow: UnitOfWork, person_id: int, day: date) -> bool:
         day, day, kind=LEAVE, person_id=person_id, statuses=("approved",)))
 
 
-def half_label(half: str | None, lang: str) -> str:
+def half_label(half: str | None) -> Text | str:
     """上午 / 下午 (morning / afternoon) for a half-day request; empty for whole days."""
-    return t(f"att.half_{half}", lang) if half else ""
+    return Text(f"att.half_{half}") if half else ""
 
 
-def request_period(request: AttendanceRequest, lang: str) -> str:
+def request_period(request: AttendanceRequest) -> Joined | str:
     """'2022-10-11', '2022-10-11 下午' or '2022-10-11 ~ 2022-10-13', as requests are named in messages."""
     if request.half:
-        return f"{request.first_day.isoformat()} {half_label(request.half, lang)}"
+        return Joined((request.first_day.isoformat(), half_label(request.half)), " ")
     if request.first_day == request.last_day:
         return request.first_day.isoformat()
     return f"{request.first_day.isoformat()} ~ {request.last_day.isoformat()}"
@@ -368,8 +369,8 @@ def _assigned_workdays(services: Services, person: Person, first: date, last: da
 async def _ask_approvers(services: Services, uow: UnitOfWork, requester: Person, request: AttendanceRequest,
                          key: str, **params: Any) -> int:
     approvers = [p for p in await uow.people.all(include_left=False) if is_approver(p) and p.id != requester.id]
-    buttons = [[("att.btn_approve", encode(CALLBACK, "ok", request.id)),
-                ("att.btn_reject", encode(CALLBACK, "no", request.id))]]
+    buttons = [[("att.btn_approve", Action(CALLBACK, "ok", request.id)),
+                ("att.btn_reject", Action(CALLBACK, "no", request.id))]]
     return await services.notifier.to_people(uow, approvers, key, kind=f"attendance.{request.kind}_request",
                                              buttons=buttons, dedup=f"att.req:{request.id}", id=request.id,
                                              name=requester.name, reason=request.reason, **params)
@@ -407,7 +408,7 @@ async def request_leave(services: Services, person: Person, text: str) -> Reques
                               last=other.last_day.isoformat())
         request, asked = await _file_request(services, uow, person, LEAVE, first, last, reason,
                                              half=half, first=first.isoformat(), last=last.isoformat(),
-                                             days=_number(days))
+                                             days=fmt_number(days))
         await uow.commit()
     return RequestResult(request, days, asked)
 
@@ -488,7 +489,7 @@ async def decide_request(services: Services, approver: Person, request_id: int, 
         if not await repo(uow).decide(request_id, status=status, by=approver.id, now=services.now()):
             decider = await uow.people.by_id(request.decided_by) if request.decided_by else None
             raise DomainError("att.already_decided", id=request_id,
-                              status=t(f"att.status_{request.status}", approver.language),
+                              status=Text(f"att.status_{request.status}"),
                               by=decider.name if decider else "—")
         decided = await repo(uow).request(request_id)
         assert decided is not None
@@ -496,7 +497,7 @@ async def decide_request(services: Services, approver: Person, request_id: int, 
                                entity="attendance_request", entity_id=request_id,
                                actor=approver,
                                before=request.snapshot(), after=decided.snapshot())
-        period = request_period(request, requester.language)
+        period = request_period(request)
         await services.notifier.to_person(
             uow, requester, f"att.{request.kind}_{status}", kind=f"attendance.{request.kind}_decision",
             dedup=f"att.decision:{request_id}", id=request_id, period=period, by=approver.name)
@@ -702,44 +703,11 @@ def percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def short_dates(days: list[date], lang: str, limit: int | None = None) -> str:
+def short_dates(days: list[date], limit: int | None = None) -> Joined:
     """'10-11、10-12' (all of them by default; with `limit`, at most that many, then '…')."""
     shown = days if limit is None else days[:limit]
-    text = t("role.separator", lang).join(f"{d:%m-%d}" for d in shown)
-    return text + ("…" if len(shown) < len(days) else "")
-
-
-
-def render_report(report: AttendanceReport, lang: str) -> str:
-    """The /attendance answer: one line per engineer (with absent and late dates), the total and the rules."""
-    lines = [t("att.report_title", lang, first=report.first.isoformat(), last=report.last.isoformat())]
-    if not report.denominator:
-        lines.append(t("att.report_nothing", lang))
-        return "\n".join(lines)
-    for stats in report.engineers:
-        if not stats.expected:
-            continue
-        lines.append(t("att.report_line", lang, name=stats.person.name, expected=len(stats.expected),
-                       present=_number(stats.days(stats.present)), late=len(stats.late),
-                       leave=_number(stats.days(stats.leave)), absent=_number(stats.days(stats.absent)),
-                       rate=percent(stats.rate)))
-        if stats.half_leave:
-            halves = t("role.separator", lang).join(f"{d:%m-%d} {half_label(h, lang)}"
-                                                    for d, h in sorted(stats.half_leave.items()))
-            lines.append(t("att.report_half_days", lang, dates=halves))
-        if stats.absent:
-            lines.append(t("att.report_absent_dates", lang, dates=short_dates(stats.absent, lang)))
-        if stats.late:
-            lines.append(t("att.report_late_dates", lang, dates=short_dates(stats.late, lang)))
-    lines.append(t("att.report_total", lang, rate=percent(report.rate), numerator=_number(report.numerator),
-                   denominator=_number(report.denominator)))
-    leave_rule = t("att.rule_leave_present" if report.leave_counts_as_present else "att.rule_leave_absent", lang)
-    late_rule = t("att.rule_late_weight", lang, value=_number(1 - report.late_weight)) if report.late_weight \
-        else t("att.rule_late_reported", lang)
-    lines.append(t("att.report_rules", lang, leave_rule=leave_rule, late_rule=late_rule))
-    if report.today_pending:
-        lines.append(t("att.report_today_pending", lang, cutoff=report.today_pending))
-    return "\n".join(lines)
+    text = Joined(tuple(f"{d:%m-%d}" for d in shown), SEPARATOR)
+    return Joined((text, "…" if len(shown) < len(days) else ""))
 
 
 def _count(value: Decimal) -> int | float:
@@ -747,7 +715,7 @@ def _count(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _number(value: Decimal) -> str:
+def fmt_number(value: Decimal) -> str:
     """12, 11.5 (no trailing zeros)."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.catalog import t
+from bot.catalog import Joined, Text
 from bot.services.attendance import LEAVE, MAKEUP, describe_record, distance_text, half_label, repo
 from bot.services.container import Services
 from bot.services.domain.attendance import AttendanceDay, AttendanceRequest
@@ -83,27 +83,28 @@ async def remind_checkout(services: Services, day: date) -> int:
 
 
 def _summary_lines(services: Services, people: list[Person], records: dict[int, AttendanceDay],
-                   approved: list[AttendanceRequest], lang: str) -> str:
+                   approved: list[AttendanceRequest]) -> Joined | Text:
     made_up = {r.person_id for r in approved if r.kind == MAKEUP}
     on_leave = {r.person_id: r.half for r in approved if r.kind == LEAVE}
     lines = []
     for person in people:
         record = records.get(person.id)
+        status: Any
         if record is not None and record.checkin_at is not None:
-            status = describe_record(services, record, lang)
+            status = describe_record(services, record)
             if record.distance_m is not None and record.outside_site:
-                status += t("att.flags", lang, flags=distance_text(record.distance_m, lang))
+                status = Joined((status, Text("att.flags", flags=distance_text(record.distance_m))))
             icon = "⚠️" if record.late_minutes or record.outside_site else "✅"
         elif person.id in made_up:
-            status, icon = t("att.sum_made_up", lang), "📝"
+            status, icon = Text("att.sum_made_up"), "📝"
         elif person.id in on_leave:
             half = on_leave[person.id]
-            status = t("att.sum_leave_half", lang, half=half_label(half, lang)) if half else t("att.sum_leave", lang)
+            status = Text("att.sum_leave_half", half=half_label(half)) if half else Text("att.sum_leave")
             icon = "🏖"
         else:
-            status, icon = t("att.sum_missing", lang), "❌"
-        lines.append(t("att.sum_line", lang, icon=icon, name=person.name, status=status))
-    return "\n".join(lines) or t("common.none", lang)
+            status, icon = Text("att.sum_missing"), "❌"
+        lines.append(Text("att.sum_line", icon=icon, name=person.name, status=status))
+    return Joined(tuple(lines), "\n") if lines else Text("common.none")
 
 
 async def send_summary(services: Services, day: date) -> int:
@@ -115,15 +116,15 @@ async def send_summary(services: Services, day: date) -> int:
                       or any(r.person_id == p.id and r.kind == MAKEUP for r in approved))
         common: dict[str, Any] = {"date": day.isoformat(), "expected": len(people), "present": present,
                                   "cutoff": services.settings.working_hours.summary_cutoff.strftime("%H:%M")}
-        default = services.settings.contract.default_language
+        lines = _summary_lines(services, people, records, approved)
         count = await services.notifier.to_groups(
             uow, "att.summary", kind="attendance.summary", dedup=f"att.summary:{day}",
-            lines=_summary_lines(services, people, records, approved, default), **common)
+            lines=lines, **common)
         supervisors = [p for p in await uow.people.all(include_left=False) if p.has(Role.SUPERVISOR)]
         for supervisor in supervisors:
             if await services.notifier.to_person(
                     uow, supervisor, "att.summary", kind="attendance.summary", dedup=f"att.summary:{day}",
-                    lines=_summary_lines(services, people, records, approved, supervisor.language), **common):
+                    lines=lines, **common):
                 count += 1
         await uow.commit()
     return count

@@ -51,6 +51,26 @@ def encode(feature: str, action: str, *args: object) -> str:
     return data
 
 
+@dataclass(frozen=True, init=False)
+class Action:
+    """What a button does, as a service describes it (`Action("urg", "ack", 42)`); the edge turns it into
+    callback data with `to_callback_data` (the notifier when it queues, `reply` when it answers)."""
+
+    feature: str
+    verb: str
+    args: tuple[object, ...]
+
+    def __init__(self, feature: str, verb: str, *args: object) -> None:
+        object.__setattr__(self, "feature", feature)
+        object.__setattr__(self, "verb", verb)
+        object.__setattr__(self, "args", args)
+
+
+def to_callback_data(target: Action | str) -> str:
+    """The `v1:...` data of a button: an Action encoded, or data a handler already encoded."""
+    return encode(target.feature, target.verb, *target.args) if isinstance(target, Action) else target
+
+
 def decode(data: str | None) -> CallbackData | None:
     """None for anything not in our format (old or forged buttons)."""
     if not data:

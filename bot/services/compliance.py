@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.catalog import CATALOG, t
 from bot.services.container import Services
 from bot.services.domain.audit import AuditEntry
 from bot.services.domain.duties import PaperRecord
@@ -189,19 +188,6 @@ class AuditPage:
     person: Person | None
     total: int
     entries: list[AuditEntry]
-
-
-def audit_action_text(action: str, lang: str | None) -> str:
-    """The human name of an audit action in `lang` (`audit.action.<code>`), or the raw code if none."""
-    key = f"audit.action.{action}"
-    return t(key, lang) if key in CATALOG else action
-
-
-def audit_target_text(entity: str, entity_id: object, lang: str | None) -> str:
-    """`工单#3` / `ticket#3`: the entity's human name (raw name if none) and its id, if any."""
-    key = f"audit.entity.{entity}"
-    name = t(key, lang) if key in CATALOG else entity
-    return f"{name}#{entity_id}" if entity_id else name
 
 
 async def read_audit(services: Services, text: str) -> AuditPage:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.catalog import CATALOG
+from bot.catalog import CATALOG, Text
 from bot.services.container import Services
 from bot.services.domain.duties import Drill
 from bot.services.domain.people import Person, Role, client_contacts, with_roles
@@ -109,7 +109,7 @@ async def record_result(services: Services, by: Person, drill_id: int, result: s
                                                              *with_roles(people, Role.SUPERVISOR)] if p.id != by.id],
                                           "drill.result_notice", kind="drill.result",
                                           dedup=f"drill.result:{drill_id}", id=drill_id,
-                                          scenario=scenario_label(drill.scenario), date=drill.planned_on.isoformat(),
+                                          scenario=scenario_text(drill.scenario), date=drill.planned_on.isoformat(),
                                           by=by.name, result=result)
         done = await _repo(uow).get(drill_id)
         await uow.commit()
@@ -117,9 +117,10 @@ async def record_result(services: Services, by: Person, drill_id: int, result: s
     return done
 
 
-def scenario_label(scenario: str, lang: str = "zh_CN") -> str:
-    names = CATALOG.get(f"drill.scenario.{scenario}")
-    return names.get(lang, names["zh_CN"]) if names else scenario
+def scenario_text(scenario: str) -> Text | str:
+    """A built-in scenario's name (rendered in the reader's language); free text as typed."""
+    key = f"drill.scenario.{scenario}"
+    return Text(key) if key in CATALOG else scenario
 
 
 # -- the reminder timer --------------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ async def remind_drills(services: Services, now: datetime) -> int:
             key = due[-1][0]
             what = key.rsplit(":", 1)[1]
             await services.notifier.to_people(uow, recipients, f"drill.{what}", kind=f"drill.{what}", dedup=key,
-                                              id=drill.id, scenario=scenario_label(drill.scenario),
+                                              id=drill.id, scenario=scenario_text(drill.scenario),
                                               date=drill.planned_on.isoformat())
             sent += 1
         await uow.commit()

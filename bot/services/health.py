@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from bot.catalog import CATALOG, t
+from bot.catalog import CATALOG, Joined, Text
 from bot.services.container import Services
 from bot.services.domain.people import Role
 from storage.outbox import OutboxBacklog
@@ -110,14 +110,14 @@ async def detect_downtime(services: Services) -> Downtime | None:
     return Downtime(last_alive, started, clean, late, owed)
 
 
-def fmt_downtime(duration: timedelta, lang: str) -> str:
+def fmt_downtime(duration: timedelta) -> Text:
     """How long the bot was down, as people say it: 45 分钟, 2 小时 5 分钟, 6 天 9 小时 (never 9180 分钟)."""
     minutes = max(int(duration.total_seconds() // 60), 1)
     if minutes < 60:
-        return t("rel.duration.minutes", lang, minutes=minutes)
+        return Text("rel.duration.minutes", minutes=minutes)
     if minutes < 24 * 60:
-        return t("rel.duration.hours", lang, hours=minutes // 60, minutes=minutes % 60)
-    return t("rel.duration.days", lang, days=minutes // (24 * 60), hours=minutes // 60 % 24)
+        return Text("rel.duration.hours", hours=minutes // 60, minutes=minutes % 60)
+    return Text("rel.duration.days", days=minutes // (24 * 60), hours=minutes // 60 % 24)
 
 
 async def notify_downtime(services: Services, downtime: Downtime) -> int:
@@ -132,9 +132,8 @@ async def notify_downtime(services: Services, downtime: Downtime) -> int:
                     kind="rel.downtime",
                     dedup=f"rel.downtime:{to_db(downtime.down_until)}",
                     since=services.fmt(downtime.down_from), until=services.fmt(downtime.down_until),
-                    duration=fmt_downtime(downtime.duration, admin.language),
-                    late=describe_kinds(downtime.late, admin.language),
-                    owed=describe_kinds(downtime.owed, admin.language)):
+                    duration=fmt_downtime(downtime.duration),
+                    late=describe_kinds(downtime.late), owed=describe_kinds(downtime.owed)):
                 count += 1
         await uow.audit.append(at=services.now(), action="rel.downtime", entity="bot",
                                before={"last_alive": services.fmt(downtime.down_from)},
@@ -144,15 +143,18 @@ async def notify_downtime(services: Services, downtime: Downtime) -> int:
     return count
 
 
-def kind_text(kind: str, lang: str | None) -> str:
-    """The human name of an outbox kind in `lang` (`outbox.kind.<kind>`), or the raw kind if none."""
+def kind_text(kind: str) -> Text | str:
+    """The human name of an outbox kind (`outbox.kind.<kind>`, rendered in the reader's language), or the raw
+    kind if none."""
     key = f"outbox.kind.{kind}"
-    return t(key, lang) if key in CATALOG else kind
+    return Text(key) if key in CATALOG else kind
 
 
-def describe_kinds(kinds: Mapping[str, int], lang: str | None = None) -> str:
+def describe_kinds(kinds: Mapping[str, int]) -> Joined | str:
     """`紧急请求升级 ×2, 工单超期提醒 ×1` ('—' when empty); a kind without a catalog name stays raw."""
-    return ", ".join(f"{kind_text(kind, lang)} ×{count}" for kind, count in kinds.items()) or "—"
+    if not kinds:
+        return "—"
+    return Joined(tuple(Joined((kind_text(kind), f" ×{count}")) for kind, count in kinds.items()), ", ")
 
 
 # -- heartbeat ------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.callback_data import encode
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.duties import INCIDENT_TEXT_SECTIONS, Incident, missing, next_question
 from bot.services.domain.people import Person, Role, client_contacts, is_client_side, with_roles
@@ -162,8 +162,8 @@ async def fill_section(services: Services, by: Person, incident_id: int, section
             people = await uow.people.all(include_left=False)
             approvers = [p for p in [*client_contacts(people), *with_roles(people, Role.SUPERVISOR)]
                          if p.id != incident.reporter_id]  # nobody approves their own report's plan
-            buttons = [[("incident.btn_approve", encode("duty", "inc_ok", incident_id)),
-                        ("incident.btn_return", encode("duty", "inc_no", incident_id))]]
+            buttons = [[("incident.btn_approve", Action("duty", "inc_ok", incident_id)),
+                        ("incident.btn_return", Action("duty", "inc_no", incident_id))]]
             await services.notifier.to_people(uow, approvers, "incident.plan_request", kind="incident.approval",
                                               buttons=buttons,
                                               dedup=f"incident.plan:{incident_id}:{audit_id}",
@@ -246,8 +246,8 @@ async def remind_open(services: Services, now: datetime) -> int:
                                                   summary=incident.summary, tag=tag(incident.id, section))
             else:
                 people = await uow.people.all(include_left=False)
-                buttons = [[("incident.btn_approve", encode("duty", "inc_ok", incident.id)),
-                            ("incident.btn_return", encode("duty", "inc_no", incident.id))]]
+                buttons = [[("incident.btn_approve", Action("duty", "inc_ok", incident.id)),
+                            ("incident.btn_return", Action("duty", "inc_no", incident.id))]]
                 await services.notifier.to_people(uow, [*client_contacts(people),
                                                         *with_roles(people, Role.SUPERVISOR)],
                                                   "incident.plan_request", kind="incident.reminder", buttons=buttons,

@@ -12,13 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from bot.catalog import t
+from bot.services.callback_data import Action, to_callback_data
 from bot.services.clock import Clock
 from bot.services.domain.people import Person, Role
 from bot.textfit import CAPTION_LIMIT, shorten, split_text
 from storage.uow import UnitOfWork
 
-# A button as services describe it: (catalog key of the label, callback data).
-ButtonSpec = tuple[str, str]
+# A button as services describe it: (catalog key of the label, what it does). The action is encoded to
+# callback data here, at queue time (handlers may pass data they encoded themselves).
+ButtonSpec = tuple[str, Action | str]
 
 
 class Notifier:
@@ -33,8 +35,8 @@ class Notifier:
                  params: dict[str, Any]) -> list[list[tuple[str, str]]] | None:
         if not rows:
             return None
-        return [[(t(label, lang, **params) if "{" in t(label, lang) else t(label, lang), data)
-                 for label, data in row] for row in rows]
+        return [[(t(label, lang, **params) if "{" in t(label, lang) else t(label, lang), to_callback_data(target))
+                 for label, target in row] for row in rows]
 
     async def to_chat(self, uow: UnitOfWork, chat_id: int, key: str, *, kind: str, lang: str | None = None,
                       buttons: Sequence[Sequence[ButtonSpec]] | None = None, dedup: str | None = None,

@@ -19,13 +19,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.catalog import Localized, t
+from bot.catalog import Joined, Localized, Text
 from bot.services.calendar import HolidayPeriod
-from bot.services.callback_data import encode
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.oncall import DutyPlan, Swap, balance_plan, engineers_on, leads_of
 from bot.services.domain.people import Person, Role
 from bot.services.errors import BadInput, DomainError, NotAllowed, UnknownPerson
+from bot.services.notify import ButtonSpec
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_span
 from storage.oncall import OnCallRepository
 from storage.uow import UnitOfWork
@@ -327,8 +328,8 @@ async def _propose_in_uow(services: Services, uow: UnitOfWork, period: HolidayPe
     return plan
 
 
-def approve_buttons(plan: DutyPlan) -> list[list[tuple[str, str]]]:
-    return [[("oc.btn.approve", encode("oc", "ap", plan.id))]]
+def approve_buttons(plan: DutyPlan) -> list[list[ButtonSpec]]:
+    return [[("oc.btn.approve", Action("oc", "ap", plan.id))]]
 
 
 def plan_lines(plan: DutyPlan, names: dict[int, str], rota: dict[date, list[int]] | None = None) -> str:
@@ -349,9 +350,11 @@ class PlanView:
     totals: list[tuple[str, int]]  # (name, holiday duty days up to this holiday's last day), most first
     created: bool
 
-    def totals_text(self, lang: str) -> str:
-        """'林海 7、周小舟 7' (the separator of the reader's language)."""
-        return t("role.separator", lang).join(f"{name} {days}" for name, days in self.totals) or "—"
+    def totals_text(self) -> Joined | str:
+        """'林海 7、周小舟 7' (rendered with the separator of the reader's language)."""
+        if not self.totals:
+            return "—"
+        return Joined(tuple(f"{name} {days}" for name, days in self.totals), Text("role.separator"))
 
 
 PLAN_MAKERS = (Role.LEAD, Role.SUPERVISOR)
@@ -434,13 +437,13 @@ async def _load_plan(services: Services, plan_id: int) -> DutyPlan:
 
 
 # -- swaps --------------------------------------------------------------------------------------------------
-def swap_peer_buttons(swap_id: int) -> list[list[tuple[str, str]]]:
-    return [[("oc.btn.agree", encode("oc", "sp", swap_id, 1)), ("oc.btn.decline", encode("oc", "sp", swap_id, 0))]]
+def swap_peer_buttons(swap_id: int) -> list[list[ButtonSpec]]:
+    return [[("oc.btn.agree", Action("oc", "sp", swap_id, 1)), ("oc.btn.decline", Action("oc", "sp", swap_id, 0))]]
 
 
-def swap_supervisor_buttons(swap_id: int) -> list[list[tuple[str, str]]]:
-    return [[("oc.btn.approve", encode("oc", "ss", swap_id, 1)),
-             ("oc.btn.decline", encode("oc", "ss", swap_id, 0))]]
+def swap_supervisor_buttons(swap_id: int) -> list[list[ButtonSpec]]:
+    return [[("oc.btn.approve", Action("oc", "ss", swap_id, 1)),
+             ("oc.btn.decline", Action("oc", "ss", swap_id, 0))]]
 
 
 async def request_swap(services: Services, actor: Person, text: str) -> tuple[Swap, Person]:

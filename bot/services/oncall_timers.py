@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
-from bot.catalog import t
+from bot.catalog import Joined, Text
 from bot.services.calendar import HolidayPeriod
 from bot.services.container import Services
 from bot.services.domain.people import Role
@@ -63,8 +63,8 @@ async def holiday_notice(services: Services, uow: UnitOfWork, day: date, now: da
         await services.notifier.to_person(uow, person, "oc.holiday_your_days", kind="oncall.holiday",
                                           dedup=f"oc:pre:{period.first}",
                                           holiday=holiday_title(period),
-                                          days=t("role.separator", person.language).join(d.isoformat()
-                                                                                         for d in days))
+                                          days=Joined(tuple(d.isoformat() for d in days),
+                                                      Text("role.separator")))
     lines = "\n".join(f"{s.day.isoformat()}  {names.get(s.person_id, '?')}" for s in shifts)
     await services.notifier.to_groups(uow, "oc.holiday_plan_group" if shifts else "oc.holiday_no_plan_group",
                                       kind="oncall.holiday", dedup=f"oc:pre:{period.first}",

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from bot.catalog import t
+from bot.catalog import CATALOG, Joined, Text
 from bot.services.domain.assessment import PaymentRecord
 from bot.services.domain.people import Person
 from bot.services.errors import DomainError
@@ -141,11 +141,9 @@ def milestone_from_text(services: Services, text: str) -> str | None:
     return key if key in keys else None
 
 
-def milestone_name(key: str, lang: str) -> str:
-    try:
-        return t(f"pay.milestone.{key}", lang)
-    except KeyError:
-        return key
+def milestone_label(key: str) -> Text | str:
+    """A milestone's name in messages (rendered in the reader's language); the key when the catalog has none."""
+    return Text(f"pay.milestone.{key}") if f"pay.milestone.{key}" in CATALOG else key
 
 
 _FIX_WORDS = {"fix", "更正", "修改", "改正"}
@@ -175,11 +173,11 @@ def _looks_like_amount(text: str) -> bool:
 def _parse(services: Services, person: Person, args: str) -> _Entry:
     words = args.split()
     if len(words) < 2:
-        raise DomainError("pay.usage", milestones=_milestone_list(services, person.language))
+        raise DomainError("pay.usage", milestones=_milestone_list(services))
     key = milestone_from_text(services, words[0])
     if key is None:
         raise DomainError("pay.unknown_milestone", text=words[0],
-                          milestones=_milestone_list(services, person.language))
+                          milestones=_milestone_list(services))
     amount: Decimal | None = None
     amount_text = ""
     date_words = words[1:]
@@ -207,8 +205,8 @@ def _parse(services: Services, person: Person, args: str) -> _Entry:
     earliest = earliest_payment_day(services, milestone)
     if paid_on < earliest:
         raise DomainError("pay.too_early", day=paid_on.isoformat(), earliest=earliest.isoformat(),
-                          name=milestone_name(key, person.language),
-                          condition=t(f"pay.anchor.{milestone.anchor}", person.language))
+                          name=milestone_label(key),
+                          condition=Text(f"pay.anchor.{milestone.anchor}"))
     return _Entry(key, paid_on, amount, amount_text)
 
 
@@ -218,8 +216,8 @@ def _money(value: Decimal) -> str:
     return fmt_money(value)
 
 
-async def _ceiling(services: Services, schedule: list[MilestoneStatus], milestone: MilestoneStatus, lang: str,
-                   sources: Mapping[str, RateSource] | None) -> tuple[Decimal, str]:
+async def _ceiling(services: Services, schedule: list[MilestoneStatus], milestone: MilestoneStatus,
+                   sources: Mapping[str, RateSource] | None) -> tuple[Decimal, Text]:
     """The most that can be recorded on a milestone, and why: its share of the contract total (nothing was
     paid on it yet: a milestone holds one payment); the final payment also at most the contract total × the
     tier ratio of the contract-to-date score − what is paid before it, when the score can be computed."""
@@ -227,8 +225,8 @@ async def _ceiling(services: Services, schedule: list[MilestoneStatus], mileston
 
     contract = services.settings.contract.amount
     ceiling = milestone.amount
-    basis = t("pay.basis.share", lang, contract=_money(contract), share=fmt_ratio(milestone.share),
-              amount=_money(ceiling))
+    basis = Text("pay.basis.share", contract=_money(contract), share=fmt_ratio(milestone.share),
+                 amount=_money(ceiling))
     if milestone.is_final:
         try:
             a = await compute_assessment(services, resolve_period(services, ""), sources)
@@ -238,8 +236,8 @@ async def _ceiling(services: Services, schedule: list[MilestoneStatus], mileston
         by_score = projected_final(contract, a.payment_ratio, before)
         if by_score < ceiling:
             ceiling = by_score
-            basis = t("pay.basis.score", lang, total=a.shown_total, tier=a.tier.label,
-                      ratio=fmt_ratio(a.payment_ratio), contract=_money(contract), paid=_money(before))
+            basis = Text("pay.basis.score", total=a.shown_total, tier=a.tier.label,
+                         ratio=fmt_ratio(a.payment_ratio), contract=_money(contract), paid=_money(before))
     return ceiling, basis
 
 
@@ -247,8 +245,8 @@ async def _checked_amount(services: Services, person: Person, entry: _Entry,
                           sources: Mapping[str, RateSource] | None) -> tuple[MilestoneStatus, Decimal]:
     schedule = await payment_schedule(services)
     milestone = next(m for m in schedule if m.key == entry.key)
-    ceiling, basis = await _ceiling(services, schedule, milestone, person.language, sources)
-    name = milestone_name(entry.key, person.language)
+    ceiling, basis = await _ceiling(services, schedule, milestone, sources)
+    name = milestone_label(entry.key)
     if ceiling <= 0:
         raise DomainError("pay.nothing_due", name=name, basis=basis)
     if entry.amount is None:
@@ -270,7 +268,7 @@ async def record_payment(services: Services, person: Person, args: str,
     if milestone.paid is not None:
         shown = (milestone.paid.paid_on.isoformat() if milestone.paid.paid_on else "—",
                  _money(milestone.paid.amount) if not milestone.flagged else milestone.paid.raw_amount)
-        raise DomainError("pay.already_recorded", name=milestone_name(entry.key, person.language), day=shown[0],
+        raise DomainError("pay.already_recorded", name=milestone_label(entry.key), day=shown[0],
                           amount=shown[1], args=args.strip())
     async with services.db.uow() as uow:
         repo: ScoringRepository = uow.repo(ScoringRepository)
@@ -295,11 +293,11 @@ async def correct_payment(services: Services, person: Person, args: str,
     audited with what it was and what it became. Returns (before, after)."""
     rest = args.split(maxsplit=1)[1] if len(args.split(maxsplit=1)) > 1 else ""
     if not rest.strip():
-        raise DomainError("pay.fix_usage", milestones=_milestone_list(services, person.language))
+        raise DomainError("pay.fix_usage", milestones=_milestone_list(services))
     entry = _parse(services, person, rest)
     before, amount = await _checked_amount(services, person, entry, sources)
     if before.paid is None:
-        raise DomainError("pay.nothing_to_fix", name=milestone_name(entry.key, person.language),
+        raise DomainError("pay.nothing_to_fix", name=milestone_label(entry.key),
                           args=rest.strip())
     old = {"paid_on": before.paid.paid_on.isoformat() if before.paid.paid_on else None,
            "amount": before.paid.raw_amount or str(before.paid.amount)}
@@ -319,48 +317,22 @@ async def _by_key(services: Services) -> dict[str, MilestoneStatus]:
     return {m.key: m for m in await payment_schedule(services)}
 
 
-def _milestone_list(services: Services, lang: str) -> str:
-    return t("role.separator", lang).join(milestone_name(m.key, lang) for m in services.settings.assessment.milestones)
+def _milestone_list(services: Services) -> Joined:
+    return Joined(tuple(milestone_label(m.key) for m in services.settings.assessment.milestones),
+                  Text("role.separator"))
 
 
-def render_payments(services: Services, schedule: list[MilestoneStatus], lang: str,
-                    projection: tuple[Decimal, str, Decimal, Decimal] | None) -> str:
-    """The /payments answer; `projection` is (total score, tier label, ratio, projected amount) or None."""
-    from bot.services.scoring import fmt_money, fmt_ratio, fmt_total
+@dataclass(frozen=True)
+class PaymentsOverview:
+    """/payments: the schedule and, when the score can be computed, the projection (total score, tier label,
+    ratio, projected final amount); rendered by bot/handlers/render/payments.py."""
 
-    today = services.today()
-    lines = [t("pay.header", lang, amount=fmt_money(services.settings.contract.amount))]
-    for m in schedule:
-        if m.flagged and m.paid is not None:
-            status = t("pay.status.flagged", lang, amount=m.paid.raw_amount[:40],
-                       day=m.paid.paid_on.isoformat() if m.paid.paid_on else "—")
-        elif m.paid is not None and m.paid.paid_on is not None:
-            status = t("pay.status.paid", lang, amount=fmt_money(m.paid.amount), day=m.paid.paid_on.isoformat())
-        elif m.overdue(today):
-            status = t("pay.status.overdue", lang)
-        else:
-            status = t("pay.status.unpaid", lang)
-        due = m.due.isoformat() if m.due else t("pay.due.after_assessment", lang)
-        share = fmt_ratio(m.share)
-        if m.is_final and projection is not None:
-            amount = fmt_money(projection[3])
-            share = t("pay.share.by_score", lang)
-        else:
-            amount = fmt_money(m.amount)
-        lines.append(t("pay.line", lang, name=milestone_name(m.key, lang), share=share, amount=amount, due=due,
-                       status=status))
-    if projection is None:
-        lines.append(t("pay.projection_unavailable", lang))
-    else:
-        total, tier, ratio, projected = projection
-        shown = fmt_total(total, services.settings.assessment.tiers)
-        lines.append(t("pay.projection", lang, total=shown, tier=tier, ratio=fmt_ratio(ratio),
-                       amount=fmt_money(projected), paid=fmt_money(paid_before(schedule))))
-    return "\n".join(lines)
+    schedule: list[MilestoneStatus]
+    projection: tuple[Decimal, str, Decimal, Decimal] | None
 
 
-async def payments_text(services: Services, person: Person,
-                        sources: Mapping[str, RateSource] | None = None) -> str:
+async def payments_overview(services: Services, person: Person,
+                            sources: Mapping[str, RateSource] | None = None) -> PaymentsOverview:
     """/payments: each milestone with its due date and status, and the projected final payment at the
     contract-to-date score (left out, with a note, while a component cannot be computed)."""
     from bot.services.scoring import compute_assessment, resolve_period
@@ -372,4 +344,4 @@ async def payments_text(services: Services, person: Person,
         projection = (a.total, a.tier.label, a.payment_ratio, a.projected_payment)
     except DomainError:  # a component not available yet, or no service days so far
         projection = None
-    return render_payments(services, schedule, person.language, projection)
+    return PaymentsOverview(schedule, projection)

@@ -27,10 +27,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.catalog import t
+from bot.catalog import render, t
 from bot.services import tickets
 from bot.services.domain.assessment import ComponentScore
 from bot.services.domain.people import Person, Role
+from bot.services.domain.rates import Loss
 from bot.services.errors import DomainError
 from bot.services.scoring import (
     CENT,
@@ -41,7 +42,6 @@ from bot.services.scoring import (
     compute_assessment,
     fmt_ratio,
     month_bounds,
-    render_loss,
     resolve_period,
 )
 
@@ -168,6 +168,15 @@ async def build_report(services: Services, period: Period, *, out: Path | None =
 # ------------------------------------------------------------------------------------------------
 # the workbook
 # ------------------------------------------------------------------------------------------------
+def render_loss(loss: Loss, lang: str) -> str:
+    """A loss in words via its catalog key (owned by its feature); the key itself if it is missing."""
+    try:
+        return t(loss.key, lang, **loss.params)
+    except (KeyError, IndexError, ValueError):
+        params = ", ".join(f"{k}={v}" for k, v in loss.params.items())
+        return f"{loss.key} ({params})" if params else loss.key
+
+
 def _two(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
@@ -239,7 +248,7 @@ def _score_sheet(ws: Any, a: Assessment, lang: str, title: str, generated: str) 
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=14)
     rows = [
-        ("report.field.period", a.period.label(lang)),
+        ("report.field.period", render(a.period.title, lang)),
         ("report.field.total", Decimal(a.shown_total)),
         ("report.field.tier", a.tier.label),
         ("report.field.ratio", _two(a.payment_ratio)),

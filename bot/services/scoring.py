@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from bot.catalog import LANGUAGES, t
+from bot.catalog import LANGUAGES, Text
 from bot.services import attendance, daily_log, tickets, urgent
 from bot.services.domain.assessment import ComponentScore, Deduction, next_tier, payment_ratio, tier_for, tiers_top_down
 from bot.services.domain.people import Person, Role
-from bot.services.domain.rates import ComponentRate, Loss
+from bot.services.domain.rates import ComponentRate
 from bot.services.errors import DomainError
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_past_day, parse_period
 from config.settings import PaymentTier
@@ -90,12 +90,14 @@ class Period:
     def month(self) -> str:
         return f"{self.start:%Y-%m}"
 
-    def label(self, lang: str) -> str:
+    @property
+    def title(self) -> Text:
+        """How the period is named in messages (rendered in the reader's language)."""
         if self.kind == "month":
-            return t("score.period.month", lang, month=self.month, start=self.start.isoformat(),
-                     end=self.end.isoformat())
+            return Text("score.period.month", month=self.month, start=self.start.isoformat(),
+                        end=self.end.isoformat())
         key = "score.period.contract" if self.kind == "contract" else "score.period.range"
-        return t(key, lang, start=self.start.isoformat(), end=self.end.isoformat())
+        return Text(key, start=self.start.isoformat(), end=self.end.isoformat())
 
 
 def month_bounds(day: date) -> tuple[date, date]:
@@ -291,13 +293,14 @@ def component_from_text(text: str) -> str | None:
         if _alias_key(alias) == key:
             return name
     for name in COMPONENTS:
-        if any(_alias_key(t(f"score.component.{name}", lang)) == key for lang in LANGUAGES):
+        if any(_alias_key(component_label(name).in_lang(lang)) == key for lang in LANGUAGES):
             return name
     return None
 
 
-def component_name(component: str, lang: str) -> str:
-    return t(f"score.component.{component}", lang)
+def component_label(component: str) -> Text:
+    """A component's name in messages (rendered in the reader's language)."""
+    return Text(f"score.component.{component}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -377,7 +380,7 @@ async def compute_assessment(services: Services, period: Period,
             continue
         source = chosen.get(name)
         if source is None:
-            raise ComponentUnavailable(component=component_name(name, "zh_CN"))
+            raise ComponentUnavailable(component=component_label(name))
         if tracked > period.end:
             rate = ComponentRate(Decimal(0), Decimal(0))  # nothing recorded yet in this period
         elif name in rolled:
@@ -491,7 +494,7 @@ async def deduct(services: Services, person: Person, args: str) -> Deduction:
             await services.notifier.to_person(
                 uow, recipient, "score.deduct.notice", kind="score.deduction",
                 dedup=f"score-deduct:{deduction_id}", actor=person.name,
-                component=component_name(component, recipient.language), points=fmt_points(points),
+                component=component_label(component), points=fmt_points(points),
                 day=day.isoformat(), reason=reason)
         await uow.commit()
     return Deduction(deduction_id, component, points, reason, day, services.now(), person.name,
@@ -576,151 +579,6 @@ def fmt_money(value: Decimal) -> str:
         return f"¥{value}"
 
 
-def render_loss(loss: Loss, lang: str) -> str:
-    """A loss in words via its catalog key (owned by its feature); the key itself if it is missing."""
-    try:
-        return t(loss.key, lang, **loss.params)
-    except (KeyError, IndexError, ValueError):
-        params = ", ".join(f"{k}={v}" for k, v in loss.params.items())
-        return f"{loss.key} ({params})" if params else loss.key
-
-
-def render_component_line(c: ComponentScore, lang: str) -> str:
-    deduction = t("score.line_deduction", lang, points=fmt_points(c.deductions)) if c.deductions else ""
-    line = t("score.line", lang, name=component_name(c.name, lang), points=fmt_points(c.points),
-             max=fmt_count(c.weight), rate=fmt_percent(c.ratio), numerator=fmt_count(c.rate.numerator),
-             denominator=fmt_count(c.rate.denominator), unit=t(f"score.unit.{c.name}", lang),
-             deduction=deduction)
-    return "\n".join([line, *render_response_times(c, lang)])
-
-
-def render_response_times(c: ComponentScore, lang: str) -> list[str]:
-    """Under 响应度: the median and 90th-percentile minutes to acknowledge and to arrive (from the
-    urgent feature's details); nothing when no request was acknowledged or reached."""
-    if c.name != "responsiveness":
-        return []
-    details = c.rate.details
-    lines = []
-    for what in ("ack", "arrive"):
-        median, p90 = details.get(f"{what}_median_min"), details.get(f"{what}_p90_min")
-        if median is None and p90 is None:
-            continue
-        lines.append(t(f"score.times.{what}", lang, median=fmt_minutes(median), p90=fmt_minutes(p90)))
-    return lines
-
-
-def render_score(a: Assessment, lang: str, previous: Assessment | None = None) -> str:
-    """The /score answer: total, tier, each component with its counts, change, projection, next tier."""
-    lines = [t("score.header", lang, period=a.period.label(lang), total=a.shown_total,
-               max=fmt_count(a.max_total), tier=a.tier.label, ratio=fmt_ratio(a.payment_ratio))]
-    if a.counted_from is not None:
-        lines.append(t("score.counted_from", lang, day=a.counted_from.isoformat()))
-    if previous is not None:
-        lines.append(t("score.change", lang, delta=fmt_signed(a.total - previous.total),
-                       previous=previous.shown_total, period=previous.period.label(lang)))
-    lines.append("")
-    lines.extend(render_component_line(c, lang) for c in a.components.values())
-    lines.append("")
-    lines.append(t("score.projected", lang, amount=fmt_money(a.projected_payment),
-                   contract=fmt_money(a.contract_amount), ratio=fmt_ratio(a.payment_ratio),
-                   paid=fmt_money(a.paid_before)))
-    if a.flagged_payments:
-        from bot.services.payments import milestone_name
-
-        lines.append(t("score.payment_flagged", lang, names=t("role.separator", lang).join(
-            milestone_name(key, lang) for key in a.flagged_payments)))
-    advice = next_tier_advice(a)
-    if advice is None:
-        lines.append(t("score.top_tier", lang))
-    elif advice.hints:
-        options = "\n".join(t(f"score.hint.{h.component}", lang, n=h.extra) for h in advice.hints)
-        lines.append(t("score.next_tier", lang, tier=advice.tier.label, ratio=fmt_ratio(advice.tier.ratio),
-                       threshold=fmt_count(advice.threshold), gap=fmt_gap(advice.gap), options=options))
-    else:
-        lines.append(t("score.next_tier_none", lang, tier=advice.tier.label, ratio=fmt_ratio(advice.tier.ratio),
-                       threshold=fmt_count(advice.threshold), gap=fmt_gap(advice.gap)))
-    lines.append(t("score.why_hint", lang))
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class LedgerLine:
-    """One line of the ledger behind lost points: a loss or a deduction, with its cost."""
-
-    component: str
-    cost: Decimal
-    text: str
-    when: str | None
-
-
-def ledger(a: Assessment, lang: str, component: str | None = None) -> list[LedgerLine]:
-    """Every lost point explained: each loss (cost = weight × units / denominator), each deduction, and
-    whatever a rate function lost without listing it."""
-    lines: list[LedgerLine] = []
-    for name, c in a.components.items():
-        if component is not None and name != component:
-            continue
-        listed = Decimal(0)
-        for loss in sorted(c.rate.losses, key=lambda item: item.when or ""):
-            cost = c.loss_cost(loss)
-            listed += cost
-            lines.append(LedgerLine(name, cost, render_loss(loss, lang), loss.when))
-        unexplained = c.weight - c.earned - listed
-        if unexplained > CENT / 2:
-            lines.append(LedgerLine(name, unexplained, t("score.why.unlisted", lang), None))
-        for d in a.deductions:
-            if d.component == name:
-                lines.append(LedgerLine(name, d.points, t("score.why.deduction_text", lang, reason=d.reason,
-                                                         actor=d.actor_name or "—", day=d.day.isoformat()),
-                                        d.day.isoformat()))
-    return lines
-
-
-WHY_LINES_PER_COMPONENT = 6  # for the overview (/score why): every component shows, costliest lines first
-
-
-def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
-    """/score why [component]: the ledger, grouped by component, costliest lines first, each with its cost.
-
-    The overview keeps every component on a phone screen and says how many lines each one has left; the
-    single-component view lists every line (a long one is paged by the bot, bot/pager.py)."""
-    lines = [t("score.why.header", lang, period=a.period.label(lang))]
-    if a.counted_from is not None:
-        lines.append(t("score.counted_from", lang, day=a.counted_from.isoformat()))
-    entries = ledger(a, lang, component)
-    if not entries:
-        lines.append(t("score.why.none", lang))
-        return "\n".join(lines)
-    cap = None if component is not None else WHY_LINES_PER_COMPONENT
-    for name, c in a.components.items():
-        mine = sorted((e for e in entries if e.component == name), key=lambda e: (-e.cost, e.when or ""))
-        if not mine:
-            continue
-        lines.append("")
-        lines.append(t("score.why.component", lang, name=component_name(name, lang), lost=fmt_points(c.lost),
-                       points=fmt_points(c.points), max=fmt_count(c.weight)))
-        for entry in mine[:cap]:
-            lines.append(t("score.why.line", lang, cost=fmt_points(entry.cost), name=component_name(name, lang),
-                           text=entry.text))
-        if cap is not None and len(mine) > cap:
-            lines.append(t("score.why.more_component", lang, n=len(mine) - cap,
-                           component=component_name(name, lang)))
-    return "\n".join(lines)
-
-
-def render_deductions(period: Period, deductions: Iterable[Deduction], lang: str) -> str:
-    items = list(deductions)
-    if not items:
-        return t("score.deductions.none", lang, period=period.label(lang))
-    total = sum((d.points for d in items), Decimal(0))
-    lines = [t("score.deductions.header", lang, period=period.label(lang), total=fmt_points(total),
-               count=len(items))]
-    lines.extend(t("score.deductions.line", lang, id=d.id, day=d.day.isoformat(),
-                   component=component_name(d.component, lang), points=fmt_points(d.points), reason=d.reason,
-                   actor=d.actor_name or "—") for d in items)
-    return "\n".join(lines)
-
-
 # ------------------------------------------------------------------------------------------------
 # what a command asks for
 # ------------------------------------------------------------------------------------------------
@@ -748,8 +606,19 @@ def parse_score_args(args: str) -> ScoreRequest:
     return ScoreRequest(True, None, " ".join(words))
 
 
-async def score_text(services: Services, person: Person, args: str,
-                     sources: Mapping[str, RateSource] | None = None) -> str:
+@dataclass(frozen=True)
+class ScoreAnswer:
+    """What /score shows: the assessment (with the previous period's, for the change) or, with `why`, its
+    ledger (of one component when given); rendered by bot/handlers/render/scoring.py."""
+
+    assessment: Assessment
+    why: bool = False
+    component: str | None = None
+    previous: Assessment | None = None
+
+
+async def score_answer(services: Services, person: Person, args: str,
+                       sources: Mapping[str, RateSource] | None = None) -> ScoreAnswer:
     """The whole /score (or /score why) answer for `person`."""
     from bot.services.tracking import tracking_start
 
@@ -761,13 +630,13 @@ async def score_text(services: Services, person: Person, args: str,
                           tracked=tracked.isoformat())
     if request.why:  # the ledger: every loss, computed live
         assessment = await compute_assessment(services, period, sources)
-        return render_why(assessment, person.language, request.component)
+        return ScoreAnswer(assessment, why=True, component=request.component)
     assessment = await compute_assessment(services, period, sources, losses=False)
     before = previous_period(services, period)
     if before is not None and before.end < tracked:
         before = None  # no change "since last month" against a month the bot did not see
     previous = await compute_assessment(services, before, sources, losses=False) if before is not None else None
-    return render_score(assessment, person.language, previous)
+    return ScoreAnswer(assessment, previous=previous)
 
 
 def assessment_json(a: Assessment) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.services.callback_data import encode
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.duties import StaffChange
 from bot.services.domain.people import (
@@ -190,8 +190,8 @@ async def request_change(services: Services, by: Person, leaving_name: str, join
                                after={"leaving": leaving.name, "joining": joiner.name, "start": start.isoformat(),
                                       "reason": reason}, **actor(by))
         approvers = client_contacts(await uow.people.all(include_left=False))
-        buttons = [[("staff.btn_approve", encode("duty", "sc_ok", change_id)),
-                    ("staff.btn_reject", encode("duty", "sc_no", change_id))]]
+        buttons = [[("staff.btn_approve", Action("duty", "sc_ok", change_id)),
+                    ("staff.btn_reject", Action("duty", "sc_no", change_id))]]
         asked = await services.notifier.to_people(
             uow, approvers, "staff.approval_request", kind="staff.approval", buttons=buttons,
             dedup=f"staff.approval:{change_id}", id=change_id, lead=by.name, leaving=leaving.name,

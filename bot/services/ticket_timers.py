@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.catalog import t
+from bot.catalog import Joined, Text
 from bot.services.container import Services
 from bot.services.domain.people import Role
 from bot.services.tickets import ENGINEERS, TICKET_KINDS, _audit, _people_with, _repo, auto_rate_due, list_faq
@@ -27,8 +27,6 @@ async def sweep_overdue(services: Services, now: datetime) -> int:
 
     An assignee's reminder overtaken by the lead's step (the bot was down past due + grace) is dropped, not
     sent late: it is claimed and audited as dropped, and only the lead's reminder goes out."""
-    from bot.catalog import t
-
     grace = services.settings.tickets.overdue_grace
     sent = 0
     async with services.db.uow() as uow:
@@ -48,7 +46,7 @@ async def sweep_overdue(services: Services, now: datetime) -> int:
                 await services.notifier.to_person(
                     uow, person, "tk.notify.overdue", kind="tickets.overdue",
                     dedup=f"tk.overdue:{ticket.id}:{ticket.reopen_count}", id=ticket.id, text=ticket.text,
-                    due=services.fmt(ticket.due_at), kind_label=t(TICKET_KINDS[ticket.kind], person.language))
+                    due=services.fmt(ticket.due_at), kind_label=Text(TICKET_KINDS[ticket.kind]))
                 sent += 1
         for ticket in await repo.overdue_lead_unreminded(now - grace):
             if not await repo.claim_lead_reminder(ticket.id, now):
@@ -114,10 +112,10 @@ async def sweep_faq_digest(services: Services, now: datetime) -> bool:
     entries = await list_faq(services)
     if not any(e.added_at <= moment for e in entries):
         return False
-    lines = "\n".join(f"{i}. {e.question}\n   → {e.answer}" for i, e in enumerate(entries[:DIGEST_ENTRIES], 1))
+    lines: str | Joined = "\n".join(f"{i}. {e.question}\n   → {e.answer}"
+                                    for i, e in enumerate(entries[:DIGEST_ENTRIES], 1))
     if len(entries) > DIGEST_ENTRIES:  # the digest is a reminder in the group; /faq pages through all of them
-        lines += "\n" + t("faq.digest_more", services.settings.contract.default_language,
-                          n=len(entries) - DIGEST_ENTRIES)
+        lines = Joined((lines, Text("faq.digest_more", n=len(entries) - DIGEST_ENTRIES)), "\n")
     month_start = date(local.year, local.month, 1)
     previous_start = (month_start - timedelta(days=1)).replace(day=1)
     new = sum(1 for e in entries if previous_start <= services.local(e.added_at).date() < month_start)

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.catalog import t
+from bot.catalog import Joined, Text
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.domain.rates import ComponentRate, Loss
@@ -169,15 +169,15 @@ async def create_ticket(services: Services, reporter: Person, text: str, *, requ
 
 async def _tell_engineers_new(uow: UnitOfWork, services: Services, ticket: Ticket, requester: Person, *,
                               exclude: int) -> None:
-    from bot.services.callback_data import encode
+    from bot.services.callback_data import Action
 
     for person in await _people_with(uow, ENGINEERS):
         if person.id == exclude:
             continue
         await services.notifier.to_person(
             uow, person, "tk.notify.new", kind="tickets.new", dedup=f"tk.new:{ticket.id}",
-            buttons=[[("tk.btn.take", encode("tk", "take", ticket.id))]],
-            **summary_params(services, ticket, person.language, {requester.id: requester}))
+            buttons=[[("tk.btn.take", Action("tk", "take", ticket.id))]],
+            **summary_params(services, ticket, {requester.id: requester}))
 
 
 async def _people_with(uow: UnitOfWork, roles: frozenset[Role]) -> list[Person]:
@@ -247,7 +247,7 @@ async def take(services: Services, person: Person, ticket_id: int) -> Ticket:
             other = await uow.people.by_id(ticket.assignee_id) if ticket.assignee_id else None
             raise DomainError("tk.already_taken", id=ticket_id, name=other.name if other else "—")
         if ticket.status != "open":
-            raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
+            raise DomainError("tk.not_open", id=ticket_id, status=Text(f"tk.status.{ticket.status}"))
         await _repo(uow).update(ticket_id, status="taken", assignee_id=person.id,
                                 taken_at=ticket.taken_at or services.acted_at())
         await _audit(uow, services, person, "take", ticket_id, before={"status": ticket.status},
@@ -292,11 +292,11 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
     async with services.db.uow() as uow:
         ticket = await _load(uow, ticket_id)
         if not ticket.is_open:
-            raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
+            raise DomainError("tk.not_open", id=ticket_id, status=Text(f"tk.status.{ticket.status}"))
         missing = missing_checklist(ticket, await _repo(uow).checklist(ticket_id))
         if missing:
             raise DomainError("tk.checklist_missing", id=ticket_id,
-                              items=_labels([CHECKLIST_ITEMS[m] for m in missing], person.language))
+                              items=_labels([CHECKLIST_ITEMS[m] for m in missing]))
         now = services.acted_at()
         await _repo(uow).update(ticket_id, status="resolved", resolved_at=now, resolution=resolution,
                                 assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or now)
@@ -312,7 +312,7 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
 async def _ask_rating(uow: UnitOfWork, services: Services, ticket: Ticket, person: Person,
                       resolution: str) -> tuple[list[Person], bool]:
     """Ask the requester to rate a resolved ticket, or the client side when the requester worked on it."""
-    from bot.services.callback_data import encode
+    from bot.services.callback_data import Action
 
     requester = await uow.people.by_id(ticket.requester_id)
     workers = await _workers(uow, ticket)
@@ -322,7 +322,7 @@ async def _ask_rating(uow: UnitOfWork, services: Services, ticket: Ticket, perso
         raters = [p for p in await uow.people.all(include_left=False)
                   if is_client_side(p) and p.id not in workers]
         on_behalf = True
-    rows = [[(RATINGS[value], encode("tk", "rate", ticket.id, code)) for code, value in RATING_CODES.items()]]
+    rows = [[(RATINGS[value], Action("tk", "rate", ticket.id, code)) for code, value in RATING_CODES.items()]]
     await services.notifier.to_people(
         uow, raters, "tk.rate.ask_on_behalf" if on_behalf else "tk.rate.ask",
         kind="tickets.rate", buttons=rows, dedup=f"tk.rate_ask:{ticket.id}:{ticket.reopen_count}",
@@ -474,7 +474,7 @@ async def rule(services: Services, person: Person, ticket_id: int, verdict: str,
             if target.id != person.id:
                 await services.notifier.to_person(uow, target, "tk.notify.ruled", kind="tickets.ruling",
                                                   dedup=f"tk.ruled:{ticket_id}:{int(services.now().timestamp())}",
-                                                  id=ticket_id, verdict=t(f"tk.ruling.{verdict}", target.language),
+                                                  id=ticket_id, verdict=Text(f"tk.ruling.{verdict}"),
                                                   name=person.name, note=note.strip() or "—")
         await uow.commit()
     return ticket
@@ -686,17 +686,17 @@ async def list_tickets(services: Services, person: Person, query: str) -> Ticket
                               end)
 
 
-def summary_params(services: Services, ticket: Ticket, lang: str, people: dict[int, Person]) -> dict[str, Any]:
-    """What a message about one ticket shows, rendered for `lang`."""
+def summary_params(services: Services, ticket: Ticket, people: dict[int, Person]) -> dict[str, Any]:
+    """What a message about one ticket shows (labels as Text, rendered in the reader's language)."""
     def name(person_id: int | None) -> str:
         person = people.get(person_id) if person_id is not None else None
         return person.name if person else "—"
 
-    return {"id": ticket.id, "text": ticket.text, "category": t(TICKET_KINDS[ticket.kind], lang),
-            "system": ticket.system or t("tk.unspecified", lang), "region": ticket.region or t("tk.unspecified", lang),
-            "status": t(f"tk.status.{ticket.status}", lang), "due": services.fmt(ticket.due_at),
+    return {"id": ticket.id, "text": ticket.text, "category": Text(TICKET_KINDS[ticket.kind]),
+            "system": ticket.system or Text("tk.unspecified"), "region": ticket.region or Text("tk.unspecified"),
+            "status": Text(f"tk.status.{ticket.status}"), "due": services.fmt(ticket.due_at),
             "requester": name(ticket.requester_id),
-            "assignee": name(ticket.assignee_id) if ticket.assignee_id is not None else t("tk.unassigned", lang),
+            "assignee": name(ticket.assignee_id) if ticket.assignee_id is not None else Text("tk.unassigned"),
             "province": ticket.province_no or "—"}
 
 
@@ -797,8 +797,8 @@ def _num(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _labels(keys: list[str], lang: str) -> str:
-    return t("tk.list_separator", lang).join(t(key, lang) for key in keys)
+def _labels(keys: list[str]) -> Joined:
+    return Joined(tuple(Text(key) for key in keys), Text("tk.list_separator"))
 
 
 def parse_ticket_id(text: str, usage_key: str) -> int:

@@ -34,8 +34,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.catalog import t
-from bot.services.callback_data import encode
+from bot.catalog import Text
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role
 from bot.services.domain.rates import ComponentRate, Loss
@@ -45,7 +45,6 @@ from bot.services.geo import within_site
 from bot.services.notify import ButtonSpec
 from bot.services.oncall import duty_at
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
-from bot.textfit import shorten
 from storage.uow import UnitOfWork
 from storage.urgent import UrgentRepository
 
@@ -65,18 +64,18 @@ def minutes(delta: timedelta) -> int:
 
 
 def duty_buttons(request_id: int) -> list[list[ButtonSpec]]:
-    return [[("urg.btn.ack", encode("urg", "ack", request_id)),
-             ("urg.btn.arrived", encode("urg", "arr", request_id)),
-             ("urg.btn.support", encode("urg", "sup", request_id))]]
+    return [[("urg.btn.ack", Action("urg", "ack", request_id)),
+             ("urg.btn.arrived", Action("urg", "arr", request_id)),
+             ("urg.btn.support", Action("urg", "sup", request_id))]]
 
 
 def ack_buttons(request_id: int) -> list[list[ButtonSpec]]:
-    return [[("urg.btn.ack", encode("urg", "ack", request_id))]]
+    return [[("urg.btn.ack", Action("urg", "ack", request_id))]]
 
 
 def second_line_buttons(request_id: int) -> list[list[ButtonSpec]]:
-    return [[("urg.btn.ack", encode("urg", "ack", request_id)),
-             ("urg.btn.arrived", encode("urg", "arr2", request_id))]]
+    return [[("urg.btn.ack", Action("urg", "ack", request_id)),
+             ("urg.btn.arrived", Action("urg", "arr2", request_id))]]
 
 
 # -- raising ------------------------------------------------------------------------------------------------
@@ -130,7 +129,8 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
         duty = await duty_at(services, uow, now)
         for engineer in duty.people:
             await repo(uow).add_recipient(request_id, engineer.id, "duty", now)
-        separator = t("role.separator", services.settings.contract.default_language)
+        # the audit row is a record: written in the contract's language
+        separator = Text("role.separator").in_lang(services.settings.contract.default_language)
         names = separator.join(p.name for p in duty.people) or "—"
         await uow.audit.append(at=now, action="urgent.raise", entity="urgent_request", entity_id=request_id,
                                actor=person,
@@ -258,9 +258,10 @@ async def _arrive_in_uow(services: Services, uow: UnitOfWork, person: Person, re
     if request.ticket_id is not None:
         from bot.services import tickets
 
-        lang = services.settings.contract.default_language
-        resolution = t("urg.ticket_resolution_late" if late else "urg.ticket_resolution", lang, id=request.id,
-                       name=person.name, at=services.fmt(now), minutes=taken)
+        # stored on the ticket as its resolution: written in the contract's language
+        resolution = Text("urg.ticket_resolution_late" if late else "urg.ticket_resolution", id=request.id,
+                          name=person.name, at=services.fmt(now), minutes=taken,
+                          ).in_lang(services.settings.contract.default_language)
         ticket_resolved = await tickets.resolve_with_urgent_in_uow(
             uow, services, request.ticket_id, person, resolution, now) is not None
     updated = await repo(uow).get(request.id)
@@ -453,8 +454,9 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
         if request.ticket_id is not None:
             from bot.services import tickets
 
-            closing = t("urg.ticket_cancelled", services.settings.contract.default_language, id=request_id,
-                        name=person.name, at=services.fmt(now), reason=reason)
+            # stored on the ticket: written in the contract's language
+            closing = Text("urg.ticket_cancelled", id=request_id, name=person.name, at=services.fmt(now),
+                           reason=reason).in_lang(services.settings.contract.default_language)
             ticket_closed = await tickets.close_with_urgent_in_uow(
                 uow, services, request.ticket_id, person, closing, now) is not None
         updated = await _load(uow, request_id)
@@ -513,28 +515,6 @@ def status_key(request: UrgentRequest, now: datetime) -> str:
     if request.acknowledged_at is not None:
         return "urg.status.acknowledged"
     return "urg.status.waiting"
-
-
-def describe(services: Services, item: Listed, lang: str) -> str:
-    """One request as a list shows it: number, start, text, its state, the second line's state, and the
-    off-site flag of an arrival whose location was outside the site."""
-    request = item.request
-    fmt = services.fmt
-    taken = minutes(request.arrived_at - request.started_at) if request.arrived_at else 0
-    if request.cancelled_at is not None:
-        status = t(status_key(request, services.now()), lang, deadline=fmt(request.deadline_at),
-                   name=item.cancelled_by or "?", at=fmt(request.cancelled_at), reason=request.cancel_reason or "")
-        return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=shorten(request.text, 60),
-                 status=status)
-    status = t(status_key(request, services.now()), lang, deadline=fmt(request.deadline_at),
-               name=item.arrived_by or "?", minutes=taken)
-    if request.arrived_at is not None and request.arrival_on_site is False:
-        status += t("urg.status.off_site", lang, distance=round(request.arrival_distance_m or 0))
-    if request.support_requested_at is not None:
-        status += (t("urg.status.second_line_arrived", lang) if request.second_line_arrived_at
-                   else t("urg.status.second_line_waiting", lang, deadline=fmt(request.second_line_deadline_at)))
-    return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=shorten(request.text, 60),
-             status=status)
 
 
 # -- responsiveness -----------------------------------------------------------------------------------------

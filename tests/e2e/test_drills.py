@@ -107,3 +107,16 @@ async def test_configured_drills_join_the_plan_in_the_sweep_with_audit_rows_and_
         entries = await uow.audit.list(action_prefix="drill.")
     assert [(e.action, e.actor_name, e.entity_id, e.after["source"]) for e in entries] == [
         ("drill.plan", "maintbot", str(d.id), "config") for d in planned]  # once each, by the bot
+
+
+async def test_a_reminder_names_the_contract_scenario_in_the_readers_language(bot: Harness) -> None:
+    """The scenario's name follows each recipient's language (it used to be Chinese in every reminder)."""
+    [planned] = await say(bot, LEAD, "/drill plan S6 2022-11-16")
+    assert "#3" in planned.text
+    await bot.chat.send(LEAD, "/lang en")
+    bot.clock.set(datetime(2022, 11, 16, 9, 0, tzinfo=SHANGHAI))
+    await bot.run_timers()
+    [english] = _with(bot.to(LEAD), "Emergency drill #3")
+    assert "“vendor goes bankrupt”" in english.text and "乙方破产退出服务" not in english.text
+    [chinese] = _with(bot.to(CLIENT_CONTACT), "应急演练 #3")
+    assert "「乙方破产退出服务」" in chinese.text

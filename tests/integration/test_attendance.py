@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.catalog import render
 from bot.services import attendance
 from bot.services.clock import FakeClock
 from bot.services.container import Services, open_services
@@ -59,7 +60,7 @@ async def test_late_checkin_records_the_minutes_against_working_hours(services: 
     at(clock, 10, 10, 9, 17)
     result = await attendance.check_in(services, await who(services, ENGINEER))
     assert result.record.late_minutes == 17
-    text = attendance.describe_day(services, result.record, "zh_CN")
+    text = render(attendance.describe_day(services, result.record), "zh_CN")
     assert "签到 09:17" in text and "迟到 17 分钟" in text and "签退 —" in text
 
 
@@ -151,7 +152,7 @@ async def test_location_within_the_window_outside_the_radius_is_recorded_and_fla
     assert not result.checked_in_now
     assert result.record.outside_site is True
     assert 2100 < result.record.distance_m < 2300
-    text = attendance.describe_day(services, result.record, "zh_CN")
+    text = render(attendance.describe_day(services, result.record), "zh_CN")
     assert "超出" in text and "2.2 公里" in text and "不在现场范围" in text
     assert await audit_actions(services) == ["attendance.checkin", "attendance.location"]
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bot.handlers.render.attendance import render_report
 from bot.services import attendance
 from bot.services.clock import FakeClock
 from bot.services.container import Services
@@ -129,7 +130,7 @@ async def test_expected_days_follow_the_engineers_assignment(services: Services,
 async def test_report_text_lists_each_engineer_with_absent_dates(services: Services, clock: FakeClock) -> None:
     await live_october(services, clock)
     report = await attendance.attendance_report(services, *OCTOBER)
-    text = attendance.render_report(report, "zh_CN")
+    text = render_report(report, "zh_CN")
     assert "2022-10-01 至 2022-10-31" in text
     assert "林海：应出勤 18 天，出勤 18，迟到 2，请假 0，缺勤 0，出勤率 100.0%" in text
     assert "周小舟：应出勤 18 天，出勤 15，迟到 0，请假 2，缺勤 1，出勤率 83.3%" in text

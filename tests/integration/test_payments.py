@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
+from bot.handlers.render.payments import render_overview
 from bot.services.clock import FakeClock
 from bot.services.container import Services
+from bot.services.domain.people import Person
 from bot.services.errors import DomainError
 from bot.services.payments import (
     correct_payment,
     payment_schedule,
-    payments_text,
+    payments_overview,
     record_payment,
     six_months_of_service,
 )
-from bot.services.scoring import compute_assessment, resolve_period
+from bot.services.scoring import RateSource, compute_assessment, resolve_period
 from tests.conftest import CLIENT_CONTACT, SHANGHAI
 from tests.integration.test_scoring_month import october_sources, person
 
 D = Decimal
+
+
+async def payments_text(services: Services, person: Person,
+                        sources: Mapping[str, RateSource] | None = None) -> str:
+    """/payments as the person reads it (the service's overview, rendered)."""
+    return render_overview(services, await payments_overview(services, person, sources), person.language)
 
 
 def test_six_months_of_service_end_the_day_before_the_seventh_month() -> None:
@@ -154,7 +163,7 @@ async def test_the_final_payment_is_at_most_the_tier_ratio_less_what_was_paid_be
     with pytest.raises(DomainError) as refused:
         await record_payment(services, contact, "尾款 2023-02-20 218000", october_sources())
     assert refused.value.key == "pay.over_due" and refused.value.params["max"] == "¥174,400.00"
-    assert "B 档" in refused.value.params["basis"]
+    assert "B 档" in str(refused.value.params["basis"])  # a Text: rendered in the reader's language
     final = await record_payment(services, contact, "尾款 2023-02-20", october_sources())
     assert final.paid_amount == D("174400.00")
 

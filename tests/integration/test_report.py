@@ -20,9 +20,9 @@ from bot.services.errors import DomainError
 from bot.services.report import build_report, resolve_month, send_monthly_report
 from bot.services.report_timers import MONTHLY_REPORT
 from bot.services.schedule import run_all_due
-from bot.services.scoring import assessment_json, compute_assessment, deduct, score_text
+from bot.services.scoring import assessment_json, compute_assessment, deduct
 from tests.conftest import CLIENT_CONTACT, SHANGHAI, VENDOR_CONTACT, base_config
-from tests.integration.test_scoring_month import OCTOBER_RATES, fake_sources, october_sources, person
+from tests.integration.test_scoring_month import OCTOBER_RATES, fake_sources, october_sources, person, score_text
 
 D = Decimal
 

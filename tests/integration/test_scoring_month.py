@@ -3,11 +3,13 @@ fed by real check-ins and daily logs; deductions and their floor; the period rul
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from bot.handlers.render.scoring import render_score_answer
 from bot.services import attendance, daily_log
 from bot.services.clock import FakeClock
 from bot.services.container import Services
@@ -20,9 +22,15 @@ from bot.services.scoring import (
     deduct,
     list_deductions,
     resolve_period,
-    score_text,
+    score_answer,
 )
 from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, SHANGHAI, SUPERVISOR
+
+
+async def score_text(services: Services, person: Person, args: str,
+                     sources: Mapping[str, RateSource] | None = None) -> str:
+    """The /score answer as the person reads it (the service's answer, rendered)."""
+    return render_score_answer(await score_answer(services, person, args, sources), person.language)
 
 D = Decimal
 

@@ -385,7 +385,7 @@ async def test_checklist_blocks_resolving_bulk_processing(services: Services) ->
         await tickets.confirm_checklist(services, engineer, ticket_id, item)
     with pytest.raises(DomainError) as refused:
         await tickets.resolve(services, engineer, ticket_id, "已完成")
-    assert refused.value.key == "tk.checklist_missing" and refused.value.params["items"] == "应急恢复方案已就绪"
+    assert refused.value.key == "tk.checklist_missing" and str(refused.value.params["items"]) == "应急恢复方案已就绪"
     await tickets.confirm_checklist(services, engineer, ticket_id, "recovery")
     assert (await tickets.resolve(services, engineer, ticket_id, "已完成")).ticket.status == "resolved"
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.handlers.render.urgent import describe
 from bot.services import access, oncall, urgent
 from bot.services.clock import FakeClock
 from bot.services.container import Services
@@ -357,9 +358,9 @@ async def test_arrival_located_far_from_the_site_is_flagged_and_the_lead_and_rai
         assert "紧急请求 #1" in notice.text and "978050 米" in notice.text and "周小舟" in notice.text
     assert await to(services, ENGINEER, "urgent.off_site") == []  # the engineer gets the reply instead
     [item] = await urgent.list_requests(services, (date(2022, 10, 10), date(2022, 10, 10)))
-    line = urgent.describe(services, item, "zh_CN")
+    line = describe(services, item, "zh_CN")
     assert "已到岗：周小舟，用时 20 分钟" in line and "到岗位置不在现场（距离 978050 米）" in line
-    assert "arrival location off-site (978050 m away)" in urgent.describe(services, item, "en")
+    assert "arrival location off-site (978050 m away)" in describe(services, item, "en")
     rate = await urgent.responsiveness_rate(services, date(2022, 10, 1), date(2022, 10, 31))
     assert (rate.numerator, rate.denominator) == (1, 1)  # still counted as arrived in time, but flagged
     assert rate.details["off_site"] == 1 and rate.details["off_site_ids"] == "#1"
@@ -373,7 +374,7 @@ async def test_arrival_located_on_site_is_not_flagged(services: Services, clock:
     assert checked is not None and not checked.off_site_arrival and checked.notified == 0
     assert await to(services, LEAD, "urgent.off_site") == []
     [item] = await urgent.list_requests(services, (date(2022, 10, 10), date(2022, 10, 10)))
-    assert "不在现场" not in urgent.describe(services, item, "zh_CN")
+    assert "不在现场" not in describe(services, item, "zh_CN")
     rate = await urgent.responsiveness_rate(services, date(2022, 10, 1), date(2022, 10, 31))
     assert rate.details["off_site"] == 0
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.handlers.render.urgent import describe
 from bot.services import urgent, urgent_timers
 from bot.services.clock import FakeClock
 from bot.services.container import Services
@@ -115,5 +116,5 @@ async def test_lists_show_a_cancelled_request_with_its_reason_only_in_the_period
     await urgent.cancel(services, await person(services, SUPERVISOR), raised.request.id, "误报，无需到场")
     assert await urgent.list_requests(services) == []
     [item] = await urgent.list_requests(services, (date(2022, 10, 10), date(2022, 10, 10)))
-    line = urgent.describe(services, item, "zh_CN")
+    line = describe(services, item, "zh_CN")
     assert "已取消：陈主管" in line and "原因：误报，无需到场" in line

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.catalog import CATALOG
+from bot.catalog import CATALOG, render
 from bot.catalog.audit_actions import AUDIT_ACTIONS, AUDIT_ENTITIES, DYNAMIC_ACTIONS
 from bot.catalog.outbox_kinds import DYNAMIC_KINDS, OUTBOX_KINDS
-from bot.services.compliance import audit_action_text, audit_target_text
+from bot.handlers.render.audit_log import audit_action_text, audit_target_text
 from bot.services.health import describe_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +89,6 @@ def test_codes_render_in_the_readers_language_and_unknown_ones_stay_raw() -> Non
     assert audit_target_text("incident", 1, "zh_CN") == "安全事件#1"
     assert audit_target_text("ticket", 7, "en") == "ticket#7"
     assert audit_target_text("future_entity", None, "zh_CN") == "future_entity"
-    assert describe_kinds({"urgent.escalation": 2, "test.only": 1}, "zh_CN") == "紧急请求升级 ×2, test.only ×1"
-    assert describe_kinds({"tickets.overdue": 1}, "en") == "overdue ticket reminder ×1"
-    assert describe_kinds({}, "en") == "—"
+    assert render(describe_kinds({"urgent.escalation": 2, "test.only": 1}), "zh_CN") == "紧急请求升级 ×2, test.only ×1"
+    assert render(describe_kinds({"tickets.overdue": 1}), "en") == "overdue ticket reminder ×1"
+    assert render(describe_kinds({}), "en") == "—"

@@ -4,7 +4,10 @@
 - `storage/` imports nothing of `bot` but `bot.services.domain`;
 - neither `bot/services`, `bot/handlers` nor `storage/` imports a chat library (`telegram`, `dingtalk_stream`),
   nor the platform adapters (`bot.transports.telegram`, `bot.transports.dingtalk`);
-- production code never imports the development tools (`bot.offline`) at module level.
+- production code never imports the development tools (`bot.offline`) at module level;
+- services do not render: no module under `bot/services` (but the allow-list in `RENDERING_ALLOWED`) imports the
+  catalog's `t` or the callback codec's `encode`; they return data, `Text` (catalog key + parameters) and
+  `Action`s, and the edge renders them (handlers and bot/handlers/render/, the notifier).
 """
 
 from __future__ import annotations
@@ -83,6 +86,44 @@ def top_level_imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
+# What renders, and where: the catalog's `t` and the codec's `encode`.
+RENDERERS = (("bot.catalog", "t"), ("bot.services.callback_data", "encode"))
+RENDERING_ALLOWED = {
+    # the notification port: renders a catalog key in each recipient's language and encodes buttons at queue time
+    "bot/services/notify.py",
+    # the codec itself
+    "bot/services/callback_data.py",
+    # the monthly report is a document (Excel workbook, chart) written in the recipient's language when it is
+    # built, and attached by the outbox: a renderer the monthly timer calls; moving it behind a port is later work
+    "bot/services/report.py",
+}
+
+
+def rendering_violations(paths: list[Path], root: Path = ROOT) -> list[str]:
+    """`from bot.catalog import t`, `from bot.services.callback_data import encode` (also in a function), or
+    `catalog.t` / `callback_data.encode` through an imported module."""
+    found: list[str] = []
+    for path in paths:
+        if path.relative_to(root).as_posix() in RENDERING_ALLOWED:
+            continue
+        where = path.relative_to(root)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                for module, name in RENDERERS:
+                    if node.module == module and any(alias.name == name for alias in node.names):
+                        found.append(f"{where}:{node.lineno} imports {module}.{name}")
+            elif isinstance(node, ast.Attribute):
+                for module, name in RENDERERS:
+                    if node.attr == name and isinstance(node.value, ast.Name) \
+                            and node.value.id == module.rpartition(".")[2]:
+                        found.append(f"{where}:{node.lineno} uses {module}.{name}")
+    return found
+
+
+def test_services_return_data_and_catalog_keys_the_edge_renders() -> None:
+    assert rendering_violations(files("bot/services")) == []
+
+
 def test_the_domain_exists_as_one_module_per_aggregate() -> None:
     names = {p.stem for p in files("bot/services/domain")}
     assert {"people", "tickets", "urgent", "attendance", "oncall", "duties", "assessment", "rates"} <= names
@@ -120,3 +161,17 @@ def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:
     assert [v.partition(" imports ")[2] for v in storage_violations([bad], tmp_path)] == [
         "bot.services.clock", "bot.services.scoring"]
     assert [v.partition(" imports ")[2] for v in telegram_violations([bad], tmp_path)] == ["telegram"]
+
+
+def test_the_rendering_check_catches_t_and_encode_in_a_service(tmp_path: Path) -> None:
+    probe = tmp_path / "bot" / "services" / "probe.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text("from bot.catalog import Text, t\nfrom bot.services import callback_data\n\n\n"
+                     "def f():\n    from bot.services.callback_data import Action, encode\n"
+                     "    return callback_data.encode('x', 'y'), Text('k'), Action('x', 'y')\n", encoding="utf-8")
+    allowed = tmp_path / "bot" / "services" / "notify.py"
+    allowed.write_text("from bot.catalog import t\n", encoding="utf-8")
+    assert rendering_violations([probe, allowed], tmp_path) == [
+        "bot/services/probe.py:1 imports bot.catalog.t",
+        "bot/services/probe.py:6 imports bot.services.callback_data.encode",
+        "bot/services/probe.py:7 uses bot.services.callback_data.encode"]

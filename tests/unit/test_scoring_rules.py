@@ -5,18 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from bot.handlers.render.scoring import ledger, render_score, render_why
 from bot.services.domain.assessment import ComponentScore
 from bot.services.domain.rates import ComponentRate, Loss
-from bot.services.scoring import (
-    Assessment,
-    Period,
-    ledger,
-    next_tier_advice,
-    parse_score_args,
-    render_loss,
-    render_score,
-    render_why,
-)
+from bot.services.report import render_loss
+from bot.services.scoring import Assessment, Period, next_tier_advice, parse_score_args
 from config.settings import AssessmentSettings
 
 D = Decimal

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from bot.handlers.render.scoring import render_score
 from bot.services.domain.assessment import CONTRACT_TIERS, ComponentScore, next_tier, payment_ratio, tier_for
 from bot.services.domain.rates import ComponentRate
-from bot.services.scoring import Assessment, Period, assessment_json, fmt_total, render_score
+from bot.services.scoring import Assessment, Period, assessment_json, fmt_total
 from config.settings import AssessmentSettings, PaymentTier
 
 

@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.catalog import t
-from bot.services import dashboard, payments, scoring
+from bot.handlers.render.payments import milestone_name
+from bot.services import dashboard, scoring
 
 if TYPE_CHECKING:
     from bot.web.app import Viewer
@@ -25,7 +26,7 @@ async def view(request: Request, viewer: Viewer) -> Response:
             status = t("web.pay.overdue", lang)
         else:
             status = t("web.pay.open", lang)
-        rows.append({"name": payments.milestone_name(m.key, lang), "share": scoring.fmt_ratio(m.share),
+        rows.append({"name": milestone_name(m.key, lang), "share": scoring.fmt_ratio(m.share),
                      "amount": scoring.fmt_money(m.amount),
                      "due": m.due.isoformat() if m.due else t("web.pay.after_assessment", lang),
                      "status": status, "overdue": m.overdue(data.today)})
