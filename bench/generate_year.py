@@ -153,8 +153,8 @@ async def _tickets(db: Database, engineers: list[Person], requesters: list[Perso
 
 
 async def _urgent(db: Database, engineers: list[Person], requesters: list[Person], total: int,
-                  rng: random.Random) -> None:
-    span = (YEAR_END - YEAR_START).days + 1
+                  rng: random.Random, until: date = YEAR_END) -> None:
+    span = (until - YEAR_START).days + 1
     async with db.uow() as uow:
         repo: UrgentRepository = uow.repo(UrgentRepository)  # type: ignore[assignment]
         for _ in range(total):
@@ -188,15 +188,19 @@ async def _daily_logs_and_deductions(db: Database, engineers: list[Person], work
 
 
 async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
-                        tickets: int | None = None, urgent: int | None = None) -> YearSize:
-    """Write a contract year for `engineers` engineers into a new database at `db_path`."""
+                        tickets: int | None = None, urgent: int | None = None,
+                        until: date = YEAR_END) -> YearSize:
+    """Write a contract year for `engineers` engineers into a new database at `db_path`.
+
+    `until`: the last day written (default the contract's last day); bench_updates.py stops the year the day
+    before the day it plays, so that day's check-ins are new."""
     started = time.perf_counter()
     settings = year_settings(db_path, engineers)
     tickets = TICKETS_PER_ENGINEER * engineers if tickets is None else tickets
     urgent = URGENT_PER_ENGINEER * engineers if urgent is None else urgent
     rng = random.Random(seed)
     calendar = build_calendar(settings)
-    workdays = calendar.workdays_between(YEAR_START, YEAR_END)
+    workdays = calendar.workdays_between(YEAR_START, until)
     db = await open_database(db_path, settings.contract.id)
     try:
         async with db.uow() as uow:
@@ -208,10 +212,10 @@ async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
         staff = [p for p in people if p.is_engineer]
         requesters = [p for p in people if not p.is_engineer and p.roles & {"contact", "supervisor"}] or staff
         supervisor = next(p for p in people if "supervisor" in p.roles)
-        end = _at(YEAR_END, 18 * 60)
+        end = _at(until, 18 * 60)
         checkins = await _attendance(db, calendar, staff, workdays, supervisor, rng)
         await _tickets(db, staff, requesters, workdays, tickets, end, rng)
-        await _urgent(db, staff, requesters, urgent, rng)
+        await _urgent(db, staff, requesters, urgent, rng, until)
         await _daily_logs_and_deductions(db, staff, workdays, rng)
         await db.conn.execute("ANALYZE")
     finally:
