@@ -399,7 +399,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def run_http(side: str, payloads: list[dict[str, Any]], work: Path, *, latency_ms: float, sequential: bool,
              year_db: Path | None = None, engineers: int = 50, deadline: float = 300.0,
-             kinds: list[str] | None = None) -> HttpRun:
+             kinds: list[str] | None = None, limiter: bool = False) -> HttpRun:
     """One run over loopback: the fake Bot API server process, then the bot (`side` = "bot") or the bare echo
     ("echo") process polling it; returns when every update is done (or at `deadline`)."""
     run_dir = Path(tempfile.mkdtemp(prefix=f"{side}-", dir=work))
@@ -420,11 +420,12 @@ def run_http(side: str, payloads: list[dict[str, Any]], work: Path, *, latency_m
         if year_db is not None:
             shutil.copyfile(year_db, db)
         config = bench_config(db, engineers=max(engineers - 2, 0))
-        config["telegram"] = {**config.get("telegram", {}), "token": OFFLINE_TOKEN, "api_base_url": base_url}
+        config["telegram"] = {**config.get("telegram", {}), "token": OFFLINE_TOKEN, "api_base_url": base_url,
+                              "rate_limit": limiter}
         write_toml(config, run_dir / "bot.toml")
         command = [sys.executable, "run_bot.py", "--config", str(run_dir / "bot.toml")]
     else:
-        command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), base_url]
+        command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), base_url, *(["--limiter"] if limiter else [])]
     client = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         server.wait(timeout=deadline + 120)  # the server stops by itself when done or at its deadline
@@ -487,7 +488,7 @@ def renumber(plan: list[Step], start: int = 1) -> None:
 
 
 def http_modes(n: int, sequential_n: int, latencies: list[float], engineers: int, year_db: Path,
-               work: Path) -> list[tuple[str, Run, Run]]:
+               work: Path, *, limiter: bool = False) -> list[tuple[str, Run, Run]]:
     rows = []
     people = people_of(engineers)
     for latency in latencies:
@@ -499,11 +500,14 @@ def http_modes(n: int, sequential_n: int, latencies: list[float], engineers: int
             bot_payloads, echo_payloads_ = http_payloads(plan)
             kinds = [step.kind for step in plan]
             deadline = 60 + count * (0.6 if sequential else 0.3) * (1 + latency / 20)
+            if limiter:
+                deadline += count * 3.5  # a group gets 20 messages a minute
             echo = run_http("echo", echo_payloads_, work, latency_ms=latency, sequential=sequential,
-                            deadline=deadline)
+                            deadline=deadline, limiter=limiter)
             bot = run_http("bot", bot_payloads, work, latency_ms=latency, sequential=sequential, year_db=year_db,
-                           engineers=engineers, deadline=deadline, kinds=kinds)
-            name = f"http, {latency:g} ms added, " + ("one at a time" if sequential else "batch of 100")
+                           engineers=engineers, deadline=deadline, kinds=kinds, limiter=limiter)
+            name = (f"http, {latency:g} ms added, " + ("one at a time" if sequential else "batch of 100")
+                    + (", both with their rate limiters" if limiter else ""))
             rows.append((name, echo, bot))
     return rows
 
@@ -541,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--year-db", type=Path, help="a year made by generate_year.py --until 2023-01-16")
     parser.add_argument("--http", action="store_true", help="over loopback HTTP with the real processes")
     parser.add_argument("--latency-ms", type=float, nargs="+", default=[0.0, 50.0], help="added per call (--http)")
+    parser.add_argument("--limiter", action="store_true",
+                        help="--http with each side's rate limiter on (Telegram's 20 messages a minute per group)")
     parser.add_argument("--sequential-updates", type=int, default=100, help="updates in the one-at-a-time runs")
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of the bot's run")
     args = parser.parse_args(argv)
@@ -558,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(year written up to {YEAR_UNTIL} in {time.perf_counter() - t0:.1f} s)")
         if args.http:
             for mode, echo, bot in http_modes(n, args.sequential_updates, args.latency_ms, args.engineers,
-                                              year_db, work):
+                                              year_db, work, limiter=args.limiter):
                 report(echo, bot, mode)
             return 0
         bare = asyncio.run(run_bare(n, engineers=args.engineers))

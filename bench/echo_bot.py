@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The bare python-telegram-bot echo bot that bench_updates.py's `--http` mode runs as a process (bench code).
 
-`python bench/echo_bot.py BASE_URL`: polls BASE_URL (the fake Bot API server, loopback) with
-python-telegram-bot's own `run_polling`, `concurrent_updates(True)` switched on, no rate limiter; echoes every
-text message and answers every callback query. Stops on SIGTERM.
+`python bench/echo_bot.py BASE_URL [--limiter]`: polls BASE_URL (the fake Bot API server, loopback) with
+python-telegram-bot's own `run_polling`, `concurrent_updates(True)` switched on, no rate limiter unless
+`--limiter` (python-telegram-bot's AIORateLimiter, max_retries=5); echoes every text message and answers every
+callback query. Stops on SIGTERM.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
 
 from bot.app import OFFLINE_TOKEN
 
@@ -31,9 +32,11 @@ async def pressed(update: Update, context: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    base_url = (argv if argv is not None else sys.argv[1:])[0]
-    app = (ApplicationBuilder().token(OFFLINE_TOKEN).base_url(base_url.rstrip("/"))
-           .concurrent_updates(True).build())
+    args = argv if argv is not None else sys.argv[1:]
+    builder = ApplicationBuilder().token(OFFLINE_TOKEN).base_url(args[0].rstrip("/")).concurrent_updates(True)
+    if "--limiter" in args:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.add_handler(CallbackQueryHandler(pressed))
     app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, poll_interval=0.0)
