@@ -227,10 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path, help="the new database file (must not exist)")
     parser.add_argument("--engineers", type=int, default=50)
+    parser.add_argument("--until", type=date.fromisoformat, default=YEAR_END,
+                        help="last day written (bench_updates.py plays 2023-01-17 on a year --until 2023-01-16)")
     args = parser.parse_args(argv)
     if args.db.exists():
         parser.error(f"{args.db} exists")
-    size = asyncio.run(generate_year(args.db, args.engineers))
+    size = asyncio.run(generate_year(args.db, args.engineers, until=args.until))
     print(f"{args.db}: {size.engineers} engineers, {size.tickets} tickets, {size.urgent} urgent requests, "
           f"{size.checkins} check-ins in {size.seconds:.1f} s ({args.db.stat().st_size / 1_048_576:.1f} MB)")
     return 0
