@@ -18,7 +18,9 @@ Modes:
   `running(app)` (handlers, services, SQLite, outbox worker, timers all live) on a FakeClock that moves one
   second per update within the day (no jumps over days: no month of timers firing in the middle). The outbox
   backlog left at the end counts in the bot's time.
-- **http** (`--http`): the real `run_bot.py` process (long polling, its own rate limiter, the real clock)
+- **http** (`--http`): the real `run_bot.py` process (its `main`: long polling; through bench/run_bot_at.py,
+  which starts the bot's clock at 17:50 of the played day and lets it run at real speed; no rate limiter,
+  `telegram.rate_limit = false`, unless `--limiter`)
   and, the same way, a bare echo process (bench/echo_bot.py: python-telegram-bot's `run_polling` with
   `concurrent_updates(True)`), each against a fake Bot API server process on loopback
   (bench/fake_api_http.py) that adds `--latency-ms` to every call (0 and 50 by default). Two runs each:
@@ -90,6 +92,7 @@ from bot.services.clock import FakeClock
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2023, 1, 17)  # a Tuesday near the end of the contract year; the year is written up to the day before
 YEAR_UNTIL = DAY - timedelta(days=1)
+HTTP_CLOCK = datetime(DAY.year, DAY.month, DAY.day, 17, 50, tzinfo=SHANGHAI)  # the real process's clock starts here
 
 TICKET_TEXTS = [
     "社保卡系统无法打印制卡凭证，窗口在等，请协助处理",
@@ -423,7 +426,10 @@ def run_http(side: str, payloads: list[dict[str, Any]], work: Path, *, latency_m
         config["telegram"] = {**config.get("telegram", {}), "token": OFFLINE_TOKEN, "api_base_url": base_url,
                               "rate_limit": limiter}
         write_toml(config, run_dir / "bot.toml")
-        command = [sys.executable, "run_bot.py", "--config", str(run_dir / "bot.toml")]
+        # run_bot.py's main, with the bot's clock at the end of the played day (bench/run_bot_at.py): every
+        # message of the day is in its past (not older than a day, so its send time counts).
+        command = [sys.executable, str(ROOT / "bench" / "run_bot_at.py"), HTTP_CLOCK.isoformat(),
+                   "--config", str(run_dir / "bot.toml")]
     else:
         command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), base_url, *(["--limiter"] if limiter else [])]
     client = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -494,8 +500,9 @@ def http_modes(n: int, sequential_n: int, latencies: list[float], engineers: int
     for latency in latencies:
         for sequential, count in ((False, n), (True, sequential_n)):
             factory = UpdateFactory()
-            bind = Step("bindgroup", datetime.now(SHANGHAI), factory.message(ADMIN, "/bindgroup", chat_id=GROUP))
-            plan = [bind, *build_plan(count, people, real_time=True, factory=factory)]
+            at = datetime(DAY.year, DAY.month, DAY.day, 8, 0, tzinfo=SHANGHAI)
+            bind = Step("bindgroup", at, factory.message(ADMIN, "/bindgroup", chat_id=GROUP, sent_at=at))
+            plan = [bind, *build_plan(count, people, factory=factory)]
             renumber(plan)
             bot_payloads, echo_payloads_ = http_payloads(plan)
             kinds = [step.kind for step in plan]
