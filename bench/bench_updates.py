@@ -22,8 +22,10 @@ Modes:
   which starts the bot's clock at 17:50 of the played day and lets it run at real speed; no rate limiter,
   `telegram.rate_limit = false`, unless `--limiter`)
   and, the same way, a bare echo process (bench/echo_bot.py: python-telegram-bot's `run_polling` with
-  `concurrent_updates(True)`), each against a fake Bot API server process on loopback
-  (bench/fake_api_http.py) that adds `--latency-ms` to every call (0 and 50 by default). Two runs each:
+  `concurrent_updates(32)`: its best setting on this machine; `True` means 256 updates in flight, and httpx's
+  connection pool then makes it 3-5x slower, see `--echo-concurrency`), each against a fake Bot API server
+  process on loopback (bench/fake_api_http.py) that adds `--latency-ms` to every call (0 and 50 by default).
+  Two runs each:
   *batch* (all N updates waiting at the start, up to 100 per getUpdates, like a busy Telegram) for the rate,
   and *one at a time* (the next update only once the previous is done) for the latency.
   An update is done for the bot when it is confirmed (the bot confirms after handling: commit-before-confirm),
@@ -402,7 +404,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def run_http(side: str, payloads: list[dict[str, Any]], work: Path, *, latency_ms: float, sequential: bool,
              year_db: Path | None = None, engineers: int = 50, deadline: float = 300.0,
-             kinds: list[str] | None = None, limiter: bool = False) -> HttpRun:
+             kinds: list[str] | None = None, limiter: bool = False, echo_concurrency: int | None = None) -> HttpRun:
     """One run over loopback: the fake Bot API server process, then the bot (`side` = "bot") or the bare echo
     ("echo") process polling it; returns when every update is done (or at `deadline`)."""
     run_dir = Path(tempfile.mkdtemp(prefix=f"{side}-", dir=work))
@@ -431,7 +433,8 @@ def run_http(side: str, payloads: list[dict[str, Any]], work: Path, *, latency_m
         command = [sys.executable, str(ROOT / "bench" / "run_bot_at.py"), HTTP_CLOCK.isoformat(),
                    "--config", str(run_dir / "bot.toml")]
     else:
-        command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), base_url, *(["--limiter"] if limiter else [])]
+        command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), base_url, *(["--limiter"] if limiter else []),
+                   *([f"--concurrency={echo_concurrency}"] if echo_concurrency else [])]
     client = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         server.wait(timeout=deadline + 120)  # the server stops by itself when done or at its deadline
@@ -494,7 +497,7 @@ def renumber(plan: list[Step], start: int = 1) -> None:
 
 
 def http_modes(n: int, sequential_n: int, latencies: list[float], engineers: int, year_db: Path,
-               work: Path, *, limiter: bool = False) -> list[tuple[str, Run, Run]]:
+               work: Path, *, limiter: bool = False, echo_concurrency: int | None = 32) -> list[tuple[str, Run, Run]]:
     rows = []
     people = people_of(engineers)
     for latency in latencies:
@@ -510,7 +513,7 @@ def http_modes(n: int, sequential_n: int, latencies: list[float], engineers: int
             if limiter:
                 deadline += count * 3.5  # a group gets 20 messages a minute
             echo = run_http("echo", echo_payloads_, work, latency_ms=latency, sequential=sequential,
-                            deadline=deadline, limiter=limiter)
+                            deadline=deadline, limiter=limiter, echo_concurrency=echo_concurrency)
             bot = run_http("bot", bot_payloads, work, latency_ms=latency, sequential=sequential, year_db=year_db,
                            engineers=engineers, deadline=deadline, kinds=kinds, limiter=limiter)
             name = (f"http, {latency:g} ms added, " + ("one at a time" if sequential else "batch of 100")
@@ -554,6 +557,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, nargs="+", default=[0.0, 50.0], help="added per call (--http)")
     parser.add_argument("--limiter", action="store_true",
                         help="--http with each side's rate limiter on (Telegram's 20 messages a minute per group)")
+    parser.add_argument("--echo-concurrency", type=int, default=32,
+                        help="the echo's concurrent_updates (--http); 0: True, python-telegram-bot's 256, which is"
+                             " slower here (httpx's pool with 256 requests in flight)")
     parser.add_argument("--sequential-updates", type=int, default=100, help="updates in the one-at-a-time runs")
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of the bot's run")
     args = parser.parse_args(argv)
@@ -571,7 +577,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(year written up to {YEAR_UNTIL} in {time.perf_counter() - t0:.1f} s)")
         if args.http:
             for mode, echo, bot in http_modes(n, args.sequential_updates, args.latency_ms, args.engineers,
-                                              year_db, work, limiter=args.limiter):
+                                              year_db, work, limiter=args.limiter,
+                                              echo_concurrency=args.echo_concurrency or None):
                 report(echo, bot, mode)
             return 0
         bare = asyncio.run(run_bare(n, engineers=args.engineers))

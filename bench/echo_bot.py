@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """The bare python-telegram-bot echo bot that bench_updates.py's `--http` mode runs as a process (bench code).
 
-`python bench/echo_bot.py BASE_URL [--limiter]`: polls BASE_URL (the fake Bot API server, loopback) with
-python-telegram-bot's own `run_polling`, `concurrent_updates(True)` switched on, no rate limiter unless
-`--limiter` (python-telegram-bot's AIORateLimiter, max_retries=5); echoes every text message and answers every
-callback query. Stops on SIGTERM.
+`python bench/echo_bot.py BASE_URL [--limiter] [--concurrency=N]`: polls BASE_URL (the fake Bot API server,
+loopback) with python-telegram-bot's own `run_polling`, `concurrent_updates(True)` (256) or N switched on, no
+rate limiter unless `--limiter` (python-telegram-bot's AIORateLimiter, max_retries=5); echoes every text
+message and answers every callback query. Stops on SIGTERM.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ async def pressed(update: Update, context: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    builder = ApplicationBuilder().token(OFFLINE_TOKEN).base_url(args[0].rstrip("/")).concurrent_updates(True)
+    concurrency = next((int(a.split("=", 1)[1]) for a in args if a.startswith("--concurrency=")), None)
+    builder = (ApplicationBuilder().token(OFFLINE_TOKEN).base_url(args[0].rstrip("/"))
+               .concurrent_updates(concurrency if concurrency is not None else True))
     if "--limiter" in args:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
     app = builder.build()
