@@ -436,12 +436,21 @@ def run_http(side: str, payloads: list[dict[str, Any]], work: Path, *, latency_m
         command = [sys.executable, str(ROOT / "bench" / "echo_bot.py"), base_url, *(["--limiter"] if limiter else []),
                    *([f"--concurrency={echo_concurrency}"] if echo_concurrency else [])]
     client = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        server.wait(timeout=deadline + 120)  # the server stops by itself when done or at its deadline
+    try:  # the server writes its result and stops by itself when every update is done or at its deadline
+        give_up = time.monotonic() + deadline + 60
+        while not out_file.exists() and time.monotonic() < give_up:
+            if client.poll() is not None or server.poll() is not None:
+                time.sleep(0.5)  # a result written just before
+                break
+            time.sleep(0.05)
     finally:
         _stop(server)
         _stop(client)
         log.close()
+    if not out_file.exists():
+        raise RuntimeError(f"{side} over HTTP: no result (client exit {client.returncode}, server exit "
+                           f"{server.returncode}); see {run_dir}: "
+                           + (run_dir / f"{side}.log").read_text(errors="replace")[-2000:])
     result = json.loads(out_file.read_text(encoding="utf-8"))
     handed = {int(k): v for k, v in result["handed"].items()}
     done = {int(k): v for k, v in result["done"].items()}

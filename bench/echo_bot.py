@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.add_handler(CallbackQueryHandler(pressed))
-    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, poll_interval=0.0)
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, poll_interval=0.0,
+                    bootstrap_retries=5)
     return 0
 
 

@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from collections import Counter, deque
@@ -248,7 +249,9 @@ async def serve(args: argparse.Namespace) -> int:
         await asyncio.wait_for(feed.finished.wait(), timeout=args.deadline)
     result = {"handed": feed.handed, "done": feed.done, "updates": len(updates), "methods": dict(server.methods),
               "sent": len(api.sent)}
-    Path(args.out).write_text(json.dumps(result), encoding="utf-8")
+    partial = Path(args.out).with_suffix(".part")
+    partial.write_text(json.dumps(result), encoding="utf-8")
+    partial.replace(args.out)  # the driver sees the whole file or none
     listener.close()
     return 0
 
@@ -262,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=100, help="at most this many updates per getUpdates")
     parser.add_argument("--sequential", action="store_true", help="one update at a time")
     parser.add_argument("--deadline", type=float, default=300.0, help="stop after this many seconds anyway")
-    return asyncio.run(serve(parser.parse_args(argv)))
+    code = asyncio.run(serve(parser.parse_args(argv)))
+    sys.stdout.flush()
+    os._exit(code)  # the result is written; do not wait for clients' connections to wind down
 
 
 if __name__ == "__main__":
