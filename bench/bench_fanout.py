@@ -4,8 +4,9 @@
 The whole delivery path of the bot runs: the reminders are queued with `services.notifier.to_chat` in one
 unit of work (1,000 distinct private chats, plus some to the project group), the real outbox worker
 (bot/delivery.py) sends them through python-telegram-bot's AIORateLimiter (as bot/app.py wires it) to the
-offline FakeBotAPI, whose `limiter` hook enforces Telegram's flood limits and answers 429 with retry_after
-beyond them: at most 30 messages in any second overall, 1 per second per chat, 20 per minute per group.
+offline FakeBotAPI, which enforces Telegram's flood limits with its FloodLimits (bot/offline/fake_telegram.py:
+token buckets, 30 a second overall with a burst of 30, 1 a second per private chat, 20 a minute per group) and
+answers 429 with retry_after beyond them; `--sliding` uses hard windows instead (TelegramLimits below).
 
 Checks: every reminder delivered, none lost, none duplicated. Prints the number of 429s and the total time
 against the theoretical floor (messages / 30 per second). Real time (SystemClock).
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import GROUP, bench_settings, header, quiet_logs
 from bot.app import build_application, running
-from bot.offline.fake_telegram import FakeBotAPI
+from bot.offline.fake_telegram import FakeBotAPI, FloodControl, FloodLimits
 from bot.services.clock import SystemClock
 from bot.services.container import Services
 
@@ -139,18 +140,26 @@ async def _queue(services: Services, private: int, group: int) -> dict[int, int]
 
 
 async def run_fanout(private: int = 1000, group: int = 10, *, timeout: float = 600.0,
-                     db_dir: Path | None = None) -> FanoutResult:
-    """Queue `private` + `group` reminders, let the real worker deliver them, and check the result."""
+                     db_dir: Path | None = None, sliding: bool = False) -> FanoutResult:
+    """Queue `private` + `group` reminders, let the real worker deliver them, and check the result.
+
+    The fake enforces Telegram's limits with its own FloodLimits (token buckets: a burst of 30, then 30 a
+    second; 1 a second per private chat; 20 a minute per group), or with `sliding` the stricter
+    TelegramLimits above (hard one-second and one-minute windows)."""
     with tempfile.TemporaryDirectory(dir=db_dir) as tmp:
         settings = bench_settings(Path(tmp) / "fanout.db")
-        api = FakeBotAPI()
+        api = FakeBotAPI(flood_limits=None if sliding else FloodLimits())
+        flood = api.flood
         app = build_application(settings, request=api, clock=SystemClock())
         async with running(app):
             await _settle_startup(app)
             services: Services = app.bot_data["services"]
             delivery = app.bot_data["delivery"]
             limits = TelegramLimits()
-            api.limiter = limits
+            if sliding:
+                api.limiter = limits
+            else:
+                api.flood = flood = FloodControl(FloodLimits())  # full buckets: start-up traffic is not counted
             before = len(api.sent)
             retries_before = delivery.retry_count
             started = time.perf_counter()
@@ -164,6 +173,9 @@ async def run_fanout(private: int = 1000, group: int = 10, *, timeout: float = 6
                 await asyncio.sleep(0.05)
             seconds = time.perf_counter() - started
             api.limiter = None
+            api.flood = None
+            if not sliding and flood is not None:
+                limits.refused = Counter({"flood": flood.refused})
             got = Counter(m.chat_id for m in api.sent[before:] if m.chat_id in expected)
         queued = sum(expected.values())
         lost = sum(max(0, n - got.get(chat, 0)) for chat, n in expected.items())
@@ -191,12 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--private", type=int, default=1000, help="distinct private chats (one reminder each)")
     parser.add_argument("--group", type=int, default=10, help="reminders to the one project group")
     parser.add_argument("--quick", action="store_true", help="50 private + 10 group: a smoke run")
+    parser.add_argument("--sliding", action="store_true",
+                        help="hard one-second / one-minute windows instead of the fake's FloodLimits buckets")
     args = parser.parse_args(argv)
     if args.quick:
         args.private, args.group = 50, 10
     quiet_logs()
     header("reminder fan-out through the outbox and the rate limiter")
-    result = asyncio.run(run_fanout(args.private, args.group))
+    result = asyncio.run(run_fanout(args.private, args.group, sliding=args.sliding))
     report(result, args.private, args.group)
     return 0 if result.ok else 1
 

@@ -196,15 +196,19 @@ async def _daily_logs_and_deductions(db: Database, engineers: list[Person], work
 
 
 async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
-                        tickets: int | None = None, urgent: int | None = None, years: int = 1) -> YearSize:
-    """Write a contract year (or `years` years) for `engineers` engineers into a new database at `db_path`."""
+                        tickets: int | None = None, urgent: int | None = None, years: int = 1,
+                        until: date | None = None) -> YearSize:
+    """Write a contract year (or `years` years) for `engineers` engineers into a new database at `db_path`.
+
+    `until`: the last day written (default the contract's last day); bench_updates.py stops the year the day
+    before the day it plays, so that day's check-ins are new."""
     started = time.perf_counter()
     settings = year_settings(db_path, engineers, years)
     tickets = TICKETS_PER_ENGINEER * engineers * years if tickets is None else tickets
     urgent = URGENT_PER_ENGINEER * engineers * years if urgent is None else urgent
     rng = random.Random(seed)
     calendar = build_calendar(settings)
-    last = contract_end(years)
+    last = until or contract_end(years)
     workdays = calendar.workdays_between(YEAR_START, last)
     db = await open_database(db_path, settings.contract.id)
     try:
@@ -233,10 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("db", type=Path, help="the new database file (must not exist)")
     parser.add_argument("--engineers", type=int, default=50)
     parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--until", type=date.fromisoformat, default=None,
+                        help="last day written (bench_updates.py plays 2023-01-17 on a year --until 2023-01-16)")
     args = parser.parse_args(argv)
     if args.db.exists():
         parser.error(f"{args.db} exists")
-    size = asyncio.run(generate_year(args.db, args.engineers, years=args.years))
+    size = asyncio.run(generate_year(args.db, args.engineers, years=args.years, until=args.until))
     print(f"{args.db}: {size.engineers} engineers, {size.tickets} tickets, {size.urgent} urgent requests, "
           f"{size.checkins} check-ins in {size.seconds:.1f} s ({args.db.stat().st_size / 1_048_576:.1f} MB)")
     return 0

@@ -147,7 +147,7 @@ def run_telegram(settings: Settings, *, webhook: bool) -> int:
     from bot.app import build_application
     from bot.transports.telegram.polling import serve, stop_on_signals
 
-    app = build_application(settings)
+    app = build_application(settings, rate_limit=settings.telegram.rate_limit)
     tg = settings.telegram
 
     receiver = None

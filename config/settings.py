@@ -192,6 +192,8 @@ class TelegramSettings(Strict):
     webhook_port: int = 8443
     bootstrap_retries: int = -1
     max_retries: int = Field(5, ge=3)
+    rate_limit: bool = Field(True, description="pace sends to Telegram's flood limits; false only against a fake "
+                             "Bot API (bench/bench_updates.py --http)")
     heartbeat_url: str | None = None
 
 

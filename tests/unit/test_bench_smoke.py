@@ -7,8 +7,11 @@ delivered exactly once, the fake's flood limits answering 429 as Telegram does.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
+
+import pytest
 
 from bench import bench_fanout, bench_memory, bench_score, bench_updates
 from bench.bench_fanout import TelegramLimits
@@ -44,12 +47,30 @@ def test_fake_flood_limits_answer_429_like_telegram() -> None:
 
 
 async def test_update_benchmark_runs_the_bot_and_the_bare_echo(tmp_path: Path) -> None:
-    bare = await bench_updates.run_bare(20, warmup=5)
-    bot = await bench_updates.run_bot(40, warmup=5, engineers=3, db_dir=tmp_path)
-    assert len(bare.latencies) == 20 and bare.sent == 25  # every message echoed
+    bare = await bench_updates.run_bare(20, warmup=5, engineers=3)
+    bot = await bench_updates.run_bot(40, warmup=5, engineers=3, db_dir=tmp_path, tickets=60, urgent=6)
+    assert len(bare.latencies) == 20 and bare.sent == 20  # every message echoed, every button answered
     assert len(bot.latencies) == 40
-    assert {"checkin", "ticket", "score"} <= set(bot.by_kind)
+    assert {"checkin", "ticket", "score", "press"} <= set(bot.by_kind)
     assert bot.sent >= 20  # the bot answered (replies and notifications)
+
+
+def test_the_update_mix_is_one_day_with_buttons_in_both_mixes() -> None:
+    plan = bench_updates.build_plan(200, bench_updates.people_of(10))
+    assert len(plan) == 200
+    assert len({step.at.date() for step in plan}) == 1  # one working day: no jumps that fire weeks of timers
+    echo = bench_updates.echo_payloads(plan)
+    presses = sum(step.payload is None for step in plan)
+    assert presses > 20 and sum("callback_query" in p for p in echo) == presses
+
+
+@pytest.mark.slow
+def test_update_benchmark_over_loopback_http_runs_both_processes(tmp_path: Path) -> None:
+    year = tmp_path / "year.db"
+    asyncio.run(bench_updates.make_year(year, 3, tickets=30, urgent=3))
+    [(_, echo, bot)] = bench_updates.http_modes(12, 4, [0.0], 3, year, tmp_path)[:1]
+    assert echo.updates == 13 and bot.updates == 13  # each update done (the echo's reply, the bot's confirmation)
+    assert bot.methods.get("sendMessage", 0) >= 10 and bot.sent >= 10
 
 
 async def test_score_benchmark_times_a_generated_year(tmp_path: Path) -> None:

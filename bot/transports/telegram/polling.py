@@ -2,7 +2,10 @@
 
 Each chat's updates are handled in order, different chats at the same time (a group whose replies wait for
 Telegram's 20-a-minute limit never delays a private /urgent); the confirmed offset stops at the oldest update
-still in flight.
+still in flight. A person's updates are in order too, across chats: 「签到」 in the group at 08:59 and /checkin
+in private at 09:01 touch the same record, and the later one must not be recorded first (it would make the
+check-in late). So an update whose sender still has an earlier update in flight in another chat waits for
+that one; it only ever waits for a lower update id, so the oldest update in flight always runs.
 
 python-telegram-bot's Updater confirms an update's offset as soon as the update is queued, so a crash
 (SIGKILL, power loss) drops every update fetched but not yet handled: an urgent request the user sent
@@ -144,7 +147,9 @@ class Lanes:
     def __init__(self, app: Application, stop: asyncio.Event | None = None) -> None:
         self.app = app
         self.stop = stop or asyncio.Event()
-        self.queues: dict[int, deque[tuple[Update, datetime]]] = {}
+        self.queues: dict[int, deque[tuple[Update, datetime, asyncio.Future[None] | None]]] = {}
+        self.last_of_user: dict[int, asyncio.Future[None]] = {}  # done when that person's newest update is
+        self.done: dict[int, asyncio.Future[None]] = {}  # update id → done when handled
         self.tasks: dict[int, asyncio.Task[None]] = {}
         self.in_flight: set[int] = set()
         self.highest: int | None = None
@@ -158,7 +163,15 @@ class Lanes:
         self.in_flight.add(update.update_id)
         self.highest = update.update_id
         lane = lane_of(update)
-        self.queues.setdefault(lane, deque()).append((update, received or received_now(self.app)))
+        after: asyncio.Future[None] | None = None  # the sender's previous update, still in flight
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.done[update.update_id] = done
+        if update.effective_user is not None:
+            previous = self.last_of_user.get(update.effective_user.id)
+            if previous is not None and not previous.done():
+                after = previous
+            self.last_of_user[update.effective_user.id] = done
+        self.queues.setdefault(lane, deque()).append((update, received or received_now(self.app), after))
         if lane not in self.tasks:
             self.tasks[lane] = asyncio.create_task(self._run(lane), name=f"updates-{lane}")
         return True
@@ -168,7 +181,9 @@ class Lanes:
         try:
             retry_delay = 1.0
             while queue:
-                update, received = queue[0]
+                update, received, after = queue[0]
+                if after is not None and not after.done():
+                    await asyncio.shield(after)  # the same person's earlier update in another chat first
                 try:
                     await handle_received(self.app, update, received)  # errors go to the error handler
                 except Exception:
@@ -182,6 +197,12 @@ class Lanes:
                 retry_delay = 1.0
                 queue.popleft()
                 self.in_flight.discard(update.update_id)
+                done = self.done.pop(update.update_id, None)
+                if done is not None and not done.done():
+                    done.set_result(None)
+                user = update.effective_user
+                if user is not None and self.last_of_user.get(user.id) is done:
+                    del self.last_of_user[user.id]
                 self.handled += 1
                 self.progress.set()
         finally:
