@@ -230,27 +230,28 @@ async def compute_assessment(services: Services, period: Period,
 
     assessment = services.settings.assessment
     chosen = dict(sources) if sources is not None else default_sources()
-    async with services.db.uow() as uow:  # read and release before the sources open their own
+    # One reading: the payment schedule and every source join this unit of work (nothing is written).
+    async with services.db.uow() as uow:
         deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)
-    schedule = await payment_schedule(services)
-    paid = paid_before(schedule)
-    # Before the bot kept the record nothing counts as missing: the rates start at the tracking start.
-    tracked = await tracking_start(services)
-    counted_from = tracked if tracked > period.start else None
-    components: dict[str, ComponentScore] = {}
-    for name in COMPONENTS:
-        weight = assessment.weights.get(name)
-        if weight is None:
-            continue
-        source = chosen.get(name)
-        if source is None:
-            raise ComponentUnavailable(component=component_name(name, "zh_CN"))
-        if tracked > period.end:
-            rate = ComponentRate(Decimal(0), Decimal(0))  # nothing recorded yet in this period
-        else:
-            rate = await source(services, max(period.start, tracked), period.end)
-        taken = sum((d.points for d in deductions if d.component == name), Decimal(0))
-        components[name] = ComponentScore(name, Decimal(weight), rate, taken)
+        schedule = await payment_schedule(services)
+        paid = paid_before(schedule)
+        # Before the bot kept the record nothing counts as missing: the rates start at the tracking start.
+        tracked = await tracking_start(services)
+        counted_from = tracked if tracked > period.start else None
+        components: dict[str, ComponentScore] = {}
+        for name in COMPONENTS:
+            weight = assessment.weights.get(name)
+            if weight is None:
+                continue
+            source = chosen.get(name)
+            if source is None:
+                raise ComponentUnavailable(component=component_name(name, "zh_CN"))
+            if tracked > period.end:
+                rate = ComponentRate(Decimal(0), Decimal(0))  # nothing recorded yet in this period
+            else:
+                rate = await source(services, max(period.start, tracked), period.end)
+            taken = sum((d.points for d in deductions if d.component == name), Decimal(0))
+            components[name] = ComponentScore(name, Decimal(weight), rate, taken)
     return Assessment(period, components, deductions, list(assessment.tiers), services.settings.contract.amount,
                       paid, tuple(m.key for m in flagged_payments(schedule)), counted_from)
 
