@@ -68,6 +68,7 @@ from bot.features import DECLARED
 from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.callback_data import decode
 from bot.services.clock import FakeClock
+from bot.state import app_state
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_DAY = date(2022, 10, 10)  # a Monday after National Day
@@ -163,7 +164,7 @@ class Mix:
                        + timedelta(minutes=minute))
 
     def _next_day(self) -> None:
-        calendar = self.app.bot_data["services"].calendar
+        calendar = app_state(self.app).running_services().calendar
         self.day += timedelta(days=1)
         while not calendar.is_workday(self.day):
             self.day += timedelta(days=1)
@@ -253,14 +254,14 @@ async def run_bot(n: int, *, engineers: int = 10, warmup: int = 40, seed: int = 
         app = build_application(settings, request=api, clock=clock, rate_limit=False)
         people = [LEAD, ENGINEER] + [engineer_id(i) for i in range(max(engineers - 2, 0))]
         async with running(app):
-            menus = app.bot_data.get("menus")
+            menus = app_state(app).menus
             if menus is not None:
                 await asyncio.wait([menus], timeout=30)
             mix = Mix(app, api, clock, people, seed)
             await app.process_update(Update.de_json(mix.factory.message(ADMIN, "/bindgroup", chat_id=GROUP), app.bot))
             mix.plan_day()
-            delivery = app.bot_data["delivery"]
-            services = app.bot_data["services"]
+            delivery = app_state(app).delivery
+            services = app_state(app).running_services()
 
             async def one() -> tuple[str, float]:
                 kind, payload = mix.next()

@@ -15,6 +15,7 @@ from bot.app import build_application, running
 from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import FakeClock
 from bot.services.container import Services, open_services
+from bot.state import app_state
 from config.sample import (  # made-up people (not real Telegram users), shared with the benchmarks
     ADMIN,
     CLIENT_CONTACT,
@@ -77,7 +78,7 @@ class Harness:
 
     @property
     def services(self) -> Services:
-        return self.app.bot_data["services"]
+        return app_state(self.app).running_services()
 
     async def run_timers(self) -> None:
         """Run every due sweep at the fake clock's time, then deliver the outbox."""

@@ -34,6 +34,7 @@ from typing import Any
 
 from bot.offline.fake_telegram import FakeBotAPI, FloodLimits
 from bot.services.clock import Clock, SystemClock
+from bot.state import app_state
 from bot.transports.telegram.polling import serve, stop_on_signals
 from config.settings import Settings
 
@@ -167,7 +168,7 @@ async def watch_db_fault_switch(app: Any, spool_dir: Path, stop: asyncio.Event) 
     applied: str | None = None
     state = {"fault": "writable"}
     while not stop.is_set():
-        services = app.bot_data.get("services")
+        services = app_state(app).services
         wanted = switch.read_text(encoding="utf-8").strip() if switch.exists() else "writable"
         if services is not None and wanted != applied:
             db = services.db

@@ -19,6 +19,7 @@ from bot.services.clock import FakeClock
 from bot.services.container import Services, build_services
 from bot.services.domain.people import Role
 from bot.services.timers import Timer
+from bot.state import app_state
 from config.settings import Settings, settings_from_dict
 from storage.db import open_database
 from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
@@ -157,7 +158,7 @@ async def test_http_health_endpoint_answers_json_and_turns_503_when_the_outbox_i
         config_dict: dict[str, Any], clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = with_reliability(config_dict, health_port=0)
     async with started(settings, clock) as bot:
-        port = bot.app.bot_data["health_server"].port
+        port = app_state(bot.app).health_server.port
         status, body = await http_get(port, "/health")
         assert status == 200 and body["status"] == "ok"
         assert body["database"]["ok"] is True and body["database"]["bytes"] > 0
@@ -199,7 +200,7 @@ async def test_heartbeat_url_is_requested_every_alive_interval(config_dict: dict
                 if len(hits) >= 2:
                     break
                 await asyncio.sleep(0.1)
-            runtime = bot.app.bot_data["reliability"]
+            runtime = app_state(bot.app).reliability
         assert hits[:2] == ["/ping/abc", "/ping/abc"]
         assert runtime.heartbeats_ok >= 2
     finally:

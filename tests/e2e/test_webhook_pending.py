@@ -13,6 +13,7 @@ from bot.services import urgent
 from bot.services.clock import FakeClock
 from bot.services.container import build_services
 from bot.services.people import seed_roster
+from bot.state import app_state
 from bot.transports.telegram.polling import serve
 from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
 from config.settings import Settings
@@ -56,16 +57,16 @@ async def test_start_up_sweep_waits_for_the_pending_arrival(settings: Settings, 
     server = await asyncio.wait_for(listening, timeout=10)
     try:
         await asyncio.sleep(0.3)
-        assert "scheduler" not in app.bot_data          # no sweep while Telegram still holds updates
+        assert app_state(app).scheduler is None          # no sweep while Telegram still holds updates
         arrival = UpdateFactory().message(ENGINEER, f"/arrived {raised.request.id}", sent_at=sent)
         assert (await request(server.port, "POST", "/telegram/hook", arrival))[0] == 200
         api.pending = 0
         for _ in range(100):
-            if "scheduler" in app.bot_data:
+            if app_state(app).scheduler is not None:
                 break
             await asyncio.sleep(0.05)
-        assert "scheduler" in app.bot_data
-        async with app.bot_data["services"].db.uow() as uow:
+        assert app_state(app).scheduler is not None
+        async with app_state(app).running_services().db.uow() as uow:
             stored = await urgent.repo(uow).get(raised.request.id)
         assert stored is not None and stored.arrived_at == sent and stored.breach_detected_at is None
     finally:

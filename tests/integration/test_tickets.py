@@ -18,6 +18,7 @@ from bot.services.container import Services
 from bot.services.domain.people import Person
 from bot.services.errors import DomainError
 from bot.services.schedule import run_all_due
+from bot.state import app_state
 from config.settings import Settings
 from storage.tickets import TicketRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT
@@ -299,7 +300,7 @@ async def test_ticket_that_became_due_during_a_restart_is_reminded_after_it(sett
         await chat2.flush()
         reminders = [m for m in api2.messages_to(ENGINEER) if "已超过截止时间" in m.text]
         assert len(reminders) == 1 and "#1" in reminders[0].text and "2022-10-11 10:00" in reminders[0].text
-        await run_all_due(app2.bot_data["services"], clock.now())
+        await run_all_due(app_state(app2).running_services(), clock.now())
         await chat2.flush()
         assert len([m for m in api2.messages_to(ENGINEER) if "已超过截止时间" in m.text]) == 1
 
