@@ -24,7 +24,8 @@ import pytest
 from bot.offline.fake_telegram import UpdateFactory
 from bot.offline.spool import spool_clock
 from bot.services.clock import SystemClock
-from bot.services.container import build_services
+from bot.services.container import open_services
+from config.sample import write_toml
 from config.settings import settings_from_dict
 from storage.db import open_database
 from tests.conftest import (
@@ -47,28 +48,6 @@ GROUP_NOTICE = re.compile(r"紧急请求 #(\d+)：")  # the group notice is alwa
 LANG_SET = {"好的，以后我用中文和您交流。": "zh_CN", "OK, I will speak English with you from now on.": "en"}
 
 
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def write_toml(config: dict[str, Any], path: Path) -> None:
-    def table_array(value: Any) -> bool:
-        return isinstance(value, list) and bool(value) and isinstance(value[0], dict)
-
-    lines = [f"{k} = {toml_value(v)}" for k, v in config.items() if not isinstance(v, dict) and not table_array(v)]
-    for key, value in config.items():
-        if isinstance(value, dict):
-            lines += [f"[{key}]", *(f"{k} = {toml_value(v)}" for k, v in value.items())]
-        elif table_array(value):
-            for item in value:
-                lines += [f"[[{key}]]", *(f"{k} = {toml_value(v)}" for k, v in item.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 class Spool:
@@ -198,14 +177,10 @@ async def test_sigkill_mid_burst_loses_nothing_confirmed_and_every_deadline_fire
     for chat in flush_chats:  # every one flushed, in order within each chat
         assert [m["text"] for m in sent if m["text"].startswith("flush ") and m["chat_id"] == chat] == \
             [f"flush {n}" for n in range(20) if flush_chats[n % len(flush_chats)] == chat]
-    db = await open_database(spool.db, settings.contract.id)
-    services = build_services(settings, db, bot_clock)
-    try:
-        async with services.db.uow() as uow:
-            assert (await uow.outbox.counts()).get("pending", 0) == 0
-            audit = await uow.audit.list(limit=10000)
-    finally:
-        await db.close()
+    async with (open_services(settings, bot_clock, seed=False, db_path=str(spool.db)) as services,
+                services.db.uow() as uow):
+        assert (await uow.outbox.counts()).get("pending", 0) == 0
+        audit = await uow.audit.list(limit=10000)
 
     stored_urgent = {int(e.entity_id) for e in audit if e.action == "urgent.raise"}
     assert len([e for e in audit if e.action == "urgent.raise"]) == URGENT_IN_BURST  # none lost, none twice

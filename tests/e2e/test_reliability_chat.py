@@ -16,12 +16,11 @@ from bot.app import build_application, running
 from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, UpdateFactory
 from bot.services import health
 from bot.services.clock import FakeClock
-from bot.services.container import Services, build_services
+from bot.services.container import Services, open_services
 from bot.services.domain.people import Role
 from bot.services.timers import Timer
 from bot.state import app_state
 from config.settings import Settings, settings_from_dict
-from storage.db import open_database
 from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
 
 
@@ -232,15 +231,13 @@ async def test_after_a_crash_admins_learn_how_long_the_bot_was_down_and_what_fel
 
     async with started(settings, clock):
         pass  # first start: nothing to report
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    clock.advance(timedelta(minutes=10))
-    await health.alive_tick(services)  # the last sign of life of a run that then died (no clean stop)
-    async with db.uow() as uow:
-        await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="test.reminder", now=clock.now(),
-                             not_before=clock.now() + timedelta(minutes=30))
-        await uow.commit()
-    await db.close()
+    async with open_services(settings, clock, seed=False) as services:
+        clock.advance(timedelta(minutes=10))
+        await health.alive_tick(services)  # the last sign of life of a run that then died (no clean stop)
+        async with services.db.uow() as uow:
+            await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="test.reminder", now=clock.now(),
+                                 not_before=clock.now() + timedelta(minutes=30))
+            await uow.commit()
     monkeypatch.setattr(schedule, "TIMERS", (*schedule.TIMERS, deadline_timer(clock.now() + timedelta(hours=1))))
     clock.advance(timedelta(hours=2))
     async with started(settings, clock) as bot:
@@ -260,15 +257,13 @@ async def test_the_downtime_notice_names_late_notifications_in_each_admins_langu
 
     async with started(settings, clock) as bot:
         await bot.chat.send(ADMIN, "/lang en")
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    clock.advance(timedelta(minutes=10))
-    await health.alive_tick(services)
-    async with db.uow() as uow:
-        await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="urgent.escalation", now=clock.now(),
-                             not_before=clock.now() + timedelta(minutes=30))
-        await uow.commit()
-    await db.close()
+    async with open_services(settings, clock, seed=False) as services:
+        clock.advance(timedelta(minutes=10))
+        await health.alive_tick(services)
+        async with services.db.uow() as uow:
+            await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="urgent.escalation", now=clock.now(),
+                                 not_before=clock.now() + timedelta(minutes=30))
+            await uow.commit()
     monkeypatch.setattr(schedule, "TIMERS", (*schedule.TIMERS,
                                              deadline_timer(clock.now() + timedelta(hours=1), kind="tickets.overdue")))
     clock.advance(timedelta(hours=2))

@@ -11,13 +11,11 @@ from bot.app import build_application
 from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
 from bot.services import urgent
 from bot.services.clock import FakeClock
-from bot.services.container import build_services
-from bot.services.people import seed_roster
+from bot.services.container import open_services
 from bot.state import app_state
 from bot.transports.telegram.polling import serve
 from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
 from config.settings import Settings
-from storage.db import open_database
 from tests.conftest import CLIENT_CONTACT, ENGINEER
 from tests.e2e.test_webhook import SECRET, URL, request
 
@@ -34,16 +32,11 @@ class PendingAPI(FakeBotAPI):
 
 
 async def test_start_up_sweep_waits_for_the_pending_arrival(settings: Settings, clock: FakeClock) -> None:
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    async with db.uow() as uow:
-        await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
-        await uow.commit()
-    async with db.uow() as uow:
-        contact = await uow.people.by_telegram_id(CLIENT_CONTACT)
-    assert contact is not None
-    raised = await urgent.raise_urgent(services, contact, "社保卡系统无法登录")
-    await db.close()
+    async with open_services(settings, clock) as services:
+        async with services.db.uow() as uow:
+            contact = await uow.people.by_telegram_id(CLIENT_CONTACT)
+        assert contact is not None
+        raised = await urgent.raise_urgent(services, contact, "社保卡系统无法登录")
     sent = clock.now() + timedelta(minutes=59)
     clock.advance(timedelta(minutes=62))                 # the bot was down past the deadline
 
