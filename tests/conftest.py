@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -91,9 +92,17 @@ class Harness:
         return self.api.messages_to(chat_id)
 
 
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
-    api = FakeBotAPI()
+@asynccontextmanager
+async def started_bot(settings: Settings, clock: FakeClock, api: FakeBotAPI | None = None) -> AsyncIterator[Harness]:
+    """The real Application on the offline fake Bot API (`api`, a fresh one by default), started: the one way
+    the tests and the benchmarks start a bot in-process."""
+    api = api or FakeBotAPI()
     app = build_application(settings, request=api, clock=clock)
     async with running(app):
         yield Harness(app, api, ChatDriver(app, api), clock)
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    async with started_bot(settings, clock) as harness:
+        yield harness

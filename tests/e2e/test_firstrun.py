@@ -8,18 +8,14 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, running
-from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import settings_from_dict
-from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, Harness
+from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, Harness, started_bot
 
 
 async def _harness(config: dict[str, Any], clock: FakeClock) -> AsyncIterator[Harness]:
-    api = FakeBotAPI()
-    app = build_application(settings_from_dict(config, apply_env=False), request=api, clock=clock)
-    async with running(app):
-        yield Harness(app, api, ChatDriver(app, api), clock)
+    async with started_bot(settings_from_dict(config, apply_env=False), clock) as harness:
+        yield harness
 
 
 @pytest.fixture

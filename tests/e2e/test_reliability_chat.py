@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.app import build_application, running
-from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, UpdateFactory
+from bot.offline.fake_telegram import UpdateFactory
 from bot.services import health
 from bot.services.clock import FakeClock
 from bot.services.container import Services, open_services
@@ -21,15 +20,13 @@ from bot.services.domain.people import Role
 from bot.services.timers import Timer
 from bot.state import app_state
 from config.settings import Settings, settings_from_dict
-from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
+from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness, started_bot
 
 
 @asynccontextmanager
 async def started(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
-    api = FakeBotAPI()
-    app = build_application(settings, request=api, clock=clock)
-    async with running(app):
-        yield Harness(app, api, ChatDriver(app, api), clock)
+    async with started_bot(settings, clock) as harness:
+        yield harness
 
 
 def with_reliability(config: dict[str, Any], **section: Any) -> Settings:

@@ -13,11 +13,9 @@ from bot.services import urgent
 from bot.services.clock import FakeClock
 from bot.services.container import open_services
 from bot.state import app_state
-from bot.transports.telegram.polling import serve
-from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
 from config.settings import Settings
 from tests.conftest import CLIENT_CONTACT, ENGINEER
-from tests.e2e.test_webhook import SECRET, URL, request
+from tests.e2e.test_webhook import URL, request, serving_webhook
 
 
 class PendingAPI(FakeBotAPI):
@@ -42,13 +40,7 @@ async def test_start_up_sweep_waits_for_the_pending_arrival(settings: Settings, 
 
     api = PendingAPI()
     app = build_application(settings, request=api, clock=clock)
-    listening: asyncio.Future[WebhookReceiver] = asyncio.get_running_loop().create_future()
-    stop = asyncio.Event()
-    receiver = webhook_receiver(listen="127.0.0.1", port=0, url=URL, secret=SECRET, bootstrap_retries=0,
-                                on_listening=listening.set_result)
-    task = asyncio.create_task(serve(app, stop, bootstrap_retries=0, receiver=receiver))
-    server = await asyncio.wait_for(listening, timeout=10)
-    try:
+    async with serving_webhook(app) as server:
         await asyncio.sleep(0.3)
         assert app_state(app).scheduler is None          # no sweep while Telegram still holds updates
         arrival = UpdateFactory().message(ENGINEER, f"/arrived {raised.request.id}", sent_at=sent)
@@ -62,6 +54,3 @@ async def test_start_up_sweep_waits_for_the_pending_arrival(settings: Settings, 
         async with app_state(app).running_services().db.uow() as uow:
             stored = await urgent.repo(uow).get(raised.request.id)
         assert stored is not None and stored.arrived_at == sent and stored.breach_detected_at is None
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=20)
