@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import signal
@@ -36,8 +35,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, ROOT, SUPERVISOR, sample_config
+from bench.harness import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, sample_config
 from bot.offline.fake_telegram import UpdateFactory
+from bot.offline.spool import launch
 from config.sample import write_toml
 
 PINNED = datetime(2022, 10, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -66,12 +66,7 @@ class Bot:
         self.written: list[tuple[int, str, int, float]] = []  # update id, text, chat, wall time
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
-        (self.dir / "ready").unlink(missing_ok=True)
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "run_bot.py", "--config", str(self.config_path), "--offline-spool", str(self.dir)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = launch(self.config_path, self.dir, self.log)
         self.wait_for(lambda: (self.dir / "ready").exists(), "start-up", 30)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:

@@ -8,11 +8,9 @@ at real speed); urgent requests get a 6-second arrival deadline so their breach 
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta
@@ -22,7 +20,7 @@ from typing import Any
 import pytest
 
 from bot.offline.fake_telegram import UpdateFactory
-from bot.offline.spool import spool_clock
+from bot.offline.spool import launch, spool_clock
 from bot.services.clock import SystemClock
 from bot.services.container import open_services
 from config.sample import write_toml
@@ -67,12 +65,7 @@ class Spool:
         self.log = tmp_path / "bot.log"
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
-        (self.dir / "ready").unlink(missing_ok=True)
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "run_bot.py", "--config", str(self.config_path), "--offline-spool", str(self.dir)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = launch(self.config_path, self.dir, self.log)
         self.wait_for(lambda: (self.dir / "ready").exists(), "the bot to start")
 
     def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> None:
