@@ -34,6 +34,7 @@ from bot.app import build_application, running
 from bot.offline.fake_telegram import FakeBotAPI, FloodControl, FloodLimits
 from bot.services.clock import SystemClock
 from bot.services.container import Services
+from bot.state import app_state
 
 PRIVATE_BASE = 10_000_000  # made-up private chat ids PRIVATE_BASE + 1 …
 KEY = "att.remind_checkin"
@@ -108,10 +109,10 @@ class FanoutResult:
 
 async def _settle_startup(app: Any) -> None:
     """Let start-up traffic (menus, downtime notice) go out before the clock starts."""
-    menus = app.bot_data.get("menus")
+    menus = app_state(app).menus
     if menus is not None:
         await asyncio.wait([menus], timeout=30)
-    await app.bot_data["delivery"].drain()
+    await app_state(app).delivery.drain()
 
 
 async def _queue(services: Services, private: int, group: int) -> dict[int, int]:
@@ -153,8 +154,8 @@ async def run_fanout(private: int = 1000, group: int = 10, *, timeout: float = 6
         app = build_application(settings, request=api, clock=SystemClock())
         async with running(app):
             await _settle_startup(app)
-            services: Services = app.bot_data["services"]
-            delivery = app.bot_data["delivery"]
+            services: Services = app_state(app).running_services()
+            delivery = app_state(app).delivery
             limits = TelegramLimits()
             if sliding:
                 api.limiter = limits

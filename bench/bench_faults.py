@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import signal
@@ -36,35 +35,15 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, ROOT, SUPERVISOR, sample_config
+from bench.harness import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, sample_config
 from bot.offline.fake_telegram import UpdateFactory
+from bot.offline.spool import launch
+from config.sample import write_toml
 
 PINNED = datetime(2022, 10, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PING = re.compile(r"紧急请求 #\d+")
 
 
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def write_toml(config: dict[str, Any], path: Path) -> None:
-    def table_array(value: Any) -> bool:
-        return isinstance(value, list) and bool(value) and isinstance(value[0], dict)
-
-    lines = [f"{k} = {toml_value(v)}" for k, v in config.items() if not isinstance(v, dict) and not table_array(v)]
-    for key, value in config.items():
-        if isinstance(value, dict):
-            lines += [f"[{key}]", *(f"{k} = {toml_value(v)}" for k, v in value.items())]
-        elif table_array(value):
-            for item in value:
-                lines += [f"[[{key}]]", *(f"{k} = {toml_value(v)}" for k, v in item.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 class Bot:
@@ -87,12 +66,7 @@ class Bot:
         self.written: list[tuple[int, str, int, float]] = []  # update id, text, chat, wall time
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
-        (self.dir / "ready").unlink(missing_ok=True)
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "run_bot.py", "--config", str(self.config_path), "--offline-spool", str(self.dir)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = launch(self.config_path, self.dir, self.log)
         self.wait_for(lambda: (self.dir / "ready").exists(), "start-up", 30)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import CLIENT_CONTACT, GROUP, LEAD, ROOT, header, quiet_logs
+from bot.state import app_state
 
 
 def peak_mb() -> float:
@@ -56,7 +57,7 @@ async def hold_year(db_path: Path, engineers: int) -> list[tuple[str, float]]:
 
     async with running(app):
         steps.append(("bot started on the year database", peak_mb()))
-        await app.bot_data["delivery"].drain()  # what the start-up sweep queued (overdue reminders…)
+        await app_state(app).delivery.drain()  # what the start-up sweep queued (overdue reminders…)
         before = len(api.sent)
         await send(LEAD, "/score")
         answer = [m for m in api.sent[before:] if m.chat_id == LEAD]
@@ -70,7 +71,7 @@ async def hold_year(db_path: Path, engineers: int) -> list[tuple[str, float]]:
         for text, user, chat in [("/help", LEAD, None), ("签到", LEAD, GROUP), ("/checkin", LEAD, None),
                                  ("/ticket 社保卡系统无法打印制卡凭证", CLIENT_CONTACT, GROUP), ("你好", 555555, None)]:
             await send(user, text, chat)
-        await app.bot_data["delivery"].drain()
+        await app_state(app).delivery.drain()
         steps.append(("a few updates, outbox delivered", peak_mb()))
     return steps
 

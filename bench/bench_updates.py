@@ -91,6 +91,7 @@ from bot.features import DECLARED
 from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.callback_data import decode
 from bot.services.clock import FakeClock
+from bot.state import app_state
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2023, 1, 17)  # a Tuesday near the end of the contract year; the year is written up to the day before
@@ -319,13 +320,13 @@ async def run_bot(n: int, *, engineers: int = 50, warmup: int = 20, seed: int = 
         # cap both at a few updates per second; bench_fanout.py measures the limiter, --http runs with it.
         app = build_application(settings, request=api, clock=clock, rate_limit=False)
         async with running(app):
-            menus = app.bot_data.get("menus")
+            menus = app_state(app).menus
             if menus is not None:
                 await asyncio.wait([menus], timeout=30)
             presses = Presses(api, factory)
             await app.process_update(Update.de_json(factory.message(ADMIN, "/bindgroup", chat_id=GROUP), app.bot))
-            delivery = app.bot_data["delivery"]
-            services = app.bot_data["services"]
+            delivery = app_state(app).delivery
+            services = app_state(app).running_services()
             for step in warm:
                 clock.set(step.at)
                 await app.process_update(Update.de_json(step.payload, app.bot))

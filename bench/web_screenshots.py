@@ -12,11 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import build_application, running
-from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import settings_from_dict
-from tests.conftest import CLIENT_CONTACT, ENGINEER, Harness, base_config
+from tests.conftest import CLIENT_CONTACT, ENGINEER, base_config, started_bot
 from tests.e2e.test_web_browser import a_week_of_work
 from tests.e2e.web_support import dashboard_link, open_browser, with_web
 
@@ -28,10 +26,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = settings_from_dict(with_web(base_config(Path(tmp) / "demo.db")), apply_env=False)
         clock = FakeClock(datetime(2022, 10, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-        api = FakeBotAPI()
-        app = build_application(settings, request=api, clock=clock)
-        async with running(app):
-            bot = Harness(app, api, ChatDriver(app, api), clock)
+        async with started_bot(settings, clock) as bot:
             await a_week_of_work(bot)
             await bot.chat.send(CLIENT_CONTACT, "/urgent 网办大厅无法登录")
             await bot.chat.send(ENGINEER, "/ack")

@@ -5,7 +5,8 @@ handler are collected once (`DECLARED`) into the transport-neutral router (bot/h
 python-telegram-bot's Application feeds through one handler (bot/transports/telegram/adapter.py).
 Start-up (`on_startup`): open and migrate the database, seed the roster, start the outbox worker,
 rebuild every timer from the database, publish the command menus. Shutdown flushes the outbox.
-`serve` (bot/transports/telegram/polling.py) defers the timers (`DEFER_TIMERS`): it first handles the updates that
+The running bot's state is one typed `AppState` (bot/state.py), read with `app_state(app)`.
+`serve` (bot/transports/telegram/polling.py) defers the timers (`defer_timers`): it first handles the updates that
 waited at Telegram while the bot was down (an /arrived or a check-in sent before a deadline must be recorded
 before the start-up sweep judges that deadline), then calls `start_timers`.
 """
@@ -30,8 +31,9 @@ from bot.liveness import start_reliability, stop_reliability
 from bot.pager import Pager
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
-from bot.services.container import Services, open_services
+from bot.services.container import open_services
 from bot.services.tracking import record_first_start
+from bot.state import AppState, app_state, install_state
 from bot.transports.telegram.adapter import TelegramIntake
 from bot.transports.telegram.adapter import install as install_telegram
 from bot.transports.telegram.ext_bot import MaintApplicationBuilder, MaintBot
@@ -42,7 +44,6 @@ from config.settings import Settings
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-maintbot-token"
-DEFER_TIMERS = "defer_timers"  # bot_data flag: on_startup leaves the timers to `start_timers`
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,
                       rate_limit: bool = True) -> Application:
@@ -62,43 +63,39 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     if settings.telegram.api_base_url:
         builder = builder.base_url(settings.telegram.api_base_url.rstrip("/"))
     app = builder.build()
-    app.bot_data["settings"] = settings
-    app.bot_data["clock"] = clock or SystemClock()
-    unconfirmed: set[int] = set()
-    app.bot_data[UNCONFIRMED] = unconfirmed
+    state = install_state(app, AppState(settings=settings, clock=clock or SystemClock()))
 
-    runtime = Runtime(next_timer_runs=lambda: getattr(app.bot_data.get("scheduler"), "next_runs", None),
-                      health_port=lambda: getattr(app.bot_data.get("health_server"), "port", None),
-                      web_root=lambda: getattr(app.bot_data.get("web_server"), "root", None))
+    runtime = Runtime(next_timer_runs=lambda: state.scheduler.next_runs if state.scheduler else None,
+                      health_port=lambda: state.health_server.port if state.health_server else None,
+                      web_root=lambda: state.web_server.root if state.web_server else None)
     install_telegram(app, TelegramIntake(
         router=build_router(), commands=DECLARED.commands, shared=SharedState(),
-        services=lambda: app.bot_data.get("services"), runtime=runtime,
-        publish_menu=lambda bot, person: publish_menu_for(bot, person, DECLARED.commands), unconfirmed=unconfirmed))
+        services=lambda: state.services, runtime=runtime,
+        publish_menu=lambda bot, person: publish_menu_for(bot, person, DECLARED.commands),
+        unconfirmed=state.unconfirmed))
     app.add_error_handler(on_error)
     return app
 
 
 async def on_startup(app: Application) -> None:
     """Open the database and rebuild everything derived from it (idempotent: a second call is a no-op)."""
-    if "services" in app.bot_data:
+    state = app_state(app)
+    if state.services is not None:
         return
-    settings: Settings = app.bot_data["settings"]
-    clock: Clock = app.bot_data["clock"]
     stack = AsyncExitStack()
-    services = await stack.enter_async_context(open_services(settings, clock))
-    app.bot_data["services_stack"] = stack
+    services = await stack.enter_async_context(open_services(state.settings, state.clock))
+    state.services_stack = stack
     async with services.db.uow() as uow:
-        await record_first_start(uow, clock.now())
+        await record_first_start(uow, services.now())
         await uow.commit()
-    app.bot_data["services"] = services
+    state.services = services
     if isinstance(app.bot, MaintBot):
         app.bot.use_pager(Pager(services))
-    delivery = OutboxDelivery(services, app.bot)
-    app.bot_data["delivery"] = delivery
-    delivery.start()
-    if not app.bot_data.get(DEFER_TIMERS):
+    state.delivery = OutboxDelivery(services, app.bot)
+    state.delivery.start()
+    if not state.defer_timers:
         await start_timers(app)
-    app.bot_data["menus"] = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
+    state.menus = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
     # One HTTP server: the webhook's route (webhook mode), GET /health, the web page (`[web]`, issue 19).
     from bot.web.server import start_http
 
@@ -107,20 +104,19 @@ async def on_startup(app: Application) -> None:
 
 async def start_timers(app: Application) -> None:
     """Rebuild the timers (the start-up sweep fires what fell due while down), then reliability (idempotent)."""
-    if "scheduler" in app.bot_data or "services" not in app.bot_data:
+    state = app_state(app)
+    if state.scheduler is not None or state.services is None:
         return
-    services: Services = app.bot_data["services"]
     if app.job_queue is not None:
-        scheduler = TimerScheduler(services, app.job_queue)
-        app.bot_data["scheduler"] = scheduler
-        await scheduler.start()
+        state.scheduler = TimerScheduler(state.services, app.job_queue)
+        await state.scheduler.start()
     # After the start-up sweep: tell the admins about downtime, start the liveness ticker and the heartbeat.
     await start_reliability(app)
 
 
 async def on_stop(app: Application) -> None:
     """Updates have stopped: flush what the outbox owes, as far as possible."""
-    delivery: OutboxDelivery | None = app.bot_data.get("delivery")
+    delivery = app_state(app).delivery
     if delivery is not None:
         await delivery.stop(flush=True)
 
@@ -130,22 +126,22 @@ async def on_shutdown(app: Application) -> None:
     from bot.web.server import stop_http
 
     await stop_http(app)
-    menus = app.bot_data.pop("menus", None)
+    state = app_state(app)
+    menus, state.menus = state.menus, None
     if menus is not None and not menus.done():
         menus.cancel()
-    app.bot_data.pop("services", None)
-    stack: AsyncExitStack | None = app.bot_data.pop("services_stack", None)
+    if state.scheduler is not None:
+        state.scheduler.stop()
+    state.services = None
+    stack, state.services_stack = state.services_stack, None
     if stack is not None:
         await stack.aclose()  # closes the database
-
-
-UNCONFIRMED = "unconfirmed_updates"  # bot_data: ids of updates the transport must not confirm (retry them)
 
 
 def must_retry(app: Application, update: Update) -> bool:
     """True (once) when `update` failed on a transient storage error: the transport must leave it unconfirmed
     (polling: keep the offset; webhook: no 200) so Telegram delivers it again."""
-    pending: set[int] = app.bot_data.get(UNCONFIRMED, set())
+    pending = app_state(app).unconfirmed
     if update.update_id in pending:
         pending.discard(update.update_id)
         return True

@@ -337,7 +337,7 @@ class OutboxDelivery:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         self._stopping = True
-        self.services.notifier.wakeup.set()
+        self.services.notifier.wake()
         task, self._task = self._task, None
         if task is not None:
             try:

@@ -15,6 +15,7 @@ from telegram.ext import Application
 
 from bot.services import health
 from bot.services.container import Services
+from bot.state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +85,16 @@ class ReliabilityRuntime:
 
 async def start_reliability(app: Application) -> None:
     """on_startup hook (after the timers' start-up sweep)."""
-    if "reliability" in app.bot_data:
+    state = app_state(app)
+    if state.reliability is not None:
         return
-    runtime = ReliabilityRuntime(app, app.bot_data["services"])
-    app.bot_data["reliability"] = runtime
-    await runtime.start()
+    state.reliability = ReliabilityRuntime(app, state.running_services())
+    await state.reliability.start()
 
 
 async def stop_reliability(app: Application) -> None:
     """on_shutdown hook (before the database closes)."""
-    runtime: ReliabilityRuntime | None = app.bot_data.pop("reliability", None)
+    state = app_state(app)
+    runtime, state.reliability = state.reliability, None
     if runtime is not None:
         await runtime.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram.ext import CallbackContext, JobQueue
@@ -30,6 +31,7 @@ class TimerScheduler:
         self.job_queue = job_queue
         self._poke_task: asyncio.Task[None] | None = None
         self.next_runs: dict[str, datetime | None] = {}
+        self._unsubscribe: Callable[[], None] | None = None
 
     async def start(self) -> None:
         await self.sweep_all()
@@ -37,7 +39,14 @@ class TimerScheduler:
         interval = self.services.settings.sweep_interval.total_seconds()
         self.job_queue.run_repeating(self._backstop, interval=interval, first=interval, name="timers:backstop",
                                      job_kwargs={**JOB_KWARGS, "id": "timers:backstop"})
-        self.services.poke_timers = self.poke
+        if self._unsubscribe is None:
+            self._unsubscribe = self.services.timer_pokes.subscribe(self.poke)
+
+    def stop(self) -> None:
+        """No more pokes (the jobs go with the JobQueue)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     async def sweep_all(self) -> None:
         for timer in schedule.TIMERS:

@@ -5,6 +5,7 @@ Ids are not real Telegram users; names are invented. Kept in one place so tests 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,30 @@ def sample_config(db_path: Path, *, contract_id: str = "test-2022", title: str =
         "storage": {"db": str(db_path)},
         "roster": sample_roster(),
     }
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def write_toml(config: dict[str, Any], path: Path) -> Path:
+    """A configuration dictionary (such as `sample_config`) as the TOML file a bot process starts with (the
+    crash tests, the fault benchmark, the CLI tests): tables, arrays of tables, strings, numbers, lists."""
+    def table_array(value: Any) -> bool:
+        return isinstance(value, list) and bool(value) and isinstance(value[0], dict)
+
+    lines = [f"{k} = {_toml_value(v)}" for k, v in config.items() if not isinstance(v, dict) and not table_array(v)]
+    for key, value in config.items():
+        if isinstance(value, dict):
+            lines += [f"[{key}]", *(f"{k} = {_toml_value(v)}" for k, v in value.items())]
+        elif table_array(value):
+            for item in value:
+                lines += [f"[[{key}]]", *(f"{k} = {_toml_value(v)}" for k, v in item.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

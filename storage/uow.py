@@ -70,7 +70,8 @@ class UnitOfWork:
         self.read_only = read_only
         self._open = False
         self._repos: dict[str, object] = {}
-        self._after_commit: list[Callable[[], None]] = []
+        # after-commit effects with the nesting level that registered them (a savepoint rolled back drops its own)
+        self._after_commit: list[tuple[int, Callable[[], None]]] = []
         self.committed = False
         self.depth = 0  # nesting: 0 outermost; the savepoint level of the innermost joined block
         self._released: set[int] = set()
@@ -91,16 +92,22 @@ class UnitOfWork:
         level, self.depth = self.depth, self.depth - 1
         if level in self._released:
             self._released.discard(level)
+            # its effects now belong to the enclosing level (they go if that one rolls back)
+            self._after_commit = [(min(at, self.depth), callback) for at, callback in self._after_commit]
             return
+        self._after_commit = [(at, callback) for at, callback in self._after_commit if at < level]
         await self.conn.execute(f"ROLLBACK TO SAVEPOINT uow_{level}")
         await self.conn.execute(f"RELEASE SAVEPOINT uow_{level}")
 
     def on_commit(self, callback: Callable[[], None]) -> None:
-        """Run `callback` once after this transaction commits (never after a rollback)."""
-        self._after_commit.append(callback)
+        """Run `callback` once after the outermost commit (never after a rollback, nor when the savepoint that
+        registered it rolls back). The same callback registered twice runs once."""
+        if any(callback == known for _, known in self._after_commit):
+            return
+        self._after_commit.append((self.depth, callback))
 
     def _run_after_commit(self) -> None:
-        callbacks, self._after_commit = self._after_commit, []
+        callbacks, self._after_commit = [callback for _, callback in self._after_commit], []
         for callback in callbacks:
             try:
                 callback()

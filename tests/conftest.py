@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from bot.app import build_application, running
 from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import FakeClock
 from bot.services.container import Services, open_services
+from bot.state import app_state
 from config.sample import (  # made-up people (not real Telegram users), shared with the benchmarks
     ADMIN,
     CLIENT_CONTACT,
@@ -77,7 +79,7 @@ class Harness:
 
     @property
     def services(self) -> Services:
-        return self.app.bot_data["services"]
+        return app_state(self.app).running_services()
 
     async def run_timers(self) -> None:
         """Run every due sweep at the fake clock's time, then deliver the outbox."""
@@ -90,9 +92,17 @@ class Harness:
         return self.api.messages_to(chat_id)
 
 
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
-    api = FakeBotAPI()
+@asynccontextmanager
+async def started_bot(settings: Settings, clock: FakeClock, api: FakeBotAPI | None = None) -> AsyncIterator[Harness]:
+    """The real Application on the offline fake Bot API (`api`, a fresh one by default), started: the one way
+    the tests and the benchmarks start a bot in-process."""
+    api = api or FakeBotAPI()
     app = build_application(settings, request=api, clock=clock)
     async with running(app):
         yield Harness(app, api, ChatDriver(app, api), clock)
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    async with started_bot(settings, clock) as harness:
+        yield harness

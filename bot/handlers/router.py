@@ -210,7 +210,7 @@ async def _queue_reply(ctx: HandlerContext, undelivered: ReplyNotDelivered) -> N
         async with services.db.uow() as uow:
             await uow.outbox.add(chat_id=undelivered.chat_key, text=undelivered.text, kind="reply.retry",
                                  now=services.now(), buttons=undelivered.buttons or None)
+            uow.on_commit(services.notifier.wake)
             await uow.commit()
-        services.notifier.wakeup.set()
     except Exception:
         log.exception("could not queue an undelivered reply to %s", undelivered.chat_key)

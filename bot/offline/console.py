@@ -136,10 +136,11 @@ class Console:
     async def print_web_link(self) -> None:
         """The web page's local address and a ready-to-open signed link for the person acted as."""
         from bot.services import web_access
-        from bot.web.server import WEB
+        from bot.state import app_state
 
-        server = self.driver.app.bot_data.get(WEB)
-        services = self.driver.app.bot_data["services"]
+        state = app_state(self.driver.app)
+        server = state.web_server
+        services = state.running_services()
         async with services.db.uow(read_only=True) as uow:
             person = await uow.people.by_telegram_id(self.user_id)
         if server is None or person is None:
@@ -178,9 +179,11 @@ class Console:
             return
         self.clock.advance(delta)
         from bot.services.schedule import run_all_due
+        from bot.state import app_state
 
-        await run_all_due(self.driver.app.bot_data["services"], self.clock.now())
-        scheduler = self.driver.app.bot_data.get("scheduler")
+        state = app_state(self.driver.app)
+        await run_all_due(state.running_services(), self.clock.now())
+        scheduler = state.scheduler
         if scheduler is not None:  # the jobs follow the moved clock (/health shows the next ones)
             await scheduler.reschedule_all()
         await self.driver.flush()

@@ -28,6 +28,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from bot.state import find_state
+
 BOT_ID = 7000000001
 BOT_USERNAME = "maintbot_demo_bot"
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
@@ -476,7 +478,8 @@ class ChatDriver:
 
     async def flush(self) -> None:
         """Deliver what the outbox owes right now (the worker would do it within a second)."""
-        delivery = self.app.bot_data.get("delivery")
+        state = find_state(self.app)
+        delivery = state.delivery if state is not None else None
         if delivery is not None:
             await delivery.drain()
 
@@ -489,8 +492,8 @@ class ChatDriver:
 
     def _now(self) -> datetime | None:
         """A message is sent at the application's clock (the fake clock in tests), as a person would."""
-        clock = self.app.bot_data.get("clock")
-        return clock.now() if clock is not None else None
+        state = find_state(self.app)
+        return state.clock.now() if state is not None else None
 
     async def send_location(self, user_id: int, latitude: float, longitude: float, *,
                             chat_id: int | None = None) -> list[SentMessage]:

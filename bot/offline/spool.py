@@ -26,6 +26,8 @@ import json
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -34,6 +36,7 @@ from typing import Any
 
 from bot.offline.fake_telegram import FakeBotAPI, FloodLimits
 from bot.services.clock import Clock, SystemClock
+from bot.state import app_state
 from bot.transports.telegram.polling import serve, stop_on_signals
 from config.settings import Settings
 
@@ -167,7 +170,7 @@ async def watch_db_fault_switch(app: Any, spool_dir: Path, stop: asyncio.Event) 
     applied: str | None = None
     state = {"fault": "writable"}
     while not stop.is_set():
-        services = app.bot_data.get("services")
+        services = app_state(app).services
         wanted = switch.read_text(encoding="utf-8").strip() if switch.exists() else "writable"
         if services is not None and wanted != applied:
             db = services.db
@@ -180,6 +183,21 @@ async def watch_db_fault_switch(app: Any, spool_dir: Path, stop: asyncio.Event) 
             state_path.write_text(wanted, encoding="utf-8")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=0.1)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def launch(config_path: Path, spool_dir: Path, log_path: Path) -> subprocess.Popen[bytes]:
+    """Start `run_bot.py --config CONFIG --offline-spool DIR` as a process of its own (the crash tests and the
+    fault benchmark drive it through DIR), without the caller's MAINTBOT_* variables; its output is appended to
+    `log_path`. It writes DIR/ready once it polls."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
+    (spool_dir / "ready").unlink(missing_ok=True)
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "run_bot.py", "--config", str(config_path), "--offline-spool", str(spool_dir)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def spool_clock(spool_dir: Path) -> Clock:

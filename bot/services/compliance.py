@@ -121,8 +121,8 @@ async def record_paper(services: Services, by: Person, name: str, kind: str, rec
                                after={"kind": kind, "received_on": received_on.isoformat(), "name": person.name},
                                **actor(by))
         updated = [o for o in obligations(services, [person], await _papers(uow).all()) if o.kind == kind]
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     return updated[0]
 
 

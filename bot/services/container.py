@@ -1,8 +1,9 @@
-"""The services one deployment shares: settings, database, clock, calendar, notifier.
+"""The services one deployment shares: settings, database, clock, calendar, notifier, timer pokes.
 
 `open_services(settings, clock)` is the one way to start them (the bot, the CLI, the console, the tests and
 the benchmarks all use it): open and migrate the database, seed the roster, build the services, close the
-database on the way out. They are handed to every service call.
+database on the way out. They are handed to every service call, and never changed once built: the one
+clock is `services.clock`; the scheduler subscribes to `services.timer_pokes` instead of being plugged in.
 """
 
 from __future__ import annotations
@@ -20,18 +21,44 @@ from bot.services.clock import Clock, SystemClock
 from bot.services.notify import Notifier
 from config.settings import Settings
 from storage.db import Database, open_database
+from storage.uow import UnitOfWork
 
 
-@dataclass
+class TimerPokes:
+    """"A change may have moved a deadline": the signal services raise (through `Services.poke_timers(uow)`, after
+    the commit) and the scheduler (bot/scheduling.py) subscribes to, so nothing is plugged in after start-up."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[Callable[[], None]] = []
+
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` on every poke; returns the function that unsubscribes it."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def poke(self) -> None:
+        for callback in list(self._subscribers):
+            callback()
+
+
+@dataclass(frozen=True)
 class Services:
     settings: Settings
     db: Database
     clock: Clock
     calendar: WorkCalendar
-    notifier: Notifier
     started_at: datetime
-    # Set by the scheduler: ask for the timers to be recomputed after a change that moves deadlines.
-    poke_timers: Callable[[], None] = field(default=lambda: None)
+    timer_pokes: TimerPokes = field(default_factory=TimerPokes)
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        """Queues in the caller's unit of work; reads the time from this one clock."""
+        return Notifier(self.now, self.settings.contract.default_language)
+
+    def poke_timers(self, uow: UnitOfWork) -> None:
+        """After a change that moves deadlines: the timers are recomputed once `uow` commits (once however many
+        changes asked, and never when it rolls back)."""
+        uow.on_commit(self.timer_pokes.poke)
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -79,8 +106,7 @@ def build_calendar(settings: Settings) -> WorkCalendar:
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     db.default_language = settings.contract.default_language
-    return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings),
-                    notifier=Notifier(clock, settings.contract.default_language), started_at=clock.now())
+    return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings), started_at=clock.now())
 
 
 @asynccontextmanager

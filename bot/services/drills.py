@@ -88,8 +88,8 @@ async def plan_drill(services: Services, by: Person, scenario_text: str, day: da
         await uow.audit.append(at=services.now(), action="drill.plan", entity="drill", entity_id=drill_id,
                                after={"scenario": scenario, "date": day.isoformat()}, **actor(by))
         drill = await _repo(uow).get(drill_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     assert drill is not None
     return drill
 

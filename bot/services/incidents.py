@@ -107,8 +107,8 @@ async def report(services: Services, by: Person, summary: str) -> tuple[Incident
             dedup=f"incident.alert:{incident_id}", id=incident_id, reporter=by.name, summary=summary,
             at=services.fmt(services.now()))
         incident = await _repo(uow).get(incident_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     assert incident is not None
     return incident, alerted
 

@@ -7,13 +7,12 @@ as the change that owes it; the delivery worker sends it afterwards and retries 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.catalog import t
 from bot.services.callback_data import Action, to_callback_data
-from bot.services.clock import Clock
 from bot.services.domain.people import Person, Role
 from bot.textfit import CAPTION_LIMIT, shorten, split_text
 from storage.uow import UnitOfWork
@@ -24,12 +23,16 @@ ButtonSpec = tuple[str, Action | str]
 
 
 class Notifier:
-    """Renders and queues; wakes the delivery worker."""
+    """Renders and queues; wakes the delivery worker once the queueing unit of work commits."""
 
-    def __init__(self, clock: Clock, default_language: str = "zh_CN") -> None:
-        self.clock = clock
+    def __init__(self, now: Callable[[], datetime], default_language: str = "zh_CN") -> None:
+        self.now = now  # the services' clock (Services.now)
         self.default_language = default_language
         self.wakeup = asyncio.Event()
+
+    def wake(self) -> None:
+        """Wake the delivery worker (bot/delivery.py): rows were committed to the outbox."""
+        self.wakeup.set()
 
     def _buttons(self, rows: Sequence[Sequence[ButtonSpec]] | None, lang: str,
                  params: dict[str, Any]) -> list[list[tuple[str, str]]] | None:
@@ -55,14 +58,14 @@ class Notifier:
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
             message_id = await uow.outbox.add(
-                chat_id=chat_id, text=piece, kind=kind, now=self.clock.now(), buttons=rendered if last else None,
+                chat_id=chat_id, text=piece, kind=kind, now=self.now(), buttons=rendered if last else None,
                 dedup_key=(f"{dedup}#{index + 1}" if index and dedup else dedup), not_before=not_before,
                 document_path=document_path, document_kind=document_kind)
             if index == 0:
                 if message_id is None:
                     return None  # queued before: so were its other pieces
                 first_id = message_id
-        self.wakeup.set()
+        uow.on_commit(self.wake)  # a rolled-back change wakes nothing; rows are there when the worker looks
         return first_id
 
     async def to_person(self, uow: UnitOfWork, person: Person, key: str, *, kind: str,

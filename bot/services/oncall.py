@@ -239,8 +239,8 @@ async def set_duty(services: Services, actor: Person, text: str) -> RotaSet:
         after.update(first=first.isoformat(), last=last.isoformat())
         await uow.audit.append(at=now, action="oncall.set", entity="oncall", entity_id=f"{first}..{last}",
                                actor=actor, after=after)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     return RotaSet(first, last, people, *(span or (None, None)))
 
 
@@ -300,31 +300,33 @@ async def holiday_duty_days(services: Services, uow: UnitOfWork, *, through: dat
     return counts
 
 
-async def _propose_in_uow(services: Services, uow: UnitOfWork, period: HolidayPeriod,
-                          actor: Person | None) -> DutyPlan:
-    people = await uow.people.all(include_left=False)
-    engineers = engineers_on(people, period.first)
-    if not engineers:
-        raise DomainError("oc.no_engineers")
-    days = _period_days(period)
-    unavailable = {(p.id, d) for p in engineers for d in days if await is_on_leave(uow, p.id, d)}
-    prior = await holiday_duty_days(services, uow, skip=period)
-    plan_days = balance_plan(days, engineers, prior, unavailable)
-    now = services.now()
-    plan_id = await repo(uow).save_proposal(name=period.name, name_en=period.name_en, first=period.first,
-                                            last=period.last, days=plan_days, now=now,
-                                            proposed_by=actor.id if actor else None)
-    names = {p.id: p.name for p in people}
-    await uow.audit.append(at=now, action="oncall.plan_proposed", entity="duty_plan", entity_id=plan_id,
-                           actor=actor,
-                           after={d.isoformat(): names.get(pid) for d, pid in plan_days.items()})
-    plan = await repo(uow).plan(plan_id)
-    assert plan is not None
-    await services.notifier.to_roles(uow, [Role.SUPERVISOR], "oc.plan_for_approval", kind="oncall.plan",
-                                     buttons=approve_buttons(plan), dedup=f"oc:plan:{plan_id}:ask",
-                                     exclude=[actor.id] if actor else [], holiday=holiday_title(plan),
-                                     first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
-                                     lines=plan_lines(plan, names))
+async def _propose(services: Services, period: HolidayPeriod, actor: Person | None) -> DutyPlan:
+    """Propose a balanced plan for the holiday and send it to the supervisors (joins the caller's unit of work)."""
+    async with services.db.uow() as uow:
+        people = await uow.people.all(include_left=False)
+        engineers = engineers_on(people, period.first)
+        if not engineers:
+            raise DomainError("oc.no_engineers")
+        days = _period_days(period)
+        unavailable = {(p.id, d) for p in engineers for d in days if await is_on_leave(uow, p.id, d)}
+        prior = await holiday_duty_days(services, uow, skip=period)
+        plan_days = balance_plan(days, engineers, prior, unavailable)
+        now = services.now()
+        plan_id = await repo(uow).save_proposal(name=period.name, name_en=period.name_en, first=period.first,
+                                                last=period.last, days=plan_days, now=now,
+                                                proposed_by=actor.id if actor else None)
+        names = {p.id: p.name for p in people}
+        await uow.audit.append(at=now, action="oncall.plan_proposed", entity="duty_plan", entity_id=plan_id,
+                               actor=actor,
+                               after={d.isoformat(): names.get(pid) for d, pid in plan_days.items()})
+        plan = await repo(uow).plan(plan_id)
+        assert plan is not None
+        await services.notifier.to_roles(uow, [Role.SUPERVISOR], "oc.plan_for_approval", kind="oncall.plan",
+                                         buttons=approve_buttons(plan), dedup=f"oc:plan:{plan_id}:ask",
+                                         exclude=[actor.id] if actor else [], holiday=holiday_title(plan),
+                                         first=plan.first_day.isoformat(), last=plan.last_day.isoformat(),
+                                         lines=plan_lines(plan, names))
+        await uow.commit()
     return plan
 
 
@@ -375,7 +377,7 @@ async def duty_plan_for(services: Services, actor: Person | None, period: Holida
             if actor is not None and not actor.has(*PLAN_MAKERS):
                 raise DomainError("oc.plan_none_yet", holiday=holiday_title(period), first=period.first.isoformat(),
                                   last=period.last.isoformat())
-            plan = await _propose_in_uow(services, uow, period, actor)
+            plan = await _propose(services, period, actor)
         names = {p.id: p.name for p in await uow.people.all()}
         totals = await holiday_duty_days(services, uow, through=plan.last_day)
         rota: dict[date, list[int]] | None = None
@@ -395,7 +397,7 @@ async def propose_if_missing(services: Services, period: HolidayPeriod) -> DutyP
         if await repo(uow).plan_by_first_day(period.first) is not None:
             return None
         try:
-            plan = await _propose_in_uow(services, uow, period, None)
+            plan = await _propose(services, period, None)
         except DomainError:
             return None
         await uow.commit()
@@ -423,8 +425,8 @@ async def approve_plan(services: Services, supervisor: Person, plan_id: int) -> 
         await services.notifier.to_groups(uow, "oc.plan_approved_group", kind="oncall.plan",
                                           dedup=f"oc:plan:{plan_id}:approved", holiday=holiday_title(plan),
                                           name=supervisor.name, lines=plan_lines(plan, names))
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     approved = await _load_plan(services, plan_id)
     return approved
 
@@ -540,8 +542,8 @@ async def decide_swap(services: Services, supervisor: Person, swap_id: int, appr
             dedup=f"oc:swap:{swap_id}:decided", day=swap.day.isoformat(), supervisor=supervisor.name,
             name=names.get(swap.from_person, "?"), peer=names.get(swap.to_person, "?"))
         updated = await repo(uow).swap(swap_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     assert updated is not None
     return updated
 

@@ -359,7 +359,8 @@ async def compute_assessment(services: Services, period: Period,
 
     assessment = services.settings.assessment
     chosen = dict(sources) if sources is not None else default_sources()
-    async with services.db.uow() as uow:  # read and release before the sources open their own
+    # Read and release: the rollups below write in their own units of work (a month computed once is stored).
+    async with services.db.uow(read_only=True) as uow:
         deductions = await uow.repo(ScoringRepository).deductions(period.start, period.end)
     schedule = await payment_schedule(services)
     paid = paid_before(schedule)

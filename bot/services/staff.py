@@ -257,8 +257,8 @@ async def decide_change(services: Services, by: Person, change_id: int, approve:
                                               dedup=f"staff.welcome:{change_id}",
                                               project=services.settings.contract.title, **notice)
         decided = await repo.get(change_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     assert decided is not None
     return decided
 

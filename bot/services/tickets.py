@@ -2,7 +2,7 @@
 
 Lifecycle: open → taken (an engineer) → resolved (what was done) → closed when the requester rates it
 (满意 / 基本满意 / 不满意), or reopened with a reason. Every change is audited (the audit trail is also
-the ticket's history). Urgent requests are tickets too: the urgent feature calls `open_ticket_in_uow`.
+the ticket's history). Urgent requests are tickets too: the urgent feature calls `open_ticket` in its unit of work.
 
 Rates (for scoring):
 * completion = tickets resolved by their due time / tickets due in the period; a ticket due in the
@@ -85,11 +85,11 @@ def default_due(services: Services, kind: str, created_at: datetime) -> datetime
     return created_at + cfg.due_by_kind.get(kind, cfg.default_due)
 
 
-async def open_ticket_in_uow(uow: UnitOfWork, services: Services, *, requester: Person, text: str,
-                             kind: str = DEFAULT_KIND, system: str | None = None, region: str | None = None,
-                             due_at: datetime | None = None, urgent: bool = False,
-                             source_chat_id: int | None = None, actor: Person | None = None) -> int:
-    """Insert a ticket inside the caller's unit of work (audited, not committed); returns its id.
+async def open_ticket(services: Services, *, requester: Person, text: str, kind: str = DEFAULT_KIND,
+                      system: str | None = None, region: str | None = None, due_at: datetime | None = None,
+                      urgent: bool = False, source_chat_id: int | None = None, actor: Person | None = None) -> int:
+    """Insert a ticket (audited); returns its id. Called inside another service's unit of work it joins that
+    transaction, so it rolls back with its caller.
 
     `actor` is who typed it when that is not the requester (a ticket made from someone else's message).
     """
@@ -97,12 +97,15 @@ async def open_ticket_in_uow(uow: UnitOfWork, services: Services, *, requester: 
         raise ValueError(f"unknown ticket kind {kind!r}")
     now = services.now()
     due = due_at or default_due(services, kind, now)
-    ticket_id = await _repo(uow).add(
-        kind=kind, text=text, system=system, region=region, urgent=urgent, requester_id=requester.id,
-        source_chat_id=source_chat_id, due_at=due, due_explicit=due_at is not None, created_at=now)
-    await _audit(uow, services, actor or requester, "open", ticket_id,
-                 after={"kind": kind, "text": text, "system": system, "region": region,
-                        "due_at": services.fmt(due), "urgent": urgent, "requester": requester.name})
+    async with services.db.uow() as uow:
+        ticket_id = await _repo(uow).add(
+            kind=kind, text=text, system=system, region=region, urgent=urgent, requester_id=requester.id,
+            source_chat_id=source_chat_id, due_at=due, due_explicit=due_at is not None, created_at=now)
+        await _audit(uow, services, actor or requester, "open", ticket_id,
+                     after={"kind": kind, "text": text, "system": system, "region": region,
+                            "due_at": services.fmt(due), "urgent": urgent, "requester": requester.name})
+        services.poke_timers(uow)
+        await uow.commit()
     return ticket_id
 
 
@@ -156,14 +159,14 @@ async def create_ticket(services: Services, reporter: Person, text: str, *, requ
         raise DomainError("tk.due_past", due=services.fmt(due))
     owner = requester or reporter
     async with services.db.uow() as uow:
-        ticket_id = await open_ticket_in_uow(uow, services, requester=owner, text=body, due_at=due,
-                                             source_chat_id=source_chat_id,
-                                             actor=reporter if reporter.id != owner.id else None)
+        ticket_id = await open_ticket(services, requester=owner, text=body, due_at=due,
+                                      source_chat_id=source_chat_id,
+                                      actor=reporter if reporter.id != owner.id else None)
         ticket = await _repo(uow).get(ticket_id)
         assert ticket is not None
         await _tell_engineers_new(uow, services, ticket, owner, exclude=reporter.id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     return ticket
 
 
@@ -212,8 +215,8 @@ async def set_kind(services: Services, person: Person, ticket_id: int, kind: str
         await _audit(uow, services, person, "kind", ticket_id, before={"kind": ticket.kind},
                      after={"kind": kind, "due_at": services.fmt(changes.get("due_at", ticket.due_at))})
         ticket = await _load(uow, ticket_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     return ticket
 
 
@@ -304,8 +307,8 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
                      after={"status": "resolved", "resolution": resolution, "on_time": now <= ticket.due_at})
         ticket = await _load(uow, ticket_id)
         raters, on_behalf = await _ask_rating(uow, services, ticket, person, resolution)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     return Resolved(ticket, [p.name for p in raters], on_behalf)
 
 
@@ -333,34 +336,43 @@ async def _ask_rating(uow: UnitOfWork, services: Services, ticket: Ticket, perso
 
 # --- an urgent request's ticket follows the request ------------------------------------------------
 
-async def resolve_with_urgent_in_uow(uow: UnitOfWork, services: Services, ticket_id: int, person: Person,
-                                     resolution: str, at: datetime) -> Ticket | None:
+async def resolve_with_urgent(services: Services, ticket_id: int, person: Person, resolution: str,
+                              at: datetime) -> Ticket | None:
     """The engineer's arrival resolves the urgent request's ticket at the arrival time (the request's outcome
-    is its resolution) and asks for the rating; None when the ticket was no longer open (resolved before)."""
-    ticket = await _repo(uow).get(ticket_id)
-    if ticket is None or not ticket.is_open:
-        return None
-    await _repo(uow).update(ticket_id, status="resolved", resolved_at=at, resolution=resolution,
-                            assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or at)
-    await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
-                 after={"status": "resolved", "resolution": resolution, "on_time": at <= ticket.due_at,
-                        "urgent": True})
-    ticket = await _load(uow, ticket_id)
-    await _ask_rating(uow, services, ticket, person, resolution)
+    is its resolution) and asks for the rating; None when the ticket was no longer open (resolved before).
+    Joins the arrival's unit of work."""
+    async with services.db.uow() as uow:
+        ticket = await _repo(uow).get(ticket_id)
+        if ticket is None or not ticket.is_open:
+            return None
+        await _repo(uow).update(ticket_id, status="resolved", resolved_at=at, resolution=resolution,
+                                assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or at)
+        await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
+                     after={"status": "resolved", "resolution": resolution, "on_time": at <= ticket.due_at,
+                            "urgent": True})
+        ticket = await _load(uow, ticket_id)
+        await _ask_rating(uow, services, ticket, person, resolution)
+        services.poke_timers(uow)
+        await uow.commit()
     return ticket
 
 
-async def close_with_urgent_in_uow(uow: UnitOfWork, services: Services, ticket_id: int, person: Person,
-                                   reason: str, at: datetime) -> Ticket | None:
+async def close_with_urgent(services: Services, ticket_id: int, person: Person, reason: str,
+                            at: datetime) -> Ticket | None:
     """A cancelled urgent request closes its ticket unresolved: no work order was needed, so the completion
-    rate leaves it out (and nobody is asked to rate it). None when the ticket was no longer open."""
-    ticket = await _repo(uow).get(ticket_id)
-    if ticket is None or not ticket.is_open:
-        return None
-    await _repo(uow).update(ticket_id, status="closed", closed_at=at, resolution=reason)
-    await _audit(uow, services, person, "close", ticket_id, before={"status": ticket.status},
-                 after={"status": "closed", "reason": reason, "urgent_cancelled": True})
-    return await _load(uow, ticket_id)
+    rate leaves it out (and nobody is asked to rate it). None when the ticket was no longer open. Joins the
+    cancel's unit of work."""
+    async with services.db.uow() as uow:
+        ticket = await _repo(uow).get(ticket_id)
+        if ticket is None or not ticket.is_open:
+            return None
+        await _repo(uow).update(ticket_id, status="closed", closed_at=at, resolution=reason)
+        await _audit(uow, services, person, "close", ticket_id, before={"status": ticket.status},
+                     after={"status": "closed", "reason": reason, "urgent_cancelled": True})
+        closed = await _load(uow, ticket_id)
+        services.poke_timers(uow)
+        await uow.commit()
+    return closed
 
 
 async def reopen(services: Services, person: Person, ticket_id: int, reason: str) -> Ticket:
@@ -390,8 +402,8 @@ async def reopen(services: Services, person: Person, ticket_id: int, reason: str
                 await services.notifier.to_person(uow, target, "tk.notify.reopened", kind="tickets.reopen",
                                                   dedup=f"tk.reopen:{ticket_id}:{ticket.reopen_count}",
                                                   id=ticket_id, name=person.name, reason=reason)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     return ticket
 
 

@@ -123,7 +123,7 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
     started = discovered or now
     deadline = arrival_deadline(started, services.settings.sla.arrival_deadline)
     async with services.db.uow() as uow:
-        ticket_id = await _open_ticket(uow, services, person, body, chat_id)
+        ticket_id = await _open_ticket(services, person, body, chat_id)
         request_id = await repo(uow).add(ticket_id=ticket_id, text=body, raised_by=person.id, raised_at=now,
                                          started_at=started, deadline_at=deadline)
         duty = await duty_at(services, uow, now)
@@ -147,19 +147,18 @@ async def raise_urgent(services: Services, person: Person, text: str, *,
                                           dedup=f"urg:{request_id}:raised", names=names,
                                           exclude=[chat_id] if chat_id is not None else [], **common)
         request = await repo(uow).get(request_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     assert request is not None
     return Raised(request, duty.people, duty.source)
 
 
-async def _open_ticket(uow: UnitOfWork, services: Services, person: Person, text: str,
-                       chat_id: int | None) -> int | None:
-    """The urgent request is also a ticket (tickets feature), in the same transaction."""
+async def _open_ticket(services: Services, person: Person, text: str, chat_id: int | None) -> int | None:
+    """The urgent request is also a ticket (tickets feature), in the same transaction (a nested unit of work)."""
     from bot.services import tickets
 
-    return await tickets.open_ticket_in_uow(uow, services, requester=person, text=text, kind="ticket_service",
-                                            urgent=True, source_chat_id=chat_id)
+    return await tickets.open_ticket(services, requester=person, text=text, kind="ticket_service", urgent=True,
+                                     source_chat_id=chat_id)
 
 
 # -- what people do -----------------------------------------------------------------------------------------
@@ -185,17 +184,22 @@ class Acknowledged:
     stopped_escalation: bool
 
 
-async def _acknowledge_in_uow(services: Services, uow: UnitOfWork, person: Person,
-                              request: UrgentRequest, now: datetime) -> tuple[bool, bool]:
-    await repo(uow).add_recipient(request.id, person.id, "other", now)
-    first = await repo(uow).acknowledge_recipient(request.id, person.id, now)
-    await repo(uow).acknowledge(request.id, person.id, now)
-    stopped = False
-    if request.escalating and await repo(uow).stop_escalation(request.id, person.id, now):
-        stopped = True
-        await services.notifier.to_groups(uow, "urg.escalation_stopped", kind="urgent.group",
-                                          dedup=f"urg:{request.id}:stopped", id=request.id, name=person.name,
-                                          at=services.fmt(now))
+async def _acknowledge(services: Services, person: Person, request: UrgentRequest,
+                       now: datetime) -> tuple[bool, bool]:
+    """Record this person's 收到 (in the caller's transaction when there is one); after a breach the first one
+    stops the escalation chain. Returns (first from this person, stopped the escalation)."""
+    async with services.db.uow() as uow:
+        await repo(uow).add_recipient(request.id, person.id, "other", now)
+        first = await repo(uow).acknowledge_recipient(request.id, person.id, now)
+        await repo(uow).acknowledge(request.id, person.id, now)
+        stopped = False
+        if request.escalating and await repo(uow).stop_escalation(request.id, person.id, now):
+            stopped = True
+            await services.notifier.to_groups(uow, "urg.escalation_stopped", kind="urgent.group",
+                                              dedup=f"urg:{request.id}:stopped", id=request.id, name=person.name,
+                                              at=services.fmt(now))
+            services.poke_timers(uow)
+        await uow.commit()
     return first, stopped
 
 
@@ -205,7 +209,7 @@ async def acknowledge(services: Services, person: Person, request_id: int) -> Ac
         request = await _load(uow, request_id)
         await _require_active(services, uow, request)
         now = services.acted_at()
-        first, stopped = await _acknowledge_in_uow(services, uow, person, request, now)
+        first, stopped = await _acknowledge(services, person, request, now)
         if first:
             await uow.audit.append(at=now, action="urgent.ack", entity="urgent_request", entity_id=request_id,
                                    actor=person,
@@ -213,8 +217,6 @@ async def acknowledge(services: Services, person: Person, request_id: int) -> Ac
                                           "after_breach": request.breached})
         updated = await repo(uow).get(request_id)
         await uow.commit()
-    if stopped:
-        services.poke_timers()
     assert updated is not None
     return Acknowledged(updated, first, stopped)
 
@@ -232,40 +234,44 @@ def _require_engineer(person: Person) -> None:
         raise DomainError("urg.engineers_only")
 
 
-async def _arrive_in_uow(services: Services, uow: UnitOfWork, person: Person, request: UrgentRequest,
-                         now: datetime) -> tuple[UrgentRequest, bool]:
-    """Record the arrival; the request's ticket follows: resolved at the arrival time with the outcome as its
-    resolution (returns whether it was). Lateness is judged once, here (responsiveness); the ticket keeps its
-    own due time, so the completion rate judges only whether the work order was done."""
-    await _require_active(services, uow, request)
-    if request.arrived_at is not None:
-        who = await uow.people.by_id(request.arrived_by or 0)
-        raise DomainError("urg.already_arrived", id=request.id, name=who.name if who else "?",
-                          at=services.fmt(request.arrived_at))
-    await _acknowledge_in_uow(services, uow, person, request, now)
-    await repo(uow).arrive(request.id, person.id, now)
-    if request.escalating:
-        await repo(uow).stop_escalation(request.id, person.id, now)
-    late = now > request.deadline_at
-    taken = minutes(now - request.started_at)
-    await uow.audit.append(at=now, action="urgent.arrive", entity="urgent_request", entity_id=request.id,
-                           actor=person,
-                           after={"at": services.fmt(now), "minutes": taken, "late": late})
-    await services.notifier.to_groups(uow, "urg.arrived_late_group" if late else "urg.arrived_group",
-                                      kind="urgent.group", dedup=f"urg:{request.id}:arrived", id=request.id,
-                                      name=person.name, at=services.fmt(now), minutes=taken)
-    ticket_resolved = False
-    if request.ticket_id is not None:
-        from bot.services import tickets
+async def _arrive(services: Services, person: Person, request: UrgentRequest,
+                  now: datetime) -> tuple[UrgentRequest, bool]:
+    """Record the arrival (in the caller's transaction when there is one); the request's ticket follows: resolved
+    at the arrival time with the outcome as its resolution (returns whether it was). Lateness is judged once,
+    here (responsiveness); the ticket keeps its own due time, so the completion rate judges only whether the
+    work order was done."""
+    async with services.db.uow() as uow:
+        await _require_active(services, uow, request)
+        if request.arrived_at is not None:
+            who = await uow.people.by_id(request.arrived_by or 0)
+            raise DomainError("urg.already_arrived", id=request.id, name=who.name if who else "?",
+                              at=services.fmt(request.arrived_at))
+        await _acknowledge(services, person, request, now)
+        await repo(uow).arrive(request.id, person.id, now)
+        if request.escalating:
+            await repo(uow).stop_escalation(request.id, person.id, now)
+        late = now > request.deadline_at
+        taken = minutes(now - request.started_at)
+        await uow.audit.append(at=now, action="urgent.arrive", entity="urgent_request", entity_id=request.id,
+                               actor=person,
+                               after={"at": services.fmt(now), "minutes": taken, "late": late})
+        await services.notifier.to_groups(uow, "urg.arrived_late_group" if late else "urg.arrived_group",
+                                          kind="urgent.group", dedup=f"urg:{request.id}:arrived", id=request.id,
+                                          name=person.name, at=services.fmt(now), minutes=taken)
+        ticket_resolved = False
+        if request.ticket_id is not None:
+            from bot.services import tickets
 
-        # stored on the ticket as its resolution: written in the contract's language
-        resolution = Text("urg.ticket_resolution_late" if late else "urg.ticket_resolution", id=request.id,
-                          name=person.name, at=services.fmt(now), minutes=taken,
-                          ).in_lang(services.settings.contract.default_language)
-        ticket_resolved = await tickets.resolve_with_urgent_in_uow(
-            uow, services, request.ticket_id, person, resolution, now) is not None
-    updated = await repo(uow).get(request.id)
-    assert updated is not None
+            # stored on the ticket as its resolution: written in the contract's language
+            resolution = Text("urg.ticket_resolution_late" if late else "urg.ticket_resolution", id=request.id,
+                              name=person.name, at=services.fmt(now), minutes=taken,
+                              ).in_lang(services.settings.contract.default_language)
+            ticket_resolved = await tickets.resolve_with_urgent(
+                services, request.ticket_id, person, resolution, now) is not None
+        updated = await repo(uow).get(request.id)
+        assert updated is not None
+        services.poke_timers(uow)
+        await uow.commit()
     return updated, ticket_resolved
 
 
@@ -275,9 +281,8 @@ async def arrive(services: Services, person: Person, request_id: int) -> Arrived
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
         now = services.acted_at()
-        updated, ticket_resolved = await _arrive_in_uow(services, uow, person, request, now)
+        updated, ticket_resolved = await _arrive(services, person, request, now)
         await uow.commit()
-    services.poke_timers()
     return Arrived(updated, minutes(now - updated.started_at), now > updated.deadline_at, ticket_resolved)
 
 
@@ -313,7 +318,7 @@ async def share_location(services: Services, person: Person, latitude: float,
             if request is None:
                 return None
             if on_site:
-                request, ticket_resolved = await _arrive_in_uow(services, uow, person, request, now)
+                request, ticket_resolved = await _arrive(services, person, request, now)
                 counted = True
         off_site = False
         if request.arrived_by == person.id:
@@ -326,8 +331,6 @@ async def share_location(services: Services, person: Person, latitude: float,
         notified = await _tell_off_site(services, uow, person, request, distance) if off_site else 0
         updated = await repo(uow).get(request.id)
         await uow.commit()
-    if counted:
-        services.poke_timers()
     assert updated is not None
     return LocationChecked(updated, on_site, distance, counted, off_site, notified, ticket_resolved)
 
@@ -355,7 +358,7 @@ async def request_support(services: Services, person: Person, request_id: int) -
         if not await repo(uow).request_support(request_id, person.id, now, deadline):
             raise DomainError("urg.support_already", id=request_id,
                               deadline=services.fmt(request.second_line_deadline_at))
-        await _acknowledge_in_uow(services, uow, person, request, now)
+        await _acknowledge(services, person, request, now)
         people = [p for p in await uow.people.all(include_left=False) if Role.ESCALATION in p.roles]
         for helper in people:
             await repo(uow).add_recipient(request_id, helper.id, "second_line", now)
@@ -371,8 +374,8 @@ async def request_support(services: Services, person: Person, request_id: int) -
                                actor=person,
                                after={"second_line_deadline": services.fmt(deadline), "notified": count})
         updated = await repo(uow).get(request_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     assert updated is not None
     return updated
 
@@ -389,7 +392,7 @@ async def second_line_arrive(services: Services, person: Person, request_id: int
         now = services.acted_at()
         if not await repo(uow).second_line_arrive(request_id, person.id, now):
             raise DomainError("urg.second_line_already", id=request_id)
-        await _acknowledge_in_uow(services, uow, person, request, now)
+        await _acknowledge(services, person, request, now)
         taken = minutes(now - request.support_requested_at)
         late = now > request.second_line_deadline_at
         await uow.audit.append(at=now, action="urgent.second_line_arrive", entity="urgent_request",
@@ -399,8 +402,8 @@ async def second_line_arrive(services: Services, person: Person, request_id: int
                                           dedup=f"urg:{request_id}:arrived2", id=request_id, name=person.name,
                                           at=services.fmt(now), minutes=taken)
         updated = await repo(uow).get(request_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     assert updated is not None
     return Arrived(updated, taken, late)
 
@@ -457,11 +460,11 @@ async def cancel(services: Services, person: Person, request_id: int, reason: st
             # stored on the ticket: written in the contract's language
             closing = Text("urg.ticket_cancelled", id=request_id, name=person.name, at=services.fmt(now),
                            reason=reason).in_lang(services.settings.contract.default_language)
-            ticket_closed = await tickets.close_with_urgent_in_uow(
-                uow, services, request.ticket_id, person, closing, now) is not None
+            ticket_closed = await tickets.close_with_urgent(
+                services, request.ticket_id, person, closing, now) is not None
         updated = await _load(uow, request_id)
+        services.poke_timers(uow)
         await uow.commit()
-    services.poke_timers()
     return Cancelled(updated, True, person.name, late, notified, ticket_closed)
 
 

@@ -26,16 +26,13 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bot.services import web_access
 from bot.services.container import Services
+from bot.state import app_state
 from bot.web.app import build_http_app
 from bot.web.health import health_routes
 from config.settings import WebSettings
 
 log = logging.getLogger(__name__)
 
-HTTP = "http_server"  # bot_data keys: the server, and the addresses the chat commands and the console show
-WEB = "web_server"
-HEALTH = "health_server"
-WEBHOOK = "webhook"  # set by the webhook receiver before on_startup (bot/transports/telegram/webhook.py)
 
 READ_TIMEOUT = 10.0  # seconds for a request's head, and again for a body: a slow or stalled client gets 408
 MAX_BODY = 1 << 20  # an update is a few KB; a larger body is refused (413)
@@ -195,39 +192,39 @@ async def start_http(app: Application) -> HttpServer | None:
     """Start the one HTTP server for this Application (idempotent) on the addresses the configuration and the
     webhook receiver name; None when nothing is to be served. An address in use is logged and left out, except the
     webhook's (without it no update arrives: the start-up fails)."""
-    services: Services | None = app.bot_data.get("services")
-    if services is None or HTTP in app.bot_data:
-        return app.bot_data.get(HTTP)
+    state = app_state(app)
+    services = state.services
+    if services is None or state.http is not None:
+        return state.http
     server = HttpServer()
     routes: list[BaseRoute] = []
-    webhook: Mountable | None = app.bot_data.get(WEBHOOK)
+    webhook = state.webhook  # set by the webhook receiver before on_startup (bot/transports/telegram/webhook.py)
     if webhook is not None:
         webhook.port = server.bind(webhook.listen, webhook.requested_port).port
         routes += webhook.routes(server.limits)
     reliability = services.settings.reliability
     if reliability.health_port is not None:
         with _unless_in_use("health endpoint", reliability.health_listen, reliability.health_port):
-            app.bot_data[HEALTH] = server.bind(reliability.health_listen, reliability.health_port)
+            state.health_server = server.bind(reliability.health_listen, reliability.health_port)
     web = services.settings.web
     if web is not None:
         with _unless_in_use("web page", web.listen, web.port):
             bound = server.bind(web.listen, web.port)
-            app.bot_data[WEB] = WebListener(bound.host, bound.port, web)
+            state.web_server = WebListener(bound.host, bound.port, web)
 
     def health_source() -> tuple[Services | None, Any]:
-        return app.bot_data.get("services"), getattr(app.bot_data.get("scheduler"), "next_runs", None)
+        return state.services, state.scheduler.next_runs if state.scheduler else None
 
     routes += health_routes(health_source)
     if not server.addresses:
         return None
     try:
-        await server.start(build_http_app(routes, web=services if WEB in app.bot_data else None))
+        await server.start(build_http_app(routes, web=services if state.web_server is not None else None))
     except BaseException:
         await server.close()
-        for key in (WEB, HEALTH):
-            app.bot_data.pop(key, None)
+        state.web_server = state.health_server = None
         raise
-    app.bot_data[HTTP] = server
+    state.http = server
     return server
 
 
@@ -240,8 +237,8 @@ def _unless_in_use(what: str, host: str, port: int) -> Iterator[None]:
 
 
 async def stop_http(app: Application) -> None:
-    server: HttpServer | None = app.bot_data.pop(HTTP, None)
-    for key in (WEB, HEALTH):
-        app.bot_data.pop(key, None)
+    state = app_state(app)
+    server, state.http = state.http, None
+    state.web_server = state.health_server = None
     if server is not None:
         await server.close()

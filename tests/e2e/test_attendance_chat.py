@@ -8,6 +8,7 @@ from bot.app import build_application, running
 from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.attendance_timers import REMINDERS
 from bot.services.clock import FakeClock
+from bot.state import app_state
 from config.settings import Settings
 from tests.conftest import (
     ADMIN,
@@ -188,8 +189,8 @@ async def test_reminder_survives_a_restart_in_the_middle_of_the_day(settings: Se
             chat = ChatDriver(app, api)
             await chat.flush()
             at_start.append(len([m for m in api.messages_to(ENGINEER) if "还没有收到您的签到" in m.text]))
-            await REMINDERS.sweep(app.bot_data["services"], clock.now())
-            await REMINDERS.sweep(app.bot_data["services"], clock.now())
+            await REMINDERS.sweep(app_state(app).running_services(), clock.now())
+            await REMINDERS.sweep(app_state(app).running_services(), clock.now())
             await chat.flush()
             after_sweeps.append(len([m for m in api.messages_to(ENGINEER) if "还没有收到您的签到" in m.text]))
     assert at_start == [0, 1, 0]  # the start at 09:20 sends the missed 09:15 reminder

@@ -8,11 +8,9 @@ at real speed); urgent requests get a 6-second arrival deadline so their breach 
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta
@@ -22,9 +20,10 @@ from typing import Any
 import pytest
 
 from bot.offline.fake_telegram import UpdateFactory
-from bot.offline.spool import spool_clock
+from bot.offline.spool import launch, spool_clock
 from bot.services.clock import SystemClock
-from bot.services.container import build_services
+from bot.services.container import open_services
+from config.sample import write_toml
 from config.settings import settings_from_dict
 from storage.db import open_database
 from tests.conftest import (
@@ -47,28 +46,6 @@ GROUP_NOTICE = re.compile(r"紧急请求 #(\d+)：")  # the group notice is alwa
 LANG_SET = {"好的，以后我用中文和您交流。": "zh_CN", "OK, I will speak English with you from now on.": "en"}
 
 
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def write_toml(config: dict[str, Any], path: Path) -> None:
-    def table_array(value: Any) -> bool:
-        return isinstance(value, list) and bool(value) and isinstance(value[0], dict)
-
-    lines = [f"{k} = {toml_value(v)}" for k, v in config.items() if not isinstance(v, dict) and not table_array(v)]
-    for key, value in config.items():
-        if isinstance(value, dict):
-            lines += [f"[{key}]", *(f"{k} = {toml_value(v)}" for k, v in value.items())]
-        elif table_array(value):
-            for item in value:
-                lines += [f"[[{key}]]", *(f"{k} = {toml_value(v)}" for k, v in item.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 class Spool:
@@ -88,12 +65,7 @@ class Spool:
         self.log = tmp_path / "bot.log"
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")}
-        (self.dir / "ready").unlink(missing_ok=True)
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "run_bot.py", "--config", str(self.config_path), "--offline-spool", str(self.dir)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = launch(self.config_path, self.dir, self.log)
         self.wait_for(lambda: (self.dir / "ready").exists(), "the bot to start")
 
     def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> None:
@@ -198,14 +170,10 @@ async def test_sigkill_mid_burst_loses_nothing_confirmed_and_every_deadline_fire
     for chat in flush_chats:  # every one flushed, in order within each chat
         assert [m["text"] for m in sent if m["text"].startswith("flush ") and m["chat_id"] == chat] == \
             [f"flush {n}" for n in range(20) if flush_chats[n % len(flush_chats)] == chat]
-    db = await open_database(spool.db, settings.contract.id)
-    services = build_services(settings, db, bot_clock)
-    try:
-        async with services.db.uow() as uow:
-            assert (await uow.outbox.counts()).get("pending", 0) == 0
-            audit = await uow.audit.list(limit=10000)
-    finally:
-        await db.close()
+    async with (open_services(settings, bot_clock, seed=False, db_path=str(spool.db)) as services,
+                services.db.uow() as uow):
+        assert (await uow.outbox.counts()).get("pending", 0) == 0
+        audit = await uow.audit.list(limit=10000)
 
     stored_urgent = {int(e.entity_id) for e in audit if e.action == "urgent.raise"}
     assert len([e for e in audit if e.action == "urgent.raise"]) == URGENT_IN_BURST  # none lost, none twice

@@ -16,11 +16,10 @@ import pytest
 from telegram import Bot
 from telegram.error import RetryAfter
 
-from bot.app import build_application, running
-from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, FloodLimits
+from bot.offline.fake_telegram import FakeBotAPI, FloodLimits
 from bot.services.clock import FakeClock
 from config.settings import Settings
-from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
+from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness, started_bot
 
 NOT_SAVED = "可能未保存"
 
@@ -167,10 +166,8 @@ async def test_the_fake_allows_twenty_group_messages_a_minute() -> None:
 
 @pytest.fixture
 async def limited(settings: Settings, clock: FakeClock) -> Harness:
-    api = FakeBotAPI(flood_limits=FloodLimits())
-    app = build_application(settings, request=api, clock=clock)
-    async with running(app):
-        yield Harness(app, api, ChatDriver(app, api), clock)
+    async with started_bot(settings, clock, FakeBotAPI(flood_limits=FloodLimits())) as harness:
+        yield harness
 
 
 @pytest.mark.slow

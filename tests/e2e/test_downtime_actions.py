@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.offline.spool import spool_clock
-from bot.services.container import build_services
+from bot.services.container import open_services
 from config.settings import settings_from_dict
 from storage.attendance import AttendanceRepository
 from storage.db import open_database
@@ -76,18 +76,14 @@ async def test_actions_sent_while_the_bot_is_down_count_at_their_send_time(tmp_p
     assert not [m for m in sent if "已超过到岗时限" in m["text"] or "升级" in m["text"]]
     assert not [m for m in sent if m["chat_id"] == ENGINEER and "尚未确认" in m["text"]]
 
-    db = await open_database(spool.db, settings.contract.id)
-    services = build_services(settings, db, bot_clock)
-    try:
-        async with services.db.uow() as uow:
-            stored = await uow.repo(UrgentRepository).get(1)                   # type: ignore[attr-defined]
-            lead = await uow.people.by_telegram_id(LEAD)
-            assert lead is not None
-            day = await uow.repo(AttendanceRepository).day_of(  # type: ignore[attr-defined]
-                lead.id, services.local(checkin_sent).date())
-            audit = await uow.audit.list(limit=1000)
-    finally:
-        await db.close()
+    async with (open_services(settings, bot_clock, seed=False, db_path=str(spool.db)) as services,
+                services.db.uow() as uow):
+        stored = await uow.repo(UrgentRepository).get(1)                   # type: ignore[attr-defined]
+        lead = await uow.people.by_telegram_id(LEAD)
+        assert lead is not None
+        day = await uow.repo(AttendanceRepository).day_of(  # type: ignore[attr-defined]
+            lead.id, services.local(checkin_sent).date())
+        audit = await uow.audit.list(limit=1000)
     assert stored is not None and stored.arrived_at == arrived_sent and stored.breach_detected_at is None
     assert stored.arrived_at < stored.deadline_at < down_until
     assert day is not None and day.checkin_at == checkin_sent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.features import DECLARED
+from bot.state import app_state
 from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, STRANGER, SUPERVISOR, Harness
 
 COMMANDS = DECLARED.commands
@@ -93,7 +94,7 @@ async def test_every_command_has_a_description_in_both_languages() -> None:
 
 
 async def test_menus_are_set_per_person_with_their_commands(bot: Harness) -> None:
-    menus_task = bot.app.bot_data.get("menus")
+    menus_task = app_state(bot.app).menus
     if menus_task is not None:
         await menus_task
     scopes = {json.loads(k).get("chat_id"): [c["command"] for c in v] for k, v in bot.api.commands.items()}

@@ -22,6 +22,7 @@ from telegram.request._requestparameter import RequestParameter
 from bot.app import build_application
 from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.clock import FakeClock
+from bot.state import app_state
 from bot.transports.telegram.polling import AnotherPoller, serve
 from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
 from config.settings import Settings
@@ -110,7 +111,7 @@ async def test_409_conflict_stops_polling_at_once_instead_of_retrying(settings: 
     with pytest.raises(AnotherPoller, match="another bot instance is polling with this token"):
         await asyncio.wait_for(serve(app, asyncio.Event(), bootstrap_retries=0, poll_timeout=0.2), timeout=15)
     assert time.monotonic() - started < 10
-    assert "services" not in app.bot_data  # shut down cleanly (database closed)
+    assert app_state(app).services is None  # shut down cleanly (database closed)
 
 
 # -- 10. malformed button data from roster members ------------------------------------------------------------
@@ -186,7 +187,7 @@ async def webhook_bot(settings: Settings, clock: FakeClock) -> AsyncIterator[tup
     task = asyncio.create_task(serve(app, stop, bootstrap_retries=0, receiver=receiver))
     server = await asyncio.wait_for(listening, timeout=10)
     for _ in range(200):  # the timers start once Telegram has no pending updates: wait for their start-up sweep
-        if "scheduler" in app.bot_data:
+        if app_state(app).scheduler is not None:
             break
         await asyncio.sleep(0.05)
     try:
@@ -205,7 +206,7 @@ async def post_update(port: int, update: dict[str, Any]) -> int:
 
 
 async def webhook_tickets(app: Any) -> int:
-    async with app.bot_data["services"].db.uow() as uow:
+    async with app_state(app).running_services().db.uow() as uow:
         return len(await uow.audit.list(action_prefix="tickets.open"))
 
 

@@ -12,24 +12,21 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.app import build_application, running
-from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, UpdateFactory
+from bot.offline.fake_telegram import UpdateFactory
 from bot.services import health
 from bot.services.clock import FakeClock
-from bot.services.container import Services, build_services
+from bot.services.container import Services, open_services
 from bot.services.domain.people import Role
 from bot.services.timers import Timer
+from bot.state import app_state
 from config.settings import Settings, settings_from_dict
-from storage.db import open_database
-from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness
+from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness, started_bot
 
 
 @asynccontextmanager
 async def started(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
-    api = FakeBotAPI()
-    app = build_application(settings, request=api, clock=clock)
-    async with running(app):
-        yield Harness(app, api, ChatDriver(app, api), clock)
+    async with started_bot(settings, clock) as harness:
+        yield harness
 
 
 def with_reliability(config: dict[str, Any], **section: Any) -> Settings:
@@ -157,7 +154,7 @@ async def test_http_health_endpoint_answers_json_and_turns_503_when_the_outbox_i
         config_dict: dict[str, Any], clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = with_reliability(config_dict, health_port=0)
     async with started(settings, clock) as bot:
-        port = bot.app.bot_data["health_server"].port
+        port = app_state(bot.app).health_server.port
         status, body = await http_get(port, "/health")
         assert status == 200 and body["status"] == "ok"
         assert body["database"]["ok"] is True and body["database"]["bytes"] > 0
@@ -199,7 +196,7 @@ async def test_heartbeat_url_is_requested_every_alive_interval(config_dict: dict
                 if len(hits) >= 2:
                     break
                 await asyncio.sleep(0.1)
-            runtime = bot.app.bot_data["reliability"]
+            runtime = app_state(bot.app).reliability
         assert hits[:2] == ["/ping/abc", "/ping/abc"]
         assert runtime.heartbeats_ok >= 2
     finally:
@@ -231,15 +228,13 @@ async def test_after_a_crash_admins_learn_how_long_the_bot_was_down_and_what_fel
 
     async with started(settings, clock):
         pass  # first start: nothing to report
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    clock.advance(timedelta(minutes=10))
-    await health.alive_tick(services)  # the last sign of life of a run that then died (no clean stop)
-    async with db.uow() as uow:
-        await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="test.reminder", now=clock.now(),
-                             not_before=clock.now() + timedelta(minutes=30))
-        await uow.commit()
-    await db.close()
+    async with open_services(settings, clock, seed=False) as services:
+        clock.advance(timedelta(minutes=10))
+        await health.alive_tick(services)  # the last sign of life of a run that then died (no clean stop)
+        async with services.db.uow() as uow:
+            await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="test.reminder", now=clock.now(),
+                                 not_before=clock.now() + timedelta(minutes=30))
+            await uow.commit()
     monkeypatch.setattr(schedule, "TIMERS", (*schedule.TIMERS, deadline_timer(clock.now() + timedelta(hours=1))))
     clock.advance(timedelta(hours=2))
     async with started(settings, clock) as bot:
@@ -259,15 +254,13 @@ async def test_the_downtime_notice_names_late_notifications_in_each_admins_langu
 
     async with started(settings, clock) as bot:
         await bot.chat.send(ADMIN, "/lang en")
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    clock.advance(timedelta(minutes=10))
-    await health.alive_tick(services)
-    async with db.uow() as uow:
-        await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="urgent.escalation", now=clock.now(),
-                             not_before=clock.now() + timedelta(minutes=30))
-        await uow.commit()
-    await db.close()
+    async with open_services(settings, clock, seed=False) as services:
+        clock.advance(timedelta(minutes=10))
+        await health.alive_tick(services)
+        async with services.db.uow() as uow:
+            await uow.outbox.add(chat_id=ENGINEER, text="owed", kind="urgent.escalation", now=clock.now(),
+                                 not_before=clock.now() + timedelta(minutes=30))
+            await uow.commit()
     monkeypatch.setattr(schedule, "TIMERS", (*schedule.TIMERS,
                                              deadline_timer(clock.now() + timedelta(hours=1), kind="tickets.overdue")))
     clock.advance(timedelta(hours=2))

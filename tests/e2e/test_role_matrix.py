@@ -25,6 +25,7 @@ import pytest
 from bot.catalog import t
 from bot.features import DECLARED
 from bot.services.domain.people import Role
+from bot.state import app_state
 from tests.conftest import (
     ADMIN,
     CLIENT_CONTACT,
@@ -144,7 +145,7 @@ async def test_each_role_gets_an_answer_or_a_clear_refusal_for_every_command(bot
 async def test_help_and_the_command_menu_list_exactly_what_each_person_may_use(bot: Harness, persona: str) -> None:
     user, held, client_side = PERSONAS[persona]
     expected = {name for name, spec in COMMANDS.items() if spec.menu and allowed(name, held, client_side)}
-    await bot.app.bot_data["menus"]  # the per-person menus are published at start-up
+    await app_state(bot.app).menus  # the per-person menus are published at start-up
     menu = bot.api.commands[json.dumps({"chat_id": user, "type": "chat"}, sort_keys=True)]
     assert {c["command"] for c in menu} == expected
     [help_text] = [m.text for m in await bot.chat.send(user, "/help") if m.chat_id == user]

@@ -11,6 +11,7 @@ from typing import Any
 from bot.app import build_application, running
 from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import SystemClock
+from bot.state import app_state
 from config.settings import settings_from_dict
 from storage.urgent import UrgentRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, VENDOR_CONTACT, Harness
@@ -91,7 +92,7 @@ async def test_deadline_and_escalation_fire_after_a_real_restart(config_dict: di
     second_api = FakeBotAPI()
     second = build_application(settings, request=second_api, clock=SystemClock())
     async with running(second):
-        services = second.bot_data["services"]
+        services = app_state(second).running_services()
         async with services.db.uow() as uow:
             request = await uow.repo(UrgentRepository).get(1)  # type: ignore[attr-defined]
         assert request.breach_detected_at is None and services.now() < request.deadline_at  # a real restart

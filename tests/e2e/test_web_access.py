@@ -10,11 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.app import build_application, running
-from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import Settings, settings_from_dict
-from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, Harness
+from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, Harness, started_bot
 from tests.e2e.web_support import LINK, dashboard_link, with_web
 
 
@@ -25,10 +23,8 @@ def web_settings(config_dict: dict[str, Any]) -> Settings:
 
 @pytest.fixture
 async def web_bot(web_settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
-    api = FakeBotAPI()
-    app = build_application(web_settings, request=api, clock=clock)
-    async with running(app):
-        yield Harness(app, api, ChatDriver(app, api), clock)
+    async with started_bot(web_settings, clock) as harness:
+        yield harness
 
 
 async def test_dashboard_without_a_web_section_says_it_is_off(bot: Harness) -> None:

@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, running
-from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
 from bot.services.clock import FakeClock
 from config.settings import Settings, settings_from_dict
-from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, Harness
+from tests.conftest import CLIENT_CONTACT, ENGINEER, LEAD, Harness, started_bot
 from tests.e2e.web_support import dashboard_link, open_browser, with_web
 
 pytestmark = pytest.mark.slow
@@ -29,10 +27,8 @@ def settings(config_dict: dict[str, Any]) -> Settings:
 
 @pytest.fixture
 async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
-    api = FakeBotAPI()
-    app = build_application(settings, request=api, clock=clock)
-    async with running(app):
-        yield Harness(app, api, ChatDriver(app, api), clock)
+    async with started_bot(settings, clock) as harness:
+        yield harness
 
 
 @pytest.fixture

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
+
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
@@ -34,17 +38,26 @@ async def request(port: int, method: str, path: str, body: dict[str, Any] | None
     return int(status_line.split()[1]), json.loads(rest.split(b"\r\n\r\n", 1)[1])
 
 
-async def test_webhook_answers_after_handling_refuses_bad_secrets_and_serves_health(
-        settings: Settings, clock: FakeClock) -> None:
-    api = FakeBotAPI()
-    app = build_application(settings, request=api, clock=clock)
+@asynccontextmanager
+async def serving_webhook(app: Application) -> AsyncIterator[WebhookReceiver]:
+    """`serve` in webhook mode on a free loopback port (the receiver, once it listens); stopped on the way out."""
     listening: asyncio.Future[WebhookReceiver] = asyncio.get_running_loop().create_future()
     stop = asyncio.Event()
     receiver = webhook_receiver(listen="127.0.0.1", port=0, url=URL, secret=SECRET, bootstrap_retries=0,
                                 on_listening=listening.set_result)
     task = asyncio.create_task(serve(app, stop, bootstrap_retries=0, receiver=receiver))
-    server = await asyncio.wait_for(listening, timeout=10)
     try:
+        yield await asyncio.wait_for(listening, timeout=10)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=20)
+
+
+async def test_webhook_answers_after_handling_refuses_bad_secrets_and_serves_health(
+        settings: Settings, clock: FakeClock) -> None:
+    api = FakeBotAPI()
+    app = build_application(settings, request=api, clock=clock)
+    async with serving_webhook(app) as server:
         start = UpdateFactory().message(ENGINEER, "/start")
         status, body = await request(server.port, "POST", "/telegram/hook", start)
         assert (status, body) == (200, {"ok": True})
@@ -67,6 +80,3 @@ async def test_webhook_answers_after_handling_refuses_bad_secrets_and_serves_hea
         [registered] = api.calls_of("setWebhook")
         assert registered.params["url"] == URL and registered.params["secret_token"] == SECRET
         assert not api.calls_of("deleteWebhook")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=20)

@@ -11,14 +11,11 @@ from bot.app import build_application
 from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
 from bot.services import urgent
 from bot.services.clock import FakeClock
-from bot.services.container import build_services
-from bot.services.people import seed_roster
-from bot.transports.telegram.polling import serve
-from bot.transports.telegram.webhook import WebhookReceiver, webhook_receiver
+from bot.services.container import open_services
+from bot.state import app_state
 from config.settings import Settings
-from storage.db import open_database
 from tests.conftest import CLIENT_CONTACT, ENGINEER
-from tests.e2e.test_webhook import SECRET, URL, request
+from tests.e2e.test_webhook import URL, request, serving_webhook
 
 
 class PendingAPI(FakeBotAPI):
@@ -33,41 +30,27 @@ class PendingAPI(FakeBotAPI):
 
 
 async def test_start_up_sweep_waits_for_the_pending_arrival(settings: Settings, clock: FakeClock) -> None:
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    async with db.uow() as uow:
-        await seed_roster(uow, settings.roster, settings.contract.default_language, clock.now())
-        await uow.commit()
-    async with db.uow() as uow:
-        contact = await uow.people.by_telegram_id(CLIENT_CONTACT)
-    assert contact is not None
-    raised = await urgent.raise_urgent(services, contact, "社保卡系统无法登录")
-    await db.close()
+    async with open_services(settings, clock) as services:
+        async with services.db.uow() as uow:
+            contact = await uow.people.by_telegram_id(CLIENT_CONTACT)
+        assert contact is not None
+        raised = await urgent.raise_urgent(services, contact, "社保卡系统无法登录")
     sent = clock.now() + timedelta(minutes=59)
     clock.advance(timedelta(minutes=62))                 # the bot was down past the deadline
 
     api = PendingAPI()
     app = build_application(settings, request=api, clock=clock)
-    listening: asyncio.Future[WebhookReceiver] = asyncio.get_running_loop().create_future()
-    stop = asyncio.Event()
-    receiver = webhook_receiver(listen="127.0.0.1", port=0, url=URL, secret=SECRET, bootstrap_retries=0,
-                                on_listening=listening.set_result)
-    task = asyncio.create_task(serve(app, stop, bootstrap_retries=0, receiver=receiver))
-    server = await asyncio.wait_for(listening, timeout=10)
-    try:
+    async with serving_webhook(app) as server:
         await asyncio.sleep(0.3)
-        assert "scheduler" not in app.bot_data          # no sweep while Telegram still holds updates
+        assert app_state(app).scheduler is None          # no sweep while Telegram still holds updates
         arrival = UpdateFactory().message(ENGINEER, f"/arrived {raised.request.id}", sent_at=sent)
         assert (await request(server.port, "POST", "/telegram/hook", arrival))[0] == 200
         api.pending = 0
         for _ in range(100):
-            if "scheduler" in app.bot_data:
+            if app_state(app).scheduler is not None:
                 break
             await asyncio.sleep(0.05)
-        assert "scheduler" in app.bot_data
-        async with app.bot_data["services"].db.uow() as uow:
+        assert app_state(app).scheduler is not None
+        async with app_state(app).running_services().db.uow() as uow:
             stored = await urgent.repo(uow).get(raised.request.id)
         assert stored is not None and stored.arrived_at == sent and stored.breach_detected_at is None
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=20)

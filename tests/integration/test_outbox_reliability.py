@@ -23,9 +23,8 @@ from bot.app import OFFLINE_TOKEN
 from bot.delivery import OutboxDelivery
 from bot.offline.fake_telegram import FakeBotAPI
 from bot.services.clock import FakeClock
-from bot.services.container import Services, build_services
+from bot.services.container import Services, open_services
 from config.settings import Settings
-from storage.db import open_database
 from tests.conftest import ADMIN
 
 CHATS = [100001, 100002, 200001]
@@ -193,25 +192,22 @@ async def test_a_timeout_after_telegram_accepted_is_sent_again_at_least_once(ser
 
 
 async def test_undelivered_messages_go_out_after_a_restart(settings: Settings, clock: FakeClock) -> None:
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    first_api = FakeBotAPI()
-    await first_api.initialize()
-    first = OutboxDelivery(services, await make_bot(first_api))
-    for n in range(5):
-        await queue(services, CHATS[0], f"owed {n}")
-    first_api.fail_next("sendMessage", status=503, times=99)  # Telegram unreachable until the "crash"
-    await first.drain()
-    await db.close()  # the process dies here
+    async with open_services(settings, clock, seed=False) as services:
+        first_api = FakeBotAPI()
+        await first_api.initialize()
+        first = OutboxDelivery(services, await make_bot(first_api))
+        for n in range(5):
+            await queue(services, CHATS[0], f"owed {n}")
+        first_api.fail_next("sendMessage", status=503, times=99)  # Telegram unreachable until the "crash"
+        await first.drain()
+    # the process died there (the database closed)
 
-    db = await open_database(settings.storage.db, settings.contract.id)
-    services = build_services(settings, db, clock)
-    api = FakeBotAPI()
-    await api.initialize()
-    clock.advance(timedelta(seconds=2))
-    await OutboxDelivery(services, await make_bot(api)).drain()
+    async with open_services(settings, clock, seed=False) as services:
+        api = FakeBotAPI()
+        await api.initialize()
+        clock.advance(timedelta(seconds=2))
+        await OutboxDelivery(services, await make_bot(api)).drain()
     assert texts_to(api, CHATS[0]) == [f"owed {n}" for n in range(5)]
-    await db.close()
 
 
 class SlowTelegram(FakeBotAPI):

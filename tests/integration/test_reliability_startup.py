@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -92,10 +93,10 @@ async def test_a_first_start_and_a_short_gap_are_not_downtime(services: Services
     assert await health.detect_downtime(services) is None  # never alive before
     await health.alive_tick(services)
     clock.advance(timedelta(minutes=2))
-    services.started_at = clock.now()
+    services = replace(services, started_at=clock.now())  # a restart: Services are never changed in place
     assert await health.detect_downtime(services) is None  # shorter than downtime_notice_after (3 min)
     clock.advance(timedelta(minutes=2))
-    services.started_at = clock.now()
+    services = replace(services, started_at=clock.now())  # a restart: Services are never changed in place
     downtime = await health.detect_downtime(services)
     assert downtime is not None and downtime.duration == timedelta(minutes=4) and not downtime.clean_stop
     async with services.db.uow() as uow:

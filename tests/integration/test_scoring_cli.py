@@ -19,24 +19,12 @@ from bot.cli import report as report_cli
 from bot.cli import score as score_cli
 from bot.services import scoring
 from bot.services.clock import FakeClock
+from config.sample import write_toml
 from config.settings import settings_from_dict
 from tests.conftest import SHANGHAI, base_config
 from tests.integration.test_scoring_month import october_sources
 
 D = Decimal
-
-
-def write_toml(config: dict[str, Any], path: Path) -> Path:
-    """Our test config as TOML (strings, numbers, lists and tables only)."""
-    lines: list[str] = []
-    for section in ("contract", "site", "storage"):
-        lines.append(f"[{section}]")
-        lines.extend(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in config[section].items())
-    for entry in config["roster"]:
-        lines.append("[[roster]]")
-        lines.extend(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items())
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def parse(module: Any, argv: list[str]) -> argparse.Namespace:

@@ -4,6 +4,7 @@ from the report, the monitoring indicators."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from bot.services.container import Services
 from bot.services.domain.people import Person
 from bot.services.errors import DomainError
 from bot.services.schedule import run_all_due
+from bot.state import app_state
 from config.settings import Settings
 from storage.tickets import TicketRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT
@@ -48,18 +50,17 @@ async def _resolve_and_rate(services: Services, clock: FakeClock, rating: str) -
     return ticket_id
 
 
-# --- open_ticket_in_uow (the urgent-request feature's entry point) ---------------------------------------------
+# --- open_ticket inside a caller's unit of work (the urgent-request feature's entry point) ---------------------
 
-async def test_open_ticket_in_uow_rolls_back_with_its_caller(services: Services) -> None:
+async def test_open_ticket_rolls_back_with_its_caller(services: Services) -> None:
     requester = await _person(services, SUPERVISOR)
-    async with services.db.uow() as uow:
-        ticket_id = await tickets.open_ticket_in_uow(uow, services, requester=requester, text="机房断电",
-                                                     urgent=True)
+    async with services.db.uow():
+        ticket_id = await tickets.open_ticket(services, requester=requester, text="机房断电", urgent=True)
     with pytest.raises(DomainError):
-        await tickets.get_ticket(services, ticket_id)  # not committed: gone
+        await tickets.get_ticket(services, ticket_id)  # the caller did not commit: gone
     async with services.db.uow() as uow:
-        ticket_id = await tickets.open_ticket_in_uow(uow, services, requester=requester, text="机房断电",
-                                                     urgent=True, due_at=services.now() + timedelta(hours=1))
+        ticket_id = await tickets.open_ticket(services, requester=requester, text="机房断电", urgent=True,
+                                              due_at=services.now() + timedelta(hours=1))
         await uow.commit()
     ticket = await tickets.get_ticket(services, ticket_id)
     assert ticket.urgent and ticket.kind == "ticket_service" and ticket.due_at == services.now() + timedelta(hours=1)
@@ -107,8 +108,8 @@ async def test_satisfaction_counts_basically_satisfied_as_half(services: Service
 
 async def test_satisfaction_weight_is_configurable(services: Services, settings: Settings,
                                                   clock: FakeClock) -> None:
-    services.settings = settings.model_copy(update={"tickets": settings.tickets.model_copy(
-        update={"basically_satisfied_weight": Decimal("0.8")})})
+    services = replace(services, settings=settings.model_copy(update={"tickets": settings.tickets.model_copy(
+        update={"basically_satisfied_weight": Decimal("0.8")})}))
     await _resolve_and_rate(services, clock, "basically")
     rate = await tickets.satisfaction_rate(services, date(2022, 10, 1), date(2022, 10, 31))
     assert rate.rate == Decimal("0.8")
@@ -147,8 +148,8 @@ async def test_auto_rating_only_when_configured(services: Services, settings: Se
     await run_all_due(services, clock.now())
     assert (await tickets.get_ticket(services, first)).rating is None  # default: stays unrated
 
-    services.settings = settings.model_copy(update={"tickets": settings.tickets.model_copy(
-        update={"auto_rate_after_days": 7})})
+    services = replace(services, settings=settings.model_copy(update={"tickets": settings.tickets.model_copy(
+        update={"auto_rate_after_days": 7})}))
     second = await _raise(services)
     await tickets.resolve(services, engineer, second, "已处理")
     clock.advance(timedelta(days=6))
@@ -224,8 +225,8 @@ async def test_completion_uses_local_due_dates(services: Services, clock: FakeCl
     # Due 2022-11-01 00:30 in Changzhou (still 31 October in UTC): a November ticket.
     requester = await _person(services, CLIENT_CONTACT)
     async with services.db.uow() as uow:
-        await tickets.open_ticket_in_uow(uow, services, requester=requester, text="跨月",
-                                         due_at=datetime(2022, 11, 1, 0, 30, tzinfo=SHANGHAI))
+        await tickets.open_ticket(services, requester=requester, text="跨月",
+                                  due_at=datetime(2022, 11, 1, 0, 30, tzinfo=SHANGHAI))
         await uow.commit()
     clock.set(datetime(2022, 11, 2, 9, 0, tzinfo=SHANGHAI))
     october = await tickets.completion_rate(services, date(2022, 10, 1), date(2022, 10, 31))
@@ -299,7 +300,7 @@ async def test_ticket_that_became_due_during_a_restart_is_reminded_after_it(sett
         await chat2.flush()
         reminders = [m for m in api2.messages_to(ENGINEER) if "已超过截止时间" in m.text]
         assert len(reminders) == 1 and "#1" in reminders[0].text and "2022-10-11 10:00" in reminders[0].text
-        await run_all_due(app2.bot_data["services"], clock.now())
+        await run_all_due(app_state(app2).running_services(), clock.now())
         await chat2.flush()
         assert len([m for m in api2.messages_to(ENGINEER) if "已超过截止时间" in m.text]) == 1
 

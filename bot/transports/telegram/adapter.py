@@ -186,14 +186,10 @@ class TelegramIntake:
     unconfirmed: set[int]
 
 
-INTAKE_KEY = "telegram_intake"
-
-
-async def on_update(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def on_update(update: object, context: CallbackContext[Any, Any, Any, Any], intake: TelegramIntake) -> None:
     """The one python-telegram-bot handler: every update goes to the router."""
     if not isinstance(update, Update):
         return
-    intake: TelegramIntake = context.application.bot_data[INTAKE_KEY]
     services = intake.services()
     if services is None:
         return
@@ -223,5 +219,7 @@ async def on_update(update: object, context: CallbackContext[Any, Any, Any, Any]
 
 def install(app: Application, intake: TelegramIntake) -> None:
     """Hand every update to the router (one handler: the router decides)."""
-    app.bot_data[INTAKE_KEY] = intake
-    app.add_handler(TypeHandler(Update, on_update))
+    async def handle(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await on_update(update, context, intake)
+
+    app.add_handler(TypeHandler(Update, handle))

@@ -23,15 +23,16 @@ import logging
 import signal
 from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
-from bot.app import DEFER_TIMERS, must_retry, start_timers
+from bot.app import must_retry, start_timers
 from bot.services import action_time
+from bot.state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +97,8 @@ async def _unless_stopped(step: Awaitable[Any], stop: asyncio.Event | None) -> A
 
 
 def received_now(app: Application) -> datetime:
-    """The moment updates reach the bot, on the application's clock (bot_data["clock"])."""
-    clock = app.bot_data.get("clock")
-    return clock.now() if clock is not None else datetime.now(UTC)
+    """The moment updates reach the bot, on the application's clock (the services' clock)."""
+    return app_state(app).clock.now()
 
 
 async def handle_received(app: Application, update: Update, received: datetime) -> None:
@@ -315,7 +315,7 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
             except StoppedDuringStartup:
                 log.info("stopped during start-up")
                 return
-        app.bot_data[DEFER_TIMERS] = True
+        app_state(app).defer_timers = True
         prepare = getattr(receiver, "prepare", None)
         if prepare is not None:  # the webhook's route, served by the HTTP server that on_startup starts
             prepare(app)

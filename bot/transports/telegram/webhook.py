@@ -28,8 +28,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import must_retry, start_timers
+from bot.state import app_state
 from bot.transports.telegram.polling import StoppedDuringStartup, handle_received, received_now, with_retries
-from bot.web.server import WEBHOOK, HttpLimits
+from bot.web.server import HttpLimits
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class WebhookReceiver:
 
     def prepare(self, app: Application) -> None:
         self._app = app
-        app.bot_data[WEBHOOK] = self
+        app_state(app).webhook = self
 
     def routes(self, limits: HttpLimits) -> list[BaseRoute]:
         self.limits = limits
