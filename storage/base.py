@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import aiosqlite
+from storage.sqlite import Connection, Row
 
 
 class Repository:
     """Base class: SQL helpers scoped to one contract; never commits."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str) -> None:
+    def __init__(self, conn: Connection, contract_id: str) -> None:
         self.conn = conn
         self.contract_id = contract_id
 
-    # Each await on aiosqlite is a round trip to its worker thread (~70 µs on a small machine), so every helper
-    # makes exactly one: `execute_fetchall` instead of execute + fetchall + close (bench/bench_updates.py).
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    # Every helper is one call on the connection (`execute_fetchall` instead of execute + fetchall + close): on
+    # SQLite it runs on the loop (storage/sqlite), on a network backend it is one round trip to the server.
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         """The first row (meant for queries of one row: all rows are fetched)."""
         rows = await self.conn.execute_fetchall(sql, tuple(params))
         return next(iter(rows), None)

@@ -1,6 +1,7 @@
 """Opening the SQLite database: WAL, foreign keys, busy timeout, integrity check, migrations.
 
-One connection serves the whole bot; `Database.uow()` serialises transactions on it with an
+One connection serves the whole bot, called on the event loop (storage/sqlite: no thread hop per statement);
+`Database.uow()` serialises transactions on it with an
 asyncio lock, because handlers and timer callbacks run concurrently on one event loop. A `uow()` opened
 while the same task already holds one joins it (storage/uow.py) instead of waiting for the lock it holds.
 """
@@ -15,8 +16,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-import aiosqlite
-
+from storage import sqlite as sqlite_conn
 from storage.migrate import apply_migrations
 from storage.uow import UnitOfWork
 
@@ -66,7 +66,7 @@ class Database:
     (see `is_unwritable`) and cleared by the next successful commit, so the bot can tell the admins once,
     refuse actions it cannot record, and notice by itself when the disk is writable again."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str, path: str) -> None:
+    def __init__(self, conn: sqlite_conn.Connection, contract_id: str, path: str) -> None:
         self.conn = conn
         self.contract_id = contract_id
         self.path = path
@@ -135,8 +135,7 @@ class Database:
 
 async def open_database(path: str | Path, contract_id: str, *, check_integrity: bool = True) -> Database:
     """Open (creating if needed), check and migrate the database."""
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    conn.row_factory = aiosqlite.Row
+    conn = sqlite_conn.connect(path)
     try:
         await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA journal_mode = WAL")

@@ -10,8 +10,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
-
-import aiosqlite
+from typing import Any
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -41,7 +40,7 @@ def available_migrations() -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
-async def current_version(conn: aiosqlite.Connection) -> int:
+async def current_version(conn: Any) -> int:
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))")
@@ -50,7 +49,7 @@ async def current_version(conn: aiosqlite.Connection) -> int:
     return int(row[0] or 0)
 
 
-async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = None) -> int:
+async def apply_migrations(conn: Any, *, upto: int | None = None) -> int:
     """Apply every migration above the recorded version, each in its own transaction."""
     version = await current_version(conn)
     migrations = available_migrations()

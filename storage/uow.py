@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-import aiosqlite
+from storage.sqlite import Connection
 
 if TYPE_CHECKING:
     from storage.audit import AuditRepository
@@ -62,7 +62,7 @@ class UpdateAlreadyProcessed(Exception):
 class UnitOfWork:
     """Created by `Database.uow()`; repositories are built lazily on first use."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str, *, read_only: bool = False,
+    def __init__(self, conn: Connection, contract_id: str, *, read_only: bool = False,
                  default_language: str = "zh_CN") -> None:
         self.conn = conn
         self.contract_id = contract_id
