@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from storage import sqlite as sqlite_conn
+from storage.base import SharedState
 from storage.migrate import apply_migrations
 from storage.uow import UnitOfWork
 
@@ -78,6 +79,13 @@ class Database:
             f"active_uow_{id(self)}", default=None)
         self.unwritable_since: float | None = None
         self.unwritable_error: str | None = None
+        self.shared = SharedState()  # in-memory state of this database: highest processed update, roster cache
+
+    async def load_shared_state(self) -> None:
+        """Read what `shared` keeps in memory (at open; the instance lock makes this process the only writer)."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT MAX(update_id) FROM processed_updates WHERE contract_id = ?", (self.contract_id,))
+        self.shared.highest_update_id = int(rows[0][0] or 0)
 
     @property
     def writable(self) -> bool:
@@ -104,7 +112,7 @@ class Database:
             return
         async with self._lock:
             uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only,
-                             default_language=self.default_language)
+                             default_language=self.default_language, shared=self.shared)
             try:
                 if not read_only:
                     await uow.begin()
@@ -117,6 +125,8 @@ class Database:
                         await uow.rollback_if_open()
                     except sqlite3.OperationalError:  # a failed COMMIT may have ended the transaction already
                         uow._open = False
+                    finally:
+                        uow.ended()
             except sqlite3.OperationalError as exc:
                 if not read_only and is_unwritable(exc):
                     if self.unwritable_since is None:
@@ -154,4 +164,6 @@ async def open_database(path: str | Path, contract_id: str, *, check_integrity: 
     except BaseException:
         await conn.close()
         raise
-    return Database(conn, contract_id, str(path))
+    db = Database(conn, contract_id, str(path))
+    await db.load_shared_state()
+    return db
