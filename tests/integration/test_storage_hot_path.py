@@ -16,6 +16,21 @@ from tests.conftest import ENGINEER
 def statements(services: Services) -> Iterator[list[str]]:
     """Every SQL statement the bot's connection runs inside the block."""
     seen: list[str] = []
+    if services.db.conn is None:  # PostgreSQL: every statement goes through Connection._run
+        from storage.postgres import Connection
+
+        original = Connection._run
+
+        def traced(self: Connection, sql: str, params: object) -> object:
+            seen.append(sql)
+            return original(self, sql, params)  # type: ignore[arg-type]
+
+        Connection._run = traced  # type: ignore[assignment,method-assign]
+        try:
+            yield seen
+        finally:
+            Connection._run = original  # type: ignore[method-assign]
+        return
     raw = services.db.conn.raw
     raw.set_trace_callback(seen.append)
     try:
