@@ -32,9 +32,12 @@ try:  # PostgreSQL's driver is optional for a SQLite-only installation
     import psycopg
 
     DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, psycopg.Error)
+    # What a refused statement raises on either backend (a trigger's refusal, a constraint).
+    DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, psycopg.Error)
 except ImportError:  # pragma: no cover
     psycopg = None  # type: ignore[assignment]
     DRIVER_ERRORS = (sqlite3.OperationalError,)
+    DATABASE_ERRORS = (sqlite3.DatabaseError,)
 
 
 def _postgres_class(exc: BaseException) -> str:

@@ -93,8 +93,9 @@ class TicketRepository(Repository):
 
     # --- the score's rates at a year's scale: counted in SQL, only the lost tickets come back (bench_score) ---
     # Times are UTC text of one fixed format (storage.timecodec), so SQL compares them as the datetimes compare.
-    _ON_TIME = "(resolved_at IS NOT NULL AND resolved_at <= due_at)"
-    _NOT_YET_DUE = "(resolved_at IS NULL AND due_at > ?)"
+    # CASE … THEN 1 ELSE 0: a count that SUM can add on both backends (PostgreSQL has no SUM of booleans)
+    _ON_TIME = "CASE WHEN resolved_at IS NOT NULL AND resolved_at <= due_at THEN 1 ELSE 0 END"
+    _NOT_YET_DUE = "CASE WHEN resolved_at IS NULL AND due_at > ? THEN 1 ELSE 0 END"
     # Closed without a resolution: the ticket of a cancelled urgent request (no work order was needed).
     _COUNTED = "NOT (status = 'closed' AND resolved_at IS NULL)"
 
@@ -108,7 +109,7 @@ class TicketRepository(Repository):
             (to_db(now), *window))
         missed = await self.fetchall(
             "SELECT id, text, due_at, resolved_at FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?"
-            f" AND {self._COUNTED} AND NOT {self._ON_TIME} AND NOT {self._NOT_YET_DUE} ORDER BY due_at, id",
+            f" AND {self._COUNTED} AND ({self._ON_TIME}) = 0 AND ({self._NOT_YET_DUE}) = 0 ORDER BY due_at, id",
             (*window, to_db(now)))
         assert counts is not None
         return int(counts[0]), int(counts[1]), int(counts[2]), [
@@ -186,8 +187,8 @@ class TicketRepository(Repository):
         """Record a rating once: a second press changes nothing (returns False)."""
         return await self.execute(
             "UPDATE tickets SET rating = ?, rated_at = ?, rated_by = ?,"
-            " status = CASE WHEN ? THEN 'closed' ELSE status END,"
-            " closed_at = CASE WHEN ? THEN ? ELSE closed_at END"
+            " status = CASE WHEN ? = 1 THEN 'closed' ELSE status END,"
+            " closed_at = CASE WHEN ? = 1 THEN ? ELSE closed_at END"
             " WHERE contract_id = ? AND id = ? AND rating IS NULL AND status = 'resolved'",
             (rating, to_db(rated_at), rated_by, int(close), int(close), to_db(rated_at),
              self.contract_id, ticket_id)) == 1
