@@ -13,27 +13,31 @@ from collections.abc import Generator, Iterable
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from storage.dialect import postgres_statement
 
 
-class Row(dict[str, Any]):
-    """A row readable by column name and by position, like sqlite3.Row."""
+class Row(tuple):  # type: ignore[type-arg]
+    """A row readable by position and by column name, like sqlite3.Row (a name used twice: the first)."""
 
-    def __getitem__(self, key: str | int) -> Any:  # type: ignore[override]
-        if isinstance(key, int):
-            return list(self.values())[key]
-        return super().__getitem__(key)
+    _names: dict[str, int]
 
-    def keys(self) -> list[str]:  # type: ignore[override]
-        return list(super().keys())
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
 
 
 def _row_factory(cursor: Any) -> Any:
-    make = dict_row(cursor)
-    return lambda values: Row(make(values))
+    names: dict[str, int] = {}
+    for position, column in enumerate(cursor.description or ()):
+        names.setdefault(column.name, position)
+    row_class = type("Row", (Row,), {"_names": names})
+    return lambda values: row_class(values)
 
 
 class Cursor:
