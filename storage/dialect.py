@@ -40,7 +40,9 @@ def database_location(value: object) -> object:
 
 _SPECIAL = {
     "BEGIN IMMEDIATE": "BEGIN",
-    "PRAGMA page_count": "SELECT pg_database_size(current_database()) / 8192",
+    # the contract's tables with their indexes (not the whole database with PostgreSQL's catalogue)
+    "PRAGMA page_count": "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) / 8192 FROM pg_class c"
+                         " WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace",
     "PRAGMA page_size": "SELECT 8192",
     "PRAGMA quick_check": "SELECT 'ok'",
 }
