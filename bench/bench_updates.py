@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
 import pstats
@@ -59,6 +60,7 @@ from bench.harness import (
     VENDOR_CONTACT,
     bench_settings,
     engineer_id,
+    fresh_postgres_database,
     header,
     percentile,
     quiet_logs,
@@ -242,9 +244,11 @@ class Mix:
 
 
 async def run_bot(n: int, *, engineers: int = 10, warmup: int = 40, seed: int = 7,
-                  profile: cProfile.Profile | None = None, db_dir: Path | None = None) -> Run:
-    with tempfile.TemporaryDirectory(dir=db_dir) as tmp:
-        settings = bench_settings(Path(tmp) / "updates.db", engineers=max(engineers - 2, 0))
+                  profile: cProfile.Profile | None = None, db_dir: Path | None = None,
+                  postgres: str | None = None) -> Run:
+    with tempfile.TemporaryDirectory(dir=db_dir) as tmp, contextlib.ExitStack() as stack:
+        storage = {"db": stack.enter_context(fresh_postgres_database(postgres))} if postgres else {}
+        settings = bench_settings(Path(tmp) / "updates.db", engineers=max(engineers - 2, 0), storage=storage)
         clock = FakeClock(datetime.combine(FIRST_DAY, datetime.min.time(), SHANGHAI).replace(hour=8, minute=30))
         api = FakeBotAPI()
         # No rate limiter, like the bare Application: Telegram's limits (30 msg/s, 20/min per group) would
@@ -324,12 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--engineers", type=int, default=10, help="engineers checking in (incl. the lead)")
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of the bot's run")
+    parser.add_argument("--postgres", metavar="URL", help="run the bot on a fresh database on this PostgreSQL server")
     args = parser.parse_args(argv)
     quiet_logs()
     header(f"update throughput: maintbot against bare python-telegram-bot, {args.updates} updates")
     bare = asyncio.run(run_bare(args.updates))
     profile = cProfile.Profile() if args.profile else None
-    bot = asyncio.run(run_bot(args.updates, engineers=args.engineers, profile=profile))
+    bot = asyncio.run(run_bot(args.updates, engineers=args.engineers, profile=profile, postgres=args.postgres))
     report(bare, bot)
     if profile is not None:
         out = io.StringIO()
