@@ -32,12 +32,18 @@ class Row(tuple):  # type: ignore[type-arg]
         return list(self._names)
 
 
+_ROW_CLASSES: dict[tuple[str, ...], type[Row]] = {}
+
+
 def _row_factory(cursor: Any) -> Any:
-    names: dict[str, int] = {}
-    for position, column in enumerate(cursor.description or ()):
-        names.setdefault(column.name, position)
-    row_class = type("Row", (Row,), {"_names": names})
-    return lambda values: row_class(values)
+    columns = tuple(column.name for column in cursor.description or ())
+    row_class = _ROW_CLASSES.get(columns)
+    if row_class is None:
+        names: dict[str, int] = {}
+        for position, name in enumerate(columns):
+            names.setdefault(name, position)
+        row_class = _ROW_CLASSES[columns] = type("Row", (Row,), {"_names": names})
+    return row_class
 
 
 class Cursor:
