@@ -93,9 +93,8 @@ class TicketRepository(Repository):
 
     # --- the score's rates at a year's scale: counted in SQL, only the lost tickets come back (bench_score) ---
     # Times are UTC text of one fixed format (storage.timecodec), so SQL compares them as the datetimes compare.
-    # CASE … THEN 1 ELSE 0: a count that SUM can add on both backends (PostgreSQL has no SUM of booleans)
-    _ON_TIME = "CASE WHEN resolved_at IS NOT NULL AND resolved_at <= due_at THEN 1 ELSE 0 END"
-    _NOT_YET_DUE = "CASE WHEN resolved_at IS NULL AND due_at > ? THEN 1 ELSE 0 END"
+    _ON_TIME = "(resolved_at IS NOT NULL AND resolved_at <= due_at)"
+    _NOT_YET_DUE = "(resolved_at IS NULL AND due_at > ?)"
     # Closed without a resolution: the ticket of a cancelled urgent request (no work order was needed).
     _COUNTED = "NOT (status = 'closed' AND resolved_at IS NULL)"
 
@@ -104,12 +103,14 @@ class TicketRepository(Repository):
         """Tickets due in [start, end): (all, resolved on time, not yet due at `now`, the others by due time)."""
         window = (self.contract_id, to_db(start), to_db(end))
         counts = await self.fetchone(
-            f"SELECT COUNT(*), COALESCE(SUM({self._ON_TIME}), 0), COALESCE(SUM({self._NOT_YET_DUE}), 0)"
+            # CASE … THEN 1: a count both backends can SUM (PostgreSQL has no SUM of booleans)
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {self._ON_TIME} THEN 1 ELSE 0 END), 0),"
+            f" COALESCE(SUM(CASE WHEN {self._NOT_YET_DUE} THEN 1 ELSE 0 END), 0)"
             f" FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ? AND {self._COUNTED}",
             (to_db(now), *window))
         missed = await self.fetchall(
             "SELECT id, text, due_at, resolved_at FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?"
-            f" AND {self._COUNTED} AND ({self._ON_TIME}) = 0 AND ({self._NOT_YET_DUE}) = 0 ORDER BY due_at, id",
+            f" AND {self._COUNTED} AND NOT {self._ON_TIME} AND NOT {self._NOT_YET_DUE} ORDER BY due_at, id",
             (*window, to_db(now)))
         assert counts is not None
         return int(counts[0]), int(counts[1]), int(counts[2]), [
