@@ -1,8 +1,9 @@
-"""Opening the SQLite database: WAL, foreign keys, busy timeout, integrity check, migrations.
+"""Opening the database: SQLite (WAL, foreign keys, busy timeout, integrity check) or PostgreSQL (a pool), then
+migrations.
 
-One connection serves the whole bot, called on the event loop (storage/sqlite: no thread hop per statement);
-`Database.uow()` serialises transactions on it with an
-asyncio lock, because handlers and timer callbacks run concurrently on one event loop. A `uow()` opened
+On SQLite one connection serves the whole bot, called on the event loop (storage/sqlite: no thread hop per
+statement); on PostgreSQL each unit of work takes a pooled connection. `Database.uow()` serialises transactions
+with an asyncio lock, because handlers and timer callbacks run concurrently on one event loop. A `uow()` opened
 while the same task already holds one joins it (storage/uow.py) instead of waiting for the lock it holds.
 """
 
@@ -127,7 +128,7 @@ class Database:
     async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
         """A unit of work: rolls back unless `commit()` was called inside.
 
-        `read_only=True` skips BEGIN/ROLLBACK (two round trips to the database thread) for a single look-up on
+        `read_only=True` skips BEGIN/ROLLBACK (two statements) for a single look-up on
         the hot path, such as identifying the caller of every update; committing one is an error."""
         task = asyncio.current_task()
         active = self._active.get()
