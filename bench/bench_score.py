@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -33,7 +34,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate_year import generate_year, year_settings
-from bench.harness import LEAD, header, quiet_logs
+from bench.harness import LEAD, fresh_postgres_database, header, quiet_logs
 from bot.services import scoring
 from bot.services.clock import FakeClock
 from bot.services.container import open_services
@@ -64,9 +65,11 @@ async def median_ms(fn: Callable[[], Awaitable[Any]], runs: int) -> float:
     return statistics.median(times)
 
 
-async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7) -> ScoreTimes:
+async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7,
+                     location: str | None = None) -> ScoreTimes:
     settings = year_settings(db_path, engineers)
-    async with open_services(settings, FakeClock(END_OF_CONTRACT), seed=False, db_path=str(db_path)) as services:
+    async with open_services(settings, FakeClock(END_OF_CONTRACT), seed=False,
+                             db_path=location or str(db_path)) as services:
         async with services.db.uow() as uow:
             lead = await uow.people.by_telegram_id(LEAD)
         assert lead is not None
@@ -85,18 +88,20 @@ async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int =
         return times
 
 
-async def run(engineer_counts: list[int], *, runs: int, db: Path | None, keep: Path | None) -> list[ScoreTimes]:
+async def run(engineer_counts: list[int], *, runs: int, db: Path | None, keep: Path | None,
+              postgres: str | None = None) -> list[ScoreTimes]:
     results = []
     for count in engineer_counts:
         if db is not None:
             results.append(await time_score(db, count, -1, runs=runs))
             continue
-        with tempfile.TemporaryDirectory(dir=keep) as tmp:
+        with tempfile.TemporaryDirectory(dir=keep) as tmp, contextlib.ExitStack() as stack:
             path = Path(tmp) / f"year-{count}.db"
-            size = await generate_year(path, count)
+            location = stack.enter_context(fresh_postgres_database(postgres)) if postgres else None
+            size = await generate_year(path, count, location=location)
             print(f"generated {count} engineers: {size.tickets} tickets, {size.urgent} urgent requests, "
                   f"{size.checkins} check-ins ({size.seconds:.1f} s)", flush=True)
-            results.append(await time_score(path, count, size.tickets, runs=runs))
+            results.append(await time_score(path, count, size.tickets, runs=runs, location=location))
     return results
 
 
@@ -120,10 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engineers", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db", type=Path, help="time this existing year database instead of generating")
+    parser.add_argument("--postgres", metavar="URL", help="generate and time on fresh databases on this server")
     args = parser.parse_args(argv)
     quiet_logs()
     header("the score at a year's scale")
-    results = asyncio.run(run(args.engineers, runs=args.runs, db=args.db, keep=None))
+    results = asyncio.run(run(args.engineers, runs=args.runs, db=args.db, keep=None, postgres=args.postgres))
     report(results, args.runs)
     return 0
 

@@ -188,8 +188,10 @@ async def _daily_logs_and_deductions(db: Database, engineers: list[Person], work
 
 
 async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
-                        tickets: int | None = None, urgent: int | None = None) -> YearSize:
-    """Write a contract year for `engineers` engineers into a new database at `db_path`."""
+                        tickets: int | None = None, urgent: int | None = None,
+                        location: str | None = None) -> YearSize:
+    """Write a contract year for `engineers` engineers into a new database at `db_path` (or at `location`, a
+    PostgreSQL URL)."""
     started = time.perf_counter()
     settings = year_settings(db_path, engineers)
     tickets = TICKETS_PER_ENGINEER * engineers if tickets is None else tickets
@@ -197,7 +199,7 @@ async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
     rng = random.Random(seed)
     calendar = build_calendar(settings)
     workdays = calendar.workdays_between(YEAR_START, YEAR_END)
-    db = await open_database(db_path, settings.contract.id)
+    db = await open_database(location or db_path, settings.contract.id)
     try:
         async with db.uow() as uow:
             await seed_roster(uow, settings.roster, settings.contract.default_language,
@@ -213,7 +215,9 @@ async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
         await _tickets(db, staff, requesters, workdays, tickets, end, rng)
         await _urgent(db, staff, requesters, urgent, rng)
         await _daily_logs_and_deductions(db, staff, workdays, rng)
-        await db.conn.execute("ANALYZE")
+        async with db.uow() as uow:  # planner statistics (SQLite and PostgreSQL both take ANALYZE in a transaction)
+            await uow.audit.execute("ANALYZE")
+            await uow.commit()
     finally:
         await db.close()
     return YearSize(len(staff), tickets, urgent, checkins, time.perf_counter() - started)
