@@ -21,6 +21,9 @@ class SharedState:
         self.highest_update_id: int | None = None  # None: not loaded, every check asks the database
         self.roster: dict[tuple[int, str], Any] = {}
         self.roster_generation = 0
+        # Only while this process is the database's one writer (SQLite, under the instance lock). On PostgreSQL
+        # another replica or tool may change the roster, and this process would not hear of it.
+        self.roster_cached = True
 
     def note_processed(self, update_id: int) -> None:
         """An update id was committed as processed."""

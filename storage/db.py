@@ -230,6 +230,7 @@ async def open_postgres(url: str, contract_id: str) -> Database:
             await apply_migrations_postgres(postgres.Connection(raw, frozenset()))
             tables = await postgres.tables_with_id(raw)
         db = Database(None, contract_id, url, pool=pool, tables_with_id=tables)
+        db.shared.roster_cached = False  # other processes may write the roster (storage/base.py SharedState)
         await db.load_shared_state()
     except BaseException:
         await pool.close()

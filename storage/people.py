@@ -71,13 +71,14 @@ class PeopleRepository(Repository):
 
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         shared, key = self.shared, (telegram_id, self.default_language)
-        if not self._wrote and key in shared.roster:
+        cached = shared.roster_cached and not self._wrote
+        if cached and key in shared.roster:
             return shared.roster[key]  # type: ignore[no-any-return]
         generation = shared.roster_generation
         row = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND telegram_id = ?",
                                   (self.contract_id, telegram_id))
         person = None if row is None else _person(row, self.default_language)
-        if not self._wrote and shared.roster_generation == generation:
+        if cached and shared.roster_generation == generation:
             shared.roster[key] = person
         return person
 

@@ -74,12 +74,14 @@ async def test_the_highest_processed_update_survives_a_restart(services: Service
 
 
 async def test_the_caller_is_looked_up_once_then_served_from_the_roster_cache(services: Services) -> None:
+    # on PostgreSQL several processes may write the roster: no cache there, one look-up each time
+    expected = 3 if services.db.backend == "postgresql" else 1
     with statements(services) as seen:
         for _ in range(3):
             async with services.db.uow(read_only=True) as uow:
                 person = await uow.people.by_telegram_id(ENGINEER)
                 assert person is not None
-    assert len(_selects(seen, "people")) == 1
+    assert len(_selects(seen, "people")) == expected
 
 
 async def test_a_committed_status_change_is_seen_at_once(services: Services) -> None:
