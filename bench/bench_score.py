@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -39,7 +40,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate_year import contract_end, generate_year, year_settings
-from bench.harness import LEAD, header, quiet_logs
+from bench.harness import LEAD, fresh_postgres_database, header, quiet_logs
 from bot.handlers.render.scoring import render_score_answer
 from bot.services import scoring
 from bot.services.clock import FakeClock
@@ -80,10 +81,11 @@ async def score_text(services: Any, person: Any) -> str:
     return render_score_answer(await scoring.score_answer(services, person, ""), person.language)
 
 
-async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7, years: int = 1) -> ScoreTimes:
+async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int = 7, years: int = 1,
+                     location: str | None = None) -> ScoreTimes:
     settings = year_settings(db_path, engineers, years)
     end = END_OF_CONTRACT.replace(year=contract_end(years).year)
-    async with open_services(settings, FakeClock(end), seed=False, db_path=str(db_path)) as services:
+    async with open_services(settings, FakeClock(end), seed=False, db_path=location or str(db_path)) as services:
         async with services.db.uow() as uow:
             lead = await uow.people.by_telegram_id(LEAD)
         assert lead is not None
@@ -108,18 +110,19 @@ async def time_score(db_path: Path, engineers: int, tickets: int, *, runs: int =
 
 
 async def run(engineer_counts: list[int], *, runs: int, db: Path | None, keep: Path | None,
-              years: int = 1) -> list[ScoreTimes]:
+              years: int = 1, postgres: str | None = None) -> list[ScoreTimes]:
     results = []
     for count in engineer_counts:
         if db is not None:
             results.append(await time_score(db, count, -1, runs=runs, years=years))
             continue
-        with tempfile.TemporaryDirectory(dir=keep) as tmp:
+        with tempfile.TemporaryDirectory(dir=keep) as tmp, contextlib.ExitStack() as stack:
             path = Path(tmp) / f"year-{count}.db"
-            size = await generate_year(path, count, years=years)
+            location = stack.enter_context(fresh_postgres_database(postgres)) if postgres else None
+            size = await generate_year(path, count, years=years, location=location)
             print(f"generated {count} engineers, {years} year(s): {size.tickets} tickets, {size.urgent} urgent"
                   f" requests, {size.checkins} check-ins ({size.seconds:.1f} s)", flush=True)
-            results.append(await time_score(path, count, size.tickets, runs=runs, years=years))
+            results.append(await time_score(path, count, size.tickets, runs=runs, years=years, location=location))
     return results
 
 
@@ -151,14 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, nargs="*", default=[1, 3],
                         help="contract lengths to compare at the largest --engineers (1 is reused if timed above)")
     parser.add_argument("--db", type=Path, help="time this existing year database instead of generating")
+    parser.add_argument("--postgres", metavar="URL", help="generate and time on fresh databases on this server")
     args = parser.parse_args(argv)
     quiet_logs()
     header("the score at a year's scale")
-    results = asyncio.run(run(args.engineers, runs=args.runs, db=args.db, keep=None))
+    results = asyncio.run(run(args.engineers, runs=args.runs, db=args.db, keep=None, postgres=args.postgres))
     if args.db is None:
         for years in args.years:
             if years != 1:
-                results += asyncio.run(run([max(args.engineers)], runs=args.runs, db=None, keep=None, years=years))
+                results += asyncio.run(run([max(args.engineers)], runs=args.runs, db=None, keep=None, years=years,
+                                           postgres=args.postgres))
     report(results, args.runs)
     return 0
 

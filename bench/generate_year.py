@@ -197,8 +197,9 @@ async def _daily_logs_and_deductions(db: Database, engineers: list[Person], work
 
 async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
                         tickets: int | None = None, urgent: int | None = None, years: int = 1,
-                        until: date | None = None) -> YearSize:
-    """Write a contract year (or `years` years) for `engineers` engineers into a new database at `db_path`.
+                        until: date | None = None, location: str | None = None) -> YearSize:
+    """Write a contract year (or `years` years) for `engineers` engineers into a new database at `db_path` (or at
+    `location`, a PostgreSQL URL).
 
     `until`: the last day written (default the contract's last day); bench_updates.py stops the year the day
     before the day it plays, so that day's check-ins are new."""
@@ -210,7 +211,7 @@ async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
     calendar = build_calendar(settings)
     last = until or contract_end(years)
     workdays = calendar.workdays_between(YEAR_START, last)
-    db = await open_database(db_path, settings.contract.id)
+    db = await open_database(location or db_path, settings.contract.id)
     try:
         async with db.uow() as uow:
             await seed_roster(uow, settings.roster, settings.contract.default_language,
@@ -226,7 +227,9 @@ async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
         await _tickets(db, staff, requesters, workdays, tickets, end, rng)
         await _urgent(db, staff, requesters, urgent, rng, last)
         await _daily_logs_and_deductions(db, staff, workdays, rng)
-        await db.conn.execute("ANALYZE")
+        async with db.uow() as uow:  # planner statistics (SQLite and PostgreSQL both take ANALYZE in a transaction)
+            await uow.audit.execute("ANALYZE")
+            await uow.commit()
     finally:
         await db.close()
     return YearSize(len(staff), tickets, urgent, checkins, time.perf_counter() - started)

@@ -5,10 +5,12 @@ Every person here is made up (the ids are the constants of tests/conftest.py plu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import platform
 import shlex
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -84,3 +86,20 @@ def _cpus() -> int:
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(server: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on `server` (a postgresql:// URL) for one run; dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"maintbot_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

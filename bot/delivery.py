@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -43,6 +42,7 @@ from bot.catalog import t
 from bot.services.container import Services
 from bot.services.domain.people import Role
 from bot.transports.telegram.adapter import keyboard
+from storage.db import DATABASE_ERRORS
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,8 @@ class OutboxDelivery:
         self._chat_tasks: dict[int, asyncio.Task[int]] = {}
         self._finished = asyncio.Event()
         self._unmarked: dict[int, tuple[datetime, int | None]] = {}  # sent, marking not yet recorded
+        self._to_mark: dict[int, tuple[datetime, int | None]] = {}  # sent, waiting for the next marking
+        self._mark_lock = asyncio.Lock()
         self._held: dict[int, tuple[int, float]] = {}  # row id -> (chat id, monotonic time of the next try)
         self._mark_failures = 0
         self._mark_retry_at = 0.0
@@ -183,7 +185,7 @@ class OutboxDelivery:
                     await uow.outbox.move_chat(message.chat_id, exc.new_chat_id)
                     await uow.chats.migrate(message.chat_id, exc.new_chat_id)
                     await uow.commit()
-            except sqlite3.Error as db_exc:
+            except DATABASE_ERRORS as db_exc:
                 self._hold(message, backoff(message.attempts), db_exc)
             return False
         except (Forbidden, BadRequest) as exc:
@@ -203,16 +205,28 @@ class OutboxDelivery:
             await self._retry(message, backoff(message.attempts), f"{type(exc).__name__}: {exc}")
             return False
         self.sent_count += 1
-        try:
-            async with self.services.db.uow() as uow:
-                await uow.outbox.mark_sent(message.id, now=self.services.now(), telegram_message_id=sent)
-                await uow.commit()
-        except sqlite3.Error as exc:
-            # Delivered, but not recorded: never send it again; only the marking is retried (with backoff).
-            log.error("outbox %s delivered but not marked sent (%s); marking is retried", message.id, exc)
-            self._unmarked[message.id] = (self.services.now(), sent)
-            self._note_mark_failure()
+        await self._mark_sent(message.id, self.services.now(), sent)
         return True
+
+    async def _mark_sent(self, message_id: int, at: datetime, sent: int | None) -> None:
+        """Record a delivery. Group commit: the sends that finished while another marking was being written are
+        marked together in one transaction (each sender still waits for its own mark before its next send)."""
+        self._to_mark[message_id] = (at, sent)
+        await asyncio.sleep(0)  # let the other chats' sends that finished in this same turn of the loop join
+        async with self._mark_lock:
+            if message_id not in self._to_mark:
+                return  # marked by the transaction that ran while this one waited
+            batch, self._to_mark = self._to_mark, {}
+            try:
+                async with self.services.db.uow() as uow:
+                    for row, (when, telegram_id) in batch.items():
+                        await uow.outbox.mark_sent(row, now=when, telegram_message_id=telegram_id)
+                    await uow.commit()
+            except DATABASE_ERRORS as exc:
+                # Delivered, but not recorded: never send them again; only the marking is retried (with backoff).
+                log.error("outbox %s delivered but not marked sent (%s); marking is retried", sorted(batch), exc)
+                self._unmarked.update(batch)
+                self._note_mark_failure()
 
     def _note_mark_failure(self) -> None:
         self._mark_failures += 1
@@ -229,7 +243,7 @@ class OutboxDelivery:
                 for row, (at, telegram_id) in pending.items():
                     await uow.outbox.mark_sent(row, now=at, telegram_message_id=telegram_id)
                 await uow.commit()
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("%d sent outbox message(s) still not marked (%s)", len(pending), exc)
             self._note_mark_failure()
             return
@@ -264,7 +278,7 @@ class OutboxDelivery:
             async with self.services.db.uow() as uow:
                 await uow.outbox.retry_later(message.id, at=self.services.now() + wait, error=error)
                 await uow.commit()
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             self._hold(message, wait, exc)
 
     async def _fail(self, message: OutboxMessage, error: str) -> None:
@@ -272,7 +286,7 @@ class OutboxDelivery:
         log.error("outbox %s to %s failed for good: %s", message.id, message.chat_id, error)
         try:
             await self._record_failure(message, error)
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             self._hold(message, backoff(message.attempts), exc)
 
     async def _record_failure(self, message: OutboxMessage, error: str) -> None:

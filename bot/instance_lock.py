@@ -27,6 +27,10 @@ def acquire_instance_lock(db: str | Path) -> None:
     """Take the lock or raise AlreadyRunning with one readable line (naming the holder's pid when known)."""
     if str(db) == ":memory:":
         return
+    from storage.dialect import is_postgres
+
+    if is_postgres(db):
+        return  # a database server: no file beside it to lock (replicas on PostgreSQL: issue 18.2)
     path = lock_path(db)
     handle = path.open("a+", encoding="utf-8")
     try:

@@ -28,6 +28,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.services.domain.assessment import CONTRACT_TIERS
 from bot.services.domain.people import Role
 from bot.services.domain.urgent import ARRIVAL_WITHIN
+from storage.dialect import database_location
 
 DEFAULT_CONFIG_PATH = Path("config/maintbot.toml")
 EXAMPLE_CONFIG_PATH = Path(__file__).with_name("maintbot.example.toml")
@@ -197,8 +198,12 @@ class TelegramSettings(Strict):
     heartbeat_url: str | None = None
 
 
+# The database: a SQLite file (a path or `sqlite:///path`) or a PostgreSQL URL (`postgresql://…`, kept as text).
+DatabaseLocation = Annotated[Path | str, BeforeValidator(database_location)]
+
+
 class StorageSettings(Strict):
-    db: Path = Path("maintbot.db")
+    db: DatabaseLocation = Path("maintbot.db")
     backup_dir: Path = Path("backups")
     backup_keep: int = Field(14, ge=1)
     backup_time: time = time(2, 30)
@@ -322,7 +327,7 @@ class EnvOverrides(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MAINTBOT_", extra="ignore")
     token: SecretStr | None = None
     api_base_url: str | None = None
-    db: Path | None = None
+    db: DatabaseLocation | None = None
 
 
 class ConfigError(Exception):

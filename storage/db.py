@@ -1,7 +1,9 @@
-"""Opening the SQLite database: WAL, foreign keys, busy timeout, integrity check, migrations.
+"""Opening the database: SQLite (WAL, foreign keys, busy timeout, integrity check) or PostgreSQL (a pool), then
+migrations.
 
-One connection serves the whole bot; `Database.uow()` serialises transactions on it with an
-asyncio lock, because handlers and timer callbacks run concurrently on one event loop. A `uow()` opened
+On SQLite one connection serves the whole bot, called on the event loop (storage/sqlite: no thread hop per
+statement); on PostgreSQL each unit of work takes a pooled connection. `Database.uow()` serialises transactions
+with an asyncio lock, because handlers and timer callbacks run concurrently on one event loop. A `uow()` opened
 while the same task already holds one joins it (storage/uow.py) instead of waiting for the lock it holds.
 """
 
@@ -14,9 +16,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
-import aiosqlite
-
+from storage import sqlite as sqlite_conn
+from storage.base import SharedState
+from storage.dialect import is_postgres, sqlite_path
 from storage.migrate import apply_migrations
 from storage.uow import UnitOfWork
 
@@ -25,8 +29,29 @@ _TRANSIENT_CODES = {5, 6, 10}  # SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR
 _TRANSIENT_WORDS = ("database is locked", "database table is locked", "database is busy", "disk i/o error")
 
 
+try:  # PostgreSQL's driver is optional for a SQLite-only installation
+    import psycopg
+
+    DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, psycopg.Error)
+    # What a refused statement raises on either backend (a trigger's refusal, a constraint).
+    DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, psycopg.Error)
+except ImportError:  # pragma: no cover
+    psycopg = None  # type: ignore[assignment]
+    DRIVER_ERRORS = (sqlite3.OperationalError,)
+    DATABASE_ERRORS = (sqlite3.DatabaseError,)
+
+
+def _postgres_class(exc: BaseException) -> str:
+    """PostgreSQL's SQLSTATE class ("08" connection, "53" insufficient resources, "25" read-only …) or ""."""
+    state = getattr(getattr(exc, "diag", None), "sqlstate", None) or getattr(exc, "sqlstate", None)
+    return str(state or "")[:2]
+
+
 def is_transient(exc: BaseException | None) -> bool:
     """True for a storage error worth retrying later (locked, busy, I/O), not for a bug or a damaged file."""
+    if psycopg is not None and isinstance(exc, psycopg.Error):
+        # connection lost, serialization failure / deadlock, lock timeout, server shutting down
+        return isinstance(exc, psycopg.OperationalError) or _postgres_class(exc) in {"08", "40", "55", "57"}
     if not isinstance(exc, sqlite3.OperationalError):
         return False
     code = getattr(exc, "sqlite_errorcode", None)
@@ -51,6 +76,10 @@ def is_unwritable(exc: BaseException) -> bool:
     """True for SQLite's "cannot write here now" errors (as opposed to a bug in a statement)."""
     if isinstance(exc, DatabaseUnwritable):
         return True
+    if psycopg is not None and isinstance(exc, psycopg.Error):
+        # disk full / out of resources (53…), read-only transaction (25006)
+        state = str(getattr(getattr(exc, "diag", None), "sqlstate", None) or "")
+        return state.startswith("53") or state == "25006"
     if not isinstance(exc, sqlite3.OperationalError):
         return False
     name = str(getattr(exc, "sqlite_errorname", "") or "")
@@ -66,8 +95,12 @@ class Database:
     (see `is_unwritable`) and cleared by the next successful commit, so the bot can tell the admins once,
     refuse actions it cannot record, and notice by itself when the disk is writable again."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str, path: str) -> None:
-        self.conn = conn
+    def __init__(self, conn: sqlite_conn.Connection | None, contract_id: str, path: str, *,
+                 pool: Any = None, tables_with_id: frozenset[str] = frozenset()) -> None:
+        self.conn = conn  # SQLite: the one connection; PostgreSQL: None (each unit of work takes one from `pool`)
+        self.pool = pool
+        self.backend = "sqlite" if pool is None else "postgresql"
+        self._tables_with_id = tables_with_id
         self.contract_id = contract_id
         self.path = path
         # The contract's default language (settings.contract.default_language, set by build_services): what every
@@ -78,6 +111,14 @@ class Database:
             f"active_uow_{id(self)}", default=None)
         self.unwritable_since: float | None = None
         self.unwritable_error: str | None = None
+        self.shared = SharedState()  # in-memory state of this database: highest processed update, roster cache
+
+    async def load_shared_state(self) -> None:
+        """Read what `shared` keeps in memory (at open; the instance lock makes this process the only writer)."""
+        async with self._connection() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT MAX(update_id) FROM processed_updates WHERE contract_id = ?", (self.contract_id,))
+        self.shared.highest_update_id = int(rows[0][0] or 0)
 
     @property
     def writable(self) -> bool:
@@ -87,7 +128,7 @@ class Database:
     async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
         """A unit of work: rolls back unless `commit()` was called inside.
 
-        `read_only=True` skips BEGIN/ROLLBACK (two round trips to the database thread) for a single look-up on
+        `read_only=True` skips BEGIN/ROLLBACK (two statements) for a single look-up on
         the hot path, such as identifying the caller of every update; committing one is an error."""
         task = asyncio.current_task()
         active = self._active.get()
@@ -102,9 +143,9 @@ class Database:
             finally:
                 await outer.leave_nested()
             return
-        async with self._lock:
-            uow = UnitOfWork(self.conn, self.contract_id, read_only=read_only,
-                             default_language=self.default_language)
+        async with self._lock, self._connection() as conn:
+            uow = UnitOfWork(conn, self.contract_id, read_only=read_only,
+                             default_language=self.default_language, shared=self.shared)
             try:
                 if not read_only:
                     await uow.begin()
@@ -115,9 +156,11 @@ class Database:
                     self._active.reset(token)
                     try:
                         await uow.rollback_if_open()
-                    except sqlite3.OperationalError:  # a failed COMMIT may have ended the transaction already
+                    except DRIVER_ERRORS:  # a failed COMMIT may have ended the transaction already
                         uow._open = False
-            except sqlite3.OperationalError as exc:
+                    finally:
+                        uow.ended()
+            except DRIVER_ERRORS as exc:
                 if not read_only and is_unwritable(exc):
                     if self.unwritable_since is None:
                         self.unwritable_since = time.monotonic()
@@ -129,14 +172,30 @@ class Database:
                 self.unwritable_since = None
                 self.unwritable_error = None
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        if self.pool is None:
+            yield self.conn
+            return
+        from storage import postgres
+
+        async with self.pool.connection() as raw:
+            yield postgres.Connection(raw, self._tables_with_id)
+
     async def close(self) -> None:
-        await self.conn.close()
+        if self.pool is not None:
+            await self.pool.close()
+        else:
+            await self.conn.close()  # type: ignore[union-attr]
 
 
 async def open_database(path: str | Path, contract_id: str, *, check_integrity: bool = True) -> Database:
-    """Open (creating if needed), check and migrate the database."""
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    conn.row_factory = aiosqlite.Row
+    """Open (creating if needed), check and migrate the database: a `postgresql://` URL opens PostgreSQL,
+    anything else (a path, `sqlite:///path`) the SQLite file."""
+    if is_postgres(path):
+        return await open_postgres(str(path), contract_id)
+    path = sqlite_path(path)
+    conn = sqlite_conn.connect(path)
     try:
         await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA journal_mode = WAL")
@@ -155,4 +214,25 @@ async def open_database(path: str | Path, contract_id: str, *, check_integrity: 
     except BaseException:
         await conn.close()
         raise
-    return Database(conn, contract_id, str(path))
+    db = Database(conn, contract_id, str(path))
+    await db.load_shared_state()
+    return db
+
+
+async def open_postgres(url: str, contract_id: str) -> Database:
+    """Open a PostgreSQL database through a connection pool and migrate it."""
+    from storage import postgres
+    from storage.migrate import apply_migrations_postgres
+
+    pool = await postgres.open_pool(url)
+    try:
+        async with pool.connection() as raw:
+            await apply_migrations_postgres(postgres.Connection(raw, frozenset()))
+            tables = await postgres.tables_with_id(raw)
+        db = Database(None, contract_id, url, pool=pool, tables_with_id=tables)
+        db.shared.roster_cached = False  # other processes may write the roster (storage/base.py SharedState)
+        await db.load_shared_state()
+    except BaseException:
+        await pool.close()
+        raise
+    return db

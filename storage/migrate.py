@@ -10,8 +10,9 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
-import aiosqlite
+from storage.dialect import postgres_ddl
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -41,7 +42,7 @@ def available_migrations() -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
-async def current_version(conn: aiosqlite.Connection) -> int:
+async def current_version(conn: Any) -> int:
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))")
@@ -50,7 +51,7 @@ async def current_version(conn: aiosqlite.Connection) -> int:
     return int(row[0] or 0) if row is not None else 0  # MAX() always yields one row
 
 
-async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = None) -> int:
+async def apply_migrations(conn: Any, *, upto: int | None = None) -> int:
     """Apply every migration above the recorded version, each in its own transaction."""
     version = await current_version(conn)
     migrations = available_migrations()
@@ -73,6 +74,41 @@ async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = Non
             await conn.execute("ROLLBACK")
             raise
         version = migration.version
+    return version
+
+
+async def apply_migrations_postgres(conn: Any, *, upto: int | None = None) -> int:
+    """The same migrations on PostgreSQL (storage/dialect.py rewrites each statement), recorded the same way in
+    `schema_version`; an advisory lock keeps two starting processes from migrating at once."""
+    await conn.execute_ddl(
+        "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, name TEXT NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+    await conn.execute("BEGIN")
+    try:
+        await conn.execute("SELECT pg_advisory_xact_lock(7263001)")
+        rows = await conn.execute_fetchall("SELECT MAX(version) FROM schema_version")
+        version = int(rows[0][0] or 0)
+        migrations = available_migrations()
+        latest = migrations[-1].version if migrations else 0
+        if version > latest:
+            raise SchemaTooNew(
+                f"the database is at schema version {version}, newer than this maintbot ({latest}); "
+                "upgrade maintbot or restore a backup")
+        for migration in migrations:
+            if migration.version <= version or (upto is not None and migration.version > upto):
+                continue
+            await conn.execute("SAVEPOINT migration")
+            for statement in _split_statements(migration.sql):
+                for translated in postgres_ddl(statement):
+                    await conn.execute_ddl(translated)
+            await conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)",
+                               (migration.version, migration.name))
+            await conn.execute("RELEASE SAVEPOINT migration")
+            version = migration.version
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
     return version
 
 

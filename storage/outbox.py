@@ -81,7 +81,7 @@ class OutboxRepository(Repository):
             + (f" AND o.chat_id NOT IN ({marks})" if excluded else "") +
             " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.contract_id = o.contract_id"
             " AND p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id AND p.next_attempt_at > ?"
-            " AND NOT (? IS NOT NULL AND p.attempts > 0 AND p.next_attempt_at > ?)))"
+            " AND NOT (? IS NOT NULL AND p.attempts > 0 AND p.next_attempt_at > ?))) AS ranked"
             " WHERE ? IS NULL OR chat_rank <= ?"
             " ORDER BY CASE WHEN kind LIKE 'urgent.%' THEN 0 ELSE 1 END, id LIMIT ?",
             (self.contract_id, to_db(now), stuck, stuck, *excluded, to_db(now), stuck, stuck, per_chat, per_chat,

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.services.domain.people import Person, Role
 from config.settings import PersonSettings
 from storage.base import Repository
+from storage.sqlite import Row
 from storage.timecodec import date_from_db, date_to_db, to_db
 
 
-def _person(row: aiosqlite.Row, default_language: str = "zh_CN") -> Person:
-    r = row
+def _person(row: Row, default_language: str = "zh_CN") -> Person:
+    r = row  # sqlite3.Row or PostgreSQL's row: read by column name
     return Person(
         id=r["id"], name=r["name"], telegram_id=r["telegram_id"],
         roles=frozenset(Role(x) for x in r["roles"].split(",") if x),
@@ -23,11 +22,27 @@ def _person(row: aiosqlite.Row, default_language: str = "zh_CN") -> Person:
 
 
 class PeopleRepository(Repository):
+    """People look-ups by Telegram id (every update makes one) answer from the database's roster cache
+    (`SharedState.roster`). Every write here clears it and marks this unit of work as having changed the roster:
+    its look-ups then bypass the cache (they may see uncommitted rows), and its end clears the cache once more,
+    committed or rolled back. A look-up stores its answer only if no write happened while it read."""
+
     # Set by the unit of work from the contract's settings (Database.default_language), for every instance.
     default_language = "zh_CN"
+    _wrote = False
+
+    def _changed(self) -> None:
+        self._wrote = True
+        self.shared.roster_changed()
+
+    def after_end(self) -> None:
+        if self._wrote:
+            self._wrote = False
+            self.shared.roster_changed()
 
     async def upsert_from_config(self, entry: PersonSettings, default_language: str, now: datetime) -> int:
         roles = ",".join(sorted(r.value for r in entry.roles))
+        self._changed()
         existing = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND telegram_id = ?",
                                        (self.contract_id, entry.telegram_id))
         if existing is None:
@@ -77,9 +92,17 @@ class PeopleRepository(Repository):
         return {r["platform"]: r["external_id"] for r in rows}
 
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        shared, key = self.shared, (telegram_id, self.default_language)
+        cached = shared.roster_cached and not self._wrote
+        if cached and key in shared.roster:
+            return shared.roster[key]
+        generation = shared.roster_generation
         row = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND telegram_id = ?",
                                   (self.contract_id, telegram_id))
-        return None if row is None else _person(row, self.default_language)
+        person = None if row is None else _person(row, self.default_language)
+        if cached and shared.roster_generation == generation:
+            shared.roster[key] = person
+        return person
 
     async def by_id(self, person_id: int) -> Person | None:
         row = await self.fetchone("SELECT * FROM people WHERE contract_id = ? AND id = ?",
@@ -92,10 +115,12 @@ class PeopleRepository(Repository):
         return None if row is None else _person(row, self.default_language)
 
     async def set_language(self, person_id: int, language: str) -> None:
+        self._changed()
         await self.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
 
     async def add(self, *, name: str, telegram_id: int, roles: set[Role], start: date | None, now: datetime,
                   status: str = "active", party: str | None = None) -> int:
+        self._changed()
         person_id = await self.insert(
             "INSERT INTO people (contract_id, name, telegram_id, roles, party, start_date, status, created_at)"
             " VALUES (?,?,?,?,?,?,?,?)",
@@ -106,6 +131,7 @@ class PeopleRepository(Repository):
 
     async def set_status(self, person_id: int, status: str, *, end: date | None = None,
                          start: date | None = None) -> None:
+        self._changed()
         await self.execute(
             "UPDATE people SET status = ?, end_date = COALESCE(?, end_date), start_date = COALESCE(?, start_date)"
             " WHERE id = ?", (status, _iso(end), _iso(start), person_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from storage.base import Repository
 from storage.timecodec import from_db, to_db
@@ -12,7 +13,11 @@ class ReliabilityRepository(Repository):
     """Processed updates (skip redeliveries), `rel_state` key/values, and database-level checks."""
 
     async def is_processed(self, update_id: int, fingerprint: str) -> bool:
-        """True when this very update (same id, same content) was handled before."""
+        """True when this very update (same id, same content) was handled before. An id above the highest one
+        recorded is new without asking the database (ids grow; a reused lower id still gets the SELECT)."""
+        highest = self.shared.highest_update_id
+        if highest is not None and update_id > highest:
+            return False
         return await self.scalar(
             "SELECT 1 FROM processed_updates WHERE contract_id = ? AND update_id = ?"
             " AND (fingerprint IS NULL OR fingerprint = ?)", (self.contract_id, update_id, fingerprint)) is not None
@@ -23,6 +28,21 @@ class ReliabilityRepository(Repository):
             "INSERT INTO processed_updates (contract_id, update_id, processed_at, fingerprint) VALUES (?,?,?,?)"
             " ON CONFLICT (contract_id, update_id) DO UPDATE SET processed_at = excluded.processed_at,"
             " fingerprint = excluded.fingerprint", (self.contract_id, update_id, to_db(now), fingerprint))
+        self._marked.append(update_id)
+
+    _marked: list[int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._marked = []
+
+    def after_commit(self) -> None:
+        for update_id in self._marked:
+            self.shared.note_processed(update_id)
+        self._marked.clear()
+
+    def after_end(self) -> None:
+        self._marked.clear()
 
     async def prune_processed(self, before: datetime) -> int:
         """Forget update ids older than `before` (Telegram keeps undelivered updates only for 24 hours)."""

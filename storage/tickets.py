@@ -105,7 +105,9 @@ class TicketRepository(Repository):
         with `missed=False` the counts only, no ticket loaded)."""
         window = (self.contract_id, to_db(start), to_db(end))
         counts = await self.fetchone(
-            f"SELECT COUNT(*), COALESCE(SUM({self._ON_TIME}), 0), COALESCE(SUM({self._NOT_YET_DUE}), 0)"
+            # CASE … THEN 1: a count both backends can SUM (PostgreSQL has no SUM of booleans)
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {self._ON_TIME} THEN 1 ELSE 0 END), 0),"
+            f" COALESCE(SUM(CASE WHEN {self._NOT_YET_DUE} THEN 1 ELSE 0 END), 0)"
             f" FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ? AND {self._COUNTED}",
             (to_db(now), *window))
         rows = await self.fetchall(
@@ -188,8 +190,8 @@ class TicketRepository(Repository):
         """Record a rating once: a second press changes nothing (returns False)."""
         return await self.execute(
             "UPDATE tickets SET rating = ?, rated_at = ?, rated_by = ?,"
-            " status = CASE WHEN ? THEN 'closed' ELSE status END,"
-            " closed_at = CASE WHEN ? THEN ? ELSE closed_at END"
+            " status = CASE WHEN ? = 1 THEN 'closed' ELSE status END,"
+            " closed_at = CASE WHEN ? = 1 THEN ? ELSE closed_at END"
             " WHERE contract_id = ? AND id = ? AND rating IS NULL AND status = 'resolved'",
             (rating, to_db(rated_at), rated_by, int(close), int(close), to_db(rated_at),
              self.contract_id, ticket_id)) == 1

@@ -1,4 +1,5 @@
-"""How times and dates are written to SQLite: UTC text that sorts correctly."""
+"""How times and dates are written: UTC text that sorts correctly. SQLite keeps the text; PostgreSQL parses it
+into its TIMESTAMPTZ columns and hands back datetimes, which `from_db` accepts as well."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ def to_db(moment: datetime) -> str:
 
 
 @overload
-def from_db(text: str) -> datetime: ...
+def from_db(text: str | datetime) -> datetime: ...
 @overload
 def from_db(text: None) -> None: ...
 @overload
-def from_db(text: str | None) -> datetime | None: ...
-def from_db(text: str | None) -> datetime | None:
-    """The inverse of `to_db`; None stays None."""
+def from_db(text: str | datetime | None) -> datetime | None: ...
+def from_db(text: str | datetime | None) -> datetime | None:
+    """The inverse of `to_db`; None stays None (a datetime from PostgreSQL is returned in UTC)."""
     if text is None:
         return None
+    if isinstance(text, datetime):
+        return text if text.tzinfo is UTC else text.astimezone(UTC)
     # fromisoformat reads the trailing Z (Python 3.11) ~50× faster than strptime: /score parses tens of
     # thousands of these for a contract year (bench/bench_score.py).
     moment = datetime.fromisoformat(text)

@@ -18,7 +18,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar, cast
 
-import aiosqlite
+from storage.base import SharedState
+from storage.sqlite import Connection
 
 if TYPE_CHECKING:
     from storage.audit import AuditRepository
@@ -62,9 +63,10 @@ class UpdateAlreadyProcessed(Exception):
 class UnitOfWork:
     """Created by `Database.uow()`; repositories are built lazily on first use."""
 
-    def __init__(self, conn: aiosqlite.Connection, contract_id: str, *, read_only: bool = False,
-                 default_language: str = "zh_CN") -> None:
+    def __init__(self, conn: Connection, contract_id: str, *, read_only: bool = False,
+                 default_language: str = "zh_CN", shared: SharedState | None = None) -> None:
         self.conn = conn
+        self.shared = shared if shared is not None else SharedState()
         self.contract_id = contract_id
         self.default_language = default_language
         self.read_only = read_only
@@ -147,6 +149,9 @@ class UnitOfWork:
             self.committed = True
             if claim is not None:
                 claim.marked = True
+                self.shared.note_processed(claim.update_id)
+            for repo in list(self._repos.values()):
+                repo.after_commit()  # type: ignore[attr-defined]
             self._run_after_commit()
 
     async def rollback_if_open(self) -> None:
@@ -155,12 +160,17 @@ class UnitOfWork:
             await self.conn.execute("ROLLBACK")
             self._open = False
 
+    def ended(self) -> None:
+        """The outermost block left (after commit or rollback): repositories drop what they kept for it."""
+        for repo in list(self._repos.values()):
+            repo.after_end()  # type: ignore[attr-defined]
+
     def repo(self, cls: type[R]) -> R:
         """The repository of class `cls` bound to this transaction (one instance per uow)."""
         key = cls.__qualname__
         found = self._repos.get(key)
         if found is None:
-            found = self._repos[key] = cls(self.conn, self.contract_id)
+            found = self._repos[key] = cls(self.conn, self.contract_id, self.shared)
             if hasattr(found, "default_language"):  # the people repository: the contract's default language
                 found.default_language = self.default_language
         return cast(R, found)  # keyed by class: the instance is a `cls`

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,8 +52,32 @@ def config_dict(tmp_path: Path) -> dict[str, Any]:
     return base_config(tmp_path / "maintbot-test.db")
 
 
+# MAINTBOT_TEST_DB=postgresql://user@host:port/db runs the tests that use the `settings` fixture (so `services` and
+# `bot` too) on PostgreSQL: each test gets a database of its own on that server, dropped afterwards. Unset: SQLite.
+# .ci/run sets it for its PostgreSQL pass (a server it starts itself); it is never skipped there.
+TEST_SERVER = os.environ.get("MAINTBOT_TEST_DB", "")
+
+
 @pytest.fixture
-def settings(config_dict: dict[str, Any]) -> Settings:
+def postgres_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test when MAINTBOT_TEST_DB names a server, else None."""
+    if not TEST_SERVER:
+        yield None
+        return
+    import psycopg
+
+    name = f"maintbot_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(TEST_SERVER, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield TEST_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(TEST_SERVER, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(config_dict: dict[str, Any], postgres_url: str | None) -> Settings:
+    if postgres_url is not None:
+        config_dict = {**config_dict, "storage": {**config_dict.get("storage", {}), "db": postgres_url}}
     return settings_from_dict(config_dict, apply_env=False)
 
 

@@ -188,7 +188,8 @@ _FEATURE_TABLES = ("oncall_shifts", "duty_plans", "duty_plan_days", "duty_swaps"
 async def _state(bot: Harness) -> dict[str, list[tuple]]:
     """Every row of the features' tables, the audit trail without access refusals, and what was queued."""
     async with bot.services.db.uow() as uow:
-        state = {table: [tuple(r) for r in await uow.audit.fetchall(f"SELECT * FROM {table} ORDER BY rowid")]
+        # sorted here, not by SQLite's rowid: the same comparison on PostgreSQL
+        state = {table: sorted((tuple(r) for r in await uow.audit.fetchall(f"SELECT * FROM {table}")), key=repr)
                  for table in _FEATURE_TABLES}
         state["audit"] = [tuple(r) for r in await uow.audit.fetchall(
             "SELECT id, action, entity, entity_id FROM audit WHERE action NOT LIKE 'access.%' ORDER BY id")]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from bot.services.container import Services
+from storage.db import DATABASE_ERRORS
 
 
 async def _one_entry(services: Services) -> int:
@@ -20,7 +19,7 @@ async def _one_entry(services: Services) -> int:
 async def test_updating_an_audit_row_is_refused_by_the_database(services: Services) -> None:
     entry_id = await _one_entry(services)
     async with services.db.uow() as uow:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(DATABASE_ERRORS, match="append-only"):
             await uow.conn.execute("UPDATE audit SET actor_name = '别人' WHERE id = ?", (entry_id,))
     async with services.db.uow() as uow:
         [entry] = await uow.audit.list(action_prefix="test.")
@@ -30,7 +29,7 @@ async def test_updating_an_audit_row_is_refused_by_the_database(services: Servic
 async def test_deleting_an_audit_row_is_refused_by_the_database(services: Services) -> None:
     await _one_entry(services)
     async with services.db.uow() as uow:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(DATABASE_ERRORS, match="append-only"):
             await uow.conn.execute("DELETE FROM audit")
     async with services.db.uow() as uow:
         assert len(await uow.audit.list(action_prefix="test.")) == 1

@@ -18,6 +18,8 @@ from config.settings import EXAMPLE_CONFIG_PATH
 from storage.maintenance import BackupError, backup_database
 from tests.conftest import SHANGHAI
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file: backup, export, purge
+
 
 @pytest.fixture
 def config_dict(config_dict: dict[str, Any]) -> dict[str, Any]:

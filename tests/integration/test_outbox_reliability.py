@@ -305,3 +305,26 @@ async def test_even_a_harsher_flood_control_loses_and_duplicates_nothing(service
     await drain_until_empty(services, delivery, clock, step=timedelta(seconds=5))
     assert api.limiter.refused  # type: ignore[attr-defined]  # flood control did trip here
     assert sorted(m.chat_id for m in api.sent) == people
+
+
+async def test_sends_finished_together_are_marked_sent_in_one_transaction(
+        services: Services, delivery: OutboxDelivery, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    chats = [100001 + i for i in range(12)]
+    for chat_id in chats:
+        await queue(services, chat_id, f"通知 {chat_id}")
+    from storage.uow import UnitOfWork
+
+    commits = 0
+    original = UnitOfWork.commit
+
+    async def counted(self: UnitOfWork) -> None:
+        nonlocal commits
+        commits += 1
+        await original(self)
+
+    monkeypatch.setattr(UnitOfWork, "commit", counted)
+    assert await delivery.drain() == len(chats)
+    monkeypatch.undo()
+    assert all(texts_to(api, chat_id) == [f"通知 {chat_id}"] for chat_id in chats)  # each sent once
+    assert await pending(services) == 0  # and every one recorded as sent
+    assert commits < len(chats) / 2  # the twelve chats' markings share transactions (was one each)

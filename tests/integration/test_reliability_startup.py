@@ -41,6 +41,7 @@ async def corrupt_middle_pages(settings: Settings) -> None:
             handle.write(os.urandom(200))
 
 
+@pytest.mark.sqlite_only
 async def test_a_file_that_is_not_a_database_is_named_with_what_to_do(settings: Settings) -> None:
     settings.storage.db.write_bytes(b"maintbot? no, a holiday photo " * 200)
     with pytest.raises(sqlite3.DatabaseError) as caught:
@@ -50,6 +51,7 @@ async def test_a_file_that_is_not_a_database_is_named_with_what_to_do(settings: 
     assert str(settings.storage.db) in line and "已损坏" in line and "backups" in line
 
 
+@pytest.mark.sqlite_only
 async def test_damaged_pages_fail_the_integrity_check_with_a_clear_line(settings: Settings) -> None:
     await corrupt_middle_pages(settings)
     with pytest.raises((sqlite3.DatabaseError, DatabaseDamaged)) as caught:

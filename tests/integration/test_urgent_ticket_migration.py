@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import aiosqlite
+import pytest
 
 from bot.services import tickets, urgent
 from bot.services.clock import FakeClock
@@ -22,6 +23,7 @@ async def _person(services: Services, telegram_id: int) -> Person:
     return person
 
 
+@pytest.mark.sqlite_only  # re-applies the migration to the SQLite file
 async def test_arrived_and_cancelled_requests_close_their_old_open_tickets(services: Services,
                                                                             clock: FakeClock) -> None:
     contact, engineer = await _person(services, CLIENT_CONTACT), await _person(services, ENGINEER)
