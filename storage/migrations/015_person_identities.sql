@@ -12,13 +12,6 @@ CREATE TABLE person_identities (
 INSERT INTO person_identities (contract_id, person_id, platform, external_id)
 SELECT contract_id, id, 'telegram', CAST(telegram_id AS TEXT) FROM people;
 
--- The audit records the person who acted (whatever platform they used), not only a Telegram id.
+-- The audit records the person who acted (whatever platform they used), not only a Telegram id. Rows written
+-- before this migration keep their Telegram id (the audit is append-only: old rows are never rewritten).
 ALTER TABLE audit ADD COLUMN actor_person_id INTEGER;
-DROP TRIGGER audit_no_update;  -- the one update the audit ever gets: filling the new column of old rows
-UPDATE audit SET actor_person_id = (SELECT p.id FROM people p WHERE p.contract_id = audit.contract_id
-                                    AND p.telegram_id = audit.actor_telegram_id)
-WHERE actor_telegram_id IS NOT NULL;
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-BEGIN
-    SELECT RAISE(ABORT, 'audit rows are append-only');
-END;
