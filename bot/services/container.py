@@ -80,7 +80,10 @@ def build_calendar(settings: Settings) -> WorkCalendar:
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     db.default_language = settings.contract.default_language
     return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings),
-                    notifier=Notifier(clock, settings.contract.default_language), started_at=clock.now())
+                    notifier=Notifier(clock, settings.contract.default_language, platforms=settings.platforms,
+                                      dingtalk_group_id=settings.dingtalk.group_conversation_id
+                                      if settings.dingtalk else None),
+                    started_at=clock.now())
 
 
 @asynccontextmanager
