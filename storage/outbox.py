@@ -104,7 +104,7 @@ class OutboxRepository(Repository):
             "SELECT MIN(next_attempt_at) FROM outbox WHERE contract_id = ? AND status = 'pending'",
             (self.contract_id,)))
 
-    async def mark_sent(self, message_id: int, *, now: datetime, telegram_message_id: int | None) -> bool:
+    async def mark_sent(self, message_id: int, *, now: datetime, telegram_message_id: int | str | None) -> bool:
         return await self.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1"
             " WHERE contract_id = ? AND id = ? AND status = 'pending'",
