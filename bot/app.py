@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-maintbot-token"
 DEFER_TIMERS = "defer_timers"  # bot_data flag: on_startup leaves the timers to `start_timers`
+DINGTALK = "dingtalk"  # bot_data: the running DingTalk platform (bot/transports/dingtalk/runner.py)
+RUNTIME = "runtime"
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None,
                       rate_limit: bool = True) -> Application:
@@ -70,6 +72,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     runtime = Runtime(next_timer_runs=lambda: getattr(app.bot_data.get("scheduler"), "next_runs", None),
                       health_port=lambda: getattr(app.bot_data.get("health_server"), "port", None),
                       web_root=lambda: getattr(app.bot_data.get("web_server"), "root", None))
+    app.bot_data[RUNTIME] = runtime
     install_telegram(app, TelegramIntake(
         router=build_router(), commands=DECLARED.commands, shared=SharedState(),
         services=lambda: app.bot_data.get("services"), runtime=runtime,
@@ -95,6 +98,12 @@ async def on_startup(app: Application) -> None:
         app.bot.use_pager(Pager(services))
     delivery = OutboxDelivery(services, app.bot)
     app.bot_data["delivery"] = delivery
+    if settings.dingtalk is not None and "dingtalk" in settings.platforms:  # issue 17: DingTalk in this process
+        from bot.transports.dingtalk.runner import start_dingtalk
+
+        dingtalk = start_dingtalk(services, settings.dingtalk, app.bot_data[RUNTIME])
+        app.bot_data[DINGTALK] = dingtalk
+        delivery.senders["dingtalk"] = dingtalk.platform
     delivery.start()
     if not app.bot_data.get(DEFER_TIMERS):
         await start_timers(app)
@@ -120,9 +129,14 @@ async def start_timers(app: Application) -> None:
 
 async def on_stop(app: Application) -> None:
     """Updates have stopped: flush what the outbox owes, as far as possible."""
+    dingtalk = app.bot_data.pop(DINGTALK, None)
+    if dingtalk is not None:  # no new frames; the ones in flight finish and are acknowledged
+        await dingtalk.stop_receiving()
     delivery: OutboxDelivery | None = app.bot_data.get("delivery")
     if delivery is not None:
         await delivery.stop(flush=True)
+    if dingtalk is not None:
+        await dingtalk.platform.api.close()
 
 
 async def on_shutdown(app: Application) -> None:
