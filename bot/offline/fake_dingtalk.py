@@ -87,6 +87,7 @@ class FakeDingTalk:
         self._ids = itertools.count(1)
         self._acked = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self.lose_next_ack = False  # the next ack never arrives: the connection drops as it is sent
 
     # -- server -----------------------------------------------------------------------------------------------
     @property
@@ -157,6 +158,10 @@ class FakeDingTalk:
                 continue
             ack = json.loads(message.data)
             frame_id = ack.get("headers", {}).get("messageId")
+            if frame_id and self.lose_next_ack:
+                self.lose_next_ack = False
+                await ws.close()
+                break
             if frame_id:
                 async with self._acked:
                     data = ack.get("data")

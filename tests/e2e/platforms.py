@@ -7,6 +7,7 @@ ids must stay text all the way).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class Side(Protocol):
     def in_group(self) -> list[Seen]: ...
     async def run_timers(self) -> None: ...
     async def bind_group(self) -> None: ...
+    async def send_lost_ack(self, who: int, text: str) -> tuple[list[Seen], list[Seen]]: ...
 
 
 class TelegramSide:
@@ -89,6 +91,19 @@ class TelegramSide:
 
     async def bind_group(self) -> None:
         await self.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
+
+    async def send_lost_ack(self, who: int, text: str) -> tuple[list[Seen], list[Seen]]:
+        """The update is handled, the offset never confirmed: getUpdates hands the same update again."""
+        from telegram import Update
+
+        payload = self.chat.factory.message(who, text, sent_at=self.clock.now())
+        seen = []
+        for _ in range(2):
+            before = len(self.api.sent)
+            await self.app.process_update(Update.de_json(payload, self.app.bot))
+            await self.chat.flush()
+            seen.append(self._seen(self.api.sent[before:]))
+        return seen[0], seen[1]
 
 
 class DingTalkSide:
@@ -146,6 +161,28 @@ class DingTalkSide:
 
     async def bind_group(self) -> None:
         return None  # DingTalk's group is the configured one
+
+    async def send_lost_ack(self, who: int, text: str) -> tuple[list[Seen], list[Seen]]:
+        """The frame is handled and committed, then the connection dies before its ack leaves (the SDK cannot
+        send it); the client reconnects and DingTalk delivers the unacknowledged frame again."""
+        before = len(self.fake.sent)
+        handled = self.platform_.handled
+        opens = self.fake.opens
+        self.fake.lose_next_ack = True
+        frame = await self.fake.push_message(staff(who), text, created_at_ms=int(self.clock.now().timestamp() * 1000))
+        while self.platform_.handled == handled:
+            await asyncio.sleep(0.01)
+        await self.flush()
+        first = self._seen(self.fake.sent[before:])
+        assert frame not in self.fake.acks
+        middle = len(self.fake.sent)
+        await self.deliver(frame)  # after the reconnect (the SDK's backoff) the frame came again and was acked
+        assert self.fake.opens > opens
+        return first, self._seen(self.fake.sent[middle:])
+
+    @property
+    def platform_(self) -> Any:
+        return self.app.bot_data["dingtalk"].platform
 
 
 def _who(address: str) -> int | str:
