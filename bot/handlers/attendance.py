@@ -65,7 +65,7 @@ async def checkin(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     window = int(services.settings.attendance.location_window.total_seconds() // 60)
     await reply(ctx, person, "att.checked_in", time=services.fmt(result.record.checkin_at),
                 status=_checkin_status(services, result.record, result.holiday_name, lang), today=today,
-                hint=t("att.location_hint", lang, minutes=window) if window else "")
+                hint=t("att.location_hint", lang, minutes=window) if window and ctx.capabilities.locations else "")
     await _privacy_hint(msg, ctx, person)
 
 

@@ -87,6 +87,7 @@ class FakeDingTalk:
         self._ids = itertools.count(1)
         self._acked = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self.monotonic = time.monotonic  # the clock of DingTalk's own group limit (tests move it)
         self.lose_next_ack = False  # the next ack never arrives: the connection drops as it is sent
 
     # -- server -----------------------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ class FakeDingTalk:
 
     def _group_allowed(self, cid: str) -> bool:
         window = self.group_sends.setdefault(cid, deque())
-        now = time.monotonic()
+        now = self.monotonic()
         while window and window[0] <= now - 60:
             window.popleft()
         if len(window) >= GROUP_LIMIT:
