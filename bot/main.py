@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--offline-spool", metavar="DIR",
                       help="run offline, reading updates from DIR/updates.jsonl (crash tests)")
     parser.add_argument("--at", help="console only: start a fake clock at this local time, e.g. '2022-10-10 09:00'")
+    parser.add_argument("--platform", choices=("telegram", "dingtalk"), default="telegram",
+                        help="console only: which platform the console plays (default: telegram)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
     for name, module in SUBCOMMANDS.items():
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.console:
         from bot.offline.console import run_console
 
-        return asyncio.run(run_console(settings, start_at=args.at))
+        return asyncio.run(run_console(settings, start_at=args.at, platform=args.platform))
     if args.offline_spool:
         from bot.offline.spool import run_spool
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import date, datetime, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.app import build_application, running
@@ -205,7 +205,7 @@ def default_start(settings: Settings, today: date) -> datetime | None:
 
 
 async def run_console(settings: Settings, *, start_at: str | None = None, stdin: TextIO | None = None,
-                      out: TextIO | None = None) -> int:
+                      out: TextIO | None = None, platform: str = "telegram") -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     tz = ZoneInfo(settings.contract.timezone)
@@ -229,12 +229,33 @@ async def run_console(settings: Settings, *, start_at: str | None = None, stdin:
     if settings.web is None:  # the console always serves the web page: on loopback, any free port
         settings = settings.model_copy(update={"web": WebSettings(port=0)})
     api = FakeBotAPI()
+    fake = None
+    if platform == "dingtalk":  # issue 17: the same console, the bot reached through the offline fake DingTalk
+        from bot.offline.console_dingtalk import DingTalkConsoleDriver, new_fake, with_fake_dingtalk
+
+        fake = await new_fake().start()
+        settings = with_fake_dingtalk(settings, fake)
     app = build_application(settings, request=api, clock=clock)
-    console = Console(settings, ChatDriver(app, api), api, clock, out)
-    print(f"maintbot console — {settings.contract.title}\ndatabase: {settings.storage.db}\n{HELP}\n", file=out)
+    if fake is not None:
+        driver: Any = DingTalkConsoleDriver(app, fake, settings)
+        console = Console(settings, driver, driver, clock, out)
+    else:
+        console = Console(settings, ChatDriver(app, api), api, clock, out)
+    print(f"maintbot console — {settings.contract.title} ({platform})\ndatabase: {settings.storage.db}\n{HELP}\n",
+          file=out)
     for notice in filter(None, notices):
         print(f"⚠️ {notice}\n", file=out)
+    try:
+        return await _console_loop(app, console, stdin, out, fake)
+    finally:
+        if fake is not None:
+            await fake.stop()
+
+
+async def _console_loop(app: Any, console: Console, stdin: TextIO, out: TextIO, fake: Any) -> int:
     async with running(app):
+        if fake is not None:
+            await fake.wait_connected()
         await console.print_web_link()
         interactive = stdin.isatty()
         while True:

@@ -305,7 +305,9 @@ class FakeDingTalk:
 
     async def push_press(self, staff_id: str, card: FakeDingMessage, label: str) -> str:
         """A press of the card button labelled `label` by `staff_id`; returns the frame id."""
-        data = card.data_for(label)
+        return await self.push_press_data(staff_id, card, card.data_for(label))
+
+    async def push_press_data(self, staff_id: str, card: FakeDingMessage, data: str) -> str:
         payload: dict[str, Any] = {
             "corpId": "dingcorpOFFLINE", "userId": staff_id, "outTrackId": card.track, "type": "actionCallback",
             "content": json.dumps({"cardPrivateData": {"actionIds": [data], "params": {}}}),
