@@ -89,6 +89,7 @@ class FakeDingTalk:
         self._runner: web.AppRunner | None = None
         self.monotonic = time.monotonic  # the clock of DingTalk's own group limit (tests move it)
         self.lose_next_ack = False  # the next ack never arrives: the connection drops as it is sent
+        self.on_ack: Any = None  # called with the frame id before an ack is recorded; True: the ack is lost
 
     # -- server -----------------------------------------------------------------------------------------------
     @property
@@ -159,6 +160,9 @@ class FakeDingTalk:
                 continue
             ack = json.loads(message.data)
             frame_id = ack.get("headers", {}).get("messageId")
+            if frame_id and self.on_ack is not None and self.on_ack(frame_id):
+                await ws.close()
+                break
             if frame_id and self.lose_next_ack:
                 self.lose_next_ack = False
                 await ws.close()
