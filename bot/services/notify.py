@@ -133,7 +133,8 @@ class Notifier:
         skip = set(exclude)
         groups: list[tuple[str, int | str]] = []
         if "telegram" in self.platforms:
-            groups += [("telegram", chat_id) for chat_id in await uow.chats.group_ids()]
+            # A DingTalk conversation bound with /bindgroup is text: DingTalk's group is the configured one.
+            groups += [("telegram", chat_id) for chat_id in await uow.chats.group_ids() if isinstance(chat_id, int)]
         if "dingtalk" in self.platforms and self.dingtalk_group_id:
             groups.append(("dingtalk", dingtalk_group(self.dingtalk_group_id)))
         for platform, chat_id in groups:

@@ -134,3 +134,4 @@ class Capabilities:
     edits_messages: bool = True
     locations: bool = True
     command_menus: bool = True
+    group_privacy_setting: bool = True  # Telegram: privacy mode can be turned off; DingTalk: only @ messages, always

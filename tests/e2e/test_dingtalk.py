@@ -17,7 +17,7 @@ from bot.offline.fake_dingtalk import GROUP_CID
 from bot.services.clock import FakeClock
 from bot.transports.dingtalk.stream import MaintStreamClient
 from storage.tickets import TicketRepository
-from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER
+from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, SUPERVISOR
 from tests.e2e.platforms import DingTalkSide, side_for, staff
 
 
@@ -106,3 +106,15 @@ def test_the_sdk_never_probes_a_public_address_for_a_loopback_endpoint(monkeypat
     monkeypatch.setattr(socket, "socket", refuse)
     client = MaintStreamClient(Credential("id", "secret"), "http://127.0.0.1:9")
     assert client.get_host_ip() == "127.0.0.1"
+
+
+async def test_group_commands_give_no_telegram_privacy_hint_and_group_news_stays_on_dingtalk(
+        ding: DingTalkSide) -> None:
+    answers = await ding.send(SUPERVISOR, "/bindgroup", group=True)
+    assert answers and all("隐私" not in m.text and "privacy" not in m.text.lower() for m in answers)
+    answers = await ding.send(ENGINEER, "/checkin", group=True)
+    assert any("签到成功" in m.text for m in answers)
+    assert all("隐私" not in m.text for m in answers)
+    await ding.send(SUPERVISOR, "/urgent 统一经办门户打不开", group=True)
+    assert any("紧急请求 #1" in m.text for m in ding.in_group())
+    assert not ding.app.bot_data["delivery"].failed_count

@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "dingtalk"
 MESSAGE_TOPIC = "/v1.0/im/bot/messages/get"
 CARD_TOPIC = "/v1.0/card/instances/callback"
-CAPABILITIES = Capabilities(reads_group_messages=False, edits_messages=True, locations=False, command_menus=False)
+CAPABILITIES = Capabilities(reads_group_messages=False, edits_messages=True, locations=False, command_menus=False,
+                            group_privacy_setting=False)
 REPLY_ATTEMPTS = 3
 CARDS_REMEMBERED = 2000
 
