@@ -242,8 +242,6 @@ class DingTalkSettings(Strict):
     openapi_endpoint: str = Field("https://api.dingtalk.com", description="DINGTALK_OPENAPI_ENDPOINT wins")
     group_per_minute: int = Field(20, ge=1, le=20, description="a group robot may send 20 messages a minute")
     private_per_second: int = Field(20, ge=1, description="our pace for one-to-one sends (all people together)")
-    attendance_records: bool = Field(False, description="also read check-ins from DingTalk's attendance records")
-    attendance_poll: Duration = timedelta(minutes=5)
 
 
 class PersonSettings(Strict):
