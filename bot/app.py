@@ -68,6 +68,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     runtime = Runtime(next_timer_runs=lambda: state.scheduler.next_runs if state.scheduler else None,
                       health_port=lambda: state.health_server.port if state.health_server else None,
                       web_root=lambda: state.web_server.root if state.web_server else None)
+    state.runtime = runtime
     install_telegram(app, TelegramIntake(
         router=build_router(), commands=DECLARED.commands, shared=SharedState(),
         services=lambda: state.services, runtime=runtime,
@@ -92,6 +93,13 @@ async def on_startup(app: Application) -> None:
     if isinstance(app.bot, MaintBot):
         app.bot.use_pager(Pager(services))
     state.delivery = OutboxDelivery(services, app.bot)
+    settings = state.settings
+    if settings.dingtalk is not None and "dingtalk" in settings.platforms:  # issue 17: DingTalk in this process
+        from bot.transports.dingtalk.runner import start_dingtalk
+
+        assert state.runtime is not None
+        state.dingtalk = start_dingtalk(services, settings.dingtalk, state.runtime)
+        state.delivery.senders["dingtalk"] = state.dingtalk.platform
     state.delivery.start()
     if not state.defer_timers:
         await start_timers(app)
@@ -116,9 +124,15 @@ async def start_timers(app: Application) -> None:
 
 async def on_stop(app: Application) -> None:
     """Updates have stopped: flush what the outbox owes, as far as possible."""
-    delivery = app_state(app).delivery
+    state = app_state(app)
+    dingtalk, state.dingtalk = state.dingtalk, None
+    if dingtalk is not None:  # no new frames; the ones in flight finish and are acknowledged
+        await dingtalk.stop_receiving()
+    delivery = state.delivery
     if delivery is not None:
         await delivery.stop(flush=True)
+    if dingtalk is not None:
+        await dingtalk.platform.api.close()
 
 
 async def on_shutdown(app: Application) -> None:

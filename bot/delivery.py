@@ -34,6 +34,7 @@ import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
@@ -41,6 +42,7 @@ from telegram.ext import ExtBot
 from bot.catalog import t
 from bot.services.container import Services
 from bot.services.domain.people import Role
+from bot.transports.base import SendRefused, SendRetry
 from bot.transports.telegram.adapter import keyboard
 from storage.db import DATABASE_ERRORS
 from storage.outbox import OutboxMessage
@@ -77,6 +79,12 @@ def priority(message: OutboxMessage) -> int:
     return 0 if message.kind.startswith("urgent.") else 1
 
 
+class PlatformSender(Protocol):
+    """Sends one outbox row on a platform other than Telegram; raises `SendRetry` / `SendRefused`."""
+
+    async def send_row(self, message: OutboxMessage) -> str | None: ...
+
+
 class OutboxDelivery:
     """Each chat has its own sender task, so a group held back by its 20-a-minute limit never delays a private
     chat; the dispatcher starts senders for chats with something due (urgent chats first) without waiting for
@@ -87,19 +95,21 @@ class OutboxDelivery:
     could not be recorded waits its backoff in memory. The admins are told once (directly, since the outbox
     cannot be written), and told again through the outbox when the database is writable again."""
 
-    def __init__(self, services: Services, bot: ExtBot) -> None:
+    def __init__(self, services: Services, bot: ExtBot, senders: dict[str, PlatformSender] | None = None) -> None:
         self.services = services
         self.bot = bot
+        # Rows of other platforms (issue 17: DingTalk) go to their platform's sender; Telegram's is `bot`.
+        self.senders: dict[str, PlatformSender] = dict(senders or {})
         self._drain_lock = asyncio.Lock()
         self._dispatch_lock = asyncio.Lock()  # two dispatches must never start two senders for one chat
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._chat_tasks: dict[int, asyncio.Task[int]] = {}
+        self._chat_tasks: dict[int | str, asyncio.Task[int]] = {}
         self._finished = asyncio.Event()
-        self._unmarked: dict[int, tuple[datetime, int | None]] = {}  # sent, marking not yet recorded
-        self._to_mark: dict[int, tuple[datetime, int | None]] = {}  # sent, waiting for the next marking
+        self._unmarked: dict[int, tuple[datetime, int | str | None]] = {}  # sent, marking not yet recorded
+        self._to_mark: dict[int, tuple[datetime, int | str | None]] = {}  # sent, waiting for the next marking
         self._mark_lock = asyncio.Lock()
-        self._held: dict[int, tuple[int, float]] = {}  # row id -> (chat id, monotonic time of the next try)
+        self._held: dict[int, tuple[int | str, float]] = {}  # row id -> (chat id, monotonic time of the next try)
         self._mark_failures = 0
         self._mark_retry_at = 0.0
         self.unwritable_announced = False
@@ -132,7 +142,7 @@ class OutboxDelivery:
         clock = time.monotonic()
         self._held = {row: held for row, held in self._held.items() if held[1] > clock}
         held_chats = {chat for chat, _ in self._held.values()}
-        by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
+        by_chat: dict[int | str, list[OutboxMessage]] = defaultdict(list)
         for message in batch:  # urgent first, then in queue order
             if message.id in self._unmarked or message.chat_id in held_chats:
                 continue
@@ -149,7 +159,7 @@ class OutboxDelivery:
             started += 1
         return started
 
-    async def _send_chat(self, chat_id: int, messages: list[OutboxMessage]) -> int:
+    async def _send_chat(self, chat_id: int | str, messages: list[OutboxMessage]) -> int:
         """One chat's messages in order; stops at the first that must wait (what follows waits for it)."""
         delivered = 0
         try:
@@ -166,7 +176,7 @@ class OutboxDelivery:
             self._finished.set()
         return delivered
 
-    async def _urgent_waiting(self, chat_id: int, taken: list[OutboxMessage]) -> bool:
+    async def _urgent_waiting(self, chat_id: int | str, taken: list[OutboxMessage]) -> bool:
         async with self.services.db.uow(read_only=True) as uow:
             return await uow.outbox.urgent_due(chat_id, self.services.now(),
                                                exclude=[m.id for m in taken] + list(self._unmarked))
@@ -175,6 +185,13 @@ class OutboxDelivery:
         """One attempt; settles the row in the database (or in memory) whatever happens. True when delivered."""
         try:
             sent = await self._deliver(message)
+        except SendRetry as exc:  # another platform: its rate limit, a 5xx, the network
+            wait = timedelta(seconds=exc.wait) if exc.exact else backoff(message.attempts)
+            await self._retry(message, min(wait, MAX_RETRY_WAIT), exc.reason)
+            return False
+        except SendRefused as exc:
+            await self._fail(message, f"refused: {exc}")
+            return False
         except RetryAfter as exc:
             wait = min(retry_after_of(exc), MAX_RETRY_WAIT)
             await self._retry(message, wait, f"RetryAfter {wait.total_seconds():.0f}s")
@@ -256,7 +273,12 @@ class OutboxDelivery:
         log.error("outbox %s: could not record its state (%s); next try in %s", message.id, exc, wait)
         self._held[message.id] = (message.chat_id, time.monotonic() + wait.total_seconds())
 
-    async def _deliver(self, message: OutboxMessage) -> int | None:
+    async def _deliver(self, message: OutboxMessage) -> int | str | None:
+        if message.platform != "telegram":
+            sender = self.senders.get(message.platform)
+            if sender is None:  # the platform is not running in this process (yet): keep the row
+                raise SendRetry(60.0, f"no sender for {message.platform} in this process")
+            return await sender.send_row(message)
         markup = keyboard(message.buttons)
         if message.document_path:
             path = Path(message.document_path)

@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--offline-spool", metavar="DIR",
                       help="run offline, reading updates from DIR/updates.jsonl (crash tests)")
     parser.add_argument("--at", help="console only: start a fake clock at this local time, e.g. '2022-10-10 09:00'")
+    parser.add_argument("--platform", choices=("telegram", "dingtalk"), default="telegram",
+                        help="console only: which platform the console plays (default: telegram)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
     for name, module in SUBCOMMANDS.items():
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.console:
         from bot.offline.console import run_console
 
-        return asyncio.run(run_console(settings, start_at=args.at))
+        return asyncio.run(run_console(settings, start_at=args.at, platform=args.platform))
     if args.offline_spool:
         from bot.offline.spool import run_spool
 
@@ -110,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     _say_if_outside_service_period(settings)
+    ding = settings.dingtalk
+    if "dingtalk" in settings.platforms and (ding is None or ding.client_secret is None):
+        print("error: DingTalk is enabled but its app secret is missing: set MAINTBOT_DINGTALK_CLIENT_SECRET",
+              file=sys.stderr)
+        return 1
+    if "telegram" not in settings.platforms:
+        return run_dingtalk_only(settings)
     if settings.telegram.token is None:
         print("error: no Telegram token: set telegram.token in the config or MAINTBOT_TOKEN "
               "(or try the bot offline with --console)", file=sys.stderr)
@@ -140,6 +149,26 @@ async def _check_database(settings: Settings) -> str | None:
         return describe_startup_error(exc, settings) or f"{settings.storage.db}: cannot open the database: {exc}"
     await db.close()
     return None
+
+
+def run_dingtalk_only(settings: Settings) -> int:
+    """DingTalk without Telegram (`[dingtalk] platforms = ["dingtalk"]`): the same Application runs the services,
+    timers, outbox and DingTalk's Stream client, but never polls Telegram; its Bot API is a local sink that is
+    never given anything to send (the notifier addresses DingTalk only)."""
+    from bot.app import build_application, running
+    from bot.offline.fake_telegram import FakeBotAPI
+    from bot.transports.telegram.polling import stop_on_signals
+
+    app = build_application(settings, request=FakeBotAPI())
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        async with running(app):
+            await stop.wait()
+
+    asyncio.run(run())
+    return 0
 
 
 def run_telegram(settings: Settings, *, webhook: bool) -> int:

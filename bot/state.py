@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from bot.delivery import OutboxDelivery
+    from bot.handlers.common import Runtime
     from bot.liveness import ReliabilityRuntime
     from bot.scheduling import TimerScheduler
     from bot.services.clock import Clock
     from bot.services.container import Services
+    from bot.transports.dingtalk.runner import DingTalkRunning
     from bot.web.server import HttpServer, Listener, Mountable, WebListener
     from config.settings import Settings
 
@@ -45,6 +47,8 @@ class AppState:
     http: HttpServer | None = None
     health_server: Listener | None = None
     web_server: WebListener | None = None
+    runtime: Runtime | None = None  # what handlers may ask of the running process (/health, /dashboard)
+    dingtalk: DingTalkRunning | None = None  # the running DingTalk platform (bot/transports/dingtalk/runner.py)
 
     def running_services(self) -> Services:
         """The services of a started bot (an error before on_startup or after on_shutdown)."""

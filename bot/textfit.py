@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 MESSAGE_LIMIT = 4096
+DINGTALK_TEXT_LIMIT = 3000  # a DingTalk robot message (sampleMarkdown/sampleText), kept well inside its limit
 CAPTION_LIMIT = 1024
 ANSWER_LIMIT = 200
 ELLIPSIS = "…"

@@ -232,9 +232,29 @@ class WebSettings(Strict):
     feed_lifetime: Duration = timedelta(days=366)
 
 
+Platform = Literal["telegram", "dingtalk"]
+ALL_PLATFORMS: tuple[Platform, ...] = ("telegram", "dingtalk")
+
+
+class DingTalkSettings(Strict):
+    """Issue 17: DingTalk as a second platform (Stream mode). The app secret is MAINTBOT_DINGTALK_CLIENT_SECRET
+    (never in the file). `platforms` lists the platforms this deployment runs; without a [dingtalk] section
+    only Telegram runs."""
+
+    client_id: str = Field(min_length=1, description="the app's AppKey / Client ID")
+    client_secret: SecretStr | None = Field(None, description="set MAINTBOT_DINGTALK_CLIENT_SECRET instead")
+    robot_code: str = Field(min_length=1, description="the robot's code (usually the same as the AppKey)")
+    group_conversation_id: str | None = Field(None, description="openConversationId of the contract's group (cid…)")
+    platforms: list[Platform] = Field(default_factory=lambda: list(ALL_PLATFORMS), min_length=1)
+    openapi_endpoint: str = Field("https://api.dingtalk.com", description="DINGTALK_OPENAPI_ENDPOINT wins")
+    group_per_minute: int = Field(20, ge=1, le=20, description="a group robot may send 20 messages a minute")
+    private_per_second: int = Field(20, ge=1, description="our pace for one-to-one sends (all people together)")
+
+
 class PersonSettings(Strict):
     name: str = Field(min_length=1, max_length=40)
     telegram_id: int = Field(gt=0)
+    dingtalk_id: str | None = Field(None, min_length=1, max_length=64, description="DingTalk userId (staffId)")
     roles: list[Role] = Field(min_length=1)
     phone: str | None = None
     party: Literal["client", "vendor"] | None = None
@@ -306,6 +326,7 @@ class Settings(Strict):
     data: DataSettings = Field(default_factory=DataSettings)
     reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
     web: WebSettings | None = None  # issue #19: the web page; None (no [web] section): not served
+    dingtalk: DingTalkSettings | None = None  # issue 17: DingTalk; None (no [dingtalk] section): Telegram only
     sweep_interval: Duration = timedelta(seconds=60)
 
     @model_validator(mode="after")
@@ -318,7 +339,20 @@ class Settings(Strict):
         dup_names = sorted({n for n in names if names.count(n) > 1})
         if dup_names:
             raise ValueError(f"roster: name used twice: {dup_names}")
+        ding = [p.dingtalk_id for p in self.roster if p.dingtalk_id]
+        dup_ding = sorted({i for i in ding if ding.count(i) > 1})
+        if dup_ding:
+            raise ValueError(f"roster: dingtalk_id used twice: {dup_ding}")
+        if self.dingtalk is not None and "dingtalk" in self.dingtalk.platforms and not ding:
+            raise ValueError("dingtalk: no one on the roster has a dingtalk_id (add dingtalk_id = \"…\")")
         return self
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """The chat platforms this deployment runs."""
+        if self.dingtalk is None:
+            return ("telegram",)
+        return tuple(self.dingtalk.platforms)
 
 
 class EnvOverrides(BaseSettings):
@@ -328,6 +362,7 @@ class EnvOverrides(BaseSettings):
     token: SecretStr | None = None
     api_base_url: str | None = None
     db: DatabaseLocation | None = None
+    dingtalk_client_secret: SecretStr | None = None
 
 
 class ConfigError(Exception):
@@ -365,6 +400,9 @@ def settings_from_dict(raw: dict[str, Any], *, apply_env: bool = True) -> Settin
                 k: v for k, v in (("token", env.token), ("api_base_url", env.api_base_url)) if v is not None})
             storage = settings.storage.model_copy(update={"db": env.db} if env.db else {})
             settings = settings.model_copy(update={"telegram": telegram, "storage": storage})
+            if settings.dingtalk is not None and env.dingtalk_client_secret is not None:
+                ding = settings.dingtalk.model_copy(update={"client_secret": env.dingtalk_client_secret})
+                settings = settings.model_copy(update={"dingtalk": ding})
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc)) from None
     return settings

@@ -18,13 +18,14 @@ Buttons = list[list[tuple[str, str]]]
 @dataclass(frozen=True)
 class OutboxMessage:
     id: int
-    chat_id: int
+    chat_id: int | str  # Telegram: the chat's number; DingTalk: "user:<staffId>" / "group:<conversationId>"
     text: str
     buttons: Buttons
     kind: str
     attempts: int
     document_path: str | None = None
     document_kind: str | None = None
+    platform: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,18 @@ class OutboxBacklog:
 class OutboxRepository(Repository):
     """Queue, claim and settle outgoing messages; `dedup_key` makes queueing idempotent."""
 
-    async def add(self, *, chat_id: int, text: str, kind: str, now: datetime, buttons: Buttons | None = None,
+    async def add(self, *, chat_id: int | str, text: str, kind: str, now: datetime, buttons: Buttons | None = None,
                   dedup_key: str | None = None, not_before: datetime | None = None,
-                  document_path: str | None = None, document_kind: str | None = None) -> int | None:
+                  document_path: str | None = None, document_kind: str | None = None,
+                  platform: str = "telegram") -> int | None:
         """Queue a message; returns its id, or None when `dedup_key` was queued before."""
         encoded = json.dumps([[{"text": t, "data": d} for t, d in row] for row in buttons], ensure_ascii=False) \
             if buttons else None
         async with self.conn.execute(
             "INSERT OR IGNORE INTO outbox (contract_id, chat_id, text, buttons, kind, dedup_key, next_attempt_at,"
-            " created_at, document_path, document_kind) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " created_at, document_path, document_kind, platform) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (self.contract_id, chat_id, text, encoded, kind, dedup_key, to_db(not_before or now), to_db(now),
-             document_path, document_kind)) as cur:
+             document_path, document_kind, platform)) as cur:
             return cur.lastrowid if cur.rowcount else None
 
     async def has_key(self, dedup_key: str) -> bool:
@@ -62,7 +64,7 @@ class OutboxRepository(Repository):
                                  (self.contract_id, dedup_key)) is not None
 
     async def due(self, now: datetime, limit: int = 100, *, horizon: datetime | None = None,
-                  exclude_chats: Iterable[int] = (), per_chat: int | None = None) -> list[OutboxMessage]:
+                  exclude_chats: Iterable[int | str] = (), per_chat: int | None = None) -> list[OutboxMessage]:
         """Pending rows due now, except those queued behind a message to the same chat that still waits
         (a chat's messages go out in the order they were queued). Urgent kinds come first.
 
@@ -71,7 +73,7 @@ class OutboxRepository(Repository):
         sent to right now. `per_chat`: at most this many rows of one chat (so one busy chat cannot fill the
         batch)."""
         stuck = to_db(horizon) if horizon is not None else None
-        excluded = sorted(set(exclude_chats))
+        excluded = sorted(set(exclude_chats), key=str)
         marks = ",".join("?" * len(excluded))
         rows = await self.fetchall(
             "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.chat_id"
@@ -88,7 +90,7 @@ class OutboxRepository(Repository):
              limit))
         return [_message(r) for r in rows]
 
-    async def urgent_due(self, chat_id: int, now: datetime, *, exclude: Iterable[int] = ()) -> bool:
+    async def urgent_due(self, chat_id: int | str, now: datetime, *, exclude: Iterable[int] = ()) -> bool:
         """Whether an urgent message to `chat_id` is due (a sender then lets it jump the chat's queue)."""
         skip = sorted(set(exclude))
         marks = ",".join("?" * len(skip))
@@ -102,7 +104,7 @@ class OutboxRepository(Repository):
             "SELECT MIN(next_attempt_at) FROM outbox WHERE contract_id = ? AND status = 'pending'",
             (self.contract_id,)))
 
-    async def mark_sent(self, message_id: int, *, now: datetime, telegram_message_id: int | None) -> bool:
+    async def mark_sent(self, message_id: int, *, now: datetime, telegram_message_id: int | str | None) -> bool:
         return await self.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1"
             " WHERE contract_id = ? AND id = ? AND status = 'pending'",
@@ -164,4 +166,4 @@ def _message(row: aiosqlite.Row) -> OutboxMessage:
     buttons = [[(b["text"], b["data"]) for b in line] for line in json.loads(row["buttons"])] \
         if row["buttons"] else []
     return OutboxMessage(row["id"], row["chat_id"], row["text"], buttons, row["kind"],
-                         row["attempts"], row["document_path"], row["document_kind"])
+                         row["attempts"], row["document_path"], row["document_kind"], row["platform"])

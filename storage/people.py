@@ -53,8 +53,12 @@ class PeopleRepository(Repository):
                  entry.language, entry.start.isoformat() if entry.start else None,
                  entry.end.isoformat() if entry.end else None, to_db(now)))
             await self.link_identity(person_id, "telegram", str(entry.telegram_id))
+            if entry.dingtalk_id:
+                await self.link_identity(person_id, "dingtalk", entry.dingtalk_id)
             return 1
-        return await self.execute(
+        linked = await self.link_identity(existing["id"], "dingtalk", entry.dingtalk_id) \
+            if entry.dingtalk_id else False
+        return int(linked) + await self.execute(
             "UPDATE people SET name = ?, roles = ?, phone = ?, party = ?,"
             " start_date = COALESCE(?, start_date), end_date = COALESCE(?, end_date)"
             " WHERE id = ? AND (name IS NOT ? OR roles IS NOT ? OR phone IS NOT ? OR party IS NOT ?"

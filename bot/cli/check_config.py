@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from config.settings import ConfigError, load_settings
+from config.settings import ConfigError, Settings, load_settings
 
 NAME = "check-config"
 HELP = "validate the configuration file and print every problem"
@@ -23,6 +23,36 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return 1
+    problems = dingtalk_problems(settings)
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
     print(f"OK: contract {settings.contract.id}, {len(settings.roster)} people on the roster, "
-          f"database {settings.storage.db}")
+          f"database {settings.storage.db}, platforms {', '.join(settings.platforms)}")
+    ding = settings.dingtalk
+    if ding is not None and "dingtalk" in settings.platforms:
+        missing = [p.name for p in settings.roster if not p.dingtalk_id]
+        if missing:
+            print(f"note: not reachable on DingTalk (no dingtalk_id): {', '.join(missing)}")
     return 0
+
+
+def dingtalk_problems(settings: Settings) -> list[str]:
+    """What stops DingTalk from running with this configuration (issue 17)."""
+    ding = settings.dingtalk
+    if ding is None or "dingtalk" not in settings.platforms:
+        return []
+    problems = []
+    if ding.client_secret is None:
+        problems.append("dingtalk: the app secret is missing: set MAINTBOT_DINGTALK_CLIENT_SECRET")
+    if not ding.group_conversation_id:
+        problems.append("dingtalk.group_conversation_id: the contract's group (openConversationId, cid…) is "
+                        "needed for group notifications, /ticket and /urgent in the group")
+    elif not ding.group_conversation_id.startswith("cid"):
+        problems.append(f"dingtalk.group_conversation_id: {ding.group_conversation_id!r} is not an "
+                        "openConversationId (they start with \"cid\")")
+    if "telegram" in settings.platforms and settings.telegram.token is None:
+        problems.append("telegram is listed in dingtalk.platforms but no token is set (MAINTBOT_TOKEN)")
+    return problems

@@ -37,7 +37,8 @@ REPORT_ROLES = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT]
 
 async def _privacy_hint(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """In a group where privacy mode hides plain 签到 / 签退, say once how to change it (admins are told too)."""
-    if msg.private or ctx.capabilities.reads_group_messages or not msg.text.startswith("/"):
+    if msg.private or ctx.capabilities.reads_group_messages or not ctx.capabilities.group_privacy_setting \
+            or not msg.text.startswith("/"):
         return
     if await attendance.privacy_notice_due(ctx.services, msg.chat_key):
         await reply(ctx, person, "group.privacy_hint")
@@ -66,7 +67,7 @@ async def checkin(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     window = int(services.settings.attendance.location_window.total_seconds() // 60)
     await reply(ctx, person, "att.checked_in", time=services.fmt(result.record.checkin_at),
                 status=_checkin_status(services, result.record, result.holiday_name, lang), today=today,
-                hint=t("att.location_hint", lang, minutes=window) if window else "")
+                hint=t("att.location_hint", lang, minutes=window) if window and ctx.capabilities.locations else "")
     await _privacy_hint(msg, ctx, person)
 
 

@@ -69,7 +69,7 @@ async def bindgroup(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     created = await access.bind_group(ctx.services, person, msg.chat_key, msg.chat_title)
     await reply(ctx, person, "group.bound" if created else "group.already_bound",
                 project=ctx.services.settings.contract.title)
-    if not ctx.capabilities.reads_group_messages:
+    if not ctx.capabilities.reads_group_messages and ctx.capabilities.group_privacy_setting:
         await reply(ctx, person, "group.privacy_hint")
 
 

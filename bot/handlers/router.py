@@ -209,7 +209,8 @@ async def _queue_reply(ctx: HandlerContext, undelivered: ReplyNotDelivered) -> N
     try:
         async with services.db.uow() as uow:
             await uow.outbox.add(chat_id=undelivered.chat_key, text=undelivered.text, kind="reply.retry",
-                                 now=services.now(), buttons=undelivered.buttons or None)
+                                 now=services.now(), buttons=undelivered.buttons or None,
+                                 platform=undelivered.platform)
             uow.on_commit(services.notifier.wake)
             await uow.commit()
     except Exception:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import date, datetime, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.app import build_application, running
@@ -27,7 +27,8 @@ HELP = """Console commands (everything else is sent to the bot as a chat message
   :as NAME          act as this roster member (e.g. :as 周小舟); :people lists them
   :as ID            act as any Telegram user id (e.g. :as 555 for someone not on the roster)
   :group / :private send from now on in the project group / your private chat
-  :press N          press button [N] of a message shown above
+  :press N          press button [N] of a message shown above (or :press LABEL: the newest such button
+                    in a chat of the person you act as)
   :loc LAT LON      share a location (e.g. :loc 31.8107 119.9741)
   :reply TEXT       reply to the bot's last message in this chat with TEXT
   :advance 30m      move the fake clock (only with --at)
@@ -47,6 +48,7 @@ class Console:
         self.user_id = settings.roster[0].telegram_id
         self.chat_id: int | None = None  # None: private chat with the current user
         self.buttons: dict[int, tuple[SentMessage, str]] = {}
+        self.labels: dict[int, str] = {}
         self._next_button = 1
         api.listeners.append(self.show)
         api.call_listeners.append(self.show_toast)
@@ -68,6 +70,7 @@ class Console:
                     number = self._next_button
                     self._next_button += 1
                     self.buttons[number] = (message, data)
+                    self.labels[number] = label
                     labels.append(f"[{number}] {label}")
             print("│ " + "  ".join(labels), file=self.out)
         print("└─", file=self.out)
@@ -163,6 +166,10 @@ class Console:
         print(f"  now acting as {self.names.get(self.user_id, self.user_id)}", file=self.out)
 
     async def _press(self, number: str) -> None:
+        if number and not number.isdigit():  # a label: the newest such button in a chat of the person acting
+            mine = [n for n, label in self.labels.items() if label == number
+                    and self.buttons[n][0].chat_id in (self.user_id, self.chat_id)]
+            number = str(max(mine)) if mine else number
         if not number.isdigit() or int(number) not in self.buttons:
             print("usage: :press N, with N a button number shown above", file=self.out)
             return
@@ -208,7 +215,7 @@ def default_start(settings: Settings, today: date) -> datetime | None:
 
 
 async def run_console(settings: Settings, *, start_at: str | None = None, stdin: TextIO | None = None,
-                      out: TextIO | None = None) -> int:
+                      out: TextIO | None = None, platform: str = "telegram") -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     tz = ZoneInfo(settings.contract.timezone)
@@ -232,12 +239,33 @@ async def run_console(settings: Settings, *, start_at: str | None = None, stdin:
     if settings.web is None:  # the console always serves the web page: on loopback, any free port
         settings = settings.model_copy(update={"web": WebSettings(port=0)})
     api = FakeBotAPI()
+    fake = None
+    if platform == "dingtalk":  # issue 17: the same console, the bot reached through the offline fake DingTalk
+        from bot.offline.console_dingtalk import DingTalkConsoleDriver, new_fake, with_fake_dingtalk
+
+        fake = await new_fake().start()
+        settings = with_fake_dingtalk(settings, fake)
     app = build_application(settings, request=api, clock=clock)
-    console = Console(settings, ChatDriver(app, api), api, clock, out)
-    print(f"maintbot console — {settings.contract.title}\ndatabase: {settings.storage.db}\n{HELP}\n", file=out)
+    if fake is not None:
+        driver: Any = DingTalkConsoleDriver(app, fake, settings)
+        console = Console(settings, driver, driver, clock, out)
+    else:
+        console = Console(settings, ChatDriver(app, api), api, clock, out)
+    print(f"maintbot console — {settings.contract.title} ({platform})\ndatabase: {settings.storage.db}\n{HELP}\n",
+          file=out)
     for notice in filter(None, notices):
         print(f"⚠️ {notice}\n", file=out)
+    try:
+        return await _console_loop(app, console, stdin, out, fake)
+    finally:
+        if fake is not None:
+            await fake.stop()
+
+
+async def _console_loop(app: Any, console: Console, stdin: TextIO, out: TextIO, fake: Any) -> int:
     async with running(app):
+        if fake is not None:
+            await fake.wait_connected()
         await console.print_web_link()
         interactive = stdin.isatty()
         while True:

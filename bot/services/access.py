@@ -67,8 +67,12 @@ async def record_refusal(services: Services, *, attempted: str, sender: SenderId
         await uow.commit()
 
 
-async def is_bound_group(services: Services, chat_id: int) -> bool:
-    """True when `chat_id` is a group bound to this contract with /bindgroup."""
+async def is_bound_group(services: Services, chat_id: int | str) -> bool:
+    """True when `chat_id` is a group bound to this contract with /bindgroup, or the DingTalk group the config
+    names (`[dingtalk] group_conversation_id`: DingTalk groups are configured, not bound)."""
+    ding = services.settings.dingtalk
+    if isinstance(chat_id, str):
+        return ding is not None and chat_id == ding.group_conversation_id
     async with services.db.uow(read_only=True) as uow:
         return await uow.chats.is_bound(chat_id)
 

@@ -53,7 +53,9 @@ class Services:
     @cached_property
     def notifier(self) -> Notifier:
         """Queues in the caller's unit of work; reads the time from this one clock."""
-        return Notifier(self.now, self.settings.contract.default_language)
+        settings = self.settings
+        return Notifier(self.now, settings.contract.default_language, platforms=settings.platforms,
+                        dingtalk_group_id=settings.dingtalk.group_conversation_id if settings.dingtalk else None)
 
     def poke_timers(self, uow: UnitOfWork) -> None:
         """After a change that moves deadlines: the timers are recomputed once `uow` commits (once however many

@@ -84,13 +84,30 @@ def chat_key(chat_id: str) -> int | str:
         return chat_id
 
 
+class SendRetry(Exception):
+    """A platform send that may succeed later (rate limit, 5xx, network): the outbox retries after `wait` seconds
+    when `exact` (a rate limit says when), else after its usual backoff."""
+
+    def __init__(self, wait: float, reason: str, *, exact: bool = False) -> None:
+        super().__init__(reason)
+        self.wait = wait
+        self.exact = exact
+        self.reason = reason
+
+
+class SendRefused(Exception):
+    """A platform refused a send for good (unknown user, robot not in the group): the admins are told."""
+
+
 class ReplyNotDelivered(Exception):
     """A direct reply still failed after its quick retries; the router hands it to the outbox, which keeps trying
     until the platform says ok (the reply is never dropped, and never called "not saved")."""
 
-    def __init__(self, chat_id: str, text: str, buttons: ButtonRows | None, cause: Exception) -> None:
+    def __init__(self, chat_id: str, text: str, buttons: ButtonRows | None, cause: Exception, *,
+                 platform: str = "telegram") -> None:
         super().__init__(f"reply to {chat_id} not delivered: {type(cause).__name__}: {cause}")
-        self.chat_key = chat_key(chat_id)
+        self.platform = platform
+        self.chat_key: int | str = chat_key(chat_id) if platform == "telegram" else chat_id
         self.text = text
         self.buttons = [list(row) for row in buttons or []]
 
@@ -117,3 +134,4 @@ class Capabilities:
     edits_messages: bool = True
     locations: bool = True
     command_menus: bool = True
+    group_privacy_setting: bool = True  # Telegram: privacy mode can be turned off; DingTalk: only @ messages, always

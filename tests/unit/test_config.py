@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+import tomllib
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +101,44 @@ def test_check_config_accepts_the_example() -> None:
                             capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK")
+
+
+def _dingtalk_config(tmp_path: Path, **ding: Any) -> Path:
+    """The example with a [dingtalk] section and DingTalk ids (made up)."""
+    text = EXAMPLE_CONFIG_PATH.read_text(encoding="utf-8")
+    text = text.replace("telegram_id = 100001", "telegram_id = 100001\ndingtalk_id = \"0100001\"")
+    section = "\n".join(f"{k} = {json.dumps(v)}" for k, v in {"client_id": "dingoffline0001",
+                                                                "robot_code": "dingoffline0001", **ding}.items())
+    path = tmp_path / "ding.toml"
+    path.write_text(text + "\n[dingtalk]\n" + section + "\n", encoding="utf-8")
+    return path
+
+
+def _check(path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MAINTBOT_")} | env
+    return subprocess.run([sys.executable, "run_bot.py", "--config", str(path), "check-config"], env=environment,
+                          capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=60)
+
+
+def test_check_config_validates_the_dingtalk_section(tmp_path: Path) -> None:
+    path = _dingtalk_config(tmp_path, group_conversation_id="group-1", platforms=["dingtalk"])
+    result = _check(path)
+    assert result.returncode == 1
+    assert "MAINTBOT_DINGTALK_CLIENT_SECRET" in result.stderr and "start with \"cid\"" in result.stderr
+    good = _dingtalk_config(tmp_path, group_conversation_id="cidOFFLINEgroup0001==", platforms=["dingtalk"])
+    result = _check(good, MAINTBOT_DINGTALK_CLIENT_SECRET="offline-secret-not-real")
+    assert result.returncode == 0, result.stderr
+    assert "platforms dingtalk" in result.stdout and "not reachable on DingTalk" in result.stdout
+
+
+def test_dingtalk_ids_are_text_unique_and_someone_must_have_one(tmp_path: Path) -> None:
+    raw = tomllib.loads(_dingtalk_config(tmp_path).read_text(encoding="utf-8"))
+    settings = settings_from_dict(raw, apply_env=False)
+    assert settings.roster[0].dingtalk_id == "0100001" and settings.platforms == ("telegram", "dingtalk")
+    raw["roster"][1]["dingtalk_id"] = "0100001"
+    with pytest.raises(ConfigError, match="dingtalk_id used twice"):
+        settings_from_dict(raw, apply_env=False)
+    for person in raw["roster"]:
+        person.pop("dingtalk_id", None)
+    with pytest.raises(ConfigError, match="no one on the roster has a dingtalk_id"):
+        settings_from_dict(raw, apply_env=False)
