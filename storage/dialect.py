@@ -88,26 +88,160 @@ def postgres_statement(sql: str, tables_with_id: frozenset[str]) -> tuple[str, b
     return _placeholders(text), returns_id
 
 
+# -- triggers -----------------------------------------------------------------------------------------------
+
+_SQLITE_TRIGGER = re.compile(
+    r"^\s*CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+(BEFORE|AFTER)\s+"
+    r"(INSERT|DELETE|UPDATE(?:\s+OF\s+[\w\s,]+?)?)\s+ON\s+(\w+)\s+(?:FOR\s+EACH\s+ROW\s+)?"
+    r"(?:WHEN\s+(.*?)\s+)?BEGIN\b(.*)\bEND\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL)
+_DROP_TRIGGER = re.compile(r"^\s*DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(\w+)\s*;?\s*$", re.IGNORECASE)
+_RAISE = re.compile(r"^SELECT\s+RAISE\s*\(\s*(ABORT|FAIL|ROLLBACK|IGNORE)\s*(?:,\s*'((?:[^']|'')*)')?\s*\)"
+                    r"(?:\s+WHERE\s+(.*))?$", re.IGNORECASE | re.DOTALL)
+
+
+def _split_body(body: str) -> list[str]:
+    """The statements of a trigger body (`;` outside quoted literals ends one)."""
+    statements, current, quoted = [], [], False
+    for ch in body:
+        if ch == "'":
+            quoted = not quoted
+        if ch == ";" and not quoted:
+            statements.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    statements.append("".join(current).strip())
+    return [s for s in statements if s]
+
+
+def _call_args(text: str, start: int) -> tuple[list[str], int]:
+    """The top-level arguments of the call whose `(` is at `start`, and the index after its `)`."""
+    depth, quoted, args, current = 0, False, [], []
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif not quoted and ch == ")":
+            depth -= 1
+            if depth == 0:
+                args.append("".join(current).strip())
+                return args, i + 1
+        elif not quoted and ch == "," and depth == 1:
+            args.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    raise ValueError(f"unbalanced parentheses in {text!r}")
+
+
+_DATE_CALL = re.compile(r"(?<![\w.])(date|datetime)\s*\(", re.IGNORECASE)
+_MODIFIER = re.compile(r"^'([+-]?\d+(?:\.\d+)?\s+(?:second|minute|hour|day|month|year)s?)'$", re.IGNORECASE)
+
+
+def _date_functions(text: str) -> str:
+    """SQLite's date(x[, '±N unit'…]) / datetime(…) → the same UTC text on PostgreSQL (x a time or ISO text)."""
+    out, pos = [], 0
+    while True:
+        match = _DATE_CALL.search(text, pos)
+        if match is None:
+            out.append(text[pos:])
+            return "".join(out)
+        args, end = _call_args(text, match.end() - 1)
+        args = [_date_functions(a) for a in args]
+        value = "now()" if args[0].lower() == "'now'" else f"({args[0]})::timestamptz"
+        shifted = f"({value} AT TIME ZONE 'UTC')"
+        for modifier in args[1:]:
+            found = _MODIFIER.match(modifier)
+            if found is None:
+                raise ValueError(f"no PostgreSQL translation for the date modifier {modifier}")
+            shifted = f"({shifted} + interval '{found.group(1)}')"
+        pattern = "YYYY-MM-DD" if match.group(1).lower() == "date" else "YYYY-MM-DD HH24:MI:SS"
+        out.append(text[pos:match.start()] + f"to_char({shifted}, '{pattern}')")
+        pos = end
+
+
+_IS_NOT_VALUE = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IGNORECASE)
+_IS_VALUE = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IGNORECASE)
+
+
+def postgres_expression(expr: str) -> str:
+    """A SQLite expression (a trigger's WHEN, a statement in its body) in PostgreSQL's dialect: `a IS NOT b` →
+    IS DISTINCT FROM, `a IS b` → IS NOT DISTINCT FROM, ifnull → coalesce, date()/datetime()/strftime now → UTC
+    times. `||` concatenates text on both."""
+    text = expr.replace("strftime('%Y-%m-%dT%H:%M:%SZ','now')", "now()")
+    text = _date_functions(text)
+    text = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", text)
+    text = _IS_VALUE.sub("IS NOT DISTINCT FROM ", text)
+    return re.sub(r"\bifnull\s*\(", "coalesce(", text, flags=re.IGNORECASE)
+
+
+def _trigger_statement(statement: str) -> str:
+    raised = _RAISE.match(statement)
+    if raised:
+        action, message, condition = raised.groups()
+        if action.upper() == "IGNORE":
+            body = "RETURN NULL;"
+        else:
+            body = f"RAISE EXCEPTION '%', '{message or 'trigger refused the change'}';"
+        return f"IF {postgres_expression(condition)} THEN {body} END IF;" if condition else body
+    text = postgres_expression(statement)
+    if re.match(r"^\s*SELECT\b", text, re.IGNORECASE):
+        text = re.sub(r"^\s*SELECT\b", "PERFORM", text, flags=re.IGNORECASE)
+    insert = _INSERT.match(text)
+    if insert and insert.group(1):
+        text = text[:insert.start(1)] + text[insert.end(1):] + " ON CONFLICT DO NOTHING"
+    return text + ";"
+
+
+def postgres_trigger(sql: str) -> list[str] | None:
+    """A SQLite trigger (`CREATE TRIGGER name BEFORE|AFTER INSERT|UPDATE [OF cols]|DELETE ON t [WHEN expr] BEGIN
+    stmt; … END`) as a plpgsql trigger function with the same statements (NEW./OLD. as they are) and a row-level
+    trigger calling it; `DROP TRIGGER name` drops it on whichever table holds it. None for any other statement."""
+    dropped = _DROP_TRIGGER.match(sql)
+    if dropped:
+        name = dropped.group(1)
+        return [
+            "DO $drop$ DECLARE t regclass; BEGIN"
+            f" FOR t IN SELECT tgrelid::regclass FROM pg_trigger WHERE tgname = '{name.lower()}' LOOP"
+            f" EXECUTE format('DROP TRIGGER %I ON %s', '{name.lower()}', t); END LOOP;"
+            f" DROP FUNCTION IF EXISTS {name}_fn(); END $drop$",
+        ]
+    match = _SQLITE_TRIGGER.match(sql)
+    if match is None:
+        return None
+    name, timing, event, table, when, body = match.groups()
+    event = re.sub(r"\s+", " ", event.strip())
+    statements = "\n    ".join(_trigger_statement(s) for s in _split_body(body))
+    if timing.upper() == "BEFORE":
+        result = "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
+    else:
+        result = "RETURN NULL;"
+    condition = f" WHEN ({postgres_expression(when)})" if when else ""
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger LANGUAGE plpgsql SET timezone TO 'UTC' AS $fn$\n"
+        f"BEGIN\n    {statements}\n    {result}\nEND $fn$",
+        f"CREATE TRIGGER {name} {timing.upper()} {event} ON {table} FOR EACH ROW{condition}"
+        f" EXECUTE FUNCTION {name}_fn()",
+    ]
+
+
 # -- migrations ---------------------------------------------------------------------------------------------
 
-_TRIGGER = re.compile(
-    r"CREATE TRIGGER (\w+) BEFORE (UPDATE|DELETE) ON (\w+)\s+BEGIN\s+SELECT RAISE\(ABORT, '([^']*)'\);\s+END;?",
-    re.IGNORECASE)
 _TIME_COLUMN = re.compile(r"^(\s*(?:\w+_at|at)\s+)TEXT\b", re.MULTILINE)
 _ADD_TIME_COLUMN = re.compile(r"(ADD COLUMN\s+(?:\w+_at|at)\s+)TEXT\b", re.IGNORECASE)
 
 
 def postgres_ddl(sql: str) -> list[str]:
     """A migration statement in PostgreSQL's dialect: ids are identities, integers 64-bit (Telegram ids),
-    times (`at`, `*_at` columns) TIMESTAMPTZ, SQLite's RAISE(ABORT) triggers become a trigger function."""
-    trigger = _TRIGGER.search(sql)
-    if trigger:
-        name, event, table, message = trigger.groups()
-        return [
-            f"CREATE OR REPLACE FUNCTION {name}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN RAISE EXCEPTION '{message}'; END $$",
-            f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}_refuse()",
-        ]
+    times (`at`, `*_at` columns) TIMESTAMPTZ, SQLite's triggers become plpgsql trigger functions (postgres_trigger)."""
+    trigger = postgres_trigger(sql)
+    if trigger is not None:
+        return trigger
     text = re.sub(r"\bid INTEGER PRIMARY KEY\b", "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", sql)
     text = re.sub(r"\bINTEGER\b", "BIGINT", text)
     text = re.sub(r"\bREAL\b", "DOUBLE PRECISION", text)
