@@ -182,6 +182,11 @@ def _drill(r: Any) -> Drill:
 
 class DrillRepository(Repository):
     async def add(self, *, scenario: str, planned_on: date, source: str, now: datetime) -> int | None:
+        # Looked up first: on PostgreSQL an ignored insert still takes an id from the sequence, and drill numbers
+        # are shown to people (#3 must follow #2 however often the sweep re-plans the configured drills).
+        if await self.scalar("SELECT 1 FROM duty_drills WHERE contract_id = ? AND scenario = ? AND planned_on = ?",
+                             (self.contract_id, scenario, _iso(planned_on))):
+            return None
         async with self.conn.execute(
             "INSERT OR IGNORE INTO duty_drills (contract_id, scenario, planned_on, source, created_at)"
             " VALUES (?,?,?,?,?)", (self.contract_id, scenario, _iso(planned_on), source, to_db(now))) as cur:
