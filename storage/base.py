@@ -85,3 +85,16 @@ def optional_filters(conditions: Iterable[tuple[str, Any]]) -> tuple[str, list[A
             sql += f" AND {clause}"
             params.append(value)
     return sql, params
+
+
+def chat_key(chat_id: int | str) -> str:
+    """A chat id as bound to the text `chat_id` columns (outbox, chats: migration 040): Telegram's numbers and
+    DingTalk's "user:…"/"group:…" keys in one column. SQLite's INTEGER affinity still stores a number as one."""
+    return str(chat_id)
+
+
+def chat_from_db(value: int | str) -> int | str:
+    """A `chat_id` column's value as the code knows it: Telegram's chats as numbers, other platforms' keys as text."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.base import Repository
+from storage.base import Repository, chat_from_db, chat_key
 from storage.timecodec import to_db
 
 
@@ -13,23 +13,23 @@ class ChatRepository(Repository):
         """Bind a group; returns False when it was bound already."""
         changed = await self.execute(
             "INSERT OR IGNORE INTO chats (contract_id, chat_id, kind, title, bound_by, bound_at)"
-            " VALUES (?,?,'group',?,?,?)", (self.contract_id, chat_id, title, bound_by, to_db(now)))
+            " VALUES (?,?,'group',?,?,?)", (self.contract_id, chat_key(chat_id), title, bound_by, to_db(now)))
         return changed == 1
 
-    async def group_ids(self) -> list[int]:
+    async def group_ids(self) -> list[int | str]:
         rows = await self.fetchall("SELECT chat_id FROM chats WHERE contract_id = ? AND kind = 'group'"
                                    " ORDER BY bound_at", (self.contract_id,))
-        return [r[0] for r in rows]
+        return [chat_from_db(r[0]) for r in rows]
 
-    async def is_bound(self, chat_id: int) -> bool:
+    async def is_bound(self, chat_id: int | str) -> bool:
         return await self.scalar("SELECT 1 FROM chats WHERE contract_id = ? AND chat_id = ?",
-                                 (self.contract_id, chat_id)) is not None
+                                 (self.contract_id, chat_key(chat_id))) is not None
 
     async def mark_privacy_warned(self, chat_id: int) -> bool:
         """True the first time only: the privacy-mode hint is given once per group."""
         return await self.execute("UPDATE chats SET privacy_warned = 1 WHERE contract_id = ? AND chat_id = ?"
-                                  " AND privacy_warned = 0", (self.contract_id, chat_id)) == 1
+                                  " AND privacy_warned = 0", (self.contract_id, chat_key(chat_id))) == 1
 
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         await self.execute("UPDATE chats SET chat_id = ? WHERE contract_id = ? AND chat_id = ?",
-                           (new_chat_id, self.contract_id, old_chat_id))
+                           (chat_key(new_chat_id), self.contract_id, chat_key(old_chat_id)))

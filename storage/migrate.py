@@ -15,6 +15,9 @@ from typing import Any
 from storage.dialect import postgres_ddl
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+# A statement preceded by the line `-- only: postgresql` (or `-- only: sqlite`) runs on that backend only: the one
+# place a migration says "this differs by dialect" (e.g. a column type SQLite's affinity does not need).
+_ONLY = re.compile(r"^\s*--\s*only:\s*(sqlite|postgresql)\s*$", re.IGNORECASE)
 
 
 class SchemaTooNew(Exception):
@@ -65,7 +68,7 @@ async def apply_migrations(conn: Any, *, upto: int | None = None) -> int:
             continue
         await conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _split_statements(migration.sql):
+            for statement in _split_statements(migration.sql, backend="sqlite"):
                 await conn.execute(statement)
             await conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)",
                                (migration.version, migration.name))
@@ -98,7 +101,7 @@ async def apply_migrations_postgres(conn: Any, *, upto: int | None = None) -> in
             if migration.version <= version or (upto is not None and migration.version > upto):
                 continue
             await conn.execute("SAVEPOINT migration")
-            for statement in _split_statements(migration.sql):
+            for statement in _split_statements(migration.sql, backend="postgresql"):
                 for translated in postgres_ddl(statement):
                     await conn.execute_ddl(translated)
             await conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)",
@@ -112,17 +115,22 @@ async def apply_migrations_postgres(conn: Any, *, upto: int | None = None) -> in
     return version
 
 
-def _split_statements(sql: str) -> list[str]:
+def _split_statements(sql: str, backend: str | None = None) -> list[str]:
     """Split a script into complete statements (triggers contain inner semicolons; a statement may end with a
-    trailing `-- comment`): SQLite's own `complete_statement` decides where one ends."""
-    statements, buffer = [], ""
+    trailing `-- comment`): SQLite's own `complete_statement` decides where one ends. With `backend`, a statement
+    marked `-- only: <other backend>` on the line before it is left out."""
+    statements, buffer, only = [], "", None
     for line in sql.splitlines(keepends=True):
         if not buffer and line.strip().startswith("--"):
+            marker = _ONLY.match(line)
+            if marker:
+                only = marker.group(1).lower()
             continue
         buffer += line
         if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
+            if backend is None or only is None or only == backend:
+                statements.append(buffer.strip())
+            buffer, only = "", None
+    if buffer.strip() and (backend is None or only is None or only == backend):
         statements.append(buffer.strip())
     return statements

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.base import Repository
+from storage.base import Repository, chat_from_db, chat_key
 from storage.timecodec import from_db, to_db
 
 Buttons = list[list[tuple[str, str]]]
@@ -55,7 +55,7 @@ class OutboxRepository(Repository):
         async with self.conn.execute(
             "INSERT OR IGNORE INTO outbox (contract_id, chat_id, text, buttons, kind, dedup_key, next_attempt_at,"
             " created_at, document_path, document_kind, platform) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (self.contract_id, chat_id, text, encoded, kind, dedup_key, to_db(not_before or now), to_db(now),
+            (self.contract_id, chat_key(chat_id), text, encoded, kind, dedup_key, to_db(not_before or now), to_db(now),
              document_path, document_kind, platform)) as cur:
             return cur.lastrowid if cur.rowcount else None
 
@@ -73,7 +73,7 @@ class OutboxRepository(Repository):
         sent to right now. `per_chat`: at most this many rows of one chat (so one busy chat cannot fill the
         batch)."""
         stuck = to_db(horizon) if horizon is not None else None
-        excluded = sorted(set(exclude_chats), key=str)
+        excluded = sorted({chat_key(c) for c in exclude_chats})
         marks = ",".join("?" * len(excluded))
         rows = await self.fetchall(
             "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.chat_id"
@@ -97,7 +97,7 @@ class OutboxRepository(Repository):
         return await self.scalar(
             "SELECT 1 FROM outbox WHERE contract_id = ? AND chat_id = ? AND status = 'pending'"
             " AND kind LIKE 'urgent.%' AND next_attempt_at <= ?" + (f" AND id NOT IN ({marks})" if skip else "")
-            + " LIMIT 1", (self.contract_id, chat_id, to_db(now), *skip)) is not None
+            + " LIMIT 1", (self.contract_id, chat_key(chat_id), to_db(now), *skip)) is not None
 
     async def next_attempt_at(self) -> datetime | None:
         return from_db(await self.scalar(
@@ -125,7 +125,7 @@ class OutboxRepository(Repository):
         """A group became a supergroup: pending messages follow it."""
         await self.execute(
             "UPDATE outbox SET chat_id = ? WHERE contract_id = ? AND chat_id = ? AND status = 'pending'",
-            (new_chat_id, self.contract_id, old_chat_id))
+            (chat_key(new_chat_id), self.contract_id, chat_key(old_chat_id)))
 
     async def counts(self) -> dict[str, int]:
         rows = await self.fetchall("SELECT status, COUNT(*) FROM outbox WHERE contract_id = ? GROUP BY status",
@@ -165,5 +165,5 @@ class OutboxRepository(Repository):
 def _message(row: aiosqlite.Row) -> OutboxMessage:
     buttons = [[(b["text"], b["data"]) for b in line] for line in json.loads(row["buttons"])] \
         if row["buttons"] else []
-    return OutboxMessage(row["id"], row["chat_id"], row["text"], buttons, row["kind"],
+    return OutboxMessage(row["id"], chat_from_db(row["chat_id"]), row["text"], buttons, row["kind"],
                          row["attempts"], row["document_path"], row["document_kind"], row["platform"])
