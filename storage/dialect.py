@@ -102,7 +102,9 @@ _RAISE = re.compile(r"^SELECT\s+RAISE\s*\(\s*(ABORT|FAIL|ROLLBACK|IGNORE)\s*(?:,
 
 def _split_body(body: str) -> list[str]:
     """The statements of a trigger body (`;` outside quoted literals ends one)."""
-    statements, current, quoted = [], [], False
+    statements: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in body:
         if ch == "'":
             quoted = not quoted
@@ -117,7 +119,9 @@ def _split_body(body: str) -> list[str]:
 
 def _call_args(text: str, start: int) -> tuple[list[str], int]:
     """The top-level arguments of the call whose `(` is at `start`, and the index after its `)`."""
-    depth, quoted, args, current = 0, False, [], []
+    depth, quoted = 0, False
+    args: list[str] = []
+    current: list[str] = []
     for i in range(start, len(text)):
         ch = text[i]
         if ch == "'":
