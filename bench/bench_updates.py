@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
 import json
@@ -82,6 +83,7 @@ from bench.harness import (
     bench_config,
     bench_settings,
     engineer_id,
+    fresh_postgres_database,
     header,
     percentile,
     quiet_logs,
@@ -298,14 +300,20 @@ async def make_year(path: Path, engineers: int, *, tickets: int | None = None, u
 
 async def run_bot(n: int, *, engineers: int = 50, warmup: int = 20, seed: int = 7,
                   profile: cProfile.Profile | None = None, db_dir: Path | None = None,
-                  year_db: Path | None = None, tickets: int | None = None, urgent: int | None = None) -> Run:
-    with tempfile.TemporaryDirectory(dir=db_dir) as tmp:
+                  year_db: Path | None = None, tickets: int | None = None, urgent: int | None = None,
+                  postgres: str | None = None) -> Run:
+    """`postgres`: a server URL; the bot then runs on a fresh database there (the roster, no year behind it)."""
+    with tempfile.TemporaryDirectory(dir=db_dir) as tmp, contextlib.ExitStack() as stack:
         db = Path(tmp) / "updates.db"
-        if year_db is not None:
+        if postgres:
+            storage = {"db": stack.enter_context(fresh_postgres_database(postgres))}
+        elif year_db is not None:
             shutil.copyfile(year_db, db)
+            storage = {}
         else:
             await make_year(db, engineers, tickets=tickets, urgent=urgent)
-        settings = bench_settings(db, engineers=max(engineers - 2, 0))
+            storage = {}
+        settings = bench_settings(db, engineers=max(engineers - 2, 0), storage=storage)
         people = people_of(engineers)
         factory = UpdateFactory()
         warm = [Step("help", datetime(DAY.year, DAY.month, DAY.day, 8, 10, tzinfo=SHANGHAI),
@@ -573,15 +581,20 @@ def main(argv: list[str] | None = None) -> int:
                              " slower here (httpx's pool with 256 requests in flight)")
     parser.add_argument("--sequential-updates", type=int, default=100, help="updates in the one-at-a-time runs")
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of the bot's run")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="the bot on a fresh database on this PostgreSQL server (in-process, no year behind it)")
     args = parser.parse_args(argv)
+    if args.postgres and args.http:
+        parser.error("--postgres runs in-process; leave out --http")
     quiet_logs()
     n = args.updates or (300 if args.http else 2000)
     header(f"update throughput: maintbot against a bare python-telegram-bot echo, {n} updates, "
-           f"a year at {args.engineers} engineers")
+           f"a year at {args.engineers} engineers" if not args.postgres
+           else f"{args.engineers} engineers on a fresh PostgreSQL database")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         year_db = args.year_db
-        if year_db is None:
+        if year_db is None and not args.postgres:
             year_db = work / "year.db"
             t0 = time.perf_counter()
             asyncio.run(make_year(year_db, args.engineers))
@@ -594,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         bare = asyncio.run(run_bare(n, engineers=args.engineers))
         profile = cProfile.Profile() if args.profile else None
-        bot = asyncio.run(run_bot(n, engineers=args.engineers, profile=profile, year_db=year_db))
+        bot = asyncio.run(run_bot(n, engineers=args.engineers, profile=profile, year_db=year_db,
+                                  postgres=args.postgres))
         report(bare, bot)
     if profile is not None:
         out = io.StringIO()

@@ -97,3 +97,9 @@ async def test_memory_benchmark_reports_the_peak_of_a_bot_on_a_year(tmp_path: Pa
     steps = await bench_memory.hold_year(db, 2)
     assert [name for name, _ in steps][-1] == "a few updates, outbox delivered"
     assert all(mb > 10 for _, mb in steps)
+
+
+def test_the_update_benchmark_takes_a_postgres_server_in_process_only(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as refused:
+        bench_updates.main(["--postgres", "postgresql://bench@127.0.0.1:1/postgres", "--http"])
+    assert refused.value.code == 2 and "--postgres runs in-process" in capsys.readouterr().err
