@@ -66,6 +66,8 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "tickets.close": ("随紧急请求取消关闭工单", "closed a ticket with its cancelled urgent request"),
     "tickets.comment": ("补充评价意见", "commented on a rating"),
     "tickets.faq": ("收录为常见问题", "added a ticket to the FAQ"),
+    "tickets.wait": ("将工单置为等待（暂停计时）", "put a ticket on hold (clock paused)"),
+    "tickets.resume": ("结束工单等待（恢复计时）", "ended a ticket's wait (clock running)"),
     "tickets.overdue_reminded": ("工单超期，提醒处理人", "ticket overdue: reminded the assignee"),
     "tickets.lead_reminded": ("工单超期，提醒项目负责人", "ticket overdue: reminded the lead"),
     "tickets.overdue_reminder_dropped": ("工单超期提醒已过时，未发送（已提醒项目负责人）",

@@ -26,7 +26,15 @@ from bot.catalog import t
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.domain.rates import ComponentRate, Loss
-from bot.services.domain.tickets import FaqEntry, HistoryEntry, Ticket
+from bot.services.domain.tickets import (
+    WAIT_REASONS,
+    FaqEntry,
+    HistoryEntry,
+    Ticket,
+    WorkingDay,
+    add_working_time,
+    working_time_between,
+)
 from bot.services.errors import BadInput, DomainError
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from bot.textfit import shorten
@@ -233,6 +241,142 @@ async def set_field(services: Services, person: Person, ticket_id: int, field: s
     return ticket
 
 
+# --- waiting time that does not count (待甲方确认 / 等待第三方 / 待备件) -----------------------------------
+
+# What a person may write after /wait N: the reason's words (the rest is a note).
+WAIT_WORDS: dict[str, str] = {
+    "待甲方确认": "client", "甲方确认": "client", "待甲方": "client", "甲方": "client", "待确认": "client",
+    "client": "client", "等待第三方": "third_party", "等第三方": "third_party", "第三方": "third_party",
+    "third": "third_party", "third_party": "third_party", "vendor": "third_party", "待备件": "parts",
+    "等备件": "parts", "备件": "parts", "parts": "parts", "spare": "parts",
+}
+WAIT_CODES: dict[str, str] = {"c": "client", "t": "third_party", "p": "parts"}
+
+
+def parse_wait_reason(text: str) -> tuple[str, str]:
+    """'待备件 硬盘已下单' -> ('parts', '硬盘已下单'); the longest known word at the start wins."""
+    cleaned = text.strip()
+    for word in sorted(WAIT_WORDS, key=len, reverse=True):
+        if cleaned.lower().startswith(word):
+            return WAIT_WORDS[word], cleaned[len(word):].strip(" ，,：:。")
+    raise BadInput("tk.usage.wait")
+
+
+def working_day(services: Services) -> WorkingDay:
+    hours = services.settings.working_hours
+    return WorkingDay(services.calendar.is_workday, hours.start, hours.end, services.tz)
+
+
+def _may_end_wait(person: Person, ticket: Ticket) -> bool:
+    """The client side (the requester, a supervisor, the client's contact) ends a wait; the vendor's engineers
+    too, when what they waited for arrived."""
+    return person.id == ticket.requester_id or is_client_side(person) or person.has(*ENGINEERS)
+
+
+@dataclass(frozen=True)
+class WaitEnded:
+    ticket: Ticket
+    paused: timedelta        # the working time this wait paused (the due time moved by it)
+    total_paused: timedelta  # all paused working time of the ticket so far
+
+
+async def start_waiting(services: Services, person: Person, ticket_id: int, reason: str, note: str) -> Ticket:
+    """The vendor's engineer puts a ticket on hold for the client, a third party or parts: its clock pauses,
+    overdue reminders pause, the requester is told (with a button to end the wait)."""
+    from bot.services.callback_data import encode
+
+    if not person.has(*ENGINEERS) or is_client_side(person):
+        raise DomainError("tk.wait.vendor_only")
+    if reason not in WAIT_REASONS:
+        raise BadInput("tk.usage.wait")
+    note = note.strip()[:200]
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not ticket.is_open:
+            raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
+        if ticket.urgent:
+            raise DomainError("tk.wait.urgent", id=ticket_id)
+        if ticket.is_waiting:
+            raise DomainError("tk.wait.already", id=ticket_id,
+                              reason=t(f"tk.wait.reason.{ticket.waiting_reason}", person.language),
+                              since=services.fmt(ticket.waiting_since))
+        now = services.acted_at()
+        if ticket.due_at <= now:
+            raise DomainError("tk.wait.overdue", id=ticket_id, due=services.fmt(ticket.due_at))
+        if not await _repo(uow).set_waiting(ticket_id, since=now, reason=reason, note=note or None):
+            raise DomainError("tk.not_open", id=ticket_id, status=t(f"tk.status.{ticket.status}", person.language))
+        await _audit(uow, services, person, "wait", ticket_id, before={"due_at": services.fmt(ticket.due_at)},
+                     after={"reason": reason, "note": note, "since": services.fmt(now)})
+        ticket = await _load(uow, ticket_id)
+        requester = await uow.people.by_id(ticket.requester_id)
+        if requester is not None and requester.id != person.id:
+            await services.notifier.to_person(
+                uow, requester, "tk.notify.waiting", kind="tickets.wait",
+                dedup=f"tk.wait:{ticket_id}:{services.fmt(now)}",
+                buttons=[[("tk.btn.resume", encode("tk", "res", ticket_id))]],
+                id=ticket_id, text=shorten(ticket.text, 120), name=person.name,
+                reason=t(f"tk.wait.reason.{reason}", requester.language), note=note or "—",
+                since=services.fmt(now))
+        await uow.commit()
+    services.poke_timers()
+    return ticket
+
+
+async def _end_wait_in_uow(uow: UnitOfWork, services: Services, person: Person | None, ticket: Ticket,
+                           now: datetime, *, resolved: bool = False) -> Ticket:
+    """End the ticket's wait at `now`: the due time moves by exactly the working time it waited."""
+    assert ticket.waiting_since is not None
+    since = ticket.waiting_since
+    hours = working_day(services)
+    paused = working_time_between(since, max(now, since), hours)
+    due = add_working_time(ticket.due_at, paused, hours)
+    if not await _repo(uow).end_waiting(ticket.id, since=since, due_at=due, paused=int(paused.total_seconds())):
+        return await _load(uow, ticket.id)
+    await _audit(uow, services, person, "resume", ticket.id,
+                 before={"due_at": services.fmt(ticket.due_at), "reason": ticket.waiting_reason,
+                         "since": services.fmt(since)},
+                 after={"due_at": services.fmt(due), "paused_minutes": int(paused.total_seconds() // 60),
+                        "paused": format_duration(paused, "zh_CN"), "resolved": resolved})
+    return await _load(uow, ticket.id)
+
+
+async def end_waiting(services: Services, person: Person, ticket_id: int) -> WaitEnded:
+    """The client side (or the vendor, when what it waited for arrived) ends the wait: the clock runs again
+    and the due time moves by the paused working time. Whoever did not end it is told."""
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not _may_end_wait(person, ticket):
+            raise DomainError("tk.wait.not_yours", id=ticket_id)
+        if not ticket.is_waiting:
+            raise DomainError("tk.wait.not_waiting", id=ticket_id)
+        before = ticket.paused_seconds
+        ticket = await _end_wait_in_uow(uow, services, person, ticket, services.acted_at())
+        paused = timedelta(seconds=ticket.paused_seconds - before)
+        told = {ticket.requester_id, ticket.assignee_id} - {person.id, None}
+        for target_id in sorted(i for i in told if i is not None):
+            target = await uow.people.by_id(target_id)
+            if target is None:
+                continue
+            await services.notifier.to_person(
+                uow, target, "tk.notify.resumed", kind="tickets.wait",
+                dedup=f"tk.resume:{ticket_id}:{ticket.paused_seconds}", id=ticket_id, name=person.name,
+                paused=format_duration(paused, target.language), due=services.fmt(ticket.due_at))
+        await uow.commit()
+    services.poke_timers()
+    return WaitEnded(ticket, paused, timedelta(seconds=ticket.paused_seconds))
+
+
+def format_duration(amount: timedelta, lang: str) -> str:
+    """2 h 5 min as '2小时5分钟' / '2 h 5 min' (whole minutes)."""
+    minutes = int(amount.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return t("tk.duration.hm", lang, h=hours, m=minutes)
+    if hours:
+        return t("tk.duration.h", lang, h=hours)
+    return t("tk.duration.m", lang, m=minutes)
+
+
 # --- the lifecycle ---------------------------------------------------------------------------------
 
 async def take(services: Services, person: Person, ticket_id: int) -> Ticket:
@@ -298,6 +442,8 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
             raise DomainError("tk.checklist_missing", id=ticket_id,
                               items=_labels([CHECKLIST_ITEMS[m] for m in missing], person.language))
         now = services.acted_at()
+        if ticket.is_waiting:  # resolved while waiting: the wait ends now and the due time moves first
+            ticket = await _end_wait_in_uow(uow, services, person, ticket, now, resolved=True)
         await _repo(uow).update(ticket_id, status="resolved", resolved_at=now, resolution=resolution,
                                 assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or now)
         await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
@@ -716,6 +862,7 @@ async def completion_rate(services: Services, start: date, end: date) -> Compone
     lo, hi = _local_bounds(services, start, end)
     async with services.db.uow() as uow:
         due, numerator, undecided, missed = await _repo(uow).completion_outcomes(lo, hi, services.now())
+        waited, paused_seconds, waiting = await _repo(uow).paused_in(lo, hi)
     losses: list[Loss] = []
     for ticket in missed:
         key = "tk.loss.late" if ticket.resolved_at is not None else "tk.loss.still_open"
@@ -724,8 +871,10 @@ async def completion_rate(services: Services, start: date, end: date) -> Compone
                                  "text": shorten(ticket.text, 60)},
                            when=services.local(ticket.due_at).isoformat()))
     denominator = due - undecided
-    return ComponentRate(Decimal(numerator), Decimal(denominator), losses,
-                         details={"due": denominator, "on_time": numerator, "not_yet_due": undecided})
+    details: dict[str, Any] = {"due": denominator, "on_time": numerator, "not_yet_due": undecided}
+    if waited or waiting:  # waiting time that does not count (/score why shows it)
+        details.update(paused_tickets=waited, paused_minutes=paused_seconds // 60, waiting_now=waiting)
+    return ComponentRate(Decimal(numerator), Decimal(denominator), losses, details=details)
 
 
 async def satisfaction_rate(services: Services, start: date, end: date) -> ComponentRate:

@@ -1,0 +1,72 @@
+"""Issue 20: waiting time that does not count (tickets on hold, `tk.wait.*`), acknowledgements with a note and an
+estimated arrival (`urg.ack.*`), and leave that touches duty (`oc.leave.*`)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- commands ---------------------------------------------------------------------------------------------
+    "cmd.wait": {"zh_CN": "工单等待甲方/第三方/备件，暂停计时：/wait 编号 原因",
+                 "en": "put a ticket on hold for the client / a third party / parts (clock paused): /wait N reason"},
+    "cmd.resume": {"zh_CN": "结束工单等待，恢复计时：/resume 编号",
+                   "en": "end a ticket's wait, the clock runs again: /resume N"},
+    "tk.usage.wait": {
+        "zh_CN": "请写工单编号和等待原因（待甲方确认、等待第三方、待备件），例如：/wait 12 待备件 硬盘已下单",
+        "en": "Please give the ticket number and what it waits for (client, third party, parts), "
+              "e.g. /wait 12 parts disk ordered"},
+    "tk.usage.resume": {"zh_CN": "请写工单编号，例如：/resume 12",
+                        "en": "Please give the ticket number, e.g. /resume 12"},
+    # -- reasons ----------------------------------------------------------------------------------------------
+    "tk.wait.reason.client": {"zh_CN": "待甲方确认", "en": "waiting for the client"},
+    "tk.wait.reason.third_party": {"zh_CN": "等待第三方", "en": "waiting for a third party"},
+    "tk.wait.reason.parts": {"zh_CN": "待备件", "en": "waiting for spare parts"},
+    "tk.wait.ask": {"zh_CN": "工单 #{id} 在等待什么？选择后暂停计时。",
+                    "en": "What does ticket #{id} wait for? The clock pauses once you choose."},
+    # -- answers ----------------------------------------------------------------------------------------------
+    "tk.waiting": {"zh_CN": "⏸ 工单 #{id}：{reason}，{since} 起暂停计时（超期提醒也暂停）。已通知报告人；"
+                            "等待结束后发送 /resume {id}，截止时间将按暂停的工作时间顺延。",
+                   "en": "⏸ Ticket #{id}: {reason}, clock paused since {since} (overdue reminders too). The "
+                         "requester was told; send /resume {id} when it ends: the due time moves by the paused "
+                         "working time."},
+    "tk.resumed": {"zh_CN": "▶️ 工单 #{id} 恢复计时：本次暂停工作时间 {paused}（累计 {total}），截止时间顺延至 {due}。",
+                   "en": "▶️ Ticket #{id}: clock running again. Paused working time {paused} (in all {total}); "
+                         "now due {due}."},
+    "tk.wait.vendor_only": {"zh_CN": "只有乙方工程师可以将工单置为等待。",
+                            "en": "Only the vendor's engineers can put a ticket on hold."},
+    "tk.wait.not_yours": {"zh_CN": "只有报告人、甲方或乙方工程师可以结束工单 #{id} 的等待。",
+                          "en": "Only the requester, the client side or the vendor's engineers can end ticket "
+                                "#{id}'s wait."},
+    "tk.wait.urgent": {"zh_CN": "工单 #{id} 是紧急请求，按一小时到岗规则考核，不能暂停计时。",
+                       "en": "Ticket #{id} is an urgent request: the one-hour arrival rule decides it, its clock "
+                             "cannot pause."},
+    "tk.wait.already": {"zh_CN": "工单 #{id} 已在等待（{reason}，{since} 起）。",
+                        "en": "Ticket #{id} is already on hold ({reason}, since {since})."},
+    "tk.wait.overdue": {"zh_CN": "工单 #{id} 已于 {due} 超期，超期后不能再暂停计时。",
+                        "en": "Ticket #{id} was due {due}: once overdue its clock can no longer pause."},
+    "tk.wait.not_waiting": {"zh_CN": "工单 #{id} 没有在等待，计时正常进行。",
+                            "en": "Ticket #{id} is not on hold; its clock is running."},
+    "tk.btn.resume": {"zh_CN": "▶️ 已处理，恢复计时", "en": "▶️ Done, resume the clock"},
+    "tk.notify.waiting": {
+        "zh_CN": "⏸ 您报告的工单 #{id}（{text}）{reason}：{note}\n{name} 于 {since} 暂停计时。"
+                 "处理好后请点下方按钮或发送 /resume {id}。",
+        "en": "⏸ Your ticket #{id} ({text}) is {reason}: {note}\n{name} paused its clock at {since}. When it is "
+              "done, press the button below or send /resume {id}."},
+    "tk.notify.resumed": {"zh_CN": "▶️ {name} 结束了工单 #{id} 的等待：暂停工作时间 {paused}，截止时间顺延至 {due}。",
+                          "en": "▶️ {name} ended ticket #{id}'s wait: paused working time {paused}, now due {due}."},
+    "tk.show.waiting": {"zh_CN": "\n⏸ 等待中：{reason}（{since} 起）{note}",
+                        "en": "\n⏸ On hold: {reason} (since {since}) {note}"},
+    "tk.show.paused": {"zh_CN": "\n累计暂停工作时间：{paused}（不计入处理时限）",
+                       "en": "\nPaused working time in all: {paused} (not counted)"},
+    "tk.act.wait": {"zh_CN": "暂停计时（等待）", "en": "paused the clock (on hold)"},
+    "tk.act.resume": {"zh_CN": "恢复计时", "en": "resumed the clock"},
+    "tk.duration.hm": {"zh_CN": "{h}小时{m}分钟", "en": "{h} h {m} min"},
+    "tk.duration.h": {"zh_CN": "{h}小时", "en": "{h} h"},
+    "tk.duration.m": {"zh_CN": "{m}分钟", "en": "{m} min"},
+    # -- the score ----------------------------------------------------------------------------------------------
+    "score.why.paused": {
+        "zh_CN": "⏸ 等待时间不计（完成率）：{n} 张工单暂停计时共 {paused}，截止时间已相应顺延；"
+                 "当前仍在等待 {waiting} 张（暂不计入）。",
+        "en": "⏸ Waiting time not counted (completion): {n} tickets paused for {paused} in all, their due times "
+              "moved by it; {waiting} still on hold (not counted yet)."},
+    "report.detail.completion.paused_tickets": {"zh_CN": "曾暂停计时的工单", "en": "Tickets that waited"},
+    "report.detail.completion.paused_minutes": {"zh_CN": "暂停的工作时间（分钟）",
+                                                "en": "Paused working time (minutes)"},
+    "report.detail.completion.waiting_now": {"zh_CN": "正在等待（暂不计入）", "en": "On hold now (not counted yet)"},
+}
