@@ -74,6 +74,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
                                          "ticket overdue reminder overtaken by the lead's, not sent"),
     "urgent.raise": ("发起紧急请求", "raised an urgent request"),
     "urgent.ack": ("确认收到紧急请求", "acknowledged an urgent request"),
+    "urgent.ack_estimate": ("更新紧急请求的预计到达时间", "updated an urgent request's estimated arrival"),
     "urgent.arrive": ("记录已到岗", "recorded arrival on site"),
     "urgent.location": ("上报到岗位置", "shared the arrival location"),
     "urgent.support": ("呼叫二线支援", "called second-line support"),

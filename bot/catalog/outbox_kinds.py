@@ -46,6 +46,7 @@ OUTBOX_KINDS: dict[str, tuple[str, str]] = {
     "staff.welcome": ("新人员入场", "welcome of a new engineer"),
     "tickets.faq_digest": ("常见问题汇总", "FAQ digest"),
     "tickets.new": ("新工单", "new ticket"),
+    "urgent.ack_estimate": ("紧急请求已收到及预计到达", "urgent request acknowledged with an estimate"),
     "tickets.wait": ("工单等待/恢复计时通知", "ticket on hold / resumed"),
     "tickets.overdue": ("工单超期提醒", "overdue ticket reminder"),
     "tickets.rate": ("工单评价邀请", "rating request"),

@@ -69,4 +69,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.detail.completion.paused_minutes": {"zh_CN": "暂停的工作时间（分钟）",
                                                 "en": "Paused working time (minutes)"},
     "report.detail.completion.waiting_now": {"zh_CN": "正在等待（暂不计入）", "en": "On hold now (not counted yet)"},
+    # -- acknowledging an urgent request with a note and an estimated arrival (item 5) ---------------------------
+    "urg.btn.eta.10": {"zh_CN": "10分钟到", "en": "10 min"},
+    "urg.btn.eta.20": {"zh_CN": "20分钟到", "en": "20 min"},
+    "urg.btn.eta.30": {"zh_CN": "30分钟到", "en": "30 min"},
+    "urg.btn.eta.45": {"zh_CN": "45分钟到", "en": "45 min"},
+    "urg.eta_note": {"zh_CN": "收到，预计 {minutes} 分钟到", "en": "Got it, there in about {minutes} min"},
+    "urg.eta_hint": {"zh_CN": "预计多久到？点下方按钮，或发送 /ack {id} 收到，预计10:30到",
+                     "en": "When will you be there? Press a button below, or send /ack {id} got it, in 20 min"},
+    "urg.acked_eta": {"zh_CN": "已确认收到紧急请求 #{id}，预计 {eta} 到（已告知报告人和项目群）。"
+                               "到岗时限仍是 {deadline}。",
+                      "en": "Urgent request #{id} acknowledged, arriving about {eta} (the raiser and the group were "
+                            "told). The deadline is still {deadline}."},
+    "urg.acked_note": {"zh_CN": "已确认收到紧急请求 #{id}：{note}（已告知报告人和项目群）。请于 {deadline} 前到岗。",
+                       "en": "Urgent request #{id} acknowledged: {note} (the raiser and the group were told). Be on "
+                             "site by {deadline}."},
+    "urg.ack_eta_raiser": {"zh_CN": "👍 {name} 已收到您的紧急请求 #{id}：{note}\n"
+                                    "预计 {eta} 到（到岗时限 {deadline}）。",
+                           "en": "👍 {name} got your urgent request #{id}: {note}\nArriving about {eta} (deadline "
+                                 "{deadline})."},
+    "urg.ack_note_raiser": {"zh_CN": "👍 {name} 已收到您的紧急请求 #{id}：{note}",
+                            "en": "👍 {name} got your urgent request #{id}: {note}"},
+    "urg.ack_eta_group": {"zh_CN": "👍 紧急请求 #{id}：{name} 已收到，预计 {eta} 到（到岗时限 {deadline}）。{note}",
+                          "en": "👍 Urgent request #{id}: {name} is on it, arriving about {eta} (deadline "
+                                "{deadline}). {note}"},
+    "urg.ack_note_group": {"zh_CN": "👍 紧急请求 #{id}：{name} 已收到。{note}",
+                           "en": "👍 Urgent request #{id}: {name} is on it. {note}"},
+    "urg.eta_bad": {"zh_CN": "预计到达时间 {eta} 不对（已过去或在 12 小时以后）。例如：{examples}",
+                    "en": "The estimated arrival {eta} cannot be right (passed, or more than 12 hours away). "
+                          "For example: {examples}"},
+    "urg.eta_examples": {"zh_CN": "/ack 12 收到，预计20分钟到、/ack 12 预计10:30到、/ack 12 20 min",
+                         "en": "/ack 12 got it, in 20 min, /ack 12 预计10:30到, /ack 12 20 min"},
+    "urg.status.eta": {"zh_CN": "；预计 {eta} 到", "en": "; estimated arrival {eta}"},
+    "urg.status.eta_missed": {"zh_CN": "；⚠️ 未按预计 {eta} 到达（不单独计为超时，以一小时到岗为准）",
+                              "en": "; ⚠️ missed the estimate of {eta} (not a breach by itself: the one hour "
+                                    "decides)"},
+    "web.urg.eta": {"zh_CN": "预计到达（{name}：{note}）", "en": "estimated arrival ({name}: {note})"},
+    "web.urg.eta_missed": {"zh_CN": "⚠️ 未按预计时间到达（不单独计为超时）",
+                           "en": "⚠️ estimate missed (not a breach by itself)"},
 }
