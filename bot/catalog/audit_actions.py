@@ -35,6 +35,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "oncall.plan_approved": ("批准值班计划", "approved a duty plan"),
     "oncall.coverage_gaps": ("发现值班空缺", "found gaps in on-call coverage"),
     "oncall.swap_requested": ("申请换班", "asked to swap a duty"),
+    "oncall.leave_gap": ("批准的请假与值班冲突，无人可替班", "approved leave left a duty day nobody could cover"),
     "oncall.swap_peer_ok": ("同意换班", "agreed to a duty swap"),
     "oncall.swap_declined": ("拒绝换班", "declined a duty swap"),
     "oncall.swap_approved": ("批准换班", "approved a duty swap"),

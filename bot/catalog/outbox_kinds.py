@@ -33,6 +33,7 @@ OUTBOX_KINDS: dict[str, tuple[str, str]] = {
     "oncall.morning": ("今日值班提醒", "today's on-call notice"),
     "oncall.plan": ("值班计划", "duty plan"),
     "oncall.swap": ("换班", "duty swap"),
+    "oncall.leave": ("请假与值班冲突", "leave touching a duty day"),
     "papers.overdue": ("入场材料逾期提醒", "overdue onboarding papers"),
     "papers.reminder": ("入场材料提交提醒", "onboarding papers reminder"),
     "rel.downtime": ("停机通知", "downtime notice"),

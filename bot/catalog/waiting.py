@@ -107,4 +107,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "web.urg.eta": {"zh_CN": "预计到达（{name}：{note}）", "en": "estimated arrival ({name}: {note})"},
     "web.urg.eta_missed": {"zh_CN": "⚠️ 未按预计时间到达（不单独计为超时）",
                            "en": "⚠️ estimate missed (not a breach by itself)"},
+    # -- leave that touches duty (item 6) ------------------------------------------------------------------------
+    "oc.leave.swap_ask_peer": {"zh_CN": "🔄 {name} 的请假已批准，{day} 原由其值班。请您替其值 {day} 的班，是否同意？",
+                               "en": "🔄 {name}'s leave was approved and they were on duty on {day}. Will you take "
+                                     "their duty on {day}?"},
+    "oc.leave.swap_proposed_own": {"zh_CN": "您请假的 {day} 原排有值班，已请 {peer} 替班（对方同意后由主管批准）。",
+                                   "en": "You were on duty on {day}, a day of your leave: {peer} was asked to take "
+                                         "it (their OK, then a supervisor's)."},
+    "oc.leave.swap_proposed": {"zh_CN": "🔄 {name} 请假，{day} 的值班已请 {peer} 替班。可替班的人：{names}。",
+                               "en": "🔄 {name} is on leave; {peer} was asked to take the duty on {day}. Who could "
+                                     "cover: {names}."},
+    "oc.leave.gap": {"zh_CN": "⚠️ 值班缺口：{name} 请假，{day} 原由其值班，但没有可替班的工程师（都在请假或已值班）。"
+                              "请用 /oncall set {day} 姓名 重新安排，否则当天紧急请求只能找项目负责人。",
+                     "en": "⚠️ Duty gap: {name} is on leave on {day}, a duty day, and no engineer could cover (all on "
+                           "leave or on duty). Set it with /oncall set {day} name, or urgent requests that day go "
+                           "to the lead only."},
+    "oc.leave.gap_own": {"zh_CN": "您请假的 {day} 原排有值班，目前没有人可替班，已提醒项目负责人和主管重新安排。",
+                         "en": "You were on duty on {day}, a day of your leave; nobody could cover yet, so the lead "
+                               "and the supervisors were told to rearrange it."},
 }
