@@ -54,6 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "\n⏸ On hold: {reason} (since {since}) {note}"},
     "tk.show.paused": {"zh_CN": "\n累计暂停工作时间：{paused}（不计入处理时限）",
                        "en": "\nPaused working time in all: {paused} (not counted)"},
+    "tk.list.waiting": {"zh_CN": " ⏸等待中", "en": " ⏸on hold"},
     "tk.act.wait": {"zh_CN": "暂停计时（等待）", "en": "paused the clock (on hold)"},
     "tk.act.resume": {"zh_CN": "恢复计时", "en": "resumed the clock"},
     "tk.duration.hm": {"zh_CN": "{h}小时{m}分钟", "en": "{h} h {m} min"},

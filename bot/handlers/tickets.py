@@ -452,7 +452,8 @@ async def tickets_command(msg: Inbound, ctx: HandlerContext, person: Person) -> 
     now = services.now()
     lines = [t("tk.list.line", lang, **{**svc.summary_params(services, ticket, lang, people),
                                         "text": shorten(ticket.text, LIST_TEXT)},
-               late=t("tk.list.late", lang) if ticket.is_open and ticket.due_at < now else "")
+               late=t("tk.list.late", lang) if ticket.is_overdue(now) else
+               t("tk.list.waiting", lang) if ticket.is_open and ticket.is_waiting else "")
              for ticket in found.tickets]
     await reply(ctx, person, f"tk.list.{found.selector}", count=len(found.tickets),
                 lines="\n".join(lines) or t("tk.list.none", lang),

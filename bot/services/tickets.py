@@ -214,6 +214,8 @@ async def set_kind(services: Services, person: Person, ticket_id: int, kind: str
         changes: dict[str, Any] = {"kind": kind}
         if not ticket.due_explicit and ticket.is_open:
             due = default_due(services, kind, ticket.created_at)
+            if ticket.paused_seconds:  # the time it waited still moves the new due time
+                due = add_working_time(due, timedelta(seconds=ticket.paused_seconds), working_day(services))
             if due != ticket.due_at:
                 changes.update(due_at=due, overdue_reminded_at=None, lead_reminded_at=None)
         await _repo(uow).update(ticket_id, **changes)
@@ -820,9 +822,9 @@ async def list_tickets(services: Services, person: Person, query: str) -> Ticket
             mine = [t for t in await repo.list(statuses=(*OPEN_STATUSES, "resolved"), limit=LIST_ALL)
                     if person.id in (t.assignee_id, t.requester_id)]
             return TicketList("mine", mine)
-        if words in ("overdue", "超期", "逾期", "超时"):
-            return TicketList("overdue", await repo.list(statuses=OPEN_STATUSES, due_before=services.now(),
-                                                             limit=LIST_ALL))
+        if words in ("overdue", "超期", "逾期", "超时"):  # a waiting ticket is not overdue: its clock is paused
+            listed = await repo.list(statuses=OPEN_STATUSES, due_before=services.now(), limit=LIST_ALL)
+            return TicketList("overdue", [t for t in listed if not t.is_waiting])
         period = parse_period(query.strip(), services.local_now(), calendar=services.calendar)
         if period is None:
             raise DomainError("tk.usage.tickets", examples="、".join(PERIOD_EXAMPLES))

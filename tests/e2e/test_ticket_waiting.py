@@ -86,6 +86,10 @@ async def test_a_waiting_ticket_is_not_missed_while_it_waits(bot: Harness) -> No
     [why] = await _send(bot, CLIENT_CONTACT, "/score why 2022-10")
     assert "#1" not in why.text  # not counted as still open past due: its clock is paused
     assert "当前仍在等待 1 张" in why.text
+    [overdue] = await _send(bot, ENGINEER, "/tickets overdue")
+    assert "#1" not in overdue.text
+    [listed] = await _send(bot, ENGINEER, "/tickets")
+    assert "#1" in listed.text and "⏸等待中" in listed.text and "超期" not in listed.text
 
 
 async def test_only_the_vendor_sets_waiting_and_the_client_side_or_the_vendor_ends_it(bot: Harness) -> None:

@@ -52,6 +52,10 @@ class Ticket:
     def is_waiting(self) -> bool:
         return self.waiting_since is not None
 
+    def is_overdue(self, now: datetime) -> bool:
+        """Open past its due time, and not waiting (a waiting ticket's clock is paused)."""
+        return self.is_open and not self.is_waiting and self.due_at < now
+
 
 @dataclass(frozen=True)
 class FaqEntry:
