@@ -123,8 +123,8 @@ class TicketRepository(Repository):
     async def paused_in(self, start: datetime, end: datetime) -> tuple[int, int, int]:
         """Tickets due in [start, end): (how many waited, their paused working seconds, how many wait now)."""
         row = await self.fetchone(
-            "SELECT COALESCE(SUM(paused_seconds > 0), 0), COALESCE(SUM(paused_seconds), 0),"
-            " COALESCE(SUM(waiting_since IS NOT NULL AND resolved_at IS NULL), 0)"
+            "SELECT COALESCE(SUM(CASE WHEN paused_seconds > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(paused_seconds), 0),"
+            " COALESCE(SUM(CASE WHEN waiting_since IS NOT NULL AND resolved_at IS NULL THEN 1 ELSE 0 END), 0)"
             " FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?",
             (self.contract_id, to_db(start), to_db(end)))
         assert row is not None

@@ -504,7 +504,7 @@ async def decide_request(services: Services, approver: Person, request_id: int, 
             from bot.services.oncall import leave_touches_duty_in_uow
 
             await leave_touches_duty_in_uow(services, uow, requester, request.first_day, request.last_day,
-                                            approver)
+                                            None)  # the bot proposes it (the approver decided the leave)
         await uow.commit()
     return Decision(decided, requester, approve)
 

@@ -249,7 +249,8 @@ async def set_field(services: Services, person: Person, ticket_id: int, field: s
 WAIT_WORDS: dict[str, str] = {
     "待甲方确认": "client", "甲方确认": "client", "待甲方": "client", "甲方": "client", "待确认": "client",
     "client": "client", "等待第三方": "third_party", "等第三方": "third_party", "第三方": "third_party",
-    "third": "third_party", "third_party": "third_party", "vendor": "third_party", "待备件": "parts",
+    "third": "third_party", "third_party": "third_party", "third party": "third_party",
+    "third-party": "third_party", "待备件": "parts",
     "等备件": "parts", "备件": "parts", "parts": "parts", "spare": "parts",
 }
 WAIT_CODES: dict[str, str] = {"c": "client", "t": "third_party", "p": "parts"}

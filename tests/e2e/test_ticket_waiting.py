@@ -118,3 +118,14 @@ async def test_an_overdue_ticket_cannot_start_waiting(bot: Harness) -> None:
     [answer] = await _send(bot, ENGINEER, "/wait 1 待备件")
     assert answer.text == t("tk.wait.overdue", "zh_CN", id=1, due="2022-10-11 09:00")
     assert (await _ticket(bot, 1)).waiting_since is None
+
+
+async def test_in_english_the_reason_words_and_the_replies_are_english(bot: Harness) -> None:
+    await _raise_and_take(bot)
+    await bot.chat.send(LEAD, "/lang en")
+    [answer] = await _send(bot, LEAD, "/wait 1 third party vendor patch pending")
+    assert "waiting for a third party" in answer.text and "clock paused" in answer.text
+    assert (await _ticket(bot, 1)).waiting_note == "vendor patch pending"
+    bot.clock.advance(timedelta(minutes=90))
+    [resumed] = await _send(bot, LEAD, "/resume 1")
+    assert "Paused working time 1 h 30 min" in resumed.text and "2022-10-11 10:30" in resumed.text
