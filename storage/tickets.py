@@ -23,7 +23,9 @@ def _ticket(r: Any) -> Ticket:
         reopen_count=r["reopen_count"], province_no=r["province_no"], estimate_days=r["estimate_days"],
         ruling=r["ruling"], ruling_note=r["ruling_note"], rating=r["rating"], rated_at=from_db(r["rated_at"]),
         rated_by=r["rated_by"], rating_comment=r["rating_comment"],
-        overdue_reminded_at=from_db(r["overdue_reminded_at"]), lead_reminded_at=from_db(r["lead_reminded_at"]))
+        overdue_reminded_at=from_db(r["overdue_reminded_at"]), lead_reminded_at=from_db(r["lead_reminded_at"]),
+        waiting_since=from_db(r["waiting_since"]), waiting_reason=r["waiting_reason"],
+        waiting_note=r["waiting_note"], paused_seconds=int(r["paused_seconds"] or 0))
 
 
 # Columns a service may set with `update` (never id / contract_id).
@@ -32,6 +34,7 @@ _UPDATABLE = {
     "resolved_at",
     "resolution", "closed_at", "reopen_count", "province_no", "estimate_days", "ruling", "ruling_note", "rating",
     "rated_at", "rated_by", "rating_comment", "overdue_reminded_at", "lead_reminded_at",
+    "waiting_since", "waiting_reason", "waiting_note", "paused_seconds",
 }
 
 
@@ -95,7 +98,8 @@ class TicketRepository(Repository):
     # --- the score's rates at a year's scale: counted in SQL, only the lost tickets come back (bench_score) ---
     # Times are UTC text of one fixed format (storage.timecodec), so SQL compares them as the datetimes compare.
     _ON_TIME = "(resolved_at IS NOT NULL AND resolved_at <= due_at)"
-    _NOT_YET_DUE = "(resolved_at IS NULL AND due_at > ?)"
+    # A ticket waiting for the client or a third party is not decided either: its clock is paused.
+    _NOT_YET_DUE = "(resolved_at IS NULL AND (due_at > ? OR waiting_since IS NOT NULL))"
     # Closed without a resolution: the ticket of a cancelled urgent request (no work order was needed).
     _COUNTED = "NOT (status = 'closed' AND resolved_at IS NULL)"
 
@@ -118,6 +122,31 @@ class TicketRepository(Repository):
         return int(counts[0]), int(counts[1]), int(counts[2]), [
             MissedTicket(r["id"], r["text"], from_db(r["due_at"]), from_db(r["resolved_at"]))
             for r in rows]
+
+    async def paused_in(self, start: datetime, end: datetime) -> tuple[int, int, int]:
+        """Tickets due in [start, end): (how many waited, their paused working seconds, how many wait now)."""
+        row = await self.fetchone(
+            "SELECT COALESCE(SUM(CASE WHEN paused_seconds > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(paused_seconds), 0),"
+            " COALESCE(SUM(CASE WHEN waiting_since IS NOT NULL AND resolved_at IS NULL THEN 1 ELSE 0 END), 0)"
+            " FROM tickets WHERE contract_id = ? AND due_at >= ? AND due_at < ?",
+            (self.contract_id, to_db(start), to_db(end)))
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
+
+    async def set_waiting(self, ticket_id: int, *, since: datetime, reason: str, note: str | None) -> bool:
+        """Start a wait on an open ticket that is not waiting (False: it is, or it is no longer open)."""
+        return await self.execute(
+            "UPDATE tickets SET waiting_since = ?, waiting_reason = ?, waiting_note = ? WHERE contract_id = ?"
+            " AND id = ? AND waiting_since IS NULL AND status IN ('open','taken')",
+            (to_db(since), reason, note, self.contract_id, ticket_id)) == 1
+
+    async def end_waiting(self, ticket_id: int, *, since: datetime, due_at: datetime, paused: int) -> bool:
+        """End the wait that began at `since` once: the due time moves, the paused time adds up."""
+        return await self.execute(
+            "UPDATE tickets SET waiting_since = NULL, waiting_reason = NULL, waiting_note = NULL, due_at = ?,"
+            " paused_seconds = paused_seconds + ?, overdue_reminded_at = NULL, lead_reminded_at = NULL"
+            " WHERE contract_id = ? AND id = ? AND waiting_since = ?",
+            (to_db(due_at), paused, self.contract_id, ticket_id, to_db(since))) == 1
 
     async def rating_counts(self, start: datetime, end: datetime) -> dict[str, int]:
         """How many tickets were rated each way in [start, end)."""
@@ -142,25 +171,29 @@ class TicketRepository(Repository):
     async def overdue_unreminded(self, now: datetime) -> builtins.list[Ticket]:
         rows = await self.fetchall(
             "SELECT * FROM tickets WHERE contract_id = ? AND status IN ('open','taken') AND due_at <= ?"
-            " AND overdue_reminded_at IS NULL ORDER BY due_at, id", (self.contract_id, to_db(now)))
+            " AND waiting_since IS NULL AND overdue_reminded_at IS NULL ORDER BY due_at, id",
+            (self.contract_id, to_db(now)))
         return [_ticket(r) for r in rows]
 
     async def claim_overdue_reminder(self, ticket_id: int, now: datetime) -> bool:
         return await self.execute(
             "UPDATE tickets SET overdue_reminded_at = ? WHERE contract_id = ? AND id = ?"
-            " AND overdue_reminded_at IS NULL AND status IN ('open','taken')",
+            " AND overdue_reminded_at IS NULL AND status IN ('open','taken')"
+            " AND waiting_since IS NULL",
             (to_db(now), self.contract_id, ticket_id)) == 1
 
     async def overdue_lead_unreminded(self, due_before: datetime) -> builtins.list[Ticket]:
         rows = await self.fetchall(
             "SELECT * FROM tickets WHERE contract_id = ? AND status IN ('open','taken') AND due_at <= ?"
-            " AND lead_reminded_at IS NULL ORDER BY due_at, id", (self.contract_id, to_db(due_before)))
+            " AND waiting_since IS NULL AND lead_reminded_at IS NULL ORDER BY due_at, id",
+            (self.contract_id, to_db(due_before)))
         return [_ticket(r) for r in rows]
 
     async def claim_lead_reminder(self, ticket_id: int, now: datetime) -> bool:
         return await self.execute(
             "UPDATE tickets SET lead_reminded_at = ? WHERE contract_id = ? AND id = ?"
-            " AND lead_reminded_at IS NULL AND status IN ('open','taken')",
+            " AND lead_reminded_at IS NULL AND status IN ('open','taken')"
+            " AND waiting_since IS NULL",
             (to_db(now), self.contract_id, ticket_id)) == 1
 
     async def earliest_due(self, column: str) -> datetime | None:
@@ -169,7 +202,7 @@ class TicketRepository(Repository):
             raise ValueError(column)
         value = await self.scalar(
             f"SELECT MIN(due_at) FROM tickets WHERE contract_id = ? AND status IN ('open','taken')"
-            f" AND {column} IS NULL", (self.contract_id,))
+            f" AND waiting_since IS NULL AND {column} IS NULL", (self.contract_id,))
         return from_db(value)
 
     # --- automatic rating ---

@@ -18,7 +18,7 @@ from storage.timecodec import from_db, to_db
 _FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(UrgentRequest))
 _TIME_FIELDS = ("raised_at", "started_at", "deadline_at", "acknowledged_at", "arrived_at", "breach_detected_at",
                 "escalation_stopped_at", "support_requested_at", "second_line_deadline_at",
-                "second_line_arrived_at", "second_line_breach_detected_at", "cancelled_at")
+                "second_line_arrived_at", "second_line_breach_detected_at", "cancelled_at", "ack_eta")
 
 
 def _request(row: Any) -> UrgentRequest:
@@ -91,6 +91,14 @@ class UrgentRepository(Repository):
         return await self.execute(
             "UPDATE urgent_requests SET acknowledged_at = ?, acknowledged_by = ? WHERE contract_id = ? AND id = ?"
             " AND acknowledged_at IS NULL", (to_db(at), person_id, self.contract_id, request_id)) == 1
+
+    async def set_ack_estimate(self, request_id: int, note: str | None, eta: datetime | None) -> bool:
+        """The note and estimated arrival of an acknowledgement (the latest one given counts) while nobody
+        arrived yet."""
+        return await self.execute(
+            "UPDATE urgent_requests SET ack_note = COALESCE(?, ack_note), ack_eta = COALESCE(?, ack_eta)"
+            " WHERE contract_id = ? AND id = ? AND arrived_at IS NULL",
+            (note, to_db(eta) if eta is not None else None, self.contract_id, request_id)) == 1
 
     async def arrive(self, request_id: int, person_id: int, at: datetime) -> bool:
         return await self.execute(

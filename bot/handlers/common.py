@@ -346,7 +346,8 @@ async def edited_command(msg: Inbound, ctx: HandlerContext) -> None:
 MENU_ORDER = (
     "start", "help", "lang", "checkin", "checkout", "leave", "makeup", "attendance", "daily",
     "ticket", "tickets", "take", "resolve", "reopen", "rate", "comment", "province", "estimate", "ruling",
-    "checklist", "faq", "urgent", "urgents", "ack", "arrived", "cancelurgent", "oncall", "dutyplan", "swap",
+    "checklist", "wait", "resume", "faq", "urgent", "urgents", "ack", "arrived", "cancelurgent", "oncall",
+    "dutyplan", "swap",
     "score", "deduct", "deductions", "payments", "paid", "report", "dashboard", "bindgroup", "staffchange",
     "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health",
 )

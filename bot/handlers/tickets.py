@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 from bot.catalog import t
@@ -85,6 +86,11 @@ async def _show(msg: Inbound, ctx: HandlerContext, person: Person, ticket_id: in
         extra += t("tk.show.ruling", lang, verdict=t(f"tk.ruling.{ticket.ruling}", lang))
     if ticket.kind == "bulk_processing":
         extra += t("tk.show.checklist", lang, done=len(info.checklist), total=len(svc.CHECKLIST_ITEMS))
+    if ticket.waiting_since is not None and ticket.waiting_reason:
+        extra += t("tk.show.waiting", lang, reason=t(f"tk.wait.reason.{ticket.waiting_reason}", lang),
+                   since=services.fmt(ticket.waiting_since), note=ticket.waiting_note or "")
+    if ticket.paused_seconds:
+        extra += t("tk.show.paused", lang, paused=svc.format_duration(timedelta(seconds=ticket.paused_seconds), lang))
     history = "\n".join(_history_line(services, entry, lang) for entry in info.history)
     await reply(ctx, person, "tk.show", **svc.summary_params(services, ticket, info.people), extra=extra,
                 history=history)
@@ -102,6 +108,11 @@ def _history_line(services: Any, entry: Any, lang: str) -> str:
         value = t(f"tk.ruling.{after['ruling']}", lang) + (f" {after['note']}" if after.get("note") else "")
     elif verb == "checklist" and after.get("item") in svc.CHECKLIST_ITEMS:
         value = t(svc.CHECKLIST_ITEMS[after["item"]], lang)
+    elif verb == "wait" and after.get("reason") in svc.WAIT_CODES.values():
+        value = t(f"tk.wait.reason.{after['reason']}", lang) + (f" {after['note']}" if after.get("note") else "")
+    elif verb == "resume" and after.get("due_at"):
+        minutes = int(after.get("paused_minutes") or 0)
+        value = f"{svc.format_duration(timedelta(minutes=minutes), lang)} → {after['due_at']}"
     else:
         for field in ("text", "resolution", "reason", "province_no", "estimate_days", "comment", "system",
                       "region", "assignee"):
@@ -115,7 +126,7 @@ def _history_line(services: Any, entry: Any, lang: str) -> str:
 
 _ACTIONS = {f"tk.act.{v}" for v in ("open", "kind", "system", "region", "take", "resolve", "reopen", "province",
                                     "estimate", "ruling", "checklist", "rate", "comment", "faq",
-                                    "overdue_reminded", "lead_reminded")}
+                                    "overdue_reminded", "lead_reminded", "wait", "resume")}
 
 
 @command("ticket")
@@ -232,7 +243,57 @@ async def ticket_button(msg: Inbound, ctx: HandlerContext, person: Person, data:
         text, buttons = _checklist_view(ticket, confirmed, lang)
         await ctx.responder.edit_button_message(text, buttons)
         return t(svc.CHECKLIST_ITEMS[choice], lang)
+    if data.action == "w":
+        reason = svc.WAIT_CODES.get(choice)
+        if reason is None:
+            raise DomainError("button.refused")
+        ticket = await svc.start_waiting(services, person, ticket_id, reason, "")
+        await ctx.responder.edit_button_message(_waiting_text(services, ticket, lang))
+        return t(f"tk.wait.reason.{reason}", lang)
+    if data.action == "res":
+        ended = await svc.end_waiting(services, person, ticket_id)
+        text = _resumed_text(services, ended, lang)
+        await ctx.responder.edit_button_message(f"{original}\n\n{text}" if original else text)
+        return t("tk.act.resume", lang)
     raise DomainError("button.refused")
+
+
+# --- waiting time that does not count ---------------------------------------------------------------------
+
+def _waiting_text(services: Any, ticket: Ticket, lang: str) -> str:
+    return t("tk.waiting", lang, id=ticket.id, reason=t(f"tk.wait.reason.{ticket.waiting_reason}", lang),
+             since=services.fmt(ticket.waiting_since))
+
+
+def _resumed_text(services: Any, ended: svc.WaitEnded, lang: str) -> str:
+    return t("tk.resumed", lang, id=ended.ticket.id, paused=svc.format_duration(ended.paused, lang),
+             total=svc.format_duration(ended.total_paused, lang), due=services.fmt(ended.ticket.due_at))
+
+
+@command("wait", ENGINEERS)
+async def wait_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
+    """Puts a ticket on hold for the client, a third party or parts (its clock pauses): /wait N 待备件 note.
+
+    Without a reason the engineer chooses it with a button."""
+    ticket_id, rest = _split(msg, "tk.usage.wait")
+    lang = person.language
+    if not rest:
+        await svc.get_ticket(ctx.services, ticket_id)  # an unknown number is told at once
+        buttons = [[(t(f"tk.wait.reason.{reason}", lang), encode("tk", "w", ticket_id, code))
+                    for code, reason in svc.WAIT_CODES.items()]]
+        await reply_text(ctx, t("tk.wait.ask", lang, id=ticket_id), buttons)
+        return
+    reason, note = svc.parse_wait_reason(rest)
+    ticket = await svc.start_waiting(ctx.services, person, ticket_id, reason, note)
+    await reply_text(ctx, _waiting_text(ctx.services, ticket, lang))
+
+
+@command("resume", [Role.CONTACT, Role.ENGINEER, Role.LEAD, Role.SUPERVISOR])
+async def resume_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
+    """Ends a ticket's wait (the client side, or the vendor when what it waited for arrived): /resume N."""
+    ticket_id, _ = _split(msg, "tk.usage.resume")
+    ended = await svc.end_waiting(ctx.services, person, ticket_id)
+    await reply_text(ctx, _resumed_text(ctx.services, ended, person.language))
 
 
 # --- lifecycle commands --------------------------------------------------------------------------------------
@@ -391,7 +452,8 @@ async def tickets_command(msg: Inbound, ctx: HandlerContext, person: Person) -> 
     now = services.now()
     lines = [t("tk.list.line", lang, **{**svc.summary_params(services, ticket, people),
                                         "text": shorten(ticket.text, LIST_TEXT)},
-               late=t("tk.list.late", lang) if ticket.is_open and ticket.due_at < now else "")
+               late=t("tk.list.late", lang) if ticket.is_overdue(now) else
+               t("tk.list.waiting", lang) if ticket.is_open and ticket.is_waiting else "")
              for ticket in found.tickets]
     await reply(ctx, person, f"tk.list.{found.selector}", count=len(found.tickets),
                 lines="\n".join(lines) or t("tk.list.none", lang),

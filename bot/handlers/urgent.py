@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.catalog import t
-from bot.handlers.common import ANYONE, HandlerContext, button, command, message_args, reply
+from bot.handlers.common import ANYONE, HandlerContext, button, command, message_args, reply, reply_text
 from bot.handlers.render.urgent import describe
 from bot.services import urgent
-from bot.services.callback_data import CallbackData
+from bot.services.callback_data import CallbackData, encode
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role
 from bot.services.domain.urgent import UrgentRequest
@@ -68,10 +69,34 @@ async def _request_id(msg: Inbound, ctx: HandlerContext, person: Person, command
     return request.id
 
 
-async def _reply_ack(msg: Inbound, ctx: HandlerContext, person: Person, request_id: int) -> None:
-    result = await urgent.acknowledge(ctx.services, person, request_id)
+ETA_CHOICES = (10, 20, 30, 45)  # minutes offered as buttons after 收到
+
+
+def _eta_buttons(request_id: int) -> list[list[tuple[str, str]]]:
+    return [[("urg.btn.eta." + str(m), encode("urg", "eta", request_id, m)) for m in ETA_CHOICES]]
+
+
+async def _reply_ack(msg: Inbound, ctx: HandlerContext, person: Person, request_id: int, note: str = "",
+                     eta_minutes: int | None = None) -> None:
+    """收到 (with a note and an estimate when given); an engineer without an estimate is offered buttons."""
+    services = ctx.services
+    eta = urgent.parse_estimate(services, note) if note else None
+    if eta_minutes is not None:
+        eta = services.acted_at() + timedelta(minutes=eta_minutes)
+    result = await urgent.acknowledge(services, person, request_id, note, eta)
     key = "urg.acked_stopped" if result.stopped_escalation else ("urg.acked" if result.first else "urg.acked_again")
-    await reply(ctx, person, key, id=request_id, deadline=ctx.services.fmt(result.request.deadline_at))
+    if eta is not None or note:
+        await reply(ctx, person, "urg.acked_eta" if eta else "urg.acked_note", id=request_id,
+                    eta=urgent.eta_text(services, eta) if eta else "", note=note,
+                    deadline=services.fmt(result.request.deadline_at))
+        return
+    lang = person.language
+    text = t(key, lang, id=request_id, deadline=services.fmt(result.request.deadline_at))
+    if person.is_engineer and result.request.arrived_at is None and result.request.ack_eta is None:
+        rows = [[(t(label, lang), data) for label, data in row] for row in _eta_buttons(request_id)]
+        await reply_text(ctx, text + "\n" + t("urg.eta_hint", lang, id=request_id), rows)
+        return
+    await reply_text(ctx, text)
 
 
 async def _reply_arrived(msg: Inbound, ctx: HandlerContext, person: Person, request_id: int) -> None:
@@ -87,12 +112,28 @@ def _ticket_note(person: Person, request: UrgentRequest, resolved: bool) -> str:
     return t("urg.ticket_resolved_note", person.language, ticket=request.ticket_id)
 
 
+_ACK = re.compile(r"^[#＃]?\s*(\d{1,9})(?:[\s，,:：]+(.*))?$", re.DOTALL)
+
+
 @command("ack")
 async def ack_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
-    """Acknowledges an urgent request (the text form of 收到)."""
-    request_id = await _request_id(msg, ctx, person, "ack")
-    if request_id is not None:
-        await _reply_ack(msg, ctx, person, request_id)
+    """Acknowledges an urgent request (the text form of 收到), optionally with a note and an estimated
+    arrival: /ack 12 收到，预计 20 分钟到."""
+    text = message_args(msg).strip()
+    match = _ACK.match(text)
+    if match is not None:
+        await _reply_ack(msg, ctx, person, int(match.group(1)), (match.group(2) or "").strip())
+        return
+    if not text:
+        request_id = await _request_id(msg, ctx, person, "ack")
+        if request_id is not None:
+            await _reply_ack(msg, ctx, person, request_id)
+        return
+    request = await urgent.latest_open_for(ctx.services, person)  # "/ack 预计20分钟到": the newest one called to
+    if request is None:
+        await reply(ctx, person, "urg.no_open")
+        return
+    await _reply_ack(msg, ctx, person, request.id, text)
 
 
 @command("arrived", [Role.ENGINEER, Role.LEAD])
@@ -132,6 +173,14 @@ async def urgent_button(msg: Inbound, ctx: HandlerContext, person: Person, data:
     if data.action == "ack":
         await _reply_ack(msg, ctx, person, request_id)
         return t("urg.btn.ack", person.language)
+    if data.action == "eta":
+        minutes = data.int_arg(1)
+        if minutes not in ETA_CHOICES:
+            return t("button.refused", person.language)
+        await _reply_ack(msg, ctx, person, request_id, t("urg.eta_note", person.language, minutes=minutes),
+                         eta_minutes=minutes)
+        await ctx.responder.edit_button_message(None)  # the estimate is given: its buttons go
+        return t("urg.btn.eta." + str(minutes), person.language)
     if data.action == "arr":
         await _reply_arrived(msg, ctx, person, request_id)
         return t("urg.btn.arrived", person.language)

@@ -501,6 +501,11 @@ async def decide_request(services: Services, approver: Person, request_id: int, 
         await services.notifier.to_person(
             uow, requester, f"att.{request.kind}_{status}", kind=f"attendance.{request.kind}_decision",
             dedup=f"att.decision:{request_id}", id=request_id, period=period, by=approver.name)
+        if approve and request.kind == LEAVE:  # a duty day it covers starts the swap flow, or warns of a gap
+            from bot.services.oncall import leave_touches_duty_in_uow
+
+            await leave_touches_duty_in_uow(services, uow, requester, request.first_day, request.last_day,
+                                            None)  # the bot proposes it (the approver decided the leave)
         await uow.commit()
     return Decision(decided, requester, approve)
 

@@ -189,7 +189,7 @@ async def tickets_view(services: Services, chosen: TicketFilter) -> TicketsView:
                    and (not chosen.system or tk.system == chosen.system)
                    and (lo is None or lo <= tk.created_at)
                    and (hi is None or tk.created_at < hi)
-                   and (not chosen.overdue or (tk.status in tickets.OPEN_STATUSES and tk.due_at < now))]
+                   and (not chosen.overdue or tk.is_overdue(now))]
     chosen_ones.sort(key=lambda tk: tk.id, reverse=True)
     contract = services.settings.contract
     start, end = period or (contract.start, min(contract.end, services.today()))

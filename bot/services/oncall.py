@@ -18,12 +18,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from bot.catalog import Joined, Localized, Text
 from bot.services.calendar import HolidayPeriod
 from bot.services.callback_data import Action
 from bot.services.container import Services
-from bot.services.domain.oncall import DutyPlan, Swap, balance_plan, engineers_on, leads_of
+from bot.services.domain.oncall import DutyPlan, Swap, balance_plan, could_cover, engineers_on, leads_of
 from bot.services.domain.people import Person, Role
 from bot.services.errors import BadInput, DomainError, NotAllowed, UnknownPerson
 from bot.services.notify import ButtonSpec
@@ -546,6 +547,67 @@ async def decide_swap(services: Services, supervisor: Person, swap_id: int, appr
         await uow.commit()
     assert updated is not None
     return updated
+
+
+# -- leave that touches duty (issue 20, item 6) ----------------------------------------------------------------
+@dataclass(frozen=True)
+class DutyTouched:
+    """A duty day of someone whose leave was just approved: a swap proposed to who could cover, or a gap."""
+
+    day: date
+    swap_id: int | None
+    proposed_to: Person | None
+    could_cover: list[Person]
+
+
+async def leave_touches_duty_in_uow(services: Services, uow: UnitOfWork, person: Person, first: date,
+                                    last: date, actor: Person | None) -> list[DutyTouched]:
+    """After a leave is approved (inside its unit of work): every duty day of `person` on a day the leave now
+    covers whole starts the swap flow with who could cover (their OK, then a supervisor's, as /swap), or,
+    when nobody could, warns the lead and the supervisors of the gap. Never leaves the rota silently wrong."""
+    start = max(first, services.today())
+    if start > last:
+        return []
+    days = sorted({s.day for s in await repo(uow).shifts_between(start, last) if s.person_id == person.id})
+    if not days:
+        return []
+    people = await uow.people.all(include_left=False)
+    prior = await holiday_duty_days(services, uow)
+    touched: list[DutyTouched] = []
+    now = services.now()
+    for day in days:
+        if not await is_on_leave(uow, person.id, day):  # half-day leave keeps the duty (outside the hours)
+            continue
+        busy = {s.person_id for s in await repo(uow).shifts_between(day, day)}
+        available = [p for p in engineers_on(people, day) if not await is_on_leave(uow, p.id, day)]
+        candidates = could_cover(available, person.id, busy, prior)
+        names = Joined(tuple(p.name for p in candidates), Text("role.separator"))
+        params: dict[str, Any] = {"name": person.name, "day": day.isoformat()}
+        if not candidates:
+            await uow.audit.append(at=now, action="oncall.leave_gap", entity="oncall", entity_id=day.isoformat(),
+                                   actor=actor, after={"day": day.isoformat(), "on_leave": person.name})
+            await services.notifier.to_roles(uow, [Role.LEAD, Role.SUPERVISOR], "oc.leave.gap", kind="oncall.leave",
+                                             dedup=f"oc:leave_gap:{person.id}:{day.isoformat()}",
+                                             exclude=[person.id], **params)
+            await services.notifier.to_person(uow, person, "oc.leave.gap_own", kind="oncall.leave",
+                                              dedup=f"oc:leave_gap_own:{person.id}:{day.isoformat()}", **params)
+            touched.append(DutyTouched(day, None, None, []))
+            continue
+        peer = candidates[0]
+        swap_id = await repo(uow).add_swap(day, person.id, peer.id, now)
+        await uow.audit.append(at=now, action="oncall.swap_requested", entity="duty_swap", entity_id=swap_id,
+                               actor=actor, after={"day": day.isoformat(), "from": person.name, "to": peer.name,
+                                                   "because": "leave"})
+        await services.notifier.to_person(uow, peer, "oc.leave.swap_ask_peer", kind="oncall.swap",
+                                          buttons=swap_peer_buttons(swap_id), dedup=f"oc:swap:{swap_id}:peer",
+                                          **params)
+        await services.notifier.to_person(uow, person, "oc.leave.swap_proposed_own", kind="oncall.leave",
+                                          dedup=f"oc:swap:{swap_id}:own", peer=peer.name, **params)
+        await services.notifier.to_roles(uow, [Role.LEAD], "oc.leave.swap_proposed", kind="oncall.leave",
+                                          dedup=f"oc:swap:{swap_id}:lead", exclude=[person.id, peer.id],
+                                          peer=peer.name, names=names, **params)
+        touched.append(DutyTouched(day, swap_id, peer, candidates))
+    return touched
 
 
 # -- coverage -----------------------------------------------------------------------------------------------

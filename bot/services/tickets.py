@@ -23,10 +23,19 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.catalog import Joined, Text
+from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.domain.rates import ComponentRate, Loss
-from bot.services.domain.tickets import FaqEntry, HistoryEntry, Ticket
+from bot.services.domain.tickets import (
+    WAIT_REASONS,
+    FaqEntry,
+    HistoryEntry,
+    Ticket,
+    WorkingDay,
+    add_working_time,
+    working_time_between,
+)
 from bot.services.errors import BadInput, DomainError
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
 from bot.textfit import shorten
@@ -209,6 +218,8 @@ async def set_kind(services: Services, person: Person, ticket_id: int, kind: str
         changes: dict[str, Any] = {"kind": kind}
         if not ticket.due_explicit and ticket.is_open:
             due = default_due(services, kind, ticket.created_at)
+            if ticket.paused_seconds:  # the time it waited still moves the new due time
+                due = add_working_time(due, timedelta(seconds=ticket.paused_seconds), working_day(services))
             if due != ticket.due_at:
                 changes.update(due_at=due, overdue_reminded_at=None, lead_reminded_at=None)
         await _repo(uow).update(ticket_id, **changes)
@@ -234,6 +245,142 @@ async def set_field(services: Services, person: Person, ticket_id: int, field: s
         ticket = await _load(uow, ticket_id)
         await uow.commit()
     return ticket
+
+
+# --- waiting time that does not count (待甲方确认 / 等待第三方 / 待备件) -----------------------------------
+
+# What a person may write after /wait N: the reason's words (the rest is a note).
+WAIT_WORDS: dict[str, str] = {
+    "待甲方确认": "client", "甲方确认": "client", "待甲方": "client", "甲方": "client", "待确认": "client",
+    "client": "client", "等待第三方": "third_party", "等第三方": "third_party", "第三方": "third_party",
+    "third": "third_party", "third_party": "third_party", "third party": "third_party",
+    "third-party": "third_party", "待备件": "parts",
+    "等备件": "parts", "备件": "parts", "parts": "parts", "spare": "parts",
+}
+WAIT_CODES: dict[str, str] = {"c": "client", "t": "third_party", "p": "parts"}
+
+
+def parse_wait_reason(text: str) -> tuple[str, str]:
+    """'待备件 硬盘已下单' -> ('parts', '硬盘已下单'); the longest known word at the start wins."""
+    cleaned = text.strip()
+    for word in sorted(WAIT_WORDS, key=len, reverse=True):
+        if cleaned.lower().startswith(word):
+            return WAIT_WORDS[word], cleaned[len(word):].strip(" ，,：:。")
+    raise BadInput("tk.usage.wait")
+
+
+def working_day(services: Services) -> WorkingDay:
+    hours = services.settings.working_hours
+    return WorkingDay(services.calendar.is_workday, hours.start, hours.end, services.tz)
+
+
+def _may_end_wait(person: Person, ticket: Ticket) -> bool:
+    """The client side (the requester, a supervisor, the client's contact) ends a wait; the vendor's engineers
+    too, when what they waited for arrived."""
+    return person.id == ticket.requester_id or is_client_side(person) or person.has(*ENGINEERS)
+
+
+@dataclass(frozen=True)
+class WaitEnded:
+    ticket: Ticket
+    paused: timedelta        # the working time this wait paused (the due time moved by it)
+    total_paused: timedelta  # all paused working time of the ticket so far
+
+
+async def start_waiting(services: Services, person: Person, ticket_id: int, reason: str, note: str) -> Ticket:
+    """The vendor's engineer puts a ticket on hold for the client, a third party or parts: its clock pauses,
+    overdue reminders pause, the requester is told (with a button to end the wait)."""
+
+    if not person.has(*ENGINEERS) or is_client_side(person):
+        raise DomainError("tk.wait.vendor_only")
+    if reason not in WAIT_REASONS:
+        raise BadInput("tk.usage.wait")
+    note = note.strip()[:200]
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not ticket.is_open:
+            raise DomainError("tk.not_open", id=ticket_id, status=Text(f"tk.status.{ticket.status}"))
+        if ticket.urgent:
+            raise DomainError("tk.wait.urgent", id=ticket_id)
+        if ticket.is_waiting:
+            raise DomainError("tk.wait.already", id=ticket_id,
+                              reason=Text(f"tk.wait.reason.{ticket.waiting_reason}"),
+                              since=services.fmt(ticket.waiting_since))
+        now = services.acted_at()
+        if ticket.due_at <= now:
+            raise DomainError("tk.wait.overdue", id=ticket_id, due=services.fmt(ticket.due_at))
+        if not await _repo(uow).set_waiting(ticket_id, since=now, reason=reason, note=note or None):
+            raise DomainError("tk.not_open", id=ticket_id, status=Text(f"tk.status.{ticket.status}"))
+        await _audit(uow, services, person, "wait", ticket_id, before={"due_at": services.fmt(ticket.due_at)},
+                     after={"reason": reason, "note": note, "since": services.fmt(now)})
+        ticket = await _load(uow, ticket_id)
+        requester = await uow.people.by_id(ticket.requester_id)
+        if requester is not None and requester.id != person.id:
+            await services.notifier.to_person(
+                uow, requester, "tk.notify.waiting", kind="tickets.wait",
+                dedup=f"tk.wait:{ticket_id}:{services.fmt(now)}",
+                buttons=[[("tk.btn.resume", Action("tk", "res", ticket_id))]],
+                id=ticket_id, text=shorten(ticket.text, 120), name=person.name,
+                reason=Text(f"tk.wait.reason.{reason}"), note=note or "—",
+                since=services.fmt(now))
+        services.poke_timers(uow)
+        await uow.commit()
+    return ticket
+
+
+async def _end_wait_in_uow(uow: UnitOfWork, services: Services, person: Person | None, ticket: Ticket,
+                           now: datetime, *, resolved: bool = False) -> Ticket:
+    """End the ticket's wait at `now`: the due time moves by exactly the working time it waited."""
+    assert ticket.waiting_since is not None
+    since = ticket.waiting_since
+    hours = working_day(services)
+    paused = working_time_between(since, max(now, since), hours)
+    due = add_working_time(ticket.due_at, paused, hours)
+    if not await _repo(uow).end_waiting(ticket.id, since=since, due_at=due, paused=int(paused.total_seconds())):
+        return await _load(uow, ticket.id)
+    await _audit(uow, services, person, "resume", ticket.id,
+                 before={"due_at": services.fmt(ticket.due_at), "reason": ticket.waiting_reason,
+                         "since": services.fmt(since)},
+                 after={"due_at": services.fmt(due), "paused_minutes": int(paused.total_seconds() // 60),
+                        "paused": format_duration(paused, "zh_CN"), "resolved": resolved})
+    return await _load(uow, ticket.id)
+
+
+async def end_waiting(services: Services, person: Person, ticket_id: int) -> WaitEnded:
+    """The client side (or the vendor, when what it waited for arrived) ends the wait: the clock runs again
+    and the due time moves by the paused working time. Whoever did not end it is told."""
+    async with services.db.uow() as uow:
+        ticket = await _load(uow, ticket_id)
+        if not _may_end_wait(person, ticket):
+            raise DomainError("tk.wait.not_yours", id=ticket_id)
+        if not ticket.is_waiting:
+            raise DomainError("tk.wait.not_waiting", id=ticket_id)
+        before = ticket.paused_seconds
+        ticket = await _end_wait_in_uow(uow, services, person, ticket, services.acted_at())
+        paused = timedelta(seconds=ticket.paused_seconds - before)
+        told = {ticket.requester_id, ticket.assignee_id} - {person.id, None}
+        for target_id in sorted(i for i in told if i is not None):
+            target = await uow.people.by_id(target_id)
+            if target is None:
+                continue
+            await services.notifier.to_person(
+                uow, target, "tk.notify.resumed", kind="tickets.wait",
+                dedup=f"tk.resume:{ticket_id}:{ticket.paused_seconds}", id=ticket_id, name=person.name,
+                paused=format_duration(paused, target.language), due=services.fmt(ticket.due_at))
+        services.poke_timers(uow)
+        await uow.commit()
+    return WaitEnded(ticket, paused, timedelta(seconds=ticket.paused_seconds))
+
+
+def format_duration(amount: timedelta, lang: str) -> str:
+    """2 h 5 min as '2小时5分钟' / '2 h 5 min' (whole minutes)."""
+    minutes = int(amount.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return Text("tk.duration.hm", h=hours, m=minutes).in_lang(lang)
+    if hours:
+        return Text("tk.duration.h", h=hours).in_lang(lang)
+    return Text("tk.duration.m", m=minutes).in_lang(lang)
 
 
 # --- the lifecycle ---------------------------------------------------------------------------------
@@ -301,6 +448,8 @@ async def resolve(services: Services, person: Person, ticket_id: int, resolution
             raise DomainError("tk.checklist_missing", id=ticket_id,
                               items=_labels([CHECKLIST_ITEMS[m] for m in missing]))
         now = services.acted_at()
+        if ticket.is_waiting:  # resolved while waiting: the wait ends now and the due time moves first
+            ticket = await _end_wait_in_uow(uow, services, person, ticket, now, resolved=True)
         await _repo(uow).update(ticket_id, status="resolved", resolved_at=now, resolution=resolution,
                                 assignee_id=ticket.assignee_id or person.id, taken_at=ticket.taken_at or now)
         await _audit(uow, services, person, "resolve", ticket_id, before={"status": ticket.status},
@@ -686,9 +835,9 @@ async def list_tickets(services: Services, person: Person, query: str) -> Ticket
             mine = [t for t in await repo.list(statuses=(*OPEN_STATUSES, "resolved"), limit=LIST_ALL)
                     if person.id in (t.assignee_id, t.requester_id)]
             return TicketList("mine", mine)
-        if words in ("overdue", "超期", "逾期", "超时"):
-            return TicketList("overdue", await repo.list(statuses=OPEN_STATUSES, due_before=services.now(),
-                                                             limit=LIST_ALL))
+        if words in ("overdue", "超期", "逾期", "超时"):  # a waiting ticket is not overdue: its clock is paused
+            listed = await repo.list(statuses=OPEN_STATUSES, due_before=services.now(), limit=LIST_ALL)
+            return TicketList("overdue", [t for t in listed if not t.is_waiting])
         period = parse_period(query.strip(), services.local_now(), calendar=services.calendar)
         if period is None:
             raise DomainError("tk.usage.tickets", examples="、".join(PERIOD_EXAMPLES))
@@ -729,6 +878,7 @@ async def completion_rate(services: Services, start: date, end: date, *, losses:
     async with services.db.uow() as uow:
         due, numerator, undecided, missed = await _repo(uow).completion_outcomes(lo, hi, services.now(),
                                                                                  missed=losses)
+        waited, paused_seconds, waiting = await _repo(uow).paused_in(lo, hi)
     lost: list[Loss] = []
     for ticket in missed:
         key = "tk.loss.late" if ticket.resolved_at is not None else "tk.loss.still_open"
@@ -737,8 +887,10 @@ async def completion_rate(services: Services, start: date, end: date, *, losses:
                                  "text": shorten(ticket.text, 60)},
                            when=services.local(ticket.due_at).isoformat()))
     denominator = due - undecided
-    return ComponentRate(Decimal(numerator), Decimal(denominator), lost,
-                         details={"due": denominator, "on_time": numerator, "not_yet_due": undecided})
+    details: dict[str, Any] = {"due": denominator, "on_time": numerator, "not_yet_due": undecided}
+    if waited or waiting:  # waiting time that does not count (/score why shows it)
+        details.update(paused_tickets=waited, paused_minutes=paused_seconds // 60, waiting_now=waiting)
+    return ComponentRate(Decimal(numerator), Decimal(denominator), lost, details=details)
 
 
 async def satisfaction_rate(services: Services, start: date, end: date, *, losses: bool = True) -> ComponentRate:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -39,7 +40,12 @@ from bot.services.callback_data import Action
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role
 from bot.services.domain.rates import ComponentRate, Loss
-from bot.services.domain.urgent import UrgentRequest, arrival_deadline, counted_as_missed, may_cancel
+from bot.services.domain.urgent import (
+    UrgentRequest,
+    arrival_deadline,
+    counted_as_missed,
+    may_cancel,
+)
 from bot.services.errors import BadInput, DomainError
 from bot.services.geo import within_site
 from bot.services.notify import ButtonSpec
@@ -203,8 +209,50 @@ async def _acknowledge(services: Services, person: Person, request: UrgentReques
     return first, stopped
 
 
-async def acknowledge(services: Services, person: Person, request_id: int) -> Acknowledged:
-    """收到: this person has seen it. After a breach, the first acknowledgement stops the escalation chain."""
+# -- an acknowledgement with a note and an estimated arrival ("收到，预计 20 分钟到") ------------------------
+ACK_NOTE_MAX = 200
+MAX_ETA = timedelta(hours=12)  # an urgent request's estimate: "8:30" said at 09:00 means a mistake
+_ETA_MINUTES = re.compile(r"(\d{1,4})\s*(?:分钟|分|min|mins|minutes|minute|m)\b", re.IGNORECASE)
+_ETA_HOURS = re.compile(r"(\d{1,2}(?:\.\d)?|半|一|两|二)\s*(?:个)?\s*(?:小时|钟头|h|hours?)\b", re.IGNORECASE)
+_ETA_PREFIX = re.compile(r"^(?:收到|好的|ok|got it)?[\s，,。!！]*(?:预计|大约|大概|约|估计|eta|about|in)?\s*[:：]?\s*",
+                         re.IGNORECASE)
+_ETA_SUFFIX = re.compile(r"\s*(?:左右|以内|内)?\s*(?:能到|到达|到岗|到场|赶到|到|后到|后)?\s*[。.!！]?$")
+_HOURS_WORDS = {"半": 0.5, "一": 1.0, "两": 2.0, "二": 2.0}
+
+
+def parse_estimate(services: Services, text: str) -> datetime | None:
+    """The estimated arrival in an acknowledgement's note: "20分钟", "20 min", "预计10:30到", "半小时"; None
+    when it names none. A time that has passed (or more than 12 hours away) is bad input, echoed back."""
+    now = services.acted_at()
+    for segment in re.split(r"[，,；;\n]", text):
+        phrase = _ETA_SUFFIX.sub("", _ETA_PREFIX.sub("", segment.strip())).strip()
+        if not phrase:
+            continue
+        eta: datetime | None = None
+        match = _ETA_MINUTES.fullmatch(phrase + " ") or _ETA_MINUTES.fullmatch(phrase)
+        hours = _ETA_HOURS.fullmatch(phrase)
+        if match:
+            eta = now + timedelta(minutes=int(match.group(1)))
+        elif hours:
+            value = hours.group(1)
+            eta = now + timedelta(hours=_HOURS_WORDS.get(value) or float(value))
+        else:
+            eta = parse_when(phrase, services.local(now), calendar=services.calendar)
+        if eta is None:
+            continue
+        if eta <= now or eta - now > MAX_ETA:
+            raise DomainError("urg.eta_bad", eta=services.fmt(eta), examples=Text("urg.eta_examples"))
+        return eta
+    return None
+
+
+async def acknowledge(services: Services, person: Person, request_id: int, note: str = "",
+                      eta: datetime | None = None) -> Acknowledged:
+    """收到: this person has seen it. After a breach, the first acknowledgement stops the escalation chain.
+
+    With a note or an estimated arrival, the raiser and the group are told (the estimate is shown on the
+    request's timeline; missing it is no breach by itself: the arrival deadline decides)."""
+    note = note.strip()[:ACK_NOTE_MAX]
     async with services.db.uow() as uow:
         request = await _load(uow, request_id)
         await _require_active(services, uow, request)
@@ -214,11 +262,42 @@ async def acknowledge(services: Services, person: Person, request_id: int) -> Ac
             await uow.audit.append(at=now, action="urgent.ack", entity="urgent_request", entity_id=request_id,
                                    actor=person,
                                    after={"at": services.fmt(now), "stopped_escalation": stopped,
-                                          "after_breach": request.breached})
+                                          "after_breach": request.breached, "note": note or None,
+                                          "eta": services.fmt(eta) if eta else None})
+        if (note or eta) and request.arrived_at is None:
+            await repo(uow).set_ack_estimate(request_id, note or None, eta)
+            if not first:
+                await uow.audit.append(at=now, action="urgent.ack_estimate", entity="urgent_request",
+                                       entity_id=request_id, actor=person,
+                                       after={"note": note or None, "eta": services.fmt(eta) if eta else None})
+            await _tell_estimate(uow, services, person, request, note, eta)
         updated = await repo(uow).get(request_id)
         await uow.commit()
     assert updated is not None
     return Acknowledged(updated, first, stopped)
+
+
+def eta_text(services: Services, eta: datetime) -> str:
+    """10:30 today, or with its date on another day."""
+    same_day = services.local(eta).date() == services.local(services.now()).date()
+    return services.fmt(eta, with_date=not same_day)
+
+
+async def _tell_estimate(uow: UnitOfWork, services: Services, person: Person, request: UrgentRequest, note: str,
+                         eta: datetime | None) -> None:
+    """The raiser and the group see the acknowledgement's note and estimate."""
+    stamp = services.fmt(eta) if eta else "-"
+    params: dict[str, Any] = {"id": request.id, "name": person.name, "deadline": services.fmt(request.deadline_at)}
+    raiser = await uow.people.by_id(request.raised_by)
+    if raiser is not None and raiser.id != person.id:
+        await services.notifier.to_person(
+            uow, raiser, "urg.ack_eta_raiser" if eta else "urg.ack_note_raiser", kind="urgent.ack_estimate",
+            dedup=f"urg:{request.id}:eta:{person.id}:{stamp}:{zlib.crc32(note.encode())}", note=note or "—",
+            eta=eta_text(services, eta) if eta else "", **params)
+    await services.notifier.to_groups(
+        uow, "urg.ack_eta_group" if eta else "urg.ack_note_group", kind="urgent.ack_estimate",
+        dedup=f"urg:{request.id}:eta_group:{person.id}:{stamp}:{zlib.crc32(note.encode())}", note=note or "—",
+        eta=eta_text(services, eta) if eta else "", **params)
 
 
 @dataclass(frozen=True)

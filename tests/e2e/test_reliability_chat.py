@@ -111,7 +111,7 @@ async def test_admin_health_shows_uptime_database_outbox_and_timers(bot: Harness
     [answer] = await bot.chat.send(ADMIN, "/health")
     assert answer.text.startswith("🩺 运行状况：正常")
     assert "已运行：0 天 2 小时 5 分钟" in answer.text
-    assert "数据库：正常" in answer.text and " KB" in answer.text
+    assert "数据库：正常" in answer.text and (" KB" in answer.text or " MB" in answer.text)
     assert "待发 0 条" in answer.text
     assert "HTTP 健康检查：未开启" in answer.text
 

@@ -59,6 +59,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "ticket": ANY, "take": roles(E, L), "resolve": roles(E, L), "reopen": ANY, "rate": ANY, "comment": ANY,
     "province": roles(E, L), "estimate": roles(E, L), "ruling": roles(C, S), "checklist": roles(E, L),
     "tickets": ANY, "faq": ANY, "daily": ANY,
+    # waiting time that does not count (#20): only the vendor sets it; the client side (or the vendor) ends it
+    "wait": roles(E, L), "resume": roles(C, E, L, S),
     # urgent requests and on-call (#6)
     "urgent": roles(C, E, L, S), "urgents": ANY, "ack": ANY, "arrived": roles(E, L),
     "cancelurgent": roles(C, E, L, S),  # the service allows only the raiser, a supervisor or the client contact

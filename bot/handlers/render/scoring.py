@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from bot.catalog import t
@@ -140,8 +141,10 @@ def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
     if a.counted_from is not None:
         lines.append(t("score.counted_from", lang, day=a.counted_from.isoformat()))
     entries = ledger(a, lang, component)
+    paused = render_paused(a, lang, component)
     if not entries:
         lines.append(t("score.why.none", lang))
+        lines.extend(paused)
         return "\n".join(lines)
     cap = None if component is not None else WHY_LINES_PER_COMPONENT
     for name, c in a.components.items():
@@ -157,7 +160,24 @@ def render_why(a: Assessment, lang: str, component: str | None = None) -> str:
         if cap is not None and len(mine) > cap:
             lines.append(t("score.why.more_component", lang, n=len(mine) - cap,
                            component=component_name(name, lang)))
+    lines.extend(paused)
     return "\n".join(lines)
+
+
+def render_paused(a: Assessment, lang: str, component: str | None = None) -> list[str]:
+    """Under /score why: the waiting time that did not count (tickets waiting for the client or a third
+    party: their due times moved by it), from the completion rate's details."""
+    c = a.components.get("completion")
+    if c is None or component not in (None, "completion"):
+        return []
+    details = c.rate.details
+    if not details.get("paused_tickets") and not details.get("waiting_now"):
+        return []
+    from bot.services.tickets import format_duration
+
+    return ["", t("score.why.paused", lang, n=int(details.get("paused_tickets") or 0),
+                  paused=format_duration(timedelta(minutes=int(details.get("paused_minutes") or 0)), lang),
+                  waiting=int(details.get("waiting_now") or 0))]
 
 
 def render_deductions(period: Period, deductions: Iterable[Deduction], lang: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.catalog import t
 from bot.services.container import Services
-from bot.services.urgent import Listed, minutes, status_key
+from bot.services.domain.urgent import missed_estimate
+from bot.services.urgent import Listed, eta_text, minutes, status_key
 from bot.textfit import shorten
 
 
@@ -23,6 +24,10 @@ def describe(services: Services, item: Listed, lang: str) -> str:
                name=item.arrived_by or "?", minutes=taken)
     if request.arrived_at is not None and request.arrival_on_site is False:
         status += t("urg.status.off_site", lang, distance=round(request.arrival_distance_m or 0))
+    if request.ack_eta is not None:
+        missed = missed_estimate(request, services.now())
+        status += t("urg.status.eta_missed" if missed else "urg.status.eta", lang,
+                    eta=eta_text(services, request.ack_eta))
     if request.support_requested_at is not None:
         status += (t("urg.status.second_line_arrived", lang) if request.second_line_arrived_at
                    else t("urg.status.second_line_waiting", lang, deadline=fmt(request.second_line_deadline_at)))

@@ -81,3 +81,11 @@ def balance_plan(days: list[date], engineers: list[Person], prior: Counter[int],
         counts[chosen] += 1
         previous = chosen
     return plan
+
+
+def could_cover(engineers: Iterable[Person], absent_id: int, busy: Collection[int],
+                prior: Counter[int]) -> list[Person]:
+    """Who could take a duty day the person `absent_id` cannot keep (leave): the other engineers not on leave
+    and not already on duty that day (`busy`), fewest duty days first (`prior`), then roster order."""
+    free = [p for p in engineers if p.id != absent_id and p.id not in busy]
+    return sorted(free, key=lambda p: prior.get(p.id, 0))

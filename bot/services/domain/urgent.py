@@ -51,6 +51,8 @@ class UrgentRequest:
     cancelled_at: datetime | None
     cancelled_by: int | None
     cancel_reason: str | None
+    ack_note: str | None = None          # "收到，预计 20 分钟到": the acknowledgement's note
+    ack_eta: datetime | None = None      # the estimated arrival it gave (not a deadline: the one hour decides)
 
     @property
     def cancelled(self) -> bool:
@@ -109,6 +111,16 @@ def counted_as_missed(request: UrgentRequest) -> bool:
     """Cancelled after its deadline with nobody on site: the breach stands."""
     return (request.cancelled_at is not None and request.arrived_at is None
             and request.cancelled_at > request.deadline_at)
+
+
+def missed_estimate(request: UrgentRequest, now: datetime) -> bool:
+    """Arrived after the estimate given with the acknowledgement (or not arrived and the estimate passed).
+    Shown on the request's timeline; not a breach by itself: the arrival deadline decides that."""
+    if request.ack_eta is None or request.cancelled_at is not None:
+        return False
+    if request.arrived_at is not None:
+        return request.arrived_at > request.ack_eta
+    return now > request.ack_eta
 
 
 def may_cancel(person: Person, request: UrgentRequest) -> bool:

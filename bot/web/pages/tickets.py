@@ -28,7 +28,7 @@ def _row(viewer: Viewer, ticket: Ticket, people: dict[int, Person]) -> dict[str,
             if ticket.kind in TICKET_KINDS else ticket.kind, "system": ticket.system or "—",
             "status": t(f"tk.status.{ticket.status}", lang), "assignee": assignee.name if assignee else "—",
             "due": services.fmt(ticket.due_at), "text": ticket.text,
-            "overdue": ticket.status in ("open", "taken") and ticket.due_at < services.now(),
+            "overdue": ticket.is_overdue(services.now()),
             "rating": t(f"tk.rating.{ticket.rating}", lang) if ticket.rating else ""}
 
 

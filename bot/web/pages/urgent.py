@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from bot.catalog import t
 from bot.services import dashboard, scoring, urgent
+from bot.services.domain.urgent import missed_estimate
 
 if TYPE_CHECKING:
     from bot.web.app import Viewer
@@ -21,6 +22,11 @@ def _timeline(viewer: Viewer, item: urgent.Listed, names: dict[int, str]) -> lis
         steps.append((r.acknowledged_at, t("web.urg.acknowledged", lang,
                                                  name=names.get(r.acknowledged_by or 0, "?"),
                                                  minutes=urgent.minutes(r.acknowledged_at - r.started_at))))
+    if r.ack_eta is not None:
+        steps.append((r.ack_eta, t("web.urg.eta", lang, name=names.get(r.acknowledged_by or 0, "?"),
+                                   note=r.ack_note or "—")))
+        if missed_estimate(r, viewer.services.now()):
+            steps.append((r.arrived_at or r.ack_eta, t("web.urg.eta_missed", lang)))
     steps.append((r.deadline_at, t("web.urg.deadline", lang)))
     if r.breach_detected_at is not None:
         steps.append((r.breach_detected_at, t("web.urg.breach", lang)))
