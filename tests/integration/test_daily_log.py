@@ -13,6 +13,7 @@ from bot.services.container import Services
 from bot.services.domain.people import Person
 from bot.services.errors import DomainError
 from bot.services.schedule import run_all_due
+from storage.base import chat_key
 from tests.conftest import ENGINEER, LEAD, SHANGHAI, SUPERVISOR
 
 
@@ -26,7 +27,7 @@ async def _person(services: Services, telegram_id: int) -> Person:
 async def _reminders(services: Services, chat_id: int) -> list[str]:
     async with services.db.uow() as uow:
         rows = await uow.outbox.fetchall("SELECT text FROM outbox WHERE chat_id = ? AND kind = 'daily.reminder'",
-                                         (chat_id,))
+                                         (chat_key(chat_id),))
     return [r["text"] for r in rows]
 
 

@@ -19,6 +19,7 @@ from bot.services.domain.people import Person
 from bot.services.errors import DomainError
 from bot.services.schedule import run_all_due
 from config.settings import settings_from_dict
+from storage.base import chat_key
 from tests.conftest import ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, base_config
 
 
@@ -31,7 +32,7 @@ async def person(services: Services, telegram_id: int) -> Person:
 async def queued(services: Services, chat_id: int, kind: str) -> list[dict[str, Any]]:
     async with services.db.uow() as uow:
         rows = await uow.outbox.fetchall("SELECT text, buttons FROM outbox WHERE chat_id = ? AND kind = ?"
-                                         " ORDER BY id", (chat_id, kind))
+                                         " ORDER BY id", (chat_key(chat_id), kind))
     return [{"text": r["text"], "buttons": [b["text"] for row in json.loads(r["buttons"] or "[]") for b in row]}
             for r in rows]
 

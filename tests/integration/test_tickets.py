@@ -20,6 +20,7 @@ from bot.services.errors import DomainError
 from bot.services.schedule import run_all_due
 from bot.state import app_state
 from config.settings import Settings
+from storage.base import chat_key
 from storage.tickets import TicketRepository
 from tests.conftest import CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SHANGHAI, SUPERVISOR, VENDOR_CONTACT
 
@@ -38,7 +39,7 @@ async def _raise(services: Services, text: str = "社保卡系统无法登录", 
 
 async def _outbox_texts(services: Services, chat_id: int) -> list[str]:
     async with services.db.uow() as uow:
-        rows = await uow.outbox.fetchall("SELECT text FROM outbox WHERE chat_id = ? ORDER BY id", (chat_id,))
+        rows = await uow.outbox.fetchall("SELECT text FROM outbox WHERE chat_id = ? ORDER BY id", (chat_key(chat_id),))
     return [r["text"] for r in rows]
 
 

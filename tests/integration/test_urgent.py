@@ -18,6 +18,7 @@ from bot.services.domain.people import Person
 from bot.services.domain.urgent import UrgentRequest
 from bot.services.errors import DomainError
 from bot.services.schedule import run_all_due
+from storage.base import chat_from_db
 from storage.urgent import UrgentRepository
 from tests.conftest import (
     CLIENT_CONTACT,
@@ -45,8 +46,8 @@ class Queued:
 async def outbox(services: Services) -> list[Queued]:
     async with services.db.uow() as uow:
         rows = await uow.outbox.fetchall("SELECT chat_id, text, buttons, kind FROM outbox ORDER BY id")
-    return [Queued(r["chat_id"], r["text"], [b["text"] for row in json.loads(r["buttons"] or "[]") for b in row],
-                   r["kind"]) for r in rows]
+    return [Queued(chat_from_db(r["chat_id"]), r["text"],
+                   [b["text"] for row in json.loads(r["buttons"] or "[]") for b in row], r["kind"]) for r in rows]
 
 
 async def to(services: Services, chat_id: int, kind: str | None = None) -> list[Queued]:
