@@ -18,6 +18,7 @@ from bot.handlers import (
     location,
     oncall,
     paging,
+    quiet,
     reliability,
     scoring,
     tickets,
@@ -27,7 +28,7 @@ from bot.handlers.common import Declared, declared_in
 from bot.handlers.router import Router
 
 HANDLER_MODULES = (incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, location, oncall,
-                   paging, reliability, scoring, urgent)
+                   paging, quiet, reliability, scoring, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
 
 

@@ -80,7 +80,8 @@ def build_calendar(settings: Settings) -> WorkCalendar:
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     db.default_language = settings.contract.default_language
     return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings),
-                    notifier=Notifier(clock, settings.contract.default_language), started_at=clock.now())
+                    notifier=Notifier(clock, settings.contract.default_language,
+                                                      ZoneInfo(settings.contract.timezone)), started_at=clock.now())
 
 
 @asynccontextmanager

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.catalog import t
 from bot.services.clock import Clock
+from bot.services.domain.media import CAN_WAIT
 from bot.services.domain.people import Person, Role
 from bot.textfit import CAPTION_LIMIT, shorten, split_text
+from storage.media import QuietHoursRepository
 from storage.uow import UnitOfWork
 
 # A button as services describe it: (catalog key of the label, callback data).
@@ -24,9 +27,10 @@ ButtonSpec = tuple[str, str]
 class Notifier:
     """Renders and queues; wakes the delivery worker."""
 
-    def __init__(self, clock: Clock, default_language: str = "zh_CN") -> None:
+    def __init__(self, clock: Clock, default_language: str = "zh_CN", tz: tzinfo | None = None) -> None:
         self.clock = clock
         self.default_language = default_language
+        self.tz = tz or ZoneInfo("Asia/Shanghai")
         self.wakeup = asyncio.Event()
 
     def _buttons(self, rows: Sequence[Sequence[ButtonSpec]] | None, lang: str,
@@ -46,6 +50,12 @@ class Notifier:
         (the buttons on the last); a document's caption is shortened to fit instead.
         """
         language = lang or self.default_language
+        held = False
+        if kind in CAN_WAIT and chat_id > 0:  # what can wait is held for the person's quiet hours
+            quiet = await uow.repo(QuietHoursRepository).for_chat(chat_id)
+            moment = max(not_before or self.clock.now(), self.clock.now())
+            if quiet is not None and quiet.contains(moment.astimezone(self.tz)):
+                held, not_before = True, quiet.ends_after(moment, self.tz)
         text = t(key, language, **params)
         pieces = [shorten(text, CAPTION_LIMIT)] if document_path else split_text(text)
         rendered = self._buttons(buttons, language, params)
@@ -55,7 +65,7 @@ class Notifier:
             message_id = await uow.outbox.add(
                 chat_id=chat_id, text=piece, kind=kind, now=self.clock.now(), buttons=rendered if last else None,
                 dedup_key=(f"{dedup}#{index + 1}" if index and dedup else dedup), not_before=not_before,
-                document_path=document_path, document_kind=document_kind)
+                document_path=document_path, document_kind=document_kind, held=held)
             if index == 0:
                 if message_id is None:
                     return None  # queued before: so were its other pieces

@@ -73,6 +73,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "health": roles(A),
     # the web page (#19): anyone on the roster gets a link; the page shows what their role sees in chat
     "dashboard": ANY,
+    # quiet hours for what can wait (#20 item 7): everyone chooses their own
+    "quiet": ANY,
 }
 
 # Least privilege by party: what the contract reserves to 甲方 (deductions, recording payments, the
