@@ -7,7 +7,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quiet.usage": {"zh_CN": "请写起止时间，例如：/quiet 22:00-08:00（关闭：/quiet off）",
                     "en": "Please give a start and an end, for example: /quiet 22:00-08:00 (to end them: "
                           "/quiet off)"},
-    "quiet.set": {"zh_CN": "🌙 已设置免打扰时段 {start}-{end}（北京时间）。其间不紧急的通知（{kinds}）将在结束时汇总成一条发给您；"
+    "quiet.set": {"zh_CN": "🌙 已设置免打扰时段 {start}-{end}（北京时间）。"
+                           "其间不紧急的通知（{kinds}）将在结束时汇总成一条发给您；"
                            "紧急请求、升级和值班交接照常送达。",
                   "en": "🌙 Quiet hours set: {start}-{end} (Beijing time). Notifications that can wait ({kinds}) "
                         "come as one digest when they end; urgent requests, escalations and hand-overs always "
@@ -31,7 +32,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "media.record.daily": {"zh_CN": "{day} 的巡检记录", "en": "the daily log of {day}"},
     "media.record.incident": {"zh_CN": "安全事件 #{id}", "en": "incident #{id}"},
     "media.record.urgent": {"zh_CN": "紧急请求 #{id}", "en": "urgent request #{id}"},
-    "media.which": {"zh_CN": "📎 收到{what}。它属于哪条记录？请点选，或回复时在说明中写 /ticket 工单号，例如：/ticket 12",
+    "media.which": {"zh_CN": "📎 收到{what}。它属于哪条记录？请点选，"
+                               "或发送时在说明中写 /ticket 工单号，例如：/ticket 12",
                     "en": "📎 Got the {what}. Which record is it for? Tap one, or send it with the caption "
                           "/ticket <number>, for example: /ticket 12"},
     "media.btn.ticket": {"zh_CN": "工单 #{id}", "en": "Ticket #{id}"},

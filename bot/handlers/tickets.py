@@ -103,7 +103,7 @@ def _history_line(services: Any, entry: Any, lang: str) -> str:
     elif verb == "checklist" and after.get("item") in svc.CHECKLIST_ITEMS:
         value = t(svc.CHECKLIST_ITEMS[after["item"]], lang)
     else:
-        for field in ("text", "resolution", "reason", "province_no", "estimate_days", "comment", "system",
+        for field in ("text", "file", "resolution", "reason", "province_no", "estimate_days", "comment", "system",
                       "region", "assignee"):
             if after.get(field):
                 value = str(after[field])
@@ -115,7 +115,7 @@ def _history_line(services: Any, entry: Any, lang: str) -> str:
 
 _ACTIONS = {f"tk.act.{v}" for v in ("open", "kind", "system", "region", "take", "resolve", "reopen", "province",
                                     "estimate", "ruling", "checklist", "rate", "comment", "faq",
-                                    "overdue_reminded", "lead_reminded")}
+                                    "overdue_reminded", "lead_reminded", "attach")}
 
 
 @command("ticket")
