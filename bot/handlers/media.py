@@ -32,7 +32,11 @@ def _takes(msg: Inbound) -> bool:
 
 def _incoming(msg: Inbound) -> svc.IncomingFile:
     first = msg.attachments[0]
-    caption = msg.text if msg.kind is not InboundKind.COMMAND else (msg.args or None)
+    caption = msg.text
+    if msg.kind is InboundKind.COMMAND:  # "/ticket 12 the error screen": the caption is what follows the record
+        args = msg.args.strip()
+        number = _NUMBER.match(args)
+        caption = args[number.end():].strip() if number is not None else args
     return svc.IncomingFile(first.kind, msg.platform, first.platform_file_id, first.name, first.size, first.mime,
                             caption or None, msg.chat_id)
 
