@@ -91,9 +91,11 @@ async def _record(services: Services, uow: UnitOfWork, person: Person, record_ty
 async def _audit(services: Services, uow: UnitOfWork, person: Person, attachment_id: int, record_type: str,
                  record_id: int, label: str) -> None:
     entity = {"ticket": "ticket", "daily": "daily_log", "incident": "incident", "urgent": "urgent_request"}
-    await uow.audit.append(at=services.acted_at(), action="tickets.attach" if record_type == "ticket"
-                           else "media.attach", entity=entity[record_type], entity_id=record_id, actor=person,
-                           after={"file": label, "attachment_id": attachment_id})
+    on_ticket = record_type == "ticket"  # a ticket's history (chat and web) lists it
+    await uow.audit.append(
+        at=services.acted_at(), action="tickets.attach" if on_ticket else "media.attach",
+        entity=entity[record_type], entity_id=record_id, actor=person,
+        after={"file": label, "attachment_id": attachment_id})
 
 
 def _local_wanted(services: Services, size: int | None) -> tuple[bool, bool]:
