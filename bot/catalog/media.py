@@ -45,8 +45,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "/urgent 5"},
     "media.no_daily": {"zh_CN": "今天还没有您的巡检记录，请先发送 /daily 巡检情况，再发照片。",
                        "en": "You have no daily log today yet: send /daily what you checked first, then the photo."},
-    "media.not_found": {"zh_CN": "没有找到{record}，请检查编号，例如：/ticket 12",
-                        "en": "There is no {record}; please check the number, for example: /ticket 12"},
+    "media.not_found": {"zh_CN": "没有找到编号为 {record} 的记录，请检查编号，例如：/ticket 12",
+                        "en": "There is no record {record}; please check the number, for example: /ticket 12"},
+    "media.not_yours": {"zh_CN": "只有发送者本人可以为这个附件选择记录。",
+                        "en": "Only the person who sent the file can choose its record."},
     "media.already_filed": {"zh_CN": "这个附件已经归档。", "en": "That file was already filed."},
     "media.too_large": {"zh_CN": "📎 {what}已附到{record}（{size} 超过本地保存上限 {limit}，仅保留平台上的文件）。",
                         "en": "📎 The {what} is kept with {record} ({size} is over the local copy limit {limit}: "

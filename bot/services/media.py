@@ -153,8 +153,10 @@ async def file_unfiled(services: Services, person: Person, attachment_id: int, r
     async with services.db.uow() as uow:
         repo = uow.repo(AttachmentRepository)
         stored = await repo.get(attachment_id)
-        if stored is None or stored.person_id != person.id:
+        if stored is None:
             raise DomainError("media.not_found", record=f"#{attachment_id}")
+        if stored.person_id != person.id:
+            raise DomainError("media.not_yours")
         if stored.record_type is not None:
             raise DomainError("media.already_filed")
         found_id, params = await _record(services, uow, person, record_type, record_id)

@@ -61,7 +61,7 @@ async def test_a_photo_sent_alone_gets_a_question_and_a_tap_files_it_once(bot: H
     assert "收到照片。它属于哪条记录" in question.text and "/ticket 12" in question.text
     assert question.button_labels() == ["工单 #1", "今天的巡检记录"]
     await bot.chat.press(LEAD, question, "工单 #1")  # only the sender files their own photo
-    assert "没有找到" in (bot.chat.answers()[-1].params.get("text") or "")
+    assert "只有发送者本人" in (bot.chat.answers()[-1].params.get("text") or "")
     [filed] = await bot.chat.press(ENGINEER, question, "今天的巡检记录")
     assert filed.text == "📎 照片已附到2022-10-10 的巡检记录。"
     await bot.chat.press(ENGINEER, question, "工单 #1")
