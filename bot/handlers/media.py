@@ -10,7 +10,7 @@ import re
 from bot.catalog import t
 from bot.handlers.common import ANYONE, HandlerContext, TextRoute, button, guard, reply, reply_text
 from bot.services import media as svc
-from bot.services.callback_data import CallbackData, encode
+from bot.services.callback_data import CallbackData, StaleButton, encode
 from bot.services.domain.people import Person
 from bot.services.errors import BadInput
 from bot.transports.base import Inbound, InboundKind
@@ -114,7 +114,7 @@ async def media_button(msg: Inbound, ctx: HandlerContext, person: Person, data: 
     """Files a photo or file sent alone with the record the sender tapped."""
     record_type = CODES.get(data.action)
     if record_type is None:
-        raise BadInput("media.usage")
+        raise StaleButton()
     attachment_id = data.int_arg(0)
     record_id = data.int_arg(1) if record_type != "daily" else None
     filed, stored = await svc.file_unfiled(ctx.services, person, attachment_id, record_type, record_id)
