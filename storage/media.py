@@ -84,6 +84,12 @@ class QuietHoursRepository(Repository):
         return await self.execute("DELETE FROM quiet_hours WHERE contract_id = ? AND person_id = ?",
                                   (self.contract_id, person_id)) == 1
 
+    async def end_hold(self, chat_id: int, now: datetime) -> int:
+        """Quiet hours switched off: what was held for this chat is due for the digest now."""
+        return await self.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE contract_id = ? AND chat_id = ? AND status = 'held'"
+            " AND next_attempt_at > ?", (to_db(now), self.contract_id, chat_id, to_db(now)))
+
     # -- outbox rows held for quiet hours --------------------------------------------------------------------
     async def next_release(self) -> datetime | None:
         return from_db(await self.scalar(

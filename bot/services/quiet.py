@@ -37,6 +37,7 @@ async def set_quiet(services: Services, person: Person, text: str) -> QuietHours
         if words.lower() in OFF_WORDS:
             hours = None
             await repo.clear(person.id)
+            await repo.end_hold(person.chat_id, services.now())  # what was held comes as the digest now
         else:
             hours = QuietHours.parse(words)
             if hours is None:

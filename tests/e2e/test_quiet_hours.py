@@ -48,6 +48,19 @@ async def test_paper_reminders_wait_for_the_end_of_quiet_hours_and_come_as_one_d
     assert len(_with(bot.to(LEAD), "免打扰期间")) == 1
 
 
+async def test_switching_quiet_hours_off_delivers_what_was_held_at_once(bot: Harness) -> None:
+    await _joiner_starting_today(bot)
+    await bot.run_timers()
+    await bot.chat.send(LEAD, "/quiet 08:30-18:00")
+    bot.clock.set(datetime(2022, 10, 26, 9, 0, tzinfo=SHANGHAI))
+    await bot.run_timers()
+    assert not _with(bot.to(LEAD), "提醒：郑新人")
+    await bot.chat.send(LEAD, "/quiet off")
+    await bot.run_timers()
+    [digest] = _with(bot.to(LEAD), "免打扰期间为您保留的 3 条通知")
+    assert digest.text.count("提醒：郑新人") == 3
+
+
 async def test_quiet_show_off_and_bad_input_in_both_languages(bot: Harness) -> None:
     [none] = await bot.chat.send(ENGINEER, "/quiet")
     assert "没有设置免打扰时段" in none.text and "/quiet 22:00-08:00" in none.text
