@@ -125,3 +125,14 @@ async def test_the_web_page_shows_the_photo_in_the_ticket_history(config_dict: d
             page = await client.get(link.split("/login")[0] + "/tickets/1")
         assert page.status_code == 200
         assert "为工单附加照片或文件" in page.text and "📷 修好后的读卡器" in page.text
+
+
+async def test_an_error_screenshot_is_kept_with_an_incident_report(bot: Harness) -> None:
+    await bot.chat.send(ENGINEER, "/incident 发现数据库有异常登录")
+    [answer] = await bot.chat.send_file(ENGINEER, SCREENSHOT, caption="/incident 1 异常登录日志截图")
+    assert answer.text == "📎 照片已附到安全事件 #1。"
+    [kept] = await media.of_record(bot.services, "incident", 1)
+    assert kept.caption == "异常登录日志截图"
+    async with bot.services.db.uow() as uow:
+        [entry] = await uow.audit.list(action_prefix="media.attach")
+        assert entry.entity == "incident" and entry.after["file"] == "📷 异常登录日志截图"
