@@ -16,8 +16,10 @@ from bot.handlers import (
     duties,
     incidents,
     location,
+    media,
     oncall,
     paging,
+    quiet,
     reliability,
     scoring,
     tickets,
@@ -26,8 +28,8 @@ from bot.handlers import (
 from bot.handlers.common import Declared, declared_in
 from bot.handlers.router import Router
 
-HANDLER_MODULES = (incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, location, oncall,
-                   paging, reliability, scoring, urgent)
+HANDLER_MODULES = (media, incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, location,
+                   oncall, paging, quiet, reliability, scoring, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
 
 

@@ -297,6 +297,15 @@ class DataSettings(Strict):
                                                                      " anonymised (no names, ids or texts)")
 
 
+class MediaSettings(Strict):
+    """Photos and files on records (#20 item 3): the platform's file id is always kept; a local copy only when
+    `keep_local` (in `dir`, relative to the database file), and only for files up to `max_bytes`."""
+
+    keep_local: bool = False
+    dir: Path = Path("attachments")
+    max_bytes: int = Field(10 * 1024 * 1024, ge=1)
+
+
 class ReportSettings(Strict):
     """The monthly report (issue #7): when it goes to the contacts, where the files are written."""
 
@@ -324,6 +333,7 @@ class Settings(Strict):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     duties: DutiesSettings = Field(default_factory=DutiesSettings)
     data: DataSettings = Field(default_factory=DataSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
     reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
     web: WebSettings | None = None  # issue #19: the web page; None (no [web] section): not served
     dingtalk: DingTalkSettings | None = None  # issue 17: DingTalk; None (no [dingtalk] section): Telegram only

@@ -166,6 +166,19 @@ def _has_contract_column(conn: sqlite3.Connection, table: str) -> bool:
     return any(r[1] == "contract_id" for r in conn.execute(f'PRAGMA table_info("{table}")'))
 
 
+def attachment_files(db_path: Path, contract_id: str | None = None) -> list[Path]:
+    """Local copies of photos and files kept with records (`attachments.local_path`), of one contract or all."""
+    conn = _connect(Path(db_path))
+    try:
+        if "attachments" not in user_tables(conn):
+            return []
+        rows = conn.execute("SELECT local_path FROM attachments WHERE local_path IS NOT NULL"
+                            " AND (? IS NULL OR contract_id = ?) ORDER BY id", (contract_id, contract_id))
+        return [Path(r[0]) for r in rows]
+    finally:
+        conn.close()
+
+
 def purge_preview(db_path: Path, contract_id: str) -> dict[str, int]:
     """Rows of this contract per table (what purge would touch)."""
     conn = _connect(Path(db_path))

@@ -48,15 +48,16 @@ class OutboxRepository(Repository):
     async def add(self, *, chat_id: int | str, text: str, kind: str, now: datetime, buttons: Buttons | None = None,
                   dedup_key: str | None = None, not_before: datetime | None = None,
                   document_path: str | None = None, document_kind: str | None = None,
-                  platform: str = "telegram") -> int | None:
-        """Queue a message; returns its id, or None when `dedup_key` was queued before."""
+                  platform: str = "telegram", held: bool = False) -> int | None:
+        """Queue a message; returns its id, or None when `dedup_key` was queued before. `held`: kept for the
+        recipient's quiet hours until `not_before` (the quiet-hours digest releases it)."""
         encoded = json.dumps([[{"text": t, "data": d} for t, d in row] for row in buttons], ensure_ascii=False) \
             if buttons else None
         async with self.conn.execute(
             "INSERT OR IGNORE INTO outbox (contract_id, chat_id, text, buttons, kind, dedup_key, next_attempt_at,"
-            " created_at, document_path, document_kind, platform) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " created_at, document_path, document_kind, platform, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (self.contract_id, chat_key(chat_id), text, encoded, kind, dedup_key, to_db(not_before or now), to_db(now),
-             document_path, document_kind, platform)) as cur:
+             document_path, document_kind, platform, "held" if held else "pending")) as cur:
             return cur.lastrowid if cur.rowcount else None
 
     async def has_key(self, dedup_key: str) -> bool:

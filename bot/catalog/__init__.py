@@ -18,6 +18,7 @@ from bot.catalog import (
     core,
     duties,
     intake,
+    media,
     oncall,
     outbox_kinds,
     pages,
@@ -45,7 +46,7 @@ def _merge(parts: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
 
 
 # Every part of the catalog, listed once.
-PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, intake, oncall, outbox_kinds, pages,
+PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, intake, media, oncall, outbox_kinds, pages,
                                  reliability, scoring, tickets, urgent, waiting, web)
 CATALOG: dict[str, dict[str, str]] = _merge(PARTS)
 

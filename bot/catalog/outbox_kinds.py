@@ -36,6 +36,7 @@ OUTBOX_KINDS: dict[str, tuple[str, str]] = {
     "oncall.leave": ("请假与值班冲突", "leave touching a duty day"),
     "papers.overdue": ("入场材料逾期提醒", "overdue onboarding papers"),
     "papers.reminder": ("入场材料提交提醒", "onboarding papers reminder"),
+    "quiet.digest": ("免打扰汇总", "quiet-hours digest"),
     "rel.downtime": ("停机通知", "downtime notice"),
     "report.chart": ("报告图表", "report chart"),
     "report.workbook": ("报告表格", "report workbook"),

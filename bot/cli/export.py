@@ -1,4 +1,5 @@
-"""`run_bot.py export --out DIR`: everything in the database, one CSV per table (UTF-8 with BOM).
+"""`run_bot.py export --out DIR`: everything in the database, one CSV per table (UTF-8 with BOM), and the local
+copies of photos and files kept with records in DIR/attachments/ (the platform's file ids are in attachments.csv).
 
 Read from one snapshot, so the files agree with each other even while the bot runs. Times are UTC text
 as stored (2022-10-10T01:00:00Z); dates are ISO.
@@ -7,11 +8,12 @@ as stored (2022-10-10T01:00:00Z); dates are ISO.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
 from bot.cli.common import settings_or_exit
-from storage.maintenance import BackupError, export_csv
+from storage.maintenance import BackupError, attachment_files, export_csv
 
 NAME = "export"
 HELP = "export every table to CSV files in a directory"
@@ -30,5 +32,14 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
         return 1
     for table, rows in written.items():
         print(f"{table}.csv: {rows} rows")
+    copied = 0
+    for path in attachment_files(Path(settings.storage.db)):  # the local copies of photos and files
+        if path.is_file():
+            folder = Path(args.out) / "attachments"
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, folder / path.name)
+            copied += 1
+    if copied:
+        print(f"attachments/: {copied} files (named <attachment id>-<name>, see attachments.csv)")
     print(f"OK: {len(written)} tables exported to {args.out}")
     return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.cli.common import settings_or_exit
 from bot.services.clock import SystemClock
-from storage.maintenance import BackupError, backup_dir, purge_contract, purge_preview
+from storage.maintenance import BackupError, attachment_files, backup_dir, purge_contract, purge_preview
 
 NAME = "purge"
 HELP = "delete a finished contract's personal data (asks to type the contract id)"
@@ -35,6 +35,7 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
     keep = list(settings.data.keep_tables)
     try:
         preview = purge_preview(db_path, contract_id)
+        files = [] if "attachments" in keep else attachment_files(db_path, contract_id)
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -42,6 +43,8 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
     for table, rows in preview.items():
         what = "anonymise" if table == "audit" and table in keep else "keep" if table in keep else "DELETE"
         print(f"  {table}: {rows} rows → {what}")
+    if files:
+        print(f"  local copies of photos and files: {len(files)} → DELETE")
     typed = args.confirm
     if typed is None:
         try:
@@ -52,9 +55,12 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
         print("Aborted: the contract id was not confirmed; nothing was changed.", file=sys.stderr)
         return 1
     report = purge_contract(db_path, contract_id, keep, SystemClock().now())
+    for path in files:  # after the rows are gone: the photos and files kept on disk go too
+        path.unlink(missing_ok=True)
     print(f"OK: {report.total_deleted} rows deleted from {len(report.deleted)} tables"
           + (f", {report.anonymised} audit rows anonymised" if report.anonymised else "")
-          + (f", kept: {', '.join(sorted(report.kept))}" if report.kept else "") + ".")
+          + (f", kept: {', '.join(sorted(report.kept))}" if report.kept else "")
+          + (f", {len(files)} local photo/file copies deleted" if files else "") + ".")
     backups = sorted(backup_dir(settings, db_path).glob(f"maintbot-{contract_id}-*.db"))
     if backups:
         print(f"Note: {len(backups)} earlier backup file(s) in {backups[0].parent} still hold this data; "

@@ -65,6 +65,7 @@ class HandlerContext:
     runtime: Runtime = field(default_factory=Runtime)
     publish_menu: Callable[[Person], Awaitable[None]] | None = None
     send_private: Callable[[str, str], Awaitable[bool]] | None = None  # (external id, text) → delivered
+    download: Callable[[str], Awaitable[bytes]] | None = None  # a platform file id → its bytes
     sender_language: str = "zh_CN"  # for people not on the roster: what their platform says they read
 
 
@@ -349,7 +350,7 @@ MENU_ORDER = (
     "checklist", "wait", "resume", "faq", "urgent", "urgents", "ack", "arrived", "cancelurgent", "oncall",
     "dutyplan", "swap",
     "score", "deduct", "deductions", "payments", "paid", "report", "dashboard", "bindgroup", "staffchange",
-    "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health",
+    "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health", "quiet",
 )
 
 

@@ -56,7 +56,8 @@ def fingerprint(msg: Inbound) -> str:
         "platform": msg.platform, "user": msg.sender.external_id, "chat": msg.chat_id, "message": msg.message_id,
         "date": msg.sent_at.timestamp() if msg.sent_at else None, "text": msg.text or None,
         "location": list(msg.location) if msg.location else None,
-        "query": [msg.extras.get("query_id"), msg.button_data] if msg.button_data is not None else None})
+        "query": [msg.extras.get("query_id"), msg.button_data] if msg.button_data is not None else None,
+        **({"files": [a.platform_file_id for a in msg.attachments]} if msg.attachments else {})})
 
 
 class Router:
@@ -112,6 +113,11 @@ class Router:
             if msg.kind is InboundKind.COMMAND:
                 await edited_command(msg, ctx)
             return  # an edited text or location is never applied again
+        if msg.attachments:  # a photo or file (a command caption names its record): the routes that take files
+            for route in self.declared.text_routes:
+                if route.matches(msg):
+                    await route.callback(msg, ctx)
+                    return
         if msg.kind is InboundKind.BUTTON:
             handler = self.declared.buttons.get(_feature_of(msg.button_data))
             if handler is not None:

@@ -114,7 +114,7 @@ def _history_line(services: Any, entry: Any, lang: str) -> str:
         minutes = int(after.get("paused_minutes") or 0)
         value = f"{svc.format_duration(timedelta(minutes=minutes), lang)} → {after['due_at']}"
     else:
-        for field in ("text", "resolution", "reason", "province_no", "estimate_days", "comment", "system",
+        for field in ("text", "file", "resolution", "reason", "province_no", "estimate_days", "comment", "system",
                       "region", "assignee"):
             if after.get(field):
                 value = str(after[field])
@@ -126,7 +126,7 @@ def _history_line(services: Any, entry: Any, lang: str) -> str:
 
 _ACTIONS = {f"tk.act.{v}" for v in ("open", "kind", "system", "region", "take", "resolve", "reopen", "province",
                                     "estimate", "ruling", "checklist", "rate", "comment", "faq",
-                                    "overdue_reminded", "lead_reminded", "wait", "resume")}
+                                    "overdue_reminded", "lead_reminded", "wait", "resume", "attach")}
 
 
 @command("ticket")

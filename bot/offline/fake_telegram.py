@@ -211,6 +211,8 @@ class FakeBotAPI(BaseRequest):
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self._ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self.files: list[tuple[str, bytes]] = []
+        # Files people "sent" (file id → bytes): getFile and the file download serve them offline.
+        self.stored_files: dict[str, bytes] = {}
         # Optional hook for benchmarks: decide a 429 per call (returns retry_after seconds or None).
         self.limiter: Callable[[str, dict[str, Any]], int | None] | None = None
         self._polling = False
@@ -244,6 +246,9 @@ class FakeBotAPI(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download (after getFile): served from what people sent
+            content = self.stored_files.get(url.rsplit("/", 1)[-1])
+            return (200, content) if content is not None else self._error(404, "Not Found")
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
@@ -272,6 +277,8 @@ class FakeBotAPI(BaseRequest):
             if retry_after is not None:
                 return self._error(429, f"Too Many Requests: retry after {retry_after}",
                                    {"retry_after": retry_after})
+        if api_method == "getFile" and str(params.get("file_id")) not in self.stored_files:
+            return self._error(400, "Bad Request: invalid file_id")
         handler = getattr(self, f"_api_{api_method}", None)
         if handler is None:
             return self._ok(True)
@@ -382,6 +389,11 @@ class FakeBotAPI(BaseRequest):
     def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._record(int(params["chat_id"]), f"[photo] {params.get('caption', '')}", None, "sendPhoto")
 
+    def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.stored_files[file_id]),
+                "file_path": f"files/{file_id}"}
+
     def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
         scope = params.get("scope") or {"type": "default"}
         key = json.dumps(scope, sort_keys=True)
@@ -394,6 +406,20 @@ class FakeBotAPI(BaseRequest):
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+
+
+@dataclass(frozen=True)
+class FakeFile:
+    """A photo or file a person sends (its bytes are served by getFile and the download)."""
+
+    file_id: str
+    content: bytes
+    name: str | None = None
+    mime: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
 
 
 class UpdateFactory:
@@ -418,8 +444,11 @@ class UpdateFactory:
 
     def message(self, user_id: int, text: str | None = None, *, chat_id: int | None = None,
                 location: tuple[float, float] | None = None, reply_to: dict[str, Any] | None = None,
-                language: str = "zh-hans", sent_at: datetime | None = None) -> dict[str, Any]:
-        """`sent_at`: the message's date (when the person sent it), default the real time now."""
+                language: str = "zh-hans", sent_at: datetime | None = None,
+                photo: FakeFile | None = None, document: FakeFile | None = None,
+                caption: str | None = None) -> dict[str, Any]:
+        """`sent_at`: the message's date (when the person sent it), default the real time now. `photo` /
+        `document` with a `caption` (a command caption gets its bot_command entity) as a client sends them."""
         chat = chat_id if chat_id is not None else user_id
         date = int(sent_at.timestamp()) if sent_at is not None else int(time.time())
         message: dict[str, Any] = {"message_id": next(self._message_ids[chat]), "date": date,
@@ -429,6 +458,20 @@ class UpdateFactory:
             if text.startswith("/"):
                 length = len(text.split()[0])
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if photo is not None:
+            message["photo"] = [{"file_id": f"{photo.file_id}-s", "file_unique_id": f"u{photo.file_id}-s",
+                                 "width": 90, "height": 90, "file_size": min(photo.size, 1000)},
+                                {"file_id": photo.file_id, "file_unique_id": f"u{photo.file_id}",
+                                 "width": 1280, "height": 960, "file_size": photo.size}]
+        if document is not None:
+            message["document"] = {"file_id": document.file_id, "file_unique_id": f"u{document.file_id}",
+                                   "file_name": document.name, "mime_type": document.mime,
+                                   "file_size": document.size}
+        if caption is not None:
+            message["caption"] = caption
+            if caption.startswith("/"):
+                message["caption_entities"] = [{"type": "bot_command", "offset": 0,
+                                                "length": len(caption.split()[0])}]
         if location is not None:
             message["location"] = {"latitude": location[0], "longitude": location[1]}
         if reply_to is not None:
@@ -489,6 +532,16 @@ class ChatDriver:
         reply = UpdateFactory.bot_message(reply_to) if isinstance(reply_to, SentMessage) else reply_to
         return await self._process(self.factory.message(user_id, text, chat_id=chat_id, reply_to=reply,
                                                         language=language, sent_at=sent_at or self._now()))
+
+    async def send_file(self, user_id: int, file: FakeFile, *, photo: bool = True, caption: str | None = None,
+                        chat_id: int | None = None,
+                        reply_to: SentMessage | dict[str, Any] | None = None) -> list[SentMessage]:
+        """A photo (or, `photo=False`, a document) with an optional caption, as a client sends it."""
+        self.api.stored_files[file.file_id] = file.content
+        reply = UpdateFactory.bot_message(reply_to) if isinstance(reply_to, SentMessage) else reply_to
+        return await self._process(self.factory.message(
+            user_id, None, chat_id=chat_id, reply_to=reply, sent_at=self._now(), caption=caption,
+            photo=file if photo else None, document=None if photo else file))
 
     def _now(self) -> datetime | None:
         """A message is sent at the application's clock (the fake clock in tests), as a person would."""

@@ -55,7 +55,8 @@ class Services:
         """Queues in the caller's unit of work; reads the time from this one clock."""
         settings = self.settings
         return Notifier(self.now, settings.contract.default_language, platforms=settings.platforms,
-                        dingtalk_group_id=settings.dingtalk.group_conversation_id if settings.dingtalk else None)
+                        dingtalk_group_id=settings.dingtalk.group_conversation_id if settings.dingtalk else None,
+                        tz=ZoneInfo(settings.contract.timezone))
 
     def poke_timers(self, uow: UnitOfWork) -> None:
         """After a change that moves deadlines: the timers are recomputed once `uow` commits (once however many

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.catalog import t
 from bot.services.callback_data import Action, to_callback_data
+from bot.services.domain.media import CAN_WAIT
 from bot.services.domain.people import Person, Role
 from bot.textfit import CAPTION_LIMIT, DINGTALK_TEXT_LIMIT, MESSAGE_LIMIT, shorten, split_text
+from storage.media import QuietHoursRepository
 from storage.uow import UnitOfWork
 
 # A button as services describe it: (catalog key of the label, what it does). The action is encoded to
@@ -38,11 +41,13 @@ class Notifier:
     """Renders and queues; wakes the delivery worker once the queueing unit of work commits."""
 
     def __init__(self, now: Callable[[], datetime], default_language: str = "zh_CN", *,
-                 platforms: Sequence[str] = ("telegram",), dingtalk_group_id: str | None = None) -> None:
+                 platforms: Sequence[str] = ("telegram",), dingtalk_group_id: str | None = None,
+                 tz: tzinfo | None = None) -> None:
         self.now = now  # the services' clock (Services.now)
         self.default_language = default_language
         self.platforms = tuple(platforms)  # where people are addressed (issue 17: Telegram, DingTalk or both)
         self.dingtalk_group_id = dingtalk_group_id  # the contract's DingTalk group (openConversationId)
+        self.tz = tz or ZoneInfo("Asia/Shanghai")
         self.wakeup = asyncio.Event()
 
     def wake(self) -> None:
@@ -78,6 +83,13 @@ class Notifier:
         (the buttons on the last); a document's caption is shortened to fit instead.
         """
         language = lang or self.default_language
+        held = False
+        # what can wait is held for the person's quiet hours (Telegram private chats: positive numbers)
+        if kind in CAN_WAIT and isinstance(chat_id, int) and chat_id > 0:
+            quiet = await uow.repo(QuietHoursRepository).for_chat(chat_id)
+            moment = max(not_before or self.now(), self.now())
+            if quiet is not None and quiet.contains(moment.astimezone(self.tz)):
+                held, not_before = True, quiet.ends_after(moment, self.tz)
         text = t(key, language, **params)
         pieces = [shorten(text, CAPTION_LIMIT)] if document_path else split_text(text, TEXT_LIMITS[platform])
         rendered = self._buttons(buttons, language, params)
@@ -87,7 +99,7 @@ class Notifier:
             message_id = await uow.outbox.add(
                 chat_id=chat_id, text=piece, kind=kind, now=self.now(), buttons=rendered if last else None,
                 dedup_key=(f"{dedup}#{index + 1}" if index and dedup else dedup), not_before=not_before,
-                document_path=document_path, document_kind=document_kind, platform=platform)
+                document_path=document_path, document_kind=document_kind, platform=platform, held=held)
             if index == 0:
                 if message_id is None:
                     return None  # queued before: so were its other pieces

@@ -22,7 +22,7 @@ class InboundKind(StrEnum):
     TEXT = "text"
     BUTTON = "button"
     LOCATION = "location"
-    OTHER = "other"  # a photo without caption, a sticker…: nothing to do, but it was received
+    OTHER = "other"  # a sticker, a photo or file (then `attachments` says which)…
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,17 @@ class Quoted:
     from_bot: bool  # this bot wrote it (a question or prompt of ours)
     author: Sender | None = None  # who wrote it, when the platform says
     author_is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo or file that came with a message (the platform keeps it; `platform_file_id` fetches it again)."""
+
+    kind: str  # photo | document
+    platform_file_id: str
+    name: str | None = None
+    size: int | None = None  # bytes, when the platform says
+    mime: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class Inbound:
     forwarded: bool = False
     quoted: Quoted | None = None
     addressed: bool = False  # in a group: the bot was mentioned or replied to
+    attachments: tuple[Attachment, ...] = ()  # photos and files; `text` is then their caption
     extras: dict[str, str] = field(default_factory=dict)  # platform details a handler never needs (query id…)
 
     @property

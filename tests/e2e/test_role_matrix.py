@@ -76,6 +76,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "health": roles(A),
     # the web page (#19): anyone on the roster gets a link; the page shows what their role sees in chat
     "dashboard": ANY,
+    # quiet hours for what can wait (#20 item 7): everyone chooses their own
+    "quiet": ANY,
 }
 
 # Least privilege by party: what the contract reserves to 甲方 (deductions, recording payments, the
@@ -84,7 +86,7 @@ CLIENT_SIDE_ONLY = frozenset({"deduct", "paid", "ruling", "replace"})
 
 # Button actions reserved to the client side: every action of a feature (True) or the approvals named.
 BUTTONS_CLIENT_SIDE = {"att": True, "duty": True, "oc": frozenset({"ap", "ss"}), "pg": False, "tk": False,
-                       "urg": False}
+                       "urg": False, "media": False}  # media: filing one's own photo (the service checks the sender)
 
 # One made-up person per role and party (tests/conftest.py); the lead also holds the engineer role, as in the
 # contract; the client's contact is also a supervisor. (user, roles held, on the client side)

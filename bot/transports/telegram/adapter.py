@@ -32,7 +32,16 @@ from bot.handlers.common import CommandSpec, HandlerContext, Runtime, SharedStat
 from bot.handlers.router import Outcome, Router
 from bot.services import action_time
 from bot.services.domain.people import Person
-from bot.transports.base import ButtonRows, Capabilities, Inbound, InboundKind, Quoted, ReplyNotDelivered, Sender
+from bot.transports.base import (
+    Attachment,
+    ButtonRows,
+    Capabilities,
+    Inbound,
+    InboundKind,
+    Quoted,
+    ReplyNotDelivered,
+    Sender,
+)
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -55,8 +64,8 @@ def keyboard(rows: ButtonRows | None) -> InlineKeyboardMarkup | None:
 
 def _command_of(message: Message, bot_username: str | None) -> tuple[str, str] | None:
     """(command, args) when the message starts with a bot command meant for this bot."""
-    text = message.text or ""
-    entities = message.entities or ()
+    text = message.text or message.caption or ""
+    entities = (message.entities if message.text is not None else message.caption_entities) or ()
     if not text.startswith("/") or not any(e.type == "bot_command" and e.offset == 0 for e in entities):
         return None
     parts = text.split(maxsplit=1)
@@ -64,6 +73,17 @@ def _command_of(message: Message, bot_username: str | None) -> tuple[str, str] |
     if addressee and bot_username and addressee.lower() != bot_username.lower():
         return ("", "")  # for another bot in the group: not ours
     return name.lower(), parts[1].strip() if len(parts) > 1 else ""
+
+
+def attachments_of(message: Message) -> tuple[Attachment, ...]:
+    """The photo (its largest size) or document of a message, as neutral attachments."""
+    if message.photo:
+        largest = message.photo[-1]
+        return (Attachment("photo", largest.file_id, None, largest.file_size, "image/jpeg"),)
+    if message.document is not None:
+        doc = message.document
+        return (Attachment("document", doc.file_id, doc.file_name, doc.file_size, doc.mime_type),)
+    return ()
 
 
 def inbound_from_update(update: Update, bot: ExtBot, received_at: datetime) -> Inbound | None:
@@ -93,14 +113,15 @@ def inbound_from_update(update: Update, bot: ExtBot, received_at: datetime) -> I
                         author is not None and author.id == bot.id,
                         Sender(PLATFORM, str(author.id), author.full_name, author.username, author.language_code)
                         if author is not None else None, bool(author and author.is_bot))
-    text = message.text or ""
+    text = message.text or message.caption or ""
+    attachments = attachments_of(message)
     addressed = (quoted is not None and quoted.from_bot) or (
         bool(bot.username) and f"@{bot.username}".lower() in text.lower())
     common: dict[str, Any] = dict(
         chat_id=str(chat.id), private=chat.type == ChatType.PRIVATE, received_at=received_at,
         sent_at=message.date, chat_title=chat.title, message_id=str(message.message_id),
         edited=update.edited_message is not None, forwarded=message.forward_origin is not None, quoted=quoted,
-        addressed=addressed)
+        addressed=addressed, attachments=attachments)
     command = _command_of(message, bot.username)
     if command is not None:
         name, args = command
@@ -209,10 +230,16 @@ async def on_update(update: object, context: CallbackContext[Any, Any, Any, Any]
     async def publish_menu(person: Person) -> None:
         await intake.publish_menu(bot, person)
 
+    async def download(file_id: str) -> bytes:
+        """A file the person sent, fetched again from Telegram (getFile, then the file itself)."""
+        found = await bot.get_file(file_id)
+        return bytes(await found.download_as_bytearray())
+
     ctx = HandlerContext(services=services, commands=intake.commands, responder=TelegramResponder(update),
                          capabilities=Capabilities(reads_group_messages=bool(bot.can_read_all_group_messages)),
                          shared=intake.shared, runtime=intake.runtime, publish_menu=publish_menu,
-                         send_private=send_private, sender_language=normalise_language(msg.sender.language))
+                         send_private=send_private, download=download,
+                         sender_language=normalise_language(msg.sender.language))
     if await intake.router.handle(msg, ctx) is Outcome.RETRY:
         intake.unconfirmed.add(update.update_id)
 

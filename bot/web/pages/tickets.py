@@ -58,6 +58,13 @@ def _action_name(action: str, lang: str) -> str:
     return t(key, lang) if key in CATALOG else action
 
 
+def _note(after: object) -> str:
+    """A history row's note: a text as recorded, or the photo or file attached (📷 name)."""
+    if isinstance(after, str):
+        return after
+    return str(after.get("file") or "") if isinstance(after, dict) else ""
+
+
 async def detail(request: Request, viewer: Viewer) -> Response:
     ticket_id = int(request.path_params["ticket_id"])
     try:
@@ -66,5 +73,5 @@ async def detail(request: Request, viewer: Viewer) -> Response:
         raise DomainError("web.tk.unknown", id=ticket_id) from exc
     lang = viewer.lang
     entries = [{"at": viewer.services.fmt(h.at), "who": h.actor_name or "—", "what": _action_name(h.action, lang),
-                "note": h.after if isinstance(h.after, str) else ""} for h in history]
+                "note": _note(h.after)} for h in history]
     return viewer.page("ticket.html", ticket=_row(viewer, ticket, people), entries=entries, current="tickets")
