@@ -59,13 +59,13 @@ async def release_held(services: Services, now: datetime) -> int:
     sent = 0
     async with services.db.uow() as uow:
         repo = uow.repo(QuietHoursRepository)
-        folded: dict[int, list[str]] = defaultdict(list)
+        folded: dict[int | str, list[str]] = defaultdict(list)
         for outbox_id, chat_id, text, stand_alone in await repo.held_due(now):
             if stand_alone:
                 await repo.release(outbox_id, now)
             elif await repo.fold(outbox_id, now):
                 folded[chat_id].append(text)
-        languages = {p.chat_id: p.language for p in await uow.people.all()}
+        languages: dict[int | str, str] = {p.chat_id: p.language for p in await uow.people.all()}
         for chat_id, texts in folded.items():
             lang = languages.get(chat_id, services.notifier.default_language)
             items = Joined(tuple(Text("quiet.digest_item", text=text) for text in texts), "\n\n")
