@@ -77,7 +77,12 @@ def postgres_url() -> Iterator[str | None]:
 @pytest.fixture
 def settings(config_dict: dict[str, Any], postgres_url: str | None) -> Settings:
     if postgres_url is not None:
-        config_dict = {**config_dict, "storage": {**config_dict.get("storage", {}), "db": postgres_url}}
+        # Files the SQLite run keeps next to the database (media) stay in the test's directory here too.
+        folder = Path(config_dict["storage"]["db"]).parent
+        media = {**config_dict.get("media", {})}
+        media["dir"] = str(folder / media.get("dir", "files"))
+        config_dict = {**config_dict, "storage": {**config_dict.get("storage", {}), "db": postgres_url},
+                       "media": media}
     return settings_from_dict(config_dict, apply_env=False)
 
 

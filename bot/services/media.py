@@ -16,6 +16,7 @@ from bot.services.domain.media import RECORD_TYPES, StoredAttachment
 from bot.services.domain.people import Person, Role
 from bot.services.errors import DomainError
 from storage.daily_log import DailyLogRepository
+from storage.dialect import is_postgres
 from storage.duties import IncidentRepository
 from storage.media import AttachmentRepository
 from storage.tickets import TicketRepository
@@ -170,9 +171,13 @@ async def file_unfiled(services: Services, person: Person, attachment_id: int, r
 
 
 def media_dir(services: Services) -> Path:
-    """`[media] dir`; a relative one lives next to the database file."""
+    """`[media] dir`; a relative one lives next to the database file (on PostgreSQL, which has no file here: in
+    the working directory)."""
     configured = Path(services.settings.media.dir)
-    return configured if configured.is_absolute() else Path(services.settings.storage.db).resolve().parent / configured
+    if configured.is_absolute():
+        return configured
+    db = services.settings.storage.db
+    return configured.resolve() if is_postgres(db) else Path(db).resolve().parent / configured
 
 
 async def keep_local_copy(services: Services, attachment_id: int, name: str | None, data: bytes) -> Path | None:

@@ -33,7 +33,7 @@ async def test_photo_with_ticket_caption_is_kept_and_shown_in_the_history(bot: H
     [kept] = await media.of_record(bot.services, "ticket", 1)
     assert kept.platform_file_id == SCREENSHOT.file_id and kept.kind == "photo" and kept.caption == "登录报错截图"
     assert kept.local_path is not None and Path(kept.local_path).read_bytes() == SCREENSHOT.content
-    assert Path(kept.local_path).parent == tmp_path / "files" / bot.services.contract_id
+    assert Path(kept.local_path).parent == media.media_dir(bot.services) / bot.services.contract_id
 
 
 async def test_a_document_replying_to_the_ticket_message_is_kept_with_that_ticket(bot: Harness) -> None:

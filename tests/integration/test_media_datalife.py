@@ -15,6 +15,8 @@ from bot.services import media
 from bot.services.container import Services
 from config.settings import EXAMPLE_CONFIG_PATH
 
+pytestmark = pytest.mark.sqlite_only  # export and purge work on the SQLite file (README: PostgreSQL)
+
 
 @pytest.fixture
 def config_dict(config_dict: dict[str, Any]) -> dict[str, Any]:
