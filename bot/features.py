@@ -15,6 +15,7 @@ from bot.handlers import (
     dashboard,
     duties,
     incidents,
+    inspections,
     location,
     oncall,
     paging,
@@ -26,8 +27,8 @@ from bot.handlers import (
 from bot.handlers.common import Declared, declared_in
 from bot.handlers.router import Router
 
-HANDLER_MODULES = (incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, location, oncall,
-                   paging, reliability, scoring, urgent)
+HANDLER_MODULES = (incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, inspections,
+                   location, oncall, paging, reliability, scoring, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
 
 

@@ -17,6 +17,7 @@ from bot.catalog import (
     audit_actions,
     core,
     duties,
+    inspections,
     intake,
     oncall,
     outbox_kinds,
@@ -44,8 +45,8 @@ def _merge(parts: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
 
 
 # Every part of the catalog, listed once.
-PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, intake, oncall, outbox_kinds, pages,
-                                 reliability, scoring, tickets, urgent, web)
+PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, inspections, intake, oncall, outbox_kinds,
+                                 pages, reliability, scoring, tickets, urgent, web)
 CATALOG: dict[str, dict[str, str]] = _merge(PARTS)
 
 

@@ -348,7 +348,7 @@ MENU_ORDER = (
     "ticket", "tickets", "take", "resolve", "reopen", "rate", "comment", "province", "estimate", "ruling",
     "checklist", "faq", "urgent", "urgents", "ack", "arrived", "cancelurgent", "oncall", "dutyplan", "swap",
     "score", "deduct", "deductions", "payments", "paid", "report", "dashboard", "bindgroup", "staffchange",
-    "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health",
+    "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "inspections", "audit", "health",
 )
 
 

@@ -68,6 +68,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     # contract duties (#8)
     "staffchange": roles(L), "replace": roles(C, S), "compliance": roles(A, C, E, L, S),
     "papers": roles(A, C, L, S), "drills": roles(A, C, E, L, S), "drill": roles(A, L), "incident": ANY,
+    # recurring inspections (issue 20): add / pause / resume are the lead's (checked by the service)
+    "inspections": roles(E, L),
     "incidents": roles(A, C, E, L, S), "audit": roles(A, C),
     # reliability (#9)
     "health": roles(A),
