@@ -40,6 +40,18 @@ async def urgent_command(msg: Inbound, ctx: HandlerContext, person: Person) -> N
 async def urgents_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Lists open urgent requests, or those raised in a period (/urgents 本月)."""
     services = ctx.services
+    number = message_args(msg).strip().lstrip("#")
+    if number.isdigit():  # /urgents 17: one request and its timeline (calls and SMS included)
+        found = await urgent.request_detail(services, int(number))
+        if found is None:
+            await reply(ctx, person, "urg.detail_not_found", id=number)
+            return
+        item, names = found
+        status = urgent.describe(services, item, person.language)
+        await reply(ctx, person, "urg.detail", id=item.request.id, text=item.request.text, status=status,
+                    timeline="\n".join(f"{at} — {what}" for at, what in
+                                        urgent.timeline_lines(services, item, names, person.language)))
+        return
     period = urgent.listing_period(services, message_args(msg))
     items = await urgent.list_requests(services, period)
     lines = "\n".join(urgent.describe(services, item, person.language) for item in items)
