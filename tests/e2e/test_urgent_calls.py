@@ -6,16 +6,23 @@ scripts it. The phone numbers are made up; the provider's key comes from the env
 from __future__ import annotations
 
 import json
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.conftest import ADMIN, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness, base_config
+from bot.app import build_application, running
+from bot.offline.fake_telegram import ChatDriver, FakeBotAPI
+from bot.services.clock import FakeClock
+from config.settings import settings_from_dict
+from tests.conftest import ADMIN, CLIENT_CONTACT, ENGINEER, GROUP, LEAD, SUPERVISOR, Harness, base_config
+from tests.e2e.web_support import dashboard_link, with_web
 
 ENGINEER_PHONE = "+86-100-0000-0001"  # made up
 LEAD_PHONE = "+86-100-0000-0002"  # made up
@@ -166,3 +173,25 @@ async def test_own_rate_limit_holds_calls_beyond_it(config_dict: dict[str, Any],
     delivery.channels._recent.clear()  # the minute passed (the pace is measured on the monotonic clock)
     await bot.chat.flush()
     assert provider.phones() == [ENGINEER_PHONE, LEAD_PHONE]
+
+
+@pytest.fixture
+async def web_bot(config_dict: dict[str, Any], clock: FakeClock) -> AsyncIterator[Harness]:
+    settings = settings_from_dict(with_web(config_dict), apply_env=False)
+    api = FakeBotAPI()
+    app = build_application(settings, request=api, clock=clock)
+    async with running(app):
+        yield Harness(app, api, ChatDriver(app, api), clock)
+
+
+async def test_the_web_page_timeline_shows_the_calls(web_bot: Harness, provider: FakeProvider) -> None:
+    await _raise(web_bot)
+    web_bot.clock.advance(timedelta(minutes=10))
+    await web_bot.run_timers()
+    link = await dashboard_link(web_bot, CLIENT_CONTACT)
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        await client.get(link)
+        page = await client.get(link.split("/login")[0] + "/urgent")
+    text = re.sub(r"<[^>]+>", " ", page.text)
+    assert "2022-10-10 22:10 — 电话/短信 呼叫 周小舟：已排队" in text
+    assert "2022-10-10 22:10 — 电话/短信 呼叫 周小舟：成功（HTTP 200, code=0）" in text
