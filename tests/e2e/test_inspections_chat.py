@@ -109,3 +109,14 @@ async def test_a_ticket_inspection_is_done_when_its_ticket_is_resolved(bot: Harn
     bot.clock.advance(timedelta(days=1))
     await bot.run_timers()
     assert not _texts(bot, LEAD, "未在 2022-10-10 当日完成")
+
+
+async def test_inspections_speak_english_to_an_english_reader(bot: Harness) -> None:
+    await bot.chat.send(LEAD, "/lang en")
+    [added] = await bot.chat.send(LEAD, "/inspections add weekly5 16:00 Server room round ticket")
+    assert "Added inspection #3 \"Server room round\": weekly on day 5 16:00" in added.text
+    [listing] = await bot.chat.send(LEAD, "/inspections")
+    assert "Recurring inspections" in listing.text
+    assert "#3 Server room round — weekly on day 5 16:00, opens a ticket — not yet due" in listing.text
+    [usage] = await bot.chat.send(LEAD, "/inspections foo")
+    assert "/inspections add monthly1 09:30" in usage.text
