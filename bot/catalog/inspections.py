@@ -64,6 +64,7 @@ MESSAGES = {
     "insp.opened_ticket": {"zh_CN": "🧰 今日巡检 #{id}：{name}（{day}），已生成工单 #{ticket}，解决工单即完成。",
                            "en": "🧰 Inspection due today #{id}: {name} ({day}); ticket #{ticket} opened, resolving "
                                  "it completes the inspection."},
+    "insp.btn.done": {"zh_CN": "已完成", "en": "Done"},
     "insp.ticket_text": {"zh_CN": "巡检：{name}（{day}）", "en": "Inspection: {name} ({day})"},
     "insp.reminder": {"zh_CN": "⏰ 巡检 #{id}「{name}」（{day}）尚未完成。完成后发送 /inspections done {id}",
                       "en": "⏰ Inspection #{id} \"{name}\" ({day}) is not done yet. When done, send "

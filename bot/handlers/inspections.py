@@ -4,8 +4,9 @@ resumes them; an engineer marks a run done."""
 from __future__ import annotations
 
 from bot.catalog import t
-from bot.handlers.common import HandlerContext, command, message_args, reply
+from bot.handlers.common import HandlerContext, button, command, message_args, reply
 from bot.services import inspections
+from bot.services.callback_data import CallbackData
 from bot.services.domain.people import Person, Role
 from bot.transports.base import Inbound
 
@@ -52,3 +53,12 @@ async def inspections_command(msg: Inbound, ctx: HandlerContext, person: Person)
         await reply(ctx, person, "insp.list" if items else "insp.list_empty", lines=lines)
     else:
         await reply(ctx, person, "insp.usage")
+
+
+@button("insp", [Role.LEAD, Role.ENGINEER])
+async def inspection_button(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
+    """已完成 on the day's inspection: the same as /inspections done N."""
+    done = await inspections.mark_done(ctx.services, person, str(data.int_arg(0)))
+    await reply(ctx, person, "insp.done_late" if done.late else "insp.done", id=done.task.id,
+                name=done.task.name, day=done.run.due_day.isoformat())
+    return t("insp.btn.done", person.language)

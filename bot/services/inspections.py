@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.services.callback_data import encode
 from bot.services.container import Services
 from bot.services.domain.inspections import EVERY, Inspection, InspectionRun, done_in_time, occurrences
 from bot.services.domain.people import Person, Role
@@ -266,8 +267,10 @@ async def _open(services: Services, uow: UnitOfWork, task: Inspection, day: date
     await uow.audit.append(at=now, action="inspection.open", entity="inspection_run", entity_id=run_id,
                            after={"name": task.name, "due_day": day.isoformat(), "ticket": ticket_id})
     key = "insp.opened_ticket" if ticket_id is not None else "insp.opened"
+    buttons = None if ticket_id is not None else [[("insp.btn.done", encode("insp", "done", task.id))]]
     await services.notifier.to_people(uow, people, key, kind="inspection.open", dedup=f"insp:{run_id}:open",
-                                      id=task.id, name=task.name, day=day.isoformat(), ticket=ticket_id or 0)
+                                      buttons=buttons, id=task.id, name=task.name, day=day.isoformat(),
+                                      ticket=ticket_id or 0)
 
 
 async def _ticket_closed(services: Services, uow: UnitOfWork, run: InspectionRun, task: Inspection) -> bool:

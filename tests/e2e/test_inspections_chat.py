@@ -51,8 +51,10 @@ async def test_lead_adds_pauses_and_an_engineer_completes(bot: Harness) -> None:
         ["🧰 今日巡检 #3：机房巡检（2022-10-10）。完成后发送 /inspections done 3"]
     assert _texts(bot, LEAD, "今日巡检 #3")  # the lead is an engineer of the project too
 
-    [done] = await bot.chat.send(ENGINEER, "/inspections done 3 UPS 与空调正常")
-    assert "巡检 #3「机房巡检」（2022-10-10）已登记完成" in done.text
+    [card] = [m for m in bot.to(ENGINEER) if "今日巡检 #3" in m.text]
+    assert card.button_labels() == ["已完成"]
+    answers = await bot.chat.press(ENGINEER, card, "已完成")
+    assert any("巡检 #3「机房巡检」（2022-10-10）已登记完成" in a.text for a in answers)
     [again] = await bot.chat.send(ENGINEER, "/inspections done 3")
     assert "目前没有待完成的任务" in again.text
     bot.clock.advance(timedelta(hours=7))  # 17:00: nothing to remind of
@@ -88,7 +90,7 @@ async def test_a_missed_inspection_is_reminded_and_counts_in_daily_maintenance(b
     bot.clock.advance(timedelta(hours=16))  # Tuesday 16:30: still reminded until done
     await bot.run_timers()
     assert len(_texts(bot, ENGINEER, "每月备份恢复验证」（2022-10-17）尚未完成")) == 2
-    [late] = await bot.chat.send(ENGINEER, "/inspections done 1")
+    [late] = await bot.chat.send(ENGINEER, "/inspections done 1 恢复演练已补做")
     assert "仍计为一项未按期完成的日常维护" in late.text
     [why] = await bot.chat.send(LEAD, "/score why 日常维护 2022-10")
     assert "巡检未按期完成：每月备份恢复验证（2022-10-17）" in why.text

@@ -83,7 +83,7 @@ CLIENT_SIDE_ONLY = frozenset({"deduct", "paid", "ruling", "replace"})
 
 # Button actions reserved to the client side: every action of a feature (True) or the approvals named.
 BUTTONS_CLIENT_SIDE = {"att": True, "duty": True, "oc": frozenset({"ap", "ss"}), "pg": False, "tk": False,
-                       "urg": False}
+                       "urg": False, "insp": False}
 
 # One made-up person per role and party (tests/conftest.py); the lead also holds the engineer role, as in the
 # contract; the client's contact is also a supervisor. (user, roles held, on the client side)
