@@ -145,7 +145,9 @@ class Done:
 
 
 async def mark_done(services: Services, person: Person, text: str) -> Done:
-    """`/inspections done N [note]`: the task's oldest open run is done."""
+    """`/inspections done N [note]`: the task's oldest open run is done (by an engineer or the lead)."""
+    if not person.roles & ENGINEERS:
+        raise DomainError("access.denied_button")
     number, _, note = text.strip().partition(" ")
     async with services.db.uow() as uow:
         task = await _task(uow, number)

@@ -53,6 +53,8 @@ async def test_lead_adds_pauses_and_an_engineer_completes(bot: Harness) -> None:
 
     [card] = [m for m in bot.to(ENGINEER) if "今日巡检 #3" in m.text]
     assert card.button_labels() == ["已完成"]
+    await bot.chat.press(SUPERVISOR, card, "已完成")  # not the supervisor's to tick off
+    assert bot.chat.answers()[-1].params.get("text") == "您无权进行此操作。"
     answers = await bot.chat.press(ENGINEER, card, "已完成")
     assert any("巡检 #3「机房巡检」（2022-10-10）已登记完成" in a.text for a in answers)
     [again] = await bot.chat.send(ENGINEER, "/inspections done 3")
