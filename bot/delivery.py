@@ -40,6 +40,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.catalog import t
+from bot.channel_delivery import ChannelDelivery, default_senders
 from bot.services.container import Services
 from bot.services.domain.people import Role
 from bot.transports.base import SendRefused, SendRetry
@@ -116,12 +117,15 @@ class OutboxDelivery:
         self.sent_count = 0
         self.retry_count = 0
         self.failed_count = 0
+        self.channels = ChannelDelivery(services, default_senders(services))  # calls / SMS (issue 20)
+        self._channel_task: asyncio.Task[int] | None = None
 
     async def drain(self, *, max_rounds: int = 100) -> int:
         """Send everything due now (waiting for every chat's sender); returns how many were delivered."""
         before = self.sent_count
         async with self._drain_lock:
             for _ in range(max_rounds):
+                await self._dispatch_channels(wait=True)
                 await self.dispatch()
                 if not self._chat_tasks:
                     break
@@ -132,6 +136,14 @@ class OutboxDelivery:
         """Start a sender for each chat that has something due and none running; returns how many started."""
         async with self._dispatch_lock:
             return await self._dispatch()
+
+    async def _dispatch_channels(self, *, wait: bool = False) -> None:
+        """Calls / SMS go out on their own task, so a slow provider never holds up chat messages."""
+        if self._channel_task is None or self._channel_task.done():
+            self._channel_task = asyncio.create_task(self.channels.dispatch(), name="outbox-channels")
+        if wait:
+            with contextlib.suppress(Exception):
+                await self._channel_task
 
     async def _dispatch(self) -> int:
         await self._flush_unmarked()
@@ -328,6 +340,7 @@ class OutboxDelivery:
         wakeup = self.services.notifier.wakeup
         while not self._stopping:
             try:
+                await self._dispatch_channels()
                 await self.dispatch()
             except Exception:  # the worker must outlive any one bad row
                 log.exception("outbox dispatch failed")
@@ -392,6 +405,8 @@ class OutboxDelivery:
                 log.warning("outbox not fully flushed at shutdown; it is sent after the restart")
             for task in list(self._chat_tasks.values()):
                 task.cancel()
+            if self._channel_task is not None and not self._channel_task.done():
+                self._channel_task.cancel()
             try:
                 async with self.services.db.uow() as uow:
                     backlog = await uow.outbox.backlog(self.services.now())

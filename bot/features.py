@@ -15,6 +15,7 @@ from bot.handlers import (
     dashboard,
     duties,
     incidents,
+    inspections,
     location,
     media,
     oncall,
@@ -28,8 +29,8 @@ from bot.handlers import (
 from bot.handlers.common import Declared, declared_in
 from bot.handlers.router import Router
 
-HANDLER_MODULES = (media, incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, location,
-                   oncall, paging, quiet, reliability, scoring, urgent)
+HANDLER_MODULES = (media, incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, inspections,
+                   location, oncall, paging, quiet, reliability, scoring, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
 
 

@@ -116,9 +116,45 @@ class AssessmentSettings(Strict):
         return self
 
 
+ChannelName = Literal["http", "ding"]
+
+
 class EscalationStep(Strict):
     target: Literal["lead", "contacts", "escalation", "supervisors", "admins"]
     delay: Duration = timedelta(0)
+    channels: list[ChannelName] = Field(default_factory=list)  # also call / text them (issue 20), beside chat
+
+
+class CallStep(Strict):
+    """A phone call / SMS while nobody has acknowledged an urgent request: `after` counts from its start."""
+
+    after: Duration
+    target: Literal["duty", "lead", "contacts", "escalation", "supervisors", "admins"] = "duty"
+    channel: ChannelName = "http"
+
+
+class HttpHookSettings(Strict):
+    """An SMS / voice provider's HTTP API. `{phone}`, `{text}`, `{request_id}`, `{name}`, `{kind}` are filled in
+    (JSON-escaped when `body_format` is json, URL-encoded for form); `${NAME}` is read from the environment
+    when sending (secrets never go in the file)."""
+
+    url: str
+    method: Literal["GET", "POST", "PUT"] = "POST"
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: str = ""
+    body_format: Literal["json", "form", "text"] = "json"
+    expect_status: list[int] = Field(default_factory=lambda: [200])
+    expect_json_field: str | None = None  # dotted path in the answer, e.g. "result.code"
+    expect_json_value: str | None = None  # its value when accepted (compared as text)
+    timeout: Duration = timedelta(seconds=10)
+
+
+class ChannelsSettings(Strict):
+    """Escalation channels beside chat (issue 20)."""
+
+    http: HttpHookSettings | None = None
+    per_minute: int = Field(10, ge=1, description="at most this many sends a minute on each channel")
+    max_attempts: int = Field(5, ge=1, description="tries before a call / SMS is failed for good")
 
 
 class SlaSettings(Strict):
@@ -130,6 +166,7 @@ class SlaSettings(Strict):
         EscalationStep(target="contacts", delay=timedelta(minutes=15)),
         EscalationStep(target="escalation", delay=timedelta(minutes=30))])
     second_line_arrival: Duration = timedelta(hours=4)
+    calls: list[CallStep] = Field(default_factory=list)  # issue 20: phone / SMS while unacknowledged
 
 
 class OnCallSettings(Strict):
@@ -274,6 +311,17 @@ class DrillSettings(Strict):
     date: date
 
 
+class InspectionSettings(Strict):
+    """A recurring inspection (巡检计划): opens on its working day at `at`, reminded until done."""
+
+    name: str = Field(min_length=1, max_length=80)
+    every: Literal["daily", "weekly", "monthly", "quarterly"]
+    day: int = Field(1, ge=1, le=31)  # weekly: 1 = Monday … 7; monthly / quarterly: day of the month
+    at: time = time(9, 30)
+    creates: Literal["checklist", "ticket"] = "checklist"
+    daily_maintenance: bool = True  # not done by its day: a missed daily-maintenance item
+
+
 class DutiesSettings(Strict):
     """Contract duties (#8): hand-over length, onboarding-paper deadlines, reminders, incidents, audit."""
 
@@ -335,6 +383,8 @@ class Settings(Strict):
     data: DataSettings = Field(default_factory=DataSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
     reliability: ReliabilitySettings = Field(default_factory=ReliabilitySettings)
+    channels: ChannelsSettings = Field(default_factory=ChannelsSettings)
+    inspections: list[InspectionSettings] = Field(default_factory=list)
     web: WebSettings | None = None  # issue #19: the web page; None (no [web] section): not served
     dingtalk: DingTalkSettings | None = None  # issue 17: DingTalk; None (no [dingtalk] section): Telegram only
     sweep_interval: Duration = timedelta(seconds=60)
@@ -355,6 +405,13 @@ class Settings(Strict):
             raise ValueError(f"roster: dingtalk_id used twice: {dup_ding}")
         if self.dingtalk is not None and "dingtalk" in self.dingtalk.platforms and not ding:
             raise ValueError("dingtalk: no one on the roster has a dingtalk_id (add dingtalk_id = \"…\")")
+        used = {step.channel for step in self.sla.calls} | {c for step in self.sla.escalation_steps
+                                                           for c in step.channels}
+        if "http" in used and self.channels.http is None:
+            raise ValueError("sla: a step uses the channel 'http' but [channels.http] is not configured")
+        names = [i.name for i in self.inspections]
+        if len(set(names)) != len(names):
+            raise ValueError("inspections: a name is used twice")
         return self
 
     @property

@@ -79,11 +79,12 @@ class OutboxRepository(Repository):
         rows = await self.fetchall(
             "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.chat_id"
             " ORDER BY CASE WHEN o.kind LIKE 'urgent.%' THEN 0 ELSE 1 END, o.id) AS chat_rank"
-            " FROM outbox o WHERE o.contract_id = ? AND o.status = 'pending'"
+            " FROM outbox o WHERE o.contract_id = ? AND o.status = 'pending' AND o.channel IS NULL"
             " AND (o.next_attempt_at <= ? OR (? IS NOT NULL AND o.attempts > 0 AND o.next_attempt_at > ?))"
             + (f" AND o.chat_id NOT IN ({marks})" if excluded else "") +
             " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.contract_id = o.contract_id"
-            " AND p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id AND p.next_attempt_at > ?"
+            " AND p.status = 'pending' AND p.channel IS NULL AND p.chat_id = o.chat_id AND p.id < o.id"
+            " AND p.next_attempt_at > ?"
             " AND NOT (? IS NOT NULL AND p.attempts > 0 AND p.next_attempt_at > ?))) AS ranked"
             " WHERE ? IS NULL OR chat_rank <= ?"
             " ORDER BY CASE WHEN kind LIKE 'urgent.%' THEN 0 ELSE 1 END, id LIMIT ?",
@@ -96,7 +97,7 @@ class OutboxRepository(Repository):
         skip = sorted(set(exclude))
         marks = ",".join("?" * len(skip))
         return await self.scalar(
-            "SELECT 1 FROM outbox WHERE contract_id = ? AND chat_id = ? AND status = 'pending'"
+            "SELECT 1 FROM outbox WHERE contract_id = ? AND chat_id = ? AND status = 'pending' AND channel IS NULL"
             " AND kind LIKE 'urgent.%' AND next_attempt_at <= ?" + (f" AND id NOT IN ({marks})" if skip else "")
             + " LIMIT 1", (self.contract_id, chat_key(chat_id), to_db(now), *skip)) is not None
 

@@ -118,6 +118,13 @@ class UrgentRepository(Repository):
             " AND cancelled_at IS NULL",
             (done + 1, self.contract_id, request_id, done)) == 1
 
+    async def claim_call(self, request_id: int, done: int) -> bool:
+        """Claim phone / SMS step `done` (sla.calls) of a request nobody acknowledged yet."""
+        return await self.execute(
+            "UPDATE urgent_requests SET calls_done = ? WHERE contract_id = ? AND id = ? AND calls_done = ?"
+            " AND cancelled_at IS NULL AND acknowledged_at IS NULL AND arrived_at IS NULL",
+            (done + 1, self.contract_id, request_id, done)) == 1
+
     async def claim_breach(self, request_id: int, at: datetime) -> bool:
         return await self.execute(
             "UPDATE urgent_requests SET breach_detected_at = ? WHERE contract_id = ? AND id = ?"

@@ -17,6 +17,7 @@ from bot.catalog import (
     audit_actions,
     core,
     duties,
+    inspections,
     intake,
     media,
     oncall,
@@ -46,8 +47,8 @@ def _merge(parts: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
 
 
 # Every part of the catalog, listed once.
-PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, intake, media, oncall, outbox_kinds, pages,
-                                 reliability, scoring, tickets, urgent, waiting, web)
+PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, inspections, intake, media, oncall,
+                                 outbox_kinds, pages, reliability, scoring, tickets, urgent, waiting, web)
 CATALOG: dict[str, dict[str, str]] = _merge(PARTS)
 
 

@@ -89,6 +89,14 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
                                 "urgent reminder overtaken by the deadline, not sent"),
     "urgent.breach": ("紧急请求超时未到岗", "urgent request missed its deadline"),
     "urgent.escalate": ("升级紧急请求", "escalated an urgent request"),
+    "urgent.call": ("电话/短信通知紧急请求", "called / texted about an urgent request"),
+    "channel.no_phone": ("无法电话通知（名册无电话号码）", "could not call (no phone number on the roster)"),
+    "inspection.add": ("新增巡检计划", "added a recurring inspection"),
+    "inspection.pause": ("暂停巡检计划", "paused a recurring inspection"),
+    "inspection.resume": ("恢复巡检计划", "resumed a recurring inspection"),
+    "inspection.open": ("发起巡检任务", "opened an inspection run"),
+    "inspection.done": ("完成巡检任务", "completed an inspection run"),
+    "inspection.missed": ("巡检未按期完成", "an inspection run was missed"),
     "urgent.second_line_breach": ("二线支援超时未到场", "second line missed its deadline"),
     "urgent.cancel": ("取消紧急请求", "cancelled an urgent request"),
     "web.link": ("获取网页看板链接", "asked for a web dashboard link"),
@@ -109,6 +117,8 @@ DYNAMIC_ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 AUDIT_ENTITIES: dict[str, tuple[str, str]] = {
+    "inspection": ("巡检计划", "recurring inspection"),
+    "inspection_run": ("巡检任务", "inspection run"),
     "access": ("访问", "access"),
     "attendance_day": ("出勤记录", "attendance day"),
     "attendance_request": ("考勤申请", "attendance request"),

@@ -350,7 +350,8 @@ MENU_ORDER = (
     "checklist", "wait", "resume", "faq", "urgent", "urgents", "ack", "arrived", "cancelurgent", "oncall",
     "dutyplan", "swap",
     "score", "deduct", "deductions", "payments", "paid", "report", "dashboard", "bindgroup", "staffchange",
-    "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "audit", "health", "quiet",
+    "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "inspections", "audit", "health",
+    "quiet",
 )
 
 

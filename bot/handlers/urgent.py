@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.catalog import t
 from bot.handlers.common import ANYONE, HandlerContext, button, command, message_args, reply, reply_text
-from bot.handlers.render.urgent import describe
+from bot.handlers.render.urgent import describe, render_timeline
 from bot.services import urgent
 from bot.services.callback_data import CallbackData, encode
 from bot.services.container import Services
@@ -42,6 +42,18 @@ async def urgent_command(msg: Inbound, ctx: HandlerContext, person: Person) -> N
 async def urgents_command(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Lists open urgent requests, or those raised in a period (/urgents 本月)."""
     services = ctx.services
+    number = message_args(msg).strip().lstrip("#")
+    if number.isdigit():  # /urgents 17: one request and its timeline (calls and SMS included)
+        found = await urgent.request_detail(services, int(number))
+        if found is None:
+            await reply(ctx, person, "urg.detail_not_found", id=number)
+            return
+        item, names = found
+        status = describe(services, item, person.language)
+        await reply(ctx, person, "urg.detail", id=item.request.id, text=item.request.text, status=status,
+                    timeline="\n".join(f"{at} — {what}" for at, what in
+                                        render_timeline(services, item, names, person.language)))
+        return
     period = urgent.listing_period(services, message_args(msg))
     items = await urgent.list_requests(services, period)
     lines = "\n".join(describe(services, item, person.language) for item in items)

@@ -83,8 +83,15 @@ async def daily_maintenance_rate(services: Services, start: date, end: date,
     missing = [day for day in workdays if day not in logged]
     listed = [Loss("daily.loss.missing", {"day": day.isoformat()}, when=day.isoformat())
               for day in missing] if losses else []
-    return ComponentRate(Decimal(len(workdays) - len(missing)), Decimal(len(workdays)), listed,
-                         details={"workdays": len(workdays), "logged": len(workdays) - len(missing)})
+    # Recurring inspections (issue 20): each run due in the period is one more item, met when done by its day.
+    from bot.services.inspections import maintenance_items
+
+    met, counted, missed = await maintenance_items(services, first, last, upto, losses)
+    details = {"workdays": len(workdays), "logged": len(workdays) - len(missing)}
+    if counted:
+        details |= {"inspections": counted, "inspections_done": met}
+    return ComponentRate(Decimal(len(workdays) - len(missing) + met), Decimal(len(workdays) + counted),
+                         listed + missed, details=details)
 
 
 # --- the reminder ------------------------------------------------------------------------------------------

@@ -45,12 +45,14 @@ from bot.services.domain.urgent import (
     arrival_deadline,
     counted_as_missed,
     may_cancel,
+    missed_estimate,
 )
 from bot.services.errors import BadInput, DomainError
 from bot.services.geo import within_site
 from bot.services.notify import ButtonSpec
 from bot.services.oncall import duty_at
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_period, parse_when
+from storage.channels import ChannelAttempt, ChannelRepository
 from storage.uow import UnitOfWork
 from storage.urgent import UrgentRepository
 
@@ -560,6 +562,7 @@ class Listed:
     raised_by: str
     arrived_by: str | None
     cancelled_by: str | None = None
+    calls: tuple[ChannelAttempt, ...] = ()  # phone / SMS attempts (issue 20), in time order
 
 
 def listing_period(services: Services, text: str) -> tuple[date, date] | None:
@@ -582,8 +585,57 @@ async def list_requests(services: Services, period: tuple[date, date] | None = N
             start, end = day_bounds(services, *period)
             requests = await repo(uow).raised_between(start, end)
         names = {p.id: p.name for p in await uow.people.all()}
+        calls = await uow.repo(ChannelRepository).attempts([f"urgent_request:{r.id}" for r in requests])
     return [Listed(r, names.get(r.raised_by, "?"), names.get(r.arrived_by) if r.arrived_by else None,
-                   names.get(r.cancelled_by, "?") if r.cancelled_by else None) for r in requests]
+                   names.get(r.cancelled_by, "?") if r.cancelled_by else None,
+                   tuple(calls.get(f"urgent_request:{r.id}", ()))) for r in requests]
+
+
+async def request_detail(services: Services, request_id: int) -> tuple[Listed, dict[int, str]] | None:
+    """One request with its phone / SMS attempts, and everybody's names (for its timeline)."""
+    async with services.db.uow(read_only=True) as uow:
+        request = await repo(uow).get(request_id)
+        if request is None:
+            return None
+        names = {p.id: p.name for p in await uow.people.all()}
+        calls = await uow.repo(ChannelRepository).attempts([f"urgent_request:{request_id}"])
+    return Listed(request, names.get(request.raised_by, "?"), names.get(request.arrived_by or 0),
+                  names.get(request.cancelled_by or 0), tuple(calls.get(f"urgent_request:{request_id}", ()))), names
+
+
+def timeline(item: Listed, names: dict[int, str], now: datetime) -> list[tuple[datetime, str, dict[str, Any]]]:
+    """A request's timeline as (moment, catalog key, parameters), in time order: raised, acknowledged, the
+    deadline, the breach, the escalation stopping, support, arrivals, cancelling, and every phone / SMS attempt."""
+    r = item.request
+    steps: list[tuple[datetime, str, dict[str, Any]]] = [(r.started_at, "web.urg.raised", {})]
+    if r.acknowledged_at is not None:
+        steps.append((r.acknowledged_at, "web.urg.acknowledged", {
+            "name": names.get(r.acknowledged_by or 0, "?"), "minutes": minutes(r.acknowledged_at - r.started_at)}))
+    if r.ack_eta is not None:
+        steps.append((r.ack_eta, "web.urg.eta", {"name": names.get(r.acknowledged_by or 0, "?"),
+                                                 "note": r.ack_note or "—"}))
+        if missed_estimate(r, now):
+            steps.append((r.arrived_at or r.ack_eta, "web.urg.eta_missed", {}))
+    steps.append((r.deadline_at, "web.urg.deadline", {}))
+    if r.breach_detected_at is not None:
+        steps.append((r.breach_detected_at, "web.urg.breach", {}))
+    if r.escalation_stopped_at is not None:
+        steps.append((r.escalation_stopped_at, "web.urg.escalation_stopped", {}))
+    if r.support_requested_at is not None:
+        steps.append((r.support_requested_at, "web.urg.support", {}))
+    if r.second_line_arrived_at is not None:
+        steps.append((r.second_line_arrived_at, "web.urg.second_line", {}))
+    if r.arrived_at is not None:
+        steps.append((r.arrived_at, "web.urg.arrived", {"name": item.arrived_by or "?",
+                                                        "minutes": minutes(r.arrived_at - r.started_at)}))
+    if r.cancelled_at is not None:
+        steps.append((r.cancelled_at, "web.urg.cancelled", {"reason": r.cancel_reason or ""}))
+    for attempt in item.calls:
+        steps.append((attempt.at, f"chan.outcome.{attempt.outcome}", {
+            "channel": attempt.channel, "name": names.get(attempt.person_id or 0, "?"),
+            "detail": attempt.detail or ""}))
+    steps.sort(key=lambda step: step[0])  # stable: same-minute steps keep their order (raised before arrived)
+    return steps
 
 
 def status_key(request: UrgentRequest, now: datetime) -> str:

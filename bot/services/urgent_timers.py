@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.services.channels import queue_calls
 from bot.services.container import Services
 from bot.services.domain.people import Person, Role
-from bot.services.domain.urgent import TARGET_ROLES, UrgentRequest, due_times
+from bot.services.domain.urgent import TARGET_ROLES, UrgentRequest, call_due, due_times
 from bot.services.timers import Timer
 from bot.services.urgent import ack_buttons, duty_buttons, minutes, repo
 from storage.uow import UnitOfWork
@@ -35,6 +36,8 @@ async def next_due(services: Services, now: datetime) -> datetime | None:
     sla = services.settings.sla
     delays = [step.delay for step in sla.escalation_steps]
     moments = [moment for request in requests for moment in due_times(request, sla.reminder_offsets, delays)]
+    calls = [step.after for step in sla.calls]
+    moments += [m for m in (call_due(request, calls) for request in requests) if m is not None]
     return min(moments, default=None)
 
 
@@ -52,12 +55,37 @@ async def _process(services: Services, uow: UnitOfWork, request_id: int, now: da
     if request is None or request.cancelled:
         return
     if request.arrived_at is None:
+        await _calls(services, uow, request, now)
         await _reminders(services, uow, request, now)
         await _breach(services, uow, request, now)
         request = await repo(uow).get(request_id)
         assert request is not None
         await _escalate(services, uow, request, now)
     await _second_line(services, uow, request, now)
+
+
+async def _calls(services: Services, uow: UnitOfWork, request: UrgentRequest, now: datetime) -> None:
+    """`sla.calls`: a phone call / SMS to the target while nobody has acknowledged (claimed step by step)."""
+    steps = services.settings.sla.calls
+    offsets = [step.after for step in steps]
+    while (due := call_due(request, offsets)) is not None and due <= now:
+        index = request.calls_done
+        if not await repo(uow).claim_call(request.id, index):
+            return
+        step = steps[index]
+        if step.target == "duty":
+            waiting = [r.person_id for r in await repo(uow).recipients(request.id) if r.role == "duty"]
+            people = [p for p in [await uow.people.by_id(pid) for pid in waiting] if p is not None]
+        else:
+            people = [p for p in await uow.people.all(include_left=False) if p.roles & TARGET_ROLES[step.target]]
+        called = await queue_calls(services, uow, people, channel=step.channel, key="chan.urgent_call",
+                                   kind="urgent.call", subject=f"urgent_request:{request.id}",
+                                   dedup=f"urg:{request.id}:call{index}", id=request.id, text=request.text,
+                                   deadline=services.fmt(request.deadline_at))
+        await uow.audit.append(at=now, action="urgent.call", entity="urgent_request", entity_id=request.id,
+                               after={"step": index + 1, "channel": step.channel, "target": step.target,
+                                      "to": called})
+        request = await repo(uow).get(request.id) or request
 
 
 async def _reminders(services: Services, uow: UnitOfWork, request: UrgentRequest, now: datetime) -> None:
@@ -116,6 +144,10 @@ async def _escalate(services: Services, uow: UnitOfWork, request: UrgentRequest,
             uow, people, "urg.escalation", kind="urgent.escalation", buttons=ack_buttons(request.id),
             dedup=f"urg:{request.id}:esc{step}", id=request.id, text=request.text, level=step + 1,
             deadline=services.fmt(request.deadline_at), overdue=minutes(now - request.deadline_at))
+        for channel in steps[step].channels:
+            await queue_calls(services, uow, people, channel=channel, key="chan.urgent_call", kind="urgent.call",
+                              subject=f"urgent_request:{request.id}", dedup=f"urg:{request.id}:esc{step}",
+                              id=request.id, text=request.text, deadline=services.fmt(request.deadline_at))
         due = request.deadline_at + steps[step].delay
         await repo(uow).record_step(request.id, step, target, due, now, count)
         await uow.audit.append(at=now, action="urgent.escalate", entity="urgent_request", entity_id=request.id,

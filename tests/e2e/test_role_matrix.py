@@ -71,6 +71,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     # contract duties (#8)
     "staffchange": roles(L), "replace": roles(C, S), "compliance": roles(A, C, E, L, S),
     "papers": roles(A, C, L, S), "drills": roles(A, C, E, L, S), "drill": roles(A, L), "incident": ANY,
+    # recurring inspections (issue 20): add / pause / resume are the lead's (checked by the service)
+    "inspections": roles(E, L),
     "incidents": roles(A, C, E, L, S), "audit": roles(A, C),
     # reliability (#9)
     "health": roles(A),
@@ -86,7 +88,8 @@ CLIENT_SIDE_ONLY = frozenset({"deduct", "paid", "ruling", "replace"})
 
 # Button actions reserved to the client side: every action of a feature (True) or the approvals named.
 BUTTONS_CLIENT_SIDE = {"att": True, "duty": True, "oc": frozenset({"ap", "ss"}), "pg": False, "tk": False,
-                       "urg": False, "media": False}  # media: filing one's own photo (the service checks the sender)
+                       "urg": False, "media": False,  # media: filing one's own photo (the service checks the sender)
+                       "insp": False}
 
 # One made-up person per role and party (tests/conftest.py); the lead also holds the engineer role, as in the
 # contract; the client's contact is also a supervisor. (user, roles held, on the client side)

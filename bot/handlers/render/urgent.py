@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.catalog import t
 from bot.services.container import Services
 from bot.services.domain.urgent import missed_estimate
-from bot.services.urgent import Listed, eta_text, minutes, status_key
+from bot.services.urgent import Listed, eta_text, minutes, status_key, timeline
 from bot.textfit import shorten
 
 
@@ -33,3 +33,13 @@ def describe(services: Services, item: Listed, lang: str) -> str:
                    else t("urg.status.second_line_waiting", lang, deadline=fmt(request.second_line_deadline_at)))
     return t("urg.list_line", lang, id=request.id, start=fmt(request.started_at), text=shorten(request.text, 60),
              status=status)
+
+
+def render_timeline(services: Services, item: Listed, names: dict[int, str], lang: str) -> list[tuple[str, str]]:
+    """The timeline as `/urgents N` and the web page show it: ("2022-10-10 09:10", "电话/短信 呼叫 周小舟：成功")."""
+    lines = []
+    for at, key, params in timeline(item, names, services.now()):
+        if "channel" in params:
+            params = {**params, "channel": t(f"chan.name.{params['channel']}", lang)}
+        lines.append((services.fmt(at), t(key, lang, **params)))
+    return lines

@@ -53,6 +53,7 @@ class UrgentRequest:
     cancel_reason: str | None
     ack_note: str | None = None          # "收到，预计 20 分钟到": the acknowledgement's note
     ack_eta: datetime | None = None      # the estimated arrival it gave (not a deadline: the one hour decides)
+    calls_done: int = 0  # how many of `sla.calls` (phone / SMS steps) were claimed
 
     @property
     def cancelled(self) -> bool:
@@ -155,3 +156,12 @@ def due_times(request: UrgentRequest, reminder_offsets: Sequence[timedelta],
             and request.second_line_breach_detected_at is None):
         due.append(request.second_line_deadline_at)
     return due
+
+
+def call_due(request: UrgentRequest, call_offsets: Sequence[timedelta]) -> datetime | None:
+    """When the next phone / SMS step (`sla.calls`, offsets from the start) falls: only while nobody has
+    acknowledged or arrived and the request stands."""
+    if (request.acknowledged_at is not None or request.arrived_at is not None or request.cancelled_at is not None
+            or request.calls_done >= len(call_offsets)):
+        return None
+    return request.started_at + call_offsets[request.calls_done]

@@ -8,41 +8,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.catalog import t
+from bot.handlers.render.urgent import render_timeline
 from bot.services import dashboard, scoring, urgent
-from bot.services.domain.urgent import missed_estimate
 
 if TYPE_CHECKING:
     from bot.web.app import Viewer
 
 
 def _timeline(viewer: Viewer, item: urgent.Listed, names: dict[int, str]) -> list[tuple[str, str]]:
-    r, lang = item.request, viewer.lang
-    steps = [(r.started_at, t("web.urg.raised", lang))]
-    if r.acknowledged_at is not None:
-        steps.append((r.acknowledged_at, t("web.urg.acknowledged", lang,
-                                                 name=names.get(r.acknowledged_by or 0, "?"),
-                                                 minutes=urgent.minutes(r.acknowledged_at - r.started_at))))
-    if r.ack_eta is not None:
-        steps.append((r.ack_eta, t("web.urg.eta", lang, name=names.get(r.acknowledged_by or 0, "?"),
-                                   note=r.ack_note or "—")))
-        if missed_estimate(r, viewer.services.now()):
-            steps.append((r.arrived_at or r.ack_eta, t("web.urg.eta_missed", lang)))
-    steps.append((r.deadline_at, t("web.urg.deadline", lang)))
-    if r.breach_detected_at is not None:
-        steps.append((r.breach_detected_at, t("web.urg.breach", lang)))
-    if r.escalation_stopped_at is not None:
-        steps.append((r.escalation_stopped_at, t("web.urg.escalation_stopped", lang)))
-    if r.support_requested_at is not None:
-        steps.append((r.support_requested_at, t("web.urg.support", lang)))
-    if r.second_line_arrived_at is not None:
-        steps.append((r.second_line_arrived_at, t("web.urg.second_line", lang)))
-    if r.arrived_at is not None:
-        steps.append((r.arrived_at, t("web.urg.arrived", lang, name=item.arrived_by or "?",
-                                            minutes=urgent.minutes(r.arrived_at - r.started_at))))
-    if r.cancelled_at is not None:
-        steps.append((r.cancelled_at, t("web.urg.cancelled", lang, reason=r.cancel_reason or "")))
-    steps.sort(key=lambda step: step[0])  # stable: same-minute steps keep their order (raised before arrived)
-    return [(viewer.services.fmt(at), what) for at, what in steps]
+    return render_timeline(viewer.services, item, names, viewer.lang)
 
 
 async def view(request: Request, viewer: Viewer) -> Response:
