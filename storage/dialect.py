@@ -206,6 +206,7 @@ def postgres_trigger(sql: str) -> list[str] | None:
     """A SQLite trigger (`CREATE TRIGGER name BEFORE|AFTER INSERT|UPDATE [OF cols]|DELETE ON t [WHEN expr] BEGIN
     stmt; … END`) as a plpgsql trigger function with the same statements (NEW./OLD. as they are) and a row-level
     trigger calling it; `DROP TRIGGER name` drops it on whichever table holds it. None for any other statement."""
+    sql = re.sub(r"^(?:\s*--[^\n]*\n)+", "", sql)  # comment lines before the statement
     dropped = _DROP_TRIGGER.match(sql)
     if dropped:
         name = dropped.group(1)
