@@ -88,7 +88,7 @@ def optional_filters(conditions: Iterable[tuple[str, Any]]) -> tuple[str, list[A
 
 
 def chat_key(chat_id: int | str) -> str:
-    """A chat id as bound to the text `chat_id` columns (outbox, chats: migration 040): Telegram's numbers and
+    """A chat id as bound to the text `chat_id` columns (outbox, chats: migration 021): Telegram's numbers and
     DingTalk's "user:…"/"group:…" keys in one column. SQLite's INTEGER affinity still stores a number as one."""
     return str(chat_id)
 
