@@ -208,6 +208,7 @@ class FakeBotAPI(BaseRequest):
         self.listeners: list[Callable[[SentMessage], None]] = []
         self.call_listeners: list[Callable[[ApiCall], None]] = []
         self.can_read_all_group_messages = can_read_all_group_messages
+        self.reactions: list[tuple[int, int, str]] = []  # (chat id, message id, emoji) of setMessageReaction
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self._ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self.files: list[tuple[str, bytes]] = []
@@ -375,6 +376,14 @@ class FakeBotAPI(BaseRequest):
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._record(int(params["chat_id"]), str(params.get("text", "")), params.get("reply_markup"),
                             "editMessageText", int(params["message_id"]))
+
+    def _api_setMessageReaction(self, params: dict[str, Any]) -> bool:
+        reaction = params.get("reaction") or []
+        if isinstance(reaction, str):
+            reaction = json.loads(reaction)
+        for item in reaction:
+            self.reactions.append((int(params["chat_id"]), int(params["message_id"]), str(item.get("emoji", ""))))
+        return True
 
     def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         previous = next((m for m in reversed(self.sent) if m.chat_id == int(params["chat_id"])
