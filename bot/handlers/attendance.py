@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 CHECKIN_TEXT = re.compile(r"^\s*(?:签到|上班打卡|check[\s-]?in)\s*[!！.。]?\s*$", re.IGNORECASE)
 CHECKOUT_TEXT = re.compile(r"^\s*(?:签退|下班打卡|check[\s-]?out)\s*[!！.。]?\s*$", re.IGNORECASE)
+ACK_EMOJI = "👍"  # a group check-in's acknowledgement (Telegram's reaction set has no ✅)
 REPORT_ROLES = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT]
 
 
@@ -57,7 +58,7 @@ def _checkin_status(services: Services, record: AttendanceDay, holiday_name: obj
 async def _acknowledged_in_group(msg: Inbound, ctx: HandlerContext) -> bool:
     """In a group on a platform with reactions: ✅ on the person's message and the day's board edited, instead of a
     new message per person (a group gets 20 messages a minute). False: answer with the full reply."""
-    if msg.private or not ctx.capabilities.reactions or not await ctx.responder.react("✅"):
+    if msg.private or not ctx.capabilities.reactions or not await ctx.responder.react(ACK_EMOJI):
         return False
     services = ctx.services
     lock = ctx.shared.board_locks.setdefault(msg.chat_id, asyncio.Lock())
