@@ -25,7 +25,7 @@ async def test_group_checkins_get_a_reaction_and_edit_one_board(bot: Harness) ->
     assert "林海 09:00" in first[0].text and "未签到：周小舟" in first[0].text
     bot.clock.advance(timedelta(minutes=12))
     second = await bot.chat.send(ENGINEER, "/checkin", chat_id=GROUP)
-    assert [(m.method, m.message_id) for m in second if m.chat_id == GROUP][0] == ("editMessageText", board_id)
+    assert next((m.method, m.message_id) for m in second if m.chat_id == GROUP) == ("editMessageText", board_id)
     edited = second[0].text
     assert "林海 09:00" in edited and "周小舟 09:12（迟到 12 分钟）" in edited and "全部已签到" in edited
     assert len(bot.api.reactions) == 2 and {e for _, _, e in bot.api.reactions} == {"👍"}

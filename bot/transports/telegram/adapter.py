@@ -212,6 +212,9 @@ class TelegramResponder:
             return False
         try:
             await message.get_bot().edit_message_text(text, chat_id=message.chat_id, message_id=int(message_id))
+        except RetryAfter as exc:  # flood wait on edits: the next check-in's edit carries the whole board
+            log.info("board edit %s held back by a flood wait: %s", message_id, exc)
+            return True
         except TelegramError as exc:
             if "not modified" in str(exc):
                 return True
