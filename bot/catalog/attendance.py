@@ -257,4 +257,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "att.loss_absent_pm": {"zh_CN": "{name} {date} 下午缺勤（半天）",
                            "en": "{name} absent on the afternoon of {date}"},
     "att.loss_late": {"zh_CN": "{name} {date} 迟到 {minutes} 分钟", "en": "{name} {minutes} min late on {date}"},
+    "att.board_title": {"zh_CN": "📋 今日考勤 {date}（已签到 {present}/{total}）",
+                        "en": "📋 Attendance {date} ({present}/{total} checked in)"},
+    "att.board_line": {"zh_CN": "✅ {name} {time}", "en": "✅ {name} {time}"},
+    "att.board_line_late": {"zh_CN": "⏰ {name} {time}（迟到 {minutes} 分钟）",
+                            "en": "⏰ {name} {time} (late {minutes} min)"},
+    "att.board_checkout": {"zh_CN": "，签退 {time}", "en": ", out {time}"},
+    "att.board_missing": {"zh_CN": "未签到：{names}", "en": "Not checked in: {names}"},
+    "att.board_all_present": {"zh_CN": "全部已签到。", "en": "Everyone has checked in."},
+    "att.board_name_separator": {"zh_CN": "、", "en": ", "},
 }

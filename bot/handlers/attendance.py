@@ -3,6 +3,7 @@ and the supervisors' approve / reject buttons."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -18,7 +19,7 @@ from bot.handlers.common import (
     reply,
     reply_text,
 )
-from bot.handlers.render.attendance import render_report
+from bot.handlers.render.attendance import render_board, render_report
 from bot.services import attendance
 from bot.services.callback_data import CallbackData
 from bot.services.container import Services
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 CHECKIN_TEXT = re.compile(r"^\s*(?:签到|上班打卡|check[\s-]?in)\s*[!！.。]?\s*$", re.IGNORECASE)
 CHECKOUT_TEXT = re.compile(r"^\s*(?:签退|下班打卡|check[\s-]?out)\s*[!！.。]?\s*$", re.IGNORECASE)
+ACK_EMOJI = "👍"  # a group check-in's acknowledgement (Telegram's reaction set has no ✅)
 REPORT_ROLES = [Role.ENGINEER, Role.LEAD, Role.SUPERVISOR, Role.CONTACT]
 
 
@@ -53,6 +55,24 @@ def _checkin_status(services: Services, record: AttendanceDay, holiday_name: obj
     return t("att.status_on_time", lang, start=start)
 
 
+async def _acknowledged_in_group(msg: Inbound, ctx: HandlerContext) -> bool:
+    """In a group on a platform with reactions: ✅ on the person's message and the day's board edited, instead of a
+    new message per person (a group gets 20 messages a minute). False: answer with the full reply."""
+    if msg.private or not ctx.capabilities.reactions or not await ctx.responder.react(ACK_EMOJI):
+        return False
+    services = ctx.services
+    lock = ctx.shared.board_locks.setdefault(msg.chat_id, asyncio.Lock())
+    async with lock:  # one board per (chat, day): never two sent at once
+        board = await attendance.board(services, msg.chat_id)
+        text = render_board(board, services.settings.contract.default_language)
+        if board.message_id is not None and await ctx.responder.edit_message(board.message_id, text):
+            return True
+        sent = await ctx.responder.reply(text)  # the first of the day, or the edit failed: a new board
+        if sent is not None:
+            await attendance.remember_board(services, msg.chat_id, board.day, sent)
+    return True
+
+
 @command("checkin", ENGINEERS)
 async def checkin(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Checks the engineer in for today and shows today's picture."""
@@ -63,6 +83,9 @@ async def checkin(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     if not result.created:
         await reply(ctx, person, "att.already_checked_in", time=services.fmt(result.record.checkin_at),
                     today=today)
+        return
+    if await _acknowledged_in_group(msg, ctx):
+        await _privacy_hint(msg, ctx, person)
         return
     window = int(services.settings.attendance.location_window.total_seconds() // 60)
     await reply(ctx, person, "att.checked_in", time=services.fmt(result.record.checkin_at),
@@ -78,6 +101,9 @@ async def checkout(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     lang = person.language
     result = await attendance.check_out(services, person)
     record = result.record
+    if await _acknowledged_in_group(msg, ctx):
+        await _privacy_hint(msg, ctx, person)
+        return
     if record.holiday_duty:
         status = t("att.checkout_holiday", lang)
     elif record.early_minutes:

@@ -10,6 +10,7 @@ stamps the action's moment, and turns a `DomainError` into its message.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -41,6 +42,7 @@ class SharedState:
     """What handlers share across updates within one process (typed, instead of string-keyed dictionaries)."""
 
     strangers_told: dict[str, datetime] = field(default_factory=dict)
+    board_locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # a group's attendance board, one edit at a time
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ReactionEmoji
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
@@ -146,6 +147,7 @@ def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
     return [[(b.get("text", ""), b.get("callback_data", "")) for b in row] for row in rows]
 
 
+REACTION_EMOJI = frozenset(e.value for e in ReactionEmoji)
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 ANSWER_LIMIT = 200
@@ -191,6 +193,11 @@ def refuse(method: str, params: dict[str, Any]) -> str | None:
         return "Bad Request: message caption is too long"
     if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > ANSWER_LIMIT:
         return "Bad Request: MESSAGE_TOO_LONG"
+    if method == "setMessageReaction":  # only Telegram's own reaction set (✅ is not in it)
+        reaction = params.get("reaction") or []
+        reaction = json.loads(reaction) if isinstance(reaction, str) else reaction
+        if any(item.get("emoji") not in REACTION_EMOJI for item in reaction):
+            return "Bad Request: REACTION_INVALID"
     if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto"):
         return _markup_refusal(params.get("reply_markup"))
     return None
@@ -208,6 +215,7 @@ class FakeBotAPI(BaseRequest):
         self.listeners: list[Callable[[SentMessage], None]] = []
         self.call_listeners: list[Callable[[ApiCall], None]] = []
         self.can_read_all_group_messages = can_read_all_group_messages
+        self.reactions: list[tuple[int, int, str]] = []  # (chat id, message id, emoji) of setMessageReaction
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self._ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self.files: list[tuple[str, bytes]] = []
@@ -375,6 +383,14 @@ class FakeBotAPI(BaseRequest):
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._record(int(params["chat_id"]), str(params.get("text", "")), params.get("reply_markup"),
                             "editMessageText", int(params["message_id"]))
+
+    def _api_setMessageReaction(self, params: dict[str, Any]) -> bool:
+        reaction = params.get("reaction") or []
+        if isinstance(reaction, str):
+            reaction = json.loads(reaction)
+        emojis = [str(item.get("emoji", "")) for item in reaction]
+        self.reactions += [(int(params["chat_id"]), int(params["message_id"]), emoji) for emoji in emojis]
+        return True
 
     def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         previous = next((m for m in reversed(self.sent) if m.chat_id == int(params["chat_id"])

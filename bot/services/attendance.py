@@ -30,6 +30,7 @@ from bot.services.errors import DomainError
 from bot.services.geo import within_site
 from bot.services.timeparse import PERIOD_EXAMPLES, parse_half_day, parse_past_day, parse_period
 from storage.attendance import AttendanceRepository
+from storage.attendance_boards import AttendanceBoardRepository
 from storage.uow import UnitOfWork
 
 LEAVE, MAKEUP = "leave", "makeup"
@@ -724,3 +725,45 @@ def fmt_number(value: Decimal) -> str:
     """12, 11.5 (no trailing zeros)."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# ------------------------------------------------------------------------------------------------
+# the group's attendance board (issue 16, point 5): one message per (chat, day), edited as people check in
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    name: str
+    checkin: str  # HH:MM, local
+    late_minutes: int
+    checkout: str | None  # HH:MM, local
+
+
+@dataclass(frozen=True)
+class AttendanceBoard:
+    day: date
+    present: list[BoardEntry]
+    missing: list[str]
+    message_id: str | None  # the board already sent in this chat today
+
+
+async def board(services: Services, chat_id: str) -> AttendanceBoard:
+    """Today's board for a group: who checked in when (late marks), who is still missing, its message id."""
+    day = services.today()
+    async with services.db.uow() as uow:
+        people = {p.id: p for p in await uow.people.all(include_left=True)}
+        records = await repo(uow).days_between(day, day)
+        message_id = await uow.repo(AttendanceBoardRepository).message_id(chat_id, day)
+    present = [BoardEntry(people[r.person_id].name, services.fmt(r.checkin_at, with_date=False), r.late_minutes,
+                          services.fmt(r.checkout_at, with_date=False) if r.checkout_at else None)
+               for r in sorted((r for r in records if r.checkin_at is not None and r.person_id in people),
+                               key=lambda r: (r.checkin_at, r.person_id))]
+    seen = {r.person_id for r in records if r.checkin_at is not None}
+    missing = [p.name for p in people.values() if p.is_engineer and p.assigned_on(day) and p.id not in seen]
+    return AttendanceBoard(day, present, missing, message_id)
+
+
+async def remember_board(services: Services, chat_id: str, day: date, message_id: str) -> None:
+    async with services.db.uow() as uow:
+        await uow.repo(AttendanceBoardRepository).set_message_id(chat_id, day, message_id, services.now())
+        await uow.commit()

@@ -137,6 +137,12 @@ class Responder(Protocol):
         """Change the message the pressed button sits on (text None: only its buttons); False when the platform
         no longer lets it be edited (what was decided stands)."""
 
+    async def react(self, emoji: str) -> bool:
+        """Put a reaction on the person's message (optional: `Capabilities.reactions`); False when not done."""
+
+    async def edit_message(self, message_id: str, text: str) -> bool:
+        """Change the text of a message the bot sent earlier in this chat; False when the platform refuses."""
+
 
 @dataclass(frozen=True)
 class Capabilities:
@@ -147,3 +153,4 @@ class Capabilities:
     locations: bool = True
     command_menus: bool = True
     group_privacy_setting: bool = True  # Telegram: privacy mode can be turned off; DingTalk: only @ messages, always
+    reactions: bool = False  # a reaction on the person's message (Telegram setMessageReaction); DingTalk has none

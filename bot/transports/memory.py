@@ -62,6 +62,21 @@ class MemoryResponder:
         self.transport.record(self.msg.chat_id, edited.text, buttons, kind="edit")
         return True
 
+    async def react(self, emoji: str) -> bool:
+        """Recorded as a message of kind "reaction" whose text is the emoji."""
+        if not self.transport.capabilities.reactions:
+            return False
+        self.transport.record(self.msg.chat_id, emoji, None, kind="reaction")
+        return True
+
+    async def edit_message(self, message_id: str, text: str) -> bool:
+        edited = self.transport.by_id.get(message_id)
+        if edited is None or edited.chat_id != self.msg.chat_id:
+            return False
+        edited.text = text
+        self.transport.record(self.msg.chat_id, text, None, kind="edit")
+        return True
+
 
 class MemoryTransport:
     """People talk to the bot through method calls; the bot's answers land in `sent`."""

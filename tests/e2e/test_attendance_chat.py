@@ -38,18 +38,19 @@ async def test_second_checkin_says_when_the_first_was(bot: Harness) -> None:
     assert "已在 2022-10-10 09:00 签到过了" in answer.text and "未作更改" in answer.text
 
 
-async def test_late_checkin_in_the_group_replies_in_the_group(bot: Harness) -> None:
+async def test_late_checkin_in_the_group_shows_on_the_groups_board(bot: Harness) -> None:
     bot.clock.advance(timedelta(minutes=25))
-    [answer] = await bot.chat.send(LEAD, "check in", chat_id=GROUP)
-    assert answer.chat_id == GROUP
-    assert "迟到 25 分钟" in answer.text and "上班时间 09:00" in answer.text
+    [board] = await bot.chat.send(LEAD, "check in", chat_id=GROUP)  # issue 16.5: the board, not a reply each
+    assert board.chat_id == GROUP
+    assert "林海 09:25（迟到 25 分钟）" in board.text
+    assert [emoji for chat, _, emoji in bot.api.reactions if chat == GROUP] == ["👍"]
 
 
 async def test_checkin_command_in_a_group_with_privacy_mode_on_hints_once_and_tells_admins(bot: Harness) -> None:
     await bot.chat.send(SUPERVISOR, "/bindgroup", chat_id=GROUP)
     answers = await bot.chat.send(LEAD, "/checkin", chat_id=GROUP)
     in_group = [m.text for m in answers if m.chat_id == GROUP]
-    assert "签到成功" in in_group[0] and "BotFather" in in_group[1]
+    assert "今日考勤" in in_group[0] and "BotFather" in in_group[1]
     assert any("BotFather" in m.text for m in bot.to(ADMIN))
     again = await bot.chat.send(ENGINEER, "/checkin", chat_id=GROUP)
     assert [m for m in again if "BotFather" in m.text] == []

@@ -57,7 +57,7 @@ async def test_a_check_in_in_the_group_counts_before_the_same_persons_later_priv
     [private] = [m.text for m in api.messages_to(ENGINEER)]
     assert "已在 2022-10-10 08:59 签到过了" in private  # the group check-in (sent first) is the one recorded
     group = [m.text for m in api.messages_to(GROUP)]
-    assert any("签到成功：2022-10-10 08:59" in text and "准时" in text for text in group[-2:])
+    assert "✅ 周小舟 08:59" in group[-1]  # on time, on the group's attendance board (issue 16.5)
 
 
 async def test_the_webhook_handles_concurrent_posts_at_the_same_time(settings: Settings, clock: FakeClock) -> None:

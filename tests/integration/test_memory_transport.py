@@ -62,3 +62,17 @@ async def test_a_redelivered_update_is_answered_once_and_applied_once(services: 
     assert "已经处理过了" in second.text
     [listing] = await chat.send(str(CLIENT_CONTACT), "/tickets")
     assert "#2" not in listing.text
+
+
+async def test_group_checkins_are_a_reaction_and_one_board_where_the_platform_has_reactions(
+        services: Services) -> None:
+    from bot.transports.base import Capabilities
+    from tests.conftest import LEAD
+
+    chat = await transport(services)
+    chat.capabilities = Capabilities(locations=True, command_menus=False, reactions=True)
+    first = await chat.send(str(LEAD), "签到", chat="group-1")
+    assert [m.kind for m in first] == ["reaction", "message"] and "林海" in first[1].text
+    second = await chat.send(str(ENGINEER), "签到", chat="group-1")
+    assert [m.kind for m in second] == ["reaction", "edit"] and "周小舟" in second[1].text
+    assert chat.by_id[first[1].message_id].text == second[1].text  # the same board, edited

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog import render, t
-from bot.services.attendance import AttendanceReport, fmt_number, half_label, percent, short_dates
+from bot.services.attendance import AttendanceBoard, AttendanceReport, fmt_number, half_label, percent, short_dates
 
 
 def render_report(report: AttendanceReport, lang: str) -> str:
@@ -35,4 +35,19 @@ def render_report(report: AttendanceReport, lang: str) -> str:
     lines.append(t("att.report_rules", lang, leave_rule=leave_rule, late_rule=late_rule))
     if report.today_pending:
         lines.append(t("att.report_today_pending", lang, cutoff=report.today_pending))
+    return "\n".join(lines)
+
+
+def render_board(board: AttendanceBoard, lang: str) -> str:
+    """The group's attendance board: one line per check-in (late marked), then who is missing."""
+    lines = [t("att.board_title", lang, date=board.day.isoformat(), present=len(board.present),
+               total=len(board.present) + len(board.missing))]
+    for entry in board.present:
+        line = t("att.board_line_late", lang, name=entry.name, time=entry.checkin, minutes=entry.late_minutes) \
+            if entry.late_minutes else t("att.board_line", lang, name=entry.name, time=entry.checkin)
+        if entry.checkout:
+            line += t("att.board_checkout", lang, time=entry.checkout)
+        lines.append(line)
+    lines.append(t("att.board_missing", lang, names=t("att.board_name_separator", lang).join(board.missing))
+                 if board.missing else t("att.board_all_present", lang))
     return "\n".join(lines)

@@ -170,6 +170,12 @@ class DingTalkResponder:
         self.platform.remember_card(track, text, buttons)
         return True
 
+    async def react(self, emoji: str) -> bool:
+        return False  # DingTalk has no reactions: the handler replies instead
+
+    async def edit_message(self, message_id: str, text: str) -> bool:
+        return False
+
 
 @dataclass
 class DingTalkPlatform:

@@ -193,6 +193,35 @@ class TelegramResponder:
             return False
         return True
 
+    async def react(self, emoji: str) -> bool:
+        """setMessageReaction on the person's message; False when Telegram refuses (the caller replies then)."""
+        message = self.update.effective_message
+        if message is None:
+            return False
+        try:
+            await message.set_reaction(emoji)
+        except TelegramError as exc:
+            log.info("could not react to message %s: %s", message.message_id, exc)
+            return False
+        return True
+
+    async def edit_message(self, message_id: str, text: str) -> bool:
+        """Edit an earlier message of the bot in this chat (the group's attendance board)."""
+        message = self.update.effective_message
+        if message is None:
+            return False
+        try:
+            await message.get_bot().edit_message_text(text, chat_id=message.chat_id, message_id=int(message_id))
+        except RetryAfter as exc:  # flood wait on edits: the next check-in's edit carries the whole board
+            log.info("board edit %s held back by a flood wait: %s", message_id, exc)
+            return True
+        except TelegramError as exc:
+            if "not modified" in str(exc):
+                return True
+            log.info("could not edit message %s: %s", message_id, exc)
+            return False
+        return True
+
 
 @dataclass
 class TelegramIntake:
@@ -236,7 +265,8 @@ async def on_update(update: object, context: CallbackContext[Any, Any, Any, Any]
         return bytes(await found.download_as_bytearray())
 
     ctx = HandlerContext(services=services, commands=intake.commands, responder=TelegramResponder(update),
-                         capabilities=Capabilities(reads_group_messages=bool(bot.can_read_all_group_messages)),
+                         capabilities=Capabilities(reads_group_messages=bool(bot.can_read_all_group_messages),
+                                                   reactions=True),
                          shared=intake.shared, runtime=intake.runtime, publish_menu=publish_menu,
                          send_private=send_private, download=download,
                          sender_language=normalise_language(msg.sender.language))

@@ -27,6 +27,9 @@ GROUP_PER_MINUTE = 18  # Telegram: 20
 PRIVATE_BURST = 2  # Telegram: 1 a second, with small bursts
 PRIVATE_PERIOD = 2.2  # seconds for PRIVATE_BURST messages: a little under one a second, sustained
 MAX_PRIVATE_LIMITERS = 1024
+# Not new messages, so outside a group's 20 a minute (still within the overall rate): the check-in reaction and
+# the attendance board's edits (issue 16.5), or fifty check-ins would wait 2.5 minutes for their 👍.
+UNPACED_IN_GROUPS = frozenset({"setMessageReaction", "editMessageText"})
 
 
 class ChatRateLimiter(AIORateLimiter):
@@ -59,8 +62,9 @@ class ChatRateLimiter(AIORateLimiter):
         chat_id: Any = data.get("chat_id")
         with contextlib.suppress(ValueError, TypeError):
             chat_id = int(chat_id)
-        group: int | str | bool = chat_id if (isinstance(chat_id, int) and chat_id < 0) \
-            or isinstance(chat_id, str) else False
+        group: int | str | bool = chat_id if ((isinstance(chat_id, int) and chat_id < 0)
+                                             or isinstance(chat_id, str)) and endpoint not in UNPACED_IN_GROUPS \
+            else False
         private = self._private_limiter(chat_id) if self._pace_private and isinstance(chat_id, int) \
             and chat_id > 0 else None
         for attempt in range(max_retries + 1):
