@@ -12,7 +12,7 @@ from storage.timecodec import from_db, to_db
 
 
 def _inspection(r: Any) -> Inspection:
-    hour, minute = (int(x) for x in r["at"].split(":"))
+    hour, minute = (int(x) for x in r["opens_at_time"].split(":"))
     return Inspection(r["id"], r["name"], r["every"], r["day"], time(hour, minute), r["creates"],
                       bool(r["daily_maintenance"]), r["source"], date.fromisoformat(r["starts_on"]),
                       from_db(r["paused_at"]))
@@ -27,15 +27,18 @@ def _run(r: Any) -> InspectionRun:
 class InspectionRepository(Repository):
     async def upsert_config(self, *, name: str, every: str, day: int, at: time, creates: str,
                             daily_maintenance: bool, starts_on: date, now: datetime) -> bool:
-        """A task from config: added once, its schedule kept in step with the file; True when new."""
-        added = await self.execute(
-            "INSERT OR IGNORE INTO inspections (contract_id, name, every, day, at, creates, daily_maintenance,"
-            " source, starts_on, created_at) VALUES (?,?,?,?,?,?,?,'config',?,?)",
+        """A task from config: added once, its schedule kept in step with the file; True when new. (Looked up
+        first: on PostgreSQL an ignored insert would still use up a number of the id sequence.)"""
+        known = await self.scalar("SELECT id FROM inspections WHERE contract_id = ? AND name = ?",
+                                  (self.contract_id, name))
+        added = 0 if known is not None else await self.execute(
+            "INSERT OR IGNORE INTO inspections (contract_id, name, every, day, opens_at_time, creates,"
+            " daily_maintenance, source, starts_on, created_at) VALUES (?,?,?,?,?,?,?,'config',?,?)",
             (self.contract_id, name, every, day, at.strftime("%H:%M"), creates, int(daily_maintenance),
              starts_on.isoformat(), to_db(now)))
         if not added:
             await self.execute(
-                "UPDATE inspections SET every = ?, day = ?, at = ?, creates = ?, daily_maintenance = ?"
+                "UPDATE inspections SET every = ?, day = ?, opens_at_time = ?, creates = ?, daily_maintenance = ?"
                 " WHERE contract_id = ? AND name = ? AND source = 'config'",
                 (every, day, at.strftime("%H:%M"), creates, int(daily_maintenance), self.contract_id, name))
         return added == 1
@@ -44,8 +47,8 @@ class InspectionRepository(Repository):
                   starts_on: date, now: datetime, created_by: int) -> int | None:
         """A task added in chat; None when the name is taken."""
         cur = await self.conn.execute(
-            "INSERT OR IGNORE INTO inspections (contract_id, name, every, day, at, creates, daily_maintenance,"
-            " source, starts_on, created_at, created_by) VALUES (?,?,?,?,?,?,?,'chat',?,?,?)",
+            "INSERT OR IGNORE INTO inspections (contract_id, name, every, day, opens_at_time, creates,"
+            " daily_maintenance, source, starts_on, created_at, created_by) VALUES (?,?,?,?,?,?,?,'chat',?,?,?)",
             (self.contract_id, name, every, day, at.strftime("%H:%M"), creates, int(daily_maintenance),
              starts_on.isoformat(), to_db(now), created_by))
         return cur.lastrowid if cur.rowcount else None
@@ -60,10 +63,10 @@ class InspectionRepository(Repository):
         return [_inspection(r) for r in rows]
 
     async def set_paused(self, inspection_id: int, at: datetime | None, by: int | None) -> bool:
+        was = "paused_at IS NULL" if at is not None else "paused_at IS NOT NULL"  # portable: no boolean = integer
         return await self.execute(
-            "UPDATE inspections SET paused_at = ?, paused_by = ? WHERE contract_id = ? AND id = ?"
-            " AND (paused_at IS NULL) = ?", (to_db(at) if at else None, by, self.contract_id, inspection_id,
-                                             int(at is not None))) == 1
+            f"UPDATE inspections SET paused_at = ?, paused_by = ? WHERE contract_id = ? AND id = ? AND {was}",
+            (to_db(at) if at else None, by, self.contract_id, inspection_id)) == 1
 
     # -- runs ---------------------------------------------------------------------------------------------
     async def open_run(self, inspection_id: int, due_day: date, now: datetime, daily_maintenance: bool) -> int | None:

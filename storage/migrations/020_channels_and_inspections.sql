@@ -31,7 +31,7 @@ CREATE TABLE inspections (
     name TEXT NOT NULL,
     every TEXT NOT NULL,                 -- daily | weekly | monthly | quarterly
     day INTEGER NOT NULL DEFAULT 1,      -- weekly: 1 = Monday … 7; monthly / quarterly: day of the month
-    at TEXT NOT NULL,                    -- local time HH:MM when it opens
+    opens_at_time TEXT NOT NULL,         -- local time HH:MM when it opens (not a timestamp)
     creates TEXT NOT NULL DEFAULT 'checklist',  -- checklist | ticket
     daily_maintenance INTEGER NOT NULL DEFAULT 1,  -- a run not done by its day is a missed daily-maintenance item
     source TEXT NOT NULL DEFAULT 'chat', -- config | chat
