@@ -6,14 +6,15 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.services.domain.attendance import AttendanceDay, AttendanceRequest, Presence, PresenceDays
-from storage.base import Repository, optional_filters
+from storage.base import Repository, chat_from_db, chat_key, optional_filters
 from storage.timecodec import date_from_db, date_to_db, from_db, to_db
 
 
 def _day(row: Any) -> AttendanceDay:
     return AttendanceDay(
         id=row["id"], person_id=row["person_id"], day=date.fromisoformat(row["day"]),
-        checkin_at=from_db(row["checkin_at"]), checkout_at=from_db(row["checkout_at"]), chat_id=row["chat_id"],
+        checkin_at=from_db(row["checkin_at"]), checkout_at=from_db(row["checkout_at"]),
+        chat_id=None if row["chat_id"] is None else chat_from_db(row["chat_id"]),
         late_minutes=row["late_minutes"], early_minutes=row["early_minutes"],
         holiday_duty=bool(row["holiday_duty"]), latitude=row["latitude"], longitude=row["longitude"],
         distance_m=row["distance_m"],
@@ -58,22 +59,22 @@ class AttendanceRepository(Repository):
             {r[0]: {date.fromisoformat(d) for d in r[1].split(",")} for r in grouped},
             [Presence(r[0], date.fromisoformat(r[1]), r[2], bool(r[3]), bool(r[4])) for r in flagged])
 
-    async def check_in(self, *, person_id: int, day: date, at: datetime, chat_id: int | None, late_minutes: int,
+    async def check_in(self, *, person_id: int, day: date, at: datetime, chat_id: int | str | None, late_minutes: int,
                        holiday_duty: bool) -> bool:
         """Record the day's check-in; False when there was one already (nothing changes then)."""
         return await self.execute(
             "INSERT OR IGNORE INTO attendance_days (contract_id, person_id, day, checkin_at, chat_id, late_minutes,"
             " holiday_duty, created_at) VALUES (?,?,?,?,?,?,?,?)",
-            (self.contract_id, person_id, date_to_db(day), to_db(at), chat_id, late_minutes, int(holiday_duty),
+            (self.contract_id, person_id, date_to_db(day), to_db(at), _chat(chat_id), late_minutes, int(holiday_duty),
              to_db(at))) == 1
 
-    async def fill_check_in(self, record_id: int, *, at: datetime, chat_id: int | None, late_minutes: int,
+    async def fill_check_in(self, record_id: int, *, at: datetime, chat_id: int | str | None, late_minutes: int,
                             holiday_duty: bool) -> bool:
         """Add the check-in to a day that has none yet (only a check-out); False when it had one."""
         return await self.execute(
             "UPDATE attendance_days SET checkin_at = ?, chat_id = ?, late_minutes = ?, holiday_duty = ?"
             " WHERE id = ? AND contract_id = ? AND checkin_at IS NULL",
-            (to_db(at), chat_id, late_minutes, int(holiday_duty), record_id, self.contract_id)) == 1
+            (to_db(at), _chat(chat_id), late_minutes, int(holiday_duty), record_id, self.contract_id)) == 1
 
     async def add_day(self, *, person_id: int, day: date, now: datetime, holiday_duty: bool) -> bool:
         """A day's record without a check-in (a check-out covered by an approved make-up)."""
@@ -122,3 +123,7 @@ class AttendanceRepository(Repository):
         filters, values = optional_filters([("kind = ?", kind), ("person_id = ?", person_id)])
         rows = await self.fetchall(sql + filters + " ORDER BY first_day, id", [*params, *values])
         return [_request(r) for r in rows]
+
+
+def _chat(chat_id: int | str | None) -> str | None:
+    return None if chat_id is None else chat_key(chat_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.domain.tickets import FaqEntry, HistoryEntry, MissedTicket, RatedTicket, Ticket
-from storage.base import Repository, optional_filters
+from storage.base import Repository, chat_from_db, chat_key, optional_filters
 from storage.timecodec import from_db, to_db
 
 
@@ -16,7 +16,8 @@ def _ticket(r: Any) -> Ticket:
     return Ticket(
         id=r["id"], kind=r["kind"], text=r["text"], system=r["system"], region=r["region"], status=r["status"],
         urgent=bool(r["urgent"]), requester_id=r["requester_id"], assignee_id=r["assignee_id"],
-        source_chat_id=r["source_chat_id"], due_at=from_db(r["due_at"]),
+        source_chat_id=None if r["source_chat_id"] is None else chat_from_db(r["source_chat_id"]),
+        due_at=from_db(r["due_at"]),
         due_explicit=bool(r["due_explicit"]),
         created_at=from_db(r["created_at"]), taken_at=from_db(r["taken_at"]),
         resolved_at=from_db(r["resolved_at"]), resolution=r["resolution"], closed_at=from_db(r["closed_at"]),
@@ -40,12 +41,13 @@ _UPDATABLE = {
 
 class TicketRepository(Repository):
     async def add(self, *, kind: str, text: str, system: str | None, region: str | None, urgent: bool,
-                  requester_id: int, source_chat_id: int | None, due_at: datetime, due_explicit: bool,
+                  requester_id: int, source_chat_id: int | str | None, due_at: datetime, due_explicit: bool,
                   created_at: datetime) -> int:
         return await self.insert(
             "INSERT INTO tickets (contract_id, kind, text, system, region, urgent, requester_id,"
             " source_chat_id, due_at, due_explicit, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (self.contract_id, kind, text, system, region, int(urgent), requester_id, source_chat_id,
+            (self.contract_id, kind, text, system, region, int(urgent), requester_id,
+             None if source_chat_id is None else chat_key(source_chat_id),
              to_db(due_at), int(due_explicit), to_db(created_at)))
 
     async def get(self, ticket_id: int) -> Ticket | None:

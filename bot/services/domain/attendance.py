@@ -16,7 +16,7 @@ class AttendanceDay:
     day: date
     checkin_at: datetime | None
     checkout_at: datetime | None
-    chat_id: int | None
+    chat_id: int | str | None
     late_minutes: int
     early_minutes: int
     holiday_duty: bool

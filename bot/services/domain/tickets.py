@@ -19,7 +19,7 @@ class Ticket:
     urgent: bool
     requester_id: int
     assignee_id: int | None
-    source_chat_id: int | None
+    source_chat_id: int | str | None
     due_at: datetime
     due_explicit: bool
     created_at: datetime
