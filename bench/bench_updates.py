@@ -94,6 +94,7 @@ from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
 from bot.services.callback_data import decode
 from bot.services.clock import FakeClock
 from bot.state import app_state
+from config.sample import write_toml
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2023, 1, 17)  # a Tuesday near the end of the contract year; the year is written up to the day before
@@ -373,30 +374,6 @@ async def run_bot(n: int, *, engineers: int = 50, warmup: int = 20, seed: int = 
 # --------------------------------------------------------------------------------------------------
 # over loopback HTTP: real processes
 # --------------------------------------------------------------------------------------------------
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def write_toml(config: dict[str, Any], path: Path) -> None:
-    def table_array(value: Any) -> bool:
-        return isinstance(value, list) and bool(value) and isinstance(value[0], dict)
-
-    lines = [f"{k} = {_toml_value(v)}" for k, v in config.items() if not isinstance(v, dict) and not table_array(v)]
-    for key, value in config.items():
-        if isinstance(value, dict):
-            lines += [f"[{key}]", *(f"{k} = {_toml_value(v)}" for k, v in value.items())]
-        elif table_array(value):
-            for item in value:
-                lines += [f"[[{key}]]", *(f"{k} = {_toml_value(v)}" for k, v in item.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 @dataclass
 class HttpRun(Run):
     methods: dict[str, int] = field(default_factory=dict)

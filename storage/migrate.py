@@ -45,6 +45,17 @@ def available_migrations() -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
+def pending_migrations(version: int, upto: int | None = None) -> list[Migration]:
+    """The migrations above the recorded `version` (up to `upto`); a database newer than this code is refused."""
+    migrations = available_migrations()
+    latest = migrations[-1].version if migrations else 0
+    if version > latest:
+        raise SchemaTooNew(
+            f"the database is at schema version {version}, newer than this maintbot ({latest}); "
+            "upgrade maintbot or restore a backup")
+    return [m for m in migrations if m.version > version and (upto is None or m.version <= upto)]
+
+
 async def current_version(conn: Any) -> int:
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -57,15 +68,7 @@ async def current_version(conn: Any) -> int:
 async def apply_migrations(conn: Any, *, upto: int | None = None) -> int:
     """Apply every migration above the recorded version, each in its own transaction."""
     version = await current_version(conn)
-    migrations = available_migrations()
-    latest = migrations[-1].version if migrations else 0
-    if version > latest:
-        raise SchemaTooNew(
-            f"the database is at schema version {version}, newer than this maintbot ({latest}); "
-            "upgrade maintbot or restore a backup")
-    for migration in migrations:
-        if migration.version <= version or (upto is not None and migration.version > upto):
-            continue
+    for migration in pending_migrations(version, upto):
         await conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in _split_statements(migration.sql, backend="sqlite"):
@@ -91,15 +94,7 @@ async def apply_migrations_postgres(conn: Any, *, upto: int | None = None) -> in
         await conn.execute("SELECT pg_advisory_xact_lock(7263001)")
         rows = await conn.execute_fetchall("SELECT MAX(version) FROM schema_version")
         version = int(rows[0][0] or 0)
-        migrations = available_migrations()
-        latest = migrations[-1].version if migrations else 0
-        if version > latest:
-            raise SchemaTooNew(
-                f"the database is at schema version {version}, newer than this maintbot ({latest}); "
-                "upgrade maintbot or restore a backup")
-        for migration in migrations:
-            if migration.version <= version or (upto is not None and migration.version > upto):
-                continue
+        for migration in pending_migrations(version, upto):
             await conn.execute("SAVEPOINT migration")
             for statement in _split_statements(migration.sql, backend="postgresql"):
                 for translated in postgres_ddl(statement):
