@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -64,14 +64,76 @@ def postgres_url() -> Iterator[str | None]:
     if not TEST_SERVER:
         yield None
         return
+    with _fresh_database(TEST_SERVER) as url:
+        yield url
+
+
+@contextmanager
+def _fresh_database(server: str) -> Iterator[str]:
+    """A new database on `server` (a URL naming its maintenance database), dropped on the way out."""
     import psycopg
 
     name = f"maintbot_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(TEST_SERVER, autocommit=True) as admin:
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    yield TEST_SERVER.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(TEST_SERVER, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _start_own_server(folder: Path) -> str:
+    """A throwaway cluster from this machine's PostgreSQL binaries (`.ci/postgres`), for the tests that need a
+    server even in the SQLite pass (two replicas, migrate-db). In CI a missing server fails the test, never skips
+    it (like the browser tests); elsewhere the skip says what to install."""
+    import shutil
+    import socket
+    import subprocess
+
+    script = Path(__file__).resolve().parents[1] / ".ci" / "postgres"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    if shutil.which("runuser") is None and os.getuid() == 0:
+        reason = "PostgreSQL cannot run as root without runuser"
+    else:
+        done = subprocess.run(["bash", str(script), "start", str(folder), str(port)], capture_output=True, text=True,
+                              timeout=120)
+        if done.returncode == 0:
+            return done.stdout.strip()
+        reason = f"no PostgreSQL server could start here (apt-get install postgresql): {done.stderr.strip()}"
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a PostgreSQL server's maintenance database: MAINTBOT_TEST_DB when set, else a throwaway cluster
+    started for this session (stopped at its end). Use `pg_database` for a database of one's own on it."""
+    if TEST_SERVER:
+        yield TEST_SERVER
+        return
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("pg")
+    if os.getuid() == 0:
+        os.chmod(folder, 0o777)
+        for parent in folder.parents:
+            if str(parent).startswith("/tmp/") or str(parent) == "/tmp":
+                os.chmod(parent, os.stat(parent).st_mode | 0o711)
+    url = _start_own_server(folder)
+    yield url
+    script = Path(__file__).resolve().parents[1] / ".ci" / "postgres"
+    subprocess.run(["bash", str(script), "stop", str(folder)], capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on `pg_server` for this test, dropped afterwards."""
+    with _fresh_database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture
