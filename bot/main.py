@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from bot.cli import backup, calendar, check_config, export, purge, report, score
+from bot.cli import backup, calendar, check_config, export, migrate_db, purge, report, score
 from bot.transports.telegram.polling import AnotherPoller
 from config.settings import EXAMPLE_CONFIG_PATH, ConfigError, Settings, load_settings, resolve_config_path
 
@@ -18,7 +18,7 @@ log = logging.getLogger("maintbot")
 
 # Every subcommand of run_bot.py, listed once.
 SUBCOMMANDS: dict[str, ModuleType] = {module.NAME: module for module in (
-    backup, calendar, check_config, export, purge, report, score)}
+    backup, calendar, check_config, export, migrate_db, purge, report, score)}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -91,22 +91,32 @@ async def apply_migrations_postgres(conn: Any, *, upto: int | None = None) -> in
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
     await conn.execute("BEGIN")
     try:
-        await conn.execute("SELECT pg_advisory_xact_lock(7263001)")
-        rows = await conn.execute_fetchall("SELECT MAX(version) FROM schema_version")
-        version = int(rows[0][0] or 0)
-        for migration in pending_migrations(version, upto):
-            await conn.execute("SAVEPOINT migration")
-            for statement in _split_statements(migration.sql, backend="postgresql"):
-                for translated in postgres_ddl(statement):
-                    await conn.execute_ddl(translated)
-            await conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)",
-                               (migration.version, migration.name))
-            await conn.execute("RELEASE SAVEPOINT migration")
-            version = migration.version
+        version = await apply_migrations_postgres_in_transaction(conn, upto=upto)
         await conn.execute("COMMIT")
     except BaseException:
         await conn.execute("ROLLBACK")
         raise
+    return version
+
+
+async def apply_migrations_postgres_in_transaction(conn: Any, *, upto: int | None = None) -> int:
+    """The migrations inside the caller's open transaction (`run_bot.py migrate-db` creates the schema and copies
+    the rows in one transaction: a failure leaves the target empty)."""
+    await conn.execute_ddl(
+        "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, name TEXT NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+    await conn.execute("SELECT pg_advisory_xact_lock(7263001)")
+    rows = await conn.execute_fetchall("SELECT MAX(version) FROM schema_version")
+    version = int(rows[0][0] or 0)
+    for migration in pending_migrations(version, upto):
+        await conn.execute("SAVEPOINT migration")
+        for statement in _split_statements(migration.sql, backend="postgresql"):
+            for translated in postgres_ddl(statement):
+                await conn.execute_ddl(translated)
+        await conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)",
+                           (migration.version, migration.name))
+        await conn.execute("RELEASE SAVEPOINT migration")
+        version = migration.version
     return version
 
 
