@@ -80,8 +80,9 @@ async def copy_into_postgres(source: Path, url: str) -> TransferReport:
             await target.execute("SET TIME ZONE 'UTC'")
             holding = {t: n for t, n in (await _postgres_counts(target)).items() if n}
             if holding:
-                listed = ", ".join(f"{t} {n}" for t, n in sorted(holding.items())[:5])
-                raise TransferError(f"{redact(url)} already holds data ({listed} rows); migrate-db copies into an "
+                largest = sorted(holding, key=lambda t: (-holding[t], t))[:3]
+                raise TransferError(f"{redact(url)} already holds data ({sum(holding.values())} rows in "
+                                    f"{len(holding)} tables, e.g. {', '.join(largest)}); migrate-db copies into an "
                                     "empty database only: create a new one (createdb) or drop this one's tables")
             await target.execute("BEGIN")
             try:
