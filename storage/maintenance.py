@@ -9,13 +9,17 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
+import shutil
 import sqlite3
+import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from storage.dialect import is_postgres
 from storage.timecodec import to_db
 
 if TYPE_CHECKING:
@@ -104,19 +108,111 @@ def verify_copy(path: Path) -> tuple[str, dict[str, int]]:
         conn.close()
 
 
-def backup_dir(settings: Settings, db_path: Path) -> Path:
-    """`storage.backup_dir`; a relative one lives next to the database file."""
+def backup_dir(settings: Settings, db_path: Path | str) -> Path:
+    """`storage.backup_dir`; a relative one lives next to the database file (on PostgreSQL, which has no file
+    here: in the working directory)."""
     configured = Path(settings.storage.backup_dir)
-    return configured if configured.is_absolute() else Path(db_path).resolve().parent / configured
+    if configured.is_absolute():
+        return configured
+    if is_postgres(db_path):
+        return Path.cwd() / configured
+    return Path(db_path).resolve().parent / configured
 
 
-def auto_backup_name(contract_id: str, local_moment: datetime) -> str:
-    return f"maintbot-{contract_id}-{local_moment.strftime('%Y%m%d-%H%M%S')}.db"
+# A SQLite backup is a database file; a PostgreSQL one is pg_dump's custom format (restored with pg_restore).
+BACKUP_SUFFIXES = (".db", ".dump")
+
+
+def auto_backup_name(contract_id: str, local_moment: datetime, *, postgres: bool = False) -> str:
+    suffix = BACKUP_SUFFIXES[1] if postgres else BACKUP_SUFFIXES[0]
+    return f"maintbot-{contract_id}-{local_moment.strftime('%Y%m%d-%H%M%S')}{suffix}"
+
+
+def backup_any(location: Path | str, out_path: Path) -> BackupReport:
+    """A verified backup of the database at `location`: the SQLite file copied, or a PostgreSQL URL dumped."""
+    if is_postgres(location):
+        return backup_postgres(str(location), out_path)
+    return backup_database(Path(location), out_path)
+
+
+PG_DUMP_MISSING = ("pg_dump not found: install PostgreSQL's client tools, of the server's major version or newer "
+                   "(Debian/Ubuntu: apt-get install postgresql-client), or back up with your database service's own "
+                   "snapshots")
+
+
+def backup_postgres(url: str, out_path: Path) -> BackupReport:
+    """`pg_dump --format=custom` of the database at `url` into `out_path`, from one snapshot that the reported row
+    counts were read from as well; verified by `pg_restore --list` (the archive is readable and holds every
+    table's data) before it is renamed into place. Never overwrites an existing file."""
+    import psycopg
+
+    started = time.monotonic()
+    out_path = Path(out_path)
+    pg_dump, pg_restore = shutil.which("pg_dump"), shutil.which("pg_restore")
+    if pg_dump is None or pg_restore is None:
+        raise BackupError(PG_DUMP_MISSING)
+    if out_path.exists():
+        raise BackupError(f"{out_path}: already exists; choose another file")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = out_path.with_name(out_path.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=15) as conn:
+            # one exported snapshot: the counts below and pg_dump's copy describe the same moment
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
+            tables = [str(r[0]) for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                " AND table_type = 'BASE TABLE' ORDER BY table_name")]
+            counts = {t: int(conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0])  # type: ignore[index]
+                      for t in tables}
+            target, env = _without_password(url)
+            done = subprocess.run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}",
+                                   f"--dbname={target}"], capture_output=True, text=True, timeout=3600, env=env)
+            conn.execute("COMMIT")
+        if done.returncode != 0:
+            raise BackupError(f"pg_dump failed: {_last_line(done.stderr)}")
+        listed = subprocess.run([pg_restore, "--list", str(partial)], capture_output=True, text=True, timeout=600)
+        if listed.returncode != 0:
+            raise BackupError(f"{out_path}: pg_restore cannot read the dump: {_last_line(listed.stderr)}")
+        with_data = set(re.findall(r"\bTABLE DATA \S+ (\S+) ", listed.stdout))
+        missing = sorted(set(tables) - with_data)
+        if missing:
+            raise BackupError(f"{out_path}: the dump holds no data for {', '.join(missing)}")
+        partial.rename(out_path)
+    except psycopg.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"cannot read the database: {_last_line(str(exc))}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return BackupReport(out_path, counts, "pg_restore --list ok", out_path.stat().st_size,
+                        time.monotonic() - started)
+
+
+def _without_password(url: str) -> tuple[str, dict[str, str]]:
+    """The connection string without its password (which goes in PGPASSWORD, not on a command line `ps` shows)."""
+    import os
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    env = dict(os.environ)
+    password = params.pop("password", None)
+    if password is not None:
+        env["PGPASSWORD"] = str(password)
+    return make_conninfo(**{k: str(v) for k, v in params.items()}), env
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
 
 
 def prune_backups(directory: Path, contract_id: str, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` automatic backups of this contract; returns what was deleted."""
-    files = sorted(Path(directory).glob(f"maintbot-{contract_id}-*.db"))
+    """Delete all but the newest `keep` automatic backups of this contract (SQLite copies and PostgreSQL dumps
+    alike, ordered by the time in their name); returns what was deleted."""
+    files = sorted(f for f in Path(directory).glob(f"maintbot-{contract_id}-*") if f.suffix in BACKUP_SUFFIXES)
     doomed = files[:-keep] if keep > 0 else files
     for path in doomed:
         path.unlink(missing_ok=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from bot.services.container import Services
 from bot.services.domain.people import Role
@@ -32,7 +31,7 @@ from storage.maintenance import (
     BackupError,
     BackupReport,
     auto_backup_name,
-    backup_database,
+    backup_any,
     backup_dir,
     prune_backups,
 )
@@ -73,11 +72,13 @@ async def daily_backup(services: Services, now: datetime) -> BackupReport | None
         await uow.commit()
     if not claimed:
         return None
-    db_path = Path(services.db.path)
-    directory = backup_dir(services.settings, db_path)
-    out = directory / auto_backup_name(services.contract_id, now.astimezone(services.tz))
+    # On PostgreSQL the day's claim above is one row for every replica: only the one that claimed it dumps.
+    location = services.db.path
+    directory = backup_dir(services.settings, location)
+    out = directory / auto_backup_name(services.contract_id, now.astimezone(services.tz),
+                                       postgres=services.db.backend == "postgresql")
     try:
-        report = await asyncio.to_thread(backup_database, db_path, out)
+        report = await asyncio.to_thread(backup_any, location, out)
         pruned = await asyncio.to_thread(prune_backups, directory, services.contract_id,
                                          services.settings.storage.backup_keep)
     except Exception as exc:
