@@ -40,7 +40,15 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate_year import contract_end, generate_year, year_settings
-from bench.harness import LEAD, fresh_postgres_database, header, quiet_logs
+from bench.harness import (
+    LEAD,
+    copied_to_postgres,
+    fresh_postgres_database,
+    header,
+    postgres_server,
+    quiet_logs,
+    side_by_side,
+)
 from bot.handlers.render.scoring import render_score_answer
 from bot.services import scoring
 from bot.services.clock import FakeClock
@@ -147,6 +155,46 @@ def report(results: list[ScoreTimes], runs: int) -> bool:
     return ok
 
 
+async def run_backends(engineer_counts: list[int], *, runs: int, backends: list[str],
+                       server: str | None) -> dict[str, list[ScoreTimes]]:
+    """The same generated year timed on each backend: written on SQLite, copied to a fresh PostgreSQL database as
+    `run_bot.py migrate-db` copies it (before SQLite is timed: no rollups yet on either side)."""
+    timed: dict[str, list[ScoreTimes]] = {backend: [] for backend in backends}
+    for count in engineer_counts:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with contextlib.AsyncExitStack() as stack:
+                path = Path(tmp) / f"year-{count}.db"
+                size = await generate_year(path, count)
+                print(f"generated {count} engineers: {size.tickets} tickets, {size.urgent} urgent requests,"
+                      f" {size.checkins} check-ins ({size.seconds:.1f} s)", flush=True)
+                location = None
+                if "postgresql" in backends:
+                    assert server is not None
+                    location = await stack.enter_async_context(copied_to_postgres(path, server))
+                for backend in backends:
+                    timed[backend].append(await time_score(path, count, size.tickets, runs=runs,
+                                                           location=location if backend == "postgresql" else None))
+    return timed
+
+
+def report_backends(timed: dict[str, list[ScoreTimes]], runs: int) -> bool:
+    """One table per team size: a row per backend, then PostgreSQL / SQLite."""
+    print(f"median of {runs} runs, ms (year = /score's assessment, closed months from rollups; cold = the first call;"
+          " live = every loss, as /score why; /score text = the whole answer)")
+    columns = ["year", "cold", "live", "month", "/score text"]
+    same = True
+    for i, first in enumerate(next(iter(timed.values()))):
+        rows = {backend: [t[i].year_ms, t[i].year_cold_ms, t[i].year_live_ms, t[i].month_ms, t[i].score_text_ms]
+                for backend, t in timed.items()}
+        side_by_side(f"/score, {first.engineers} engineers, {first.tickets:,} tickets", columns, rows,
+                     note="(pg / sqlite above 1: PostgreSQL is slower)")
+        totals = {backend: (t[i].total, t[i].live_total) for backend, t in timed.items()}
+        print("score: " + ", ".join(f"{b} {tot} (live {live})" for b, (tot, live) in totals.items()))
+        same = same and len(set(totals.values())) == 1
+    print("the same score on every backend: " + ("yes" if same else "NO"))
+    return same
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engineers", type=int, nargs="+", default=[1, 10, 50])
@@ -155,9 +203,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="contract lengths to compare at the largest --engineers (1 is reused if timed above)")
     parser.add_argument("--db", type=Path, help="time this existing year database instead of generating")
     parser.add_argument("--postgres", metavar="URL", help="generate and time on fresh databases on this server")
+    parser.add_argument("--backends", nargs="+", choices=("sqlite", "postgresql"),
+                        help="time the same year on each backend in this run and print them side by side (PostgreSQL:"
+                             " --postgres URL, or a throwaway cluster started with .ci/postgres)")
     args = parser.parse_args(argv)
     quiet_logs()
     header("the score at a year's scale")
+    if args.backends:
+        with postgres_server(args.postgres) if "postgresql" in args.backends else contextlib.nullcontext() as server:
+            timed = asyncio.run(run_backends(args.engineers, runs=args.runs, backends=args.backends, server=server))
+        return 0 if report_backends(timed, args.runs) else 1
     results = asyncio.run(run(args.engineers, runs=args.runs, db=args.db, keep=None, postgres=args.postgres))
     if args.db is None:
         for years in args.years:

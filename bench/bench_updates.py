@@ -82,11 +82,14 @@ from bench.harness import (
     VENDOR_CONTACT,
     bench_config,
     bench_settings,
+    copied_to_postgres,
     engineer_id,
     fresh_postgres_database,
     header,
     percentile,
+    postgres_server,
     quiet_logs,
+    side_by_side,
 )
 from bot.app import OFFLINE_TOKEN, build_application, running
 from bot.features import DECLARED
@@ -302,11 +305,14 @@ async def make_year(path: Path, engineers: int, *, tickets: int | None = None, u
 async def run_bot(n: int, *, engineers: int = 50, warmup: int = 20, seed: int = 7,
                   profile: cProfile.Profile | None = None, db_dir: Path | None = None,
                   year_db: Path | None = None, tickets: int | None = None, urgent: int | None = None,
-                  postgres: str | None = None) -> Run:
-    """`postgres`: a server URL; the bot then runs on a fresh database there (the roster, no year behind it)."""
+                  postgres: str | None = None, location: str | None = None) -> Run:
+    """`postgres`: a server URL; the bot then runs on a fresh database there (the roster, no year behind it).
+    `location`: a database prepared already (e.g. the year copied to PostgreSQL), used as it is."""
     with tempfile.TemporaryDirectory(dir=db_dir) as tmp, contextlib.ExitStack() as stack:
         db = Path(tmp) / "updates.db"
-        if postgres:
+        if location:
+            storage = {"db": location}
+        elif postgres:
             storage = {"db": stack.enter_context(fresh_postgres_database(postgres))}
         elif year_db is not None:
             shutil.copyfile(year_db, db)
@@ -544,6 +550,28 @@ def report(bare: Run, bot: Run, mode: str = "in-process") -> bool:
     return ok
 
 
+async def run_bot_on(backend: str, n: int, *, engineers: int, year_db: Path, server: str | None) -> Run:
+    """The bot's in-process run on one backend, both on the same year (PostgreSQL: the SQLite year copied as
+    `run_bot.py migrate-db` copies it)."""
+    if backend == "sqlite":
+        return await run_bot(n, engineers=engineers, year_db=year_db)
+    assert server is not None
+    async with copied_to_postgres(year_db, server) as url:
+        return await run_bot(n, engineers=engineers, location=url)
+
+
+def report_backends(bare: Run, bots: dict[str, Run]) -> None:
+    print(f"bare PTB echo: {bare.rate:,.1f} updates/s ({bare.updates} updates)")
+    rows = {}
+    for backend, bot in bots.items():
+        kinds = {k: percentile(v, .5) * 1000 for k, v in bot.by_kind.items()}
+        rows[backend] = [bot.rate, bot.rate / bare.rate if bare.rate else 0.0, percentile(bot.latencies, .5) * 1000,
+                         percentile(bot.latencies, .99) * 1000, kinds.get("score", 0.0), kinds.get("ticket", 0.0)]
+    side_by_side(f"in-process, {bare.updates} updates, the same year on each backend",
+                 ["updates/s", "ratio to echo", "p50 ms", "p99 ms", "/score p50 ms", "/ticket p50 ms"], rows,
+                 note="(pg / sqlite: below 1 in updates/s and ratio, above 1 in latencies: PostgreSQL slower)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=None, help="updates per run (2,000 in-process, 300 http)")
@@ -560,9 +588,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of the bot's run")
     parser.add_argument("--postgres", metavar="URL",
                         help="the bot on a fresh database on this PostgreSQL server (in-process, no year behind it)")
+    parser.add_argument("--backends", nargs="+", choices=("sqlite", "postgresql"),
+                        help="in-process, the same year on each backend in this run, printed side by side"
+                             " (PostgreSQL: --postgres URL, or a throwaway cluster started with .ci/postgres)")
     args = parser.parse_args(argv)
     if args.postgres and args.http:
         parser.error("--postgres runs in-process; leave out --http")
+    if args.backends and args.http:
+        parser.error("--backends runs in-process; leave out --http")
+    if args.backends:
+        return compare_backends(args)
     quiet_logs()
     n = args.updates or (300 if args.http else 2000)
     header(f"update throughput: maintbot against a bare python-telegram-bot echo, {n} updates, "
@@ -591,6 +626,25 @@ def main(argv: list[str] | None = None) -> int:
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(30)
         print(out.getvalue())
+    return 0
+
+
+def compare_backends(args: argparse.Namespace) -> int:
+    quiet_logs()
+    n = args.updates or 2000
+    header(f"update throughput on {' and '.join(args.backends)}: {n} updates, a year at {args.engineers} engineers")
+    with tempfile.TemporaryDirectory() as tmp, \
+            postgres_server(args.postgres) if "postgresql" in args.backends else contextlib.nullcontext() as server:
+        year_db = args.year_db
+        if year_db is None:
+            year_db = Path(tmp) / "year.db"
+            t0 = time.perf_counter()
+            asyncio.run(make_year(year_db, args.engineers))
+            print(f"(year written up to {YEAR_UNTIL} in {time.perf_counter() - t0:.1f} s)", flush=True)
+        bare = asyncio.run(run_bare(n, engineers=args.engineers))
+        bots = {backend: asyncio.run(run_bot_on(backend, n, engineers=args.engineers, year_db=year_db, server=server))
+                for backend in args.backends}
+    report_backends(bare, bots)
     return 0
 
 

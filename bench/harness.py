@@ -10,7 +10,7 @@ import logging
 import platform
 import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -103,3 +103,69 @@ def fresh_postgres_database(server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def postgres_server(url: str | None) -> Iterator[str]:
+    """`url` when given; else a throwaway PostgreSQL cluster on a free loopback port (`.ci/postgres`, fsync off),
+    stopped and removed afterwards. Yields the server's maintenance-database URL."""
+    if url:
+        yield url
+        return
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    script = ROOT / ".ci" / "postgres"
+    folder = Path(tempfile.mkdtemp(prefix="maintbot-bench-pg-"))
+    if os.getuid() == 0:  # the server runs as the `postgres` user then (.ci/postgres)
+        os.chmod(folder, 0o777)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = subprocess.run(["bash", str(script), "start", str(folder), str(port)], capture_output=True, text=True,
+                             timeout=120)
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise SystemExit(f"could not start a PostgreSQL cluster (apt-get install postgresql, or give --postgres URL):"
+                         f" {started.stderr.strip()}")
+    try:
+        print(f"(a throwaway PostgreSQL cluster: {started.stdout.strip()}, fsync off)", flush=True)
+        yield started.stdout.strip()
+    finally:
+        subprocess.run(["bash", str(script), "stop", str(folder)], capture_output=True, timeout=120)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.asynccontextmanager
+async def copied_to_postgres(sqlite_db: Path, server: str) -> AsyncIterator[str]:
+    """A fresh database on `server` holding a copy of the SQLite database (as `run_bot.py migrate-db` makes it):
+    both backends then hold the same year, row for row."""
+    import psycopg
+
+    from storage.transfer import copy_into_postgres
+
+    with fresh_postgres_database(server) as url:
+        report = await copy_into_postgres(sqlite_db, url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")  # planner statistics, as generate_year gives SQLite
+        print(f"(the year copied to PostgreSQL: {report.rows:,} rows in {report.seconds:.1f} s)", flush=True)
+        yield url
+
+
+def side_by_side(title: str, columns: list[str], rows: dict[str, list[float]], note: str = "") -> None:
+    """One table: a row per backend, then the PostgreSQL / SQLite ratio of each column."""
+    def cell(value: float) -> str:
+        return f"{value:>16,.1f}" if abs(value) >= 10 else f"{value:>16.2f}"
+
+    print(f"## {title}")
+    print(f"{'backend':<12}" + "".join(f"{c:>16}" for c in columns))
+    for backend, values in rows.items():
+        print(f"{backend:<12}" + "".join(cell(v) for v in values))
+    if "sqlite" in rows and "postgresql" in rows:
+        ratios = [p / s if s else float("nan") for s, p in zip(rows["sqlite"], rows["postgresql"], strict=True)]
+        print(f"{'pg / sqlite':<12}" + "".join(f"{r:>15.2f}×" for r in ratios))
+    if note:
+        print(note)

@@ -103,3 +103,21 @@ def test_the_update_benchmark_takes_a_postgres_server_in_process_only(capsys: py
     with pytest.raises(SystemExit) as refused:
         bench_updates.main(["--postgres", "postgresql://bench@127.0.0.1:1/postgres", "--http"])
     assert refused.value.code == 2 and "--postgres runs in-process" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_both_backends_side_by_side_in_one_run(pg_server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--backends sqlite postgresql`: the same year on both (copied as migrate-db copies it), one table each."""
+    assert bench_score.main(["--engineers", "2", "--runs", "1", "--backends", "sqlite", "postgresql",
+                             "--postgres", pg_server]) == 0
+    score = capsys.readouterr().out
+    assert "the same score on every backend: yes" in score
+    assert [line.split()[0] for line in score.splitlines() if line.startswith(("sqlite ", "postgresql ", "pg /"))] \
+        == ["sqlite", "postgresql", "pg"]
+    assert bench_updates.main(["--updates", "30", "--engineers", "3", "--backends", "sqlite", "postgresql",
+                               "--postgres", pg_server]) == 0
+    updates = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in updates.splitlines()
+            if line.startswith(("sqlite ", "postgresql "))}
+    assert set(rows) == {"sqlite", "postgresql"} and all(float(r[0].replace(",", "")) > 0 for r in rows.values())
+    assert "pg / sqlite" in updates
