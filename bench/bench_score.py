@@ -19,6 +19,7 @@ Target: the year's /score assessment under 20 ms at 50 engineers.
 Run: ``python bench/bench_score.py`` (1, 10, 50 engineers; then 1 vs 3 years at 50), ``--engineers 50 --runs 9``,
 ``--years`` (none: skip the comparison), ``--db /tmp/year.db`` to time an existing database (made with
 generate_year.py; give its --engineers).
+``--backends sqlite postgresql`` times the same generated year on both backends in one run, side by side.
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ every mode (stretch 0.8), p99 < 50 ms at 0 ms added latency.
 Run: ``python bench/bench_updates.py`` (in-process, N = 2,000), ``--http`` (over loopback HTTP, N = 300),
 ``--updates 300`` for a short run, ``--engineers 10`` for a smaller year, ``--year-db FILE`` to reuse a year
 generated with ``generate_year.py FILE --engineers 50 --until 2023-01-16``, ``--profile`` to print the top of
-a cProfile of the bot's in-process run.
+a cProfile of the bot's in-process run, ``--backends sqlite postgresql`` for both backends on the same year in one run
+(side by side; PostgreSQL on ``--postgres URL`` or a throwaway cluster).
 """
 
 from __future__ import annotations
