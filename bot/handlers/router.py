@@ -6,6 +6,7 @@ The path of an update: the transport adapter turns it into an `Inbound` (with wh
 2. the update is put in `storage.uow.current_update`: its handler's first commit claims it as processed in the same
    transaction as its changes, so a redelivery can never apply them twice (`UpdateAlreadyProcessed` when a
    concurrent copy won);
+   (In a deployment of several contracts the update first goes to its contract: bot/services/contracts.py.)
 3. dispatch: an edited command gets "edits are not applied"; a button goes to its feature, a command to its
    handler (or the unknown-command hint), a location to the location handler, a text to the first text route that
    takes it (or the not-understood hint);
@@ -19,13 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
 
 from bot.catalog import t
 from bot.handlers.common import Declared, Guarded, HandlerContext, edited_command, language_of
-from bot.services import access, health
+from bot.services import access, contracts, health
 from bot.services.callback_data import VERSION
 from bot.services.domain.people import Role
 from bot.transports.base import Inbound, InboundKind, ReplyNotDelivered
@@ -72,6 +74,10 @@ class Router:
         self.queue_reply: Callable[[HandlerContext, ReplyNotDelivered], Awaitable[None]] = _queue_reply
 
     async def handle(self, msg: Inbound, ctx: HandlerContext) -> Outcome:
+        if ctx.deployment is not None and ctx.deployment.several:  # issue 18: the update's own contract
+            owner = await contracts.services_for(ctx.deployment, msg.sender, msg.chat_key, msg.private)
+            if owner is not ctx.services:
+                ctx = dataclasses.replace(ctx, services=owner)
         key = update_key(msg)
         digest = fingerprint(msg)
         services = ctx.services
