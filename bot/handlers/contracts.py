@@ -21,6 +21,7 @@ from bot.services import access, contracts
 from bot.services.callback_data import CallbackData, encode
 from bot.services.container import Deployment
 from bot.services.domain.people import Person, Role
+from bot.services.errors import DomainError
 from bot.transports.base import Inbound
 
 SCORES_ROLES = frozenset({Role.ADMIN})  # and the deployment's managers, who may be on no roster at all
@@ -57,7 +58,11 @@ async def project(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
 @button("proj")
 async def project_pressed(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
     """A project button of /project: that project becomes the caller's current one."""
-    chosen = await contracts.choose(deployment_of(ctx), msg.sender, person, data.args[0] if data.args else "")
+    deployment = deployment_of(ctx)
+    theirs = {svc.contract_id for svc in await contracts.contracts_of(deployment, msg.sender)}
+    if data.action != "set" or not data.args or data.args[0] not in theirs or not deployment.several:
+        raise DomainError("button.refused")  # an old or forged button
+    chosen = await contracts.choose(deployment, msg.sender, person, data.args[0])
     await ctx.responder.edit_button_message(
         t("project.chosen", person.language, title=chosen.settings.contract.title, id=chosen.contract_id))
     return t("project.chosen_toast", person.language)

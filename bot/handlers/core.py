@@ -110,8 +110,8 @@ async def _bind(msg: Inbound, ctx: HandlerContext, services: Services, person: P
 async def bind_pressed(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
     """A contract button of /bindgroup (a binder on several contracts): binds the group to that contract."""
     deployment = ctx.deployment
-    if deployment is None or msg.private or not data.args:
-        raise DomainError("button.refused")
+    if deployment is None or not deployment.several or msg.private or data.action != "g" or not data.args:
+        raise DomainError("button.refused")  # an old or forged button
     services = await contracts.one_of_theirs(deployment, msg.sender, data.args[0], "group.bind_unknown")
     bound = await contracts.bound_contract(deployment, msg.chat_key)
     if bound is not None and bound is not services:

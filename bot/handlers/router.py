@@ -30,7 +30,7 @@ from bot.handlers.common import Declared, Guarded, HandlerContext, edited_comman
 from bot.services import access, contracts, health
 from bot.services.callback_data import VERSION
 from bot.services.domain.people import Role
-from bot.transports.base import Inbound, InboundKind, ReplyNotDelivered
+from bot.transports.base import ButtonRows, Inbound, InboundKind, ReplyNotDelivered, Responder
 from storage.db import DatabaseUnwritable, is_transient, is_unwritable
 from storage.timecodec import to_db
 from storage.uow import UpdateAlreadyProcessed, UpdateMarker, current_update
@@ -75,9 +75,12 @@ class Router:
 
     async def handle(self, msg: Inbound, ctx: HandlerContext) -> Outcome:
         if ctx.deployment is not None and ctx.deployment.several:  # issue 18: the update's own contract
-            owner = await contracts.services_for(ctx.deployment, msg.sender, msg.chat_key, msg.private)
-            if owner is not ctx.services:
-                ctx = dataclasses.replace(ctx, services=owner)
+            found = await contracts.route(ctx.deployment, msg.sender, msg.chat_key, msg.private)
+            responder = ctx.responder
+            if found.named:  # someone on several contracts: each reply names the contract it went to
+                title = found.services.settings.contract.title
+                responder = HeadedResponder(responder, t("contract.heading", ctx.sender_language, title=title), title)
+            ctx = dataclasses.replace(ctx, services=found.services, responder=responder)
         key = update_key(msg)
         digest = fingerprint(msg)
         services = ctx.services
@@ -174,6 +177,32 @@ class Router:
                 await uow.commit()
         except Exception:
             log.exception("could not queue the error alert for the admins")
+
+
+class HeadedResponder:
+    """A responder whose replies start with a heading line (the contract's name, issue 18)."""
+
+    def __init__(self, inner: Responder, heading: str, title: str) -> None:
+        self.inner = inner
+        self.heading = heading
+        self.title = title
+
+    async def reply(self, text: str, buttons: ButtonRows | None = None) -> str | None:
+        if self.title not in text.split("\n", 1)[0]:  # a reply that names its contract already (/score)
+            text = f"{self.heading}\n{text}"
+        return await self.inner.reply(text, buttons)
+
+    async def answer_button(self, text: str | None = None, *, alert: bool = False) -> None:
+        await self.inner.answer_button(text, alert=alert)
+
+    async def edit_button_message(self, text: str | None, buttons: ButtonRows | None = None) -> bool:
+        return await self.inner.edit_button_message(text, buttons)
+
+    async def react(self, emoji: str) -> bool:
+        return await self.inner.react(emoji)
+
+    async def edit_message(self, message_id: str, text: str) -> bool:
+        return await self.inner.edit_message(message_id, text)
 
 
 def _feature_of(data: str | None) -> str:

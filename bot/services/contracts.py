@@ -36,12 +36,9 @@ async def contracts_of(deployment: Deployment, sender: SenderIdentity) -> list[S
 
 async def current_contract(deployment: Deployment, sender: SenderIdentity) -> Services | None:
     """The contract the sender's private chat belongs to, or None when they are on no contract."""
-    theirs = await contracts_of(deployment, sender)
-    if len(theirs) <= 1:
-        return theirs[0] if theirs else None
-    async with deployment.primary.db.uow(read_only=True) as uow:
-        chosen = await uow.repo(DeploymentRepository).chosen([s.contract_id for s in theirs], person_key(sender))
-    return next((svc for svc in theirs if svc.contract_id == chosen), theirs[0])
+    if not await contracts_of(deployment, sender):
+        return None
+    return (await route(deployment, sender, "", True)).services
 
 
 async def bound_contract(deployment: Deployment, chat_id: int | str) -> Services | None:
@@ -51,16 +48,29 @@ async def bound_contract(deployment: Deployment, chat_id: int | str) -> Services
     return deployment.contracts.get(found) if found else None
 
 
-async def services_for(deployment: Deployment, sender: SenderIdentity, chat_id: int | str,
-                       private: bool) -> Services:
+@dataclass(frozen=True)
+class Route:
+    """Where an update goes: its contract, and whether the sender's private chat serves several of theirs (then
+    replies there name the contract)."""
+
+    services: Services
+    named: bool = False
+
+
+async def route(deployment: Deployment, sender: SenderIdentity, chat_id: int | str, private: bool) -> Route:
     """The contract an update belongs to (see the module's docstring)."""
     if not deployment.several:
-        return deployment.primary
+        return Route(deployment.primary)
     if not private:
         bound = await bound_contract(deployment, chat_id)
         if bound is not None:
-            return bound
-    return await current_contract(deployment, sender) or deployment.primary
+            return Route(bound)
+    theirs = await contracts_of(deployment, sender)
+    if len(theirs) <= 1:
+        return Route(theirs[0] if theirs else deployment.primary)
+    async with deployment.primary.db.uow(read_only=True) as uow:
+        chosen = await uow.repo(DeploymentRepository).chosen([s.contract_id for s in theirs], person_key(sender))
+    return Route(next((svc for svc in theirs if svc.contract_id == chosen), theirs[0]), named=private)
 
 
 @dataclass(frozen=True)
