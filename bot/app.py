@@ -110,11 +110,17 @@ async def on_startup(app: Application) -> None:
     state.delivery.start()
     if not state.defer_timers:
         await start_timers(app)
-    state.menus = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
+    state.menus = asyncio.create_task(_publish_all_menus(app, deployment))
     # One HTTP server: the webhook's route (webhook mode), GET /health, the web page (`[web]`, issue 19).
     from bot.web.server import start_http
 
     await start_http(app)
+
+
+async def _publish_all_menus(app: Application, deployment: Deployment) -> None:
+    """Each contract's roster gets its command menu (cosmetic: every handler checks the role itself)."""
+    for each in deployment.all():
+        await publish_menus(app.bot, each, DECLARED.commands)
 
 
 async def start_timers(app: Application) -> None:

@@ -575,6 +575,16 @@ def load_deployment(folder: str | Path, *, apply_env: bool = True) -> tuple[Sett
         contracts.append(settings)
     if problems:
         raise ConfigError(problems)
+    return compose_deployment(contracts)
+
+
+def compose_deployment(contracts: list[Settings]) -> tuple[Settings, ...]:
+    """Several contracts' settings as one deployment (the first contract's deployment sections are the ones used):
+    each learns the others (`settings.deployment`). Contract ids must be unique."""
+    ids = [each.contract.id for each in contracts]
+    twice = sorted({cid for cid in ids if ids.count(cid) > 1})
+    if twice:
+        raise ConfigError([f"contract ids must be unique: {', '.join(twice)} used more than once"])
     everything = tuple(contracts)
     for settings in everything:
         settings._deployment = everything

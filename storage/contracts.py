@@ -39,6 +39,14 @@ class DeploymentRepository(Repository):
             " ORDER BY bound_at LIMIT 1", (*contracts, chat_key(chat_id)))
         return None if found is None else str(found)
 
+    async def contract_of_message(self, contracts: Sequence[str], chat_id: int | str, message_id: int) -> str | None:
+        """The contract whose outbox sent message `message_id` to this chat (a notification's buttons), or None."""
+        found = await self.scalar(
+            f"SELECT contract_id FROM outbox WHERE contract_id IN ({_marks(contracts)}) AND chat_id = ?"
+            " AND message_id = ? AND status = 'sent' ORDER BY id DESC LIMIT 1",
+            (*contracts, chat_key(chat_id), message_id))
+        return None if found is None else str(found)
+
     async def chosen(self, contracts: Sequence[str], person_key: str) -> str | None:
         found = await self.scalar(
             f"SELECT contract_id FROM contract_choices WHERE contract_id IN ({_marks(contracts)}) AND person_key = ?",

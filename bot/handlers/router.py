@@ -75,7 +75,9 @@ class Router:
 
     async def handle(self, msg: Inbound, ctx: HandlerContext) -> Outcome:
         if ctx.deployment is not None and ctx.deployment.several:  # issue 18: the update's own contract
-            found = await contracts.route(ctx.deployment, msg.sender, msg.chat_key, msg.private)
+            pressed = msg.message_id if msg.kind is InboundKind.BUTTON and msg.platform == "telegram" else None
+            found = await contracts.route(ctx.deployment, msg.sender, msg.chat_key, msg.private,
+                                          pressed=int(pressed) if pressed and pressed.isdigit() else None)
             responder = ctx.responder
             if found.named:  # someone on several contracts: each reply names the contract it went to
                 title = found.services.settings.contract.title

@@ -4,6 +4,7 @@
   current contract (so /bindgroup there can bind it).
 - A private chat belongs to the sender's current contract: the only one they are on, or the one they chose with
   /project (kept in `contract_choices`, migration 025), else the first of theirs in the deployment's order.
+- A button on a notification acts in the contract whose outbox sent that message.
 - Anyone on no contract is answered by the first contract (today's refusal for strangers).
 Managers (`[[managers]]` in deployment.toml) see every contract's score with /scores.
 """
@@ -57,10 +58,18 @@ class Route:
     named: bool = False
 
 
-async def route(deployment: Deployment, sender: SenderIdentity, chat_id: int | str, private: bool) -> Route:
-    """The contract an update belongs to (see the module's docstring)."""
+async def route(deployment: Deployment, sender: SenderIdentity, chat_id: int | str, private: bool, *,
+                pressed: int | None = None) -> Route:
+    """The contract an update belongs to (see the module's docstring). `pressed`: the message a pressed button
+    sits on; a notification's buttons act in the contract that sent it."""
     if not deployment.several:
         return Route(deployment.primary)
+    if pressed is not None:
+        async with deployment.primary.db.uow(read_only=True) as uow:
+            sender_of = await uow.repo(DeploymentRepository).contract_of_message(list(deployment.contracts),
+                                                                                 chat_id, pressed)
+        if sender_of is not None:
+            return Route(deployment.contracts[sender_of], named=private)
     if not private:
         bound = await bound_contract(deployment, chat_id)
         if bound is not None:

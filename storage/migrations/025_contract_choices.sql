@@ -6,3 +6,7 @@ CREATE TABLE contract_choices (
     contract_id TEXT NOT NULL,
     chosen_at TEXT NOT NULL
 );
+
+-- A button press finds the contract of the message it sits on (a reminder of contract A pressed while the person's
+-- current contract is B): the sent outbox row with that chat and message id.
+CREATE INDEX outbox_sent_message ON outbox (chat_id, message_id);

@@ -190,3 +190,14 @@ async def test_a_redelivered_update_applies_once_whichever_contract_is_current(t
     assert not any("签到成功" in m.text for m in again)
     [in_beta] = await two.chat.send(LEAD, "签到")  # so beta never got the first one
     assert "签到成功" in in_beta.text and in_beta.text.startswith("【乙项目】")
+
+
+async def test_a_notification_button_acts_in_the_contract_that_sent_it(two: Harness) -> None:
+    await two.chat.send(LEAD, "/project beta-2022")  # his private chat now serves beta
+    await two.chat.send(CLIENT_CONTACT, "/urgent 甲机房社保卡系统无法登录")  # alpha's client contact
+    [ping] = [m for m in two.to(LEAD) if "紧急请求 #" in m.text and "甲机房" in m.text]
+    assert ping.text.startswith("【甲项目】")
+    [ack] = await two.chat.press(LEAD, ping, "收到")
+    assert ack.text.startswith("【甲项目】") and "已确认收到紧急请求" in ack.text
+    [current] = await two.chat.send(LEAD, "/project")
+    assert "✅ beta-2022" in current.text  # pressing alpha's button did not switch his project
