@@ -8,7 +8,8 @@ Measures, on SQLite (and on PostgreSQL with `--postgres URL`):
 - one timer sweep across all contracts (the backstop: every sweep, then every timer's next due, for each contract);
 - `/scores` across all contracts, sent by a deployment manager through the real Application and the offline fake
   Bot API (the first one computes and stores each contract's closed months, later ones read them);
-- peak memory (RSS) of the process after all of it.
+- peak memory (RSS) of the process after all of it (the process's peak so far: a PostgreSQL row also counts the
+  SQLite run before it; `--skip-sqlite` measures PostgreSQL alone).
 
 The data is generated once (bench/generate_year.py's year for each contract, people's ids distinct per contract)
 into `--db` (default /tmp/maintbot-contracts-<N>x<P>.db) and reused by later runs; on PostgreSQL it is generated
@@ -18,7 +19,8 @@ Size flags: `--contracts 100 --people 10` (the issue's size: ~1 min to generate 
 measured part takes well under a minute); `--contracts 20` for a quick look. The fake clock is 2023-01-16 10:00, a
 working Monday near the end of the contract year.
 
-Run: ``python bench/bench_contracts.py [--contracts 100] [--people 10] [--postgres postgresql://…/postgres]``.
+Run: ``python bench/bench_contracts.py [--contracts 100] [--people 10] [--postgres postgresql://…/postgres
+[--skip-sqlite]]``.
 """
 
 from __future__ import annotations
@@ -155,12 +157,13 @@ async def run(args: argparse.Namespace) -> list[Result]:
     results = []
     db = args.db or Path(f"/tmp/maintbot-contracts-{args.contracts}x{args.people}.db")
     settings = deployment(str(db), args.contracts, args.people)
-    if not db.exists():
-        seconds = await generate(settings, str(db))
-        print(f"generated {db} in {seconds:.0f} s ({db.stat().st_size / 1_048_576:.0f} MB); reused by later runs")
-    else:
-        print(f"reusing {db} ({db.stat().st_size / 1_048_576:.0f} MB)")
-    results.append(await measure(settings, "sqlite"))
+    if not args.skip_sqlite:
+        if not db.exists():
+            seconds = await generate(settings, str(db))
+            print(f"generated {db} in {seconds:.0f} s ({db.stat().st_size / 1_048_576:.0f} MB); reused by later runs")
+        else:
+            print(f"reusing {db} ({db.stat().st_size / 1_048_576:.0f} MB)")
+        results.append(await measure(settings, "sqlite"))
     if args.postgres:
         with fresh_postgres_database(args.postgres) as url:
             pg = deployment(url, args.contracts, args.people)
@@ -177,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                         "engineers, each with 400 tickets and 40 urgent requests a year)")
     parser.add_argument("--db", type=Path, default=None, help="the SQLite file (generated when missing, else reused)")
     parser.add_argument("--postgres", default=None, help="also on PostgreSQL: a server URL (…/postgres)")
+    parser.add_argument("--skip-sqlite", action="store_true", help="with --postgres: PostgreSQL only")
     args = parser.parse_args(argv)
     quiet_logs()
     header(f"{args.contracts} contracts × {args.people} people in one deployment")

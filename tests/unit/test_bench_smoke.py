@@ -103,3 +103,14 @@ def test_the_update_benchmark_takes_a_postgres_server_in_process_only(capsys: py
     with pytest.raises(SystemExit) as refused:
         bench_updates.main(["--postgres", "postgresql://bench@127.0.0.1:1/postgres", "--http"])
     assert refused.value.code == 2 and "--postgres runs in-process" in capsys.readouterr().err
+
+
+async def test_contracts_benchmark_starts_a_deployment_and_scores_every_contract(tmp_path: Path) -> None:
+    from bench import bench_contracts
+
+    db = tmp_path / "contracts.db"
+    settings = bench_contracts.deployment(str(db), 3, 8)
+    await bench_contracts.generate(settings, str(db))
+    result = await bench_contracts.measure(settings, "sqlite")
+    assert (result.contracts, result.people) == (3, 24)
+    assert result.scores_lines == 4  # the header and one line per contract
