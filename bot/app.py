@@ -100,7 +100,8 @@ async def on_startup(app: Application) -> None:
     state.deployment = deployment
     if isinstance(app.bot, MaintBot):
         app.bot.use_pager(Pager(services))
-    state.delivery = DeploymentDelivery([OutboxDelivery(each, app.bot) for each in deployment.all()])
+    parts = [OutboxDelivery(each, app.bot) for each in deployment.all()]
+    state.delivery = DeploymentDelivery(parts) if deployment.several else parts[0]
     if settings.dingtalk is not None and "dingtalk" in settings.platforms:  # issue 17: DingTalk in this process
         from bot.transports.dingtalk.runner import start_dingtalk
 

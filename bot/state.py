@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from bot.delivery import DeploymentDelivery
+    from bot.delivery import DeploymentDelivery, OutboxDelivery
     from bot.handlers.common import Runtime
     from bot.liveness import ReliabilityRuntime
     from bot.scheduling import TimerScheduler
@@ -40,7 +40,8 @@ class AppState:
     # while running
     services: Services | None = None
     services_stack: AsyncExitStack | None = None
-    delivery: DeploymentDelivery | None = None  # one drainer for every contract (bot/delivery.py)
+    # the outbox worker; with several contracts one drainer for them all (bot/delivery.py DeploymentDelivery)
+    delivery: OutboxDelivery | DeploymentDelivery | None = None
     deployment: Deployment | None = None  # every contract served (issue 18); `services` is its first
     scheduler: TimerScheduler | None = None
     menus: asyncio.Task[Any] | None = None
