@@ -107,6 +107,7 @@ async def on_startup(app: Application) -> None:
 
         assert state.runtime is not None
         state.dingtalk = start_dingtalk(services, settings.dingtalk, state.runtime)
+        state.dingtalk.platform.deployment = deployment
         state.delivery.senders["dingtalk"] = state.dingtalk.platform
     state.delivery.start()
     if not state.defer_timers:

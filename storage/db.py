@@ -89,6 +89,26 @@ def is_unwritable(exc: BaseException) -> bool:
     return any(marker in str(exc).lower() for marker in UNWRITABLE_MARKERS)
 
 
+class _ViewState(SharedState):
+    """A contract view's in-memory state: its own roster cache, the deployment's highest processed update (one
+    counter for every view, since updates are recorded under one scope)."""
+
+    def __init__(self, root: SharedState) -> None:
+        self._root = root
+        saved = root.highest_update_id
+        super().__init__()
+        root.highest_update_id = saved  # SharedState.__init__ set it through the property below
+        self.roster_cached = root.roster_cached
+
+    @property
+    def highest_update_id(self) -> int | None:
+        return self._root.highest_update_id
+
+    @highest_update_id.setter
+    def highest_update_id(self, value: int | None) -> None:
+        self._root.highest_update_id = value
+
+
 class Database:
     """The bot's single connection plus the lock that keeps transactions from interleaving.
 
@@ -125,9 +145,7 @@ class Database:
         view = copy.copy(self)
         view.contract_id = contract_id
         view.update_scope = update_scope
-        view.shared = SharedState()
-        view.shared.roster_cached = self.shared.roster_cached
-        view.shared.highest_update_id = None  # several views record updates: each check asks the database
+        view.shared = _ViewState(self.shared)
         view._owns_connection = False
         return view
 

@@ -175,7 +175,7 @@ async def open_deployment(settings: Settings, clock: Clock | None = None, *,
     several = len(contracts) > 1
     root = await open_database(settings.storage.db, contracts[0].contract.id)
     try:
-        if several:
+        if several:  # processed updates under one key; the views share the root's highest update id
             root.update_scope = DEPLOYMENT_SCOPE
             await root.load_shared_state()
         found: dict[str, Services] = {}

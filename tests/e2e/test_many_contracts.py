@@ -201,3 +201,15 @@ async def test_a_notification_button_acts_in_the_contract_that_sent_it(two: Harn
     assert ack.text.startswith("【甲项目】") and "已确认收到紧急请求" in ack.text
     [current] = await two.chat.send(LEAD, "/project")
     assert "✅ beta-2022" in current.text  # pressing alpha's button did not switch his project
+
+
+async def test_a_redelivery_to_the_first_contract_of_an_update_applied_in_another_is_skipped(two: Harness) -> None:
+    await two.chat.send(LEAD, "/project beta-2022")
+    payload = two.chat.factory.message(LEAD, "签到", sent_at=two.clock.now())
+    [first] = await two.chat._process(payload)
+    assert first.text.startswith("【乙项目】") and "签到成功" in first.text
+    await two.chat.send(LEAD, "/project alpha-2022")
+    again = await two.chat._process(payload)
+    assert not any("签到成功" in m.text for m in again)
+    [in_alpha] = await two.chat.send(LEAD, "签到")
+    assert "签到成功" in in_alpha.text and in_alpha.text.startswith("【甲项目】")
