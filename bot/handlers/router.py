@@ -76,8 +76,15 @@ class Router:
     async def handle(self, msg: Inbound, ctx: HandlerContext) -> Outcome:
         if ctx.deployment is not None and ctx.deployment.several:  # issue 18: the update's own contract
             pressed = msg.message_id if msg.kind is InboundKind.BUTTON and msg.platform == "telegram" else None
-            found = await contracts.route(ctx.deployment, msg.sender, msg.chat_key, msg.private,
-                                          pressed=int(pressed) if pressed and pressed.isdigit() else None)
+            try:
+                found = await contracts.route(ctx.deployment, msg.sender, msg.chat_key, msg.private,
+                                              pressed=int(pressed) if pressed and pressed.isdigit() else None)
+            except Exception as exc:  # the look-up could not read the database
+                if is_transient(exc) and not is_unwritable(exc):
+                    log.warning("update %s: its contract could not be looked up (%s): left unconfirmed",
+                                msg.update_id, exc)
+                    return Outcome.RETRY
+                raise
             responder = ctx.responder
             if found.named:  # someone on several contracts: each reply names the contract it went to
                 title = found.services.settings.contract.title
