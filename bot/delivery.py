@@ -483,6 +483,7 @@ class DeploymentDelivery:
             self._task = asyncio.create_task(self.run_forever(), name="outbox-delivery")
 
     async def stop(self, *, flush: bool = True, timeout: float = 10.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
         self._stopping = True
         self._wakeup.set()
         task, self._task = self._task, None
@@ -493,5 +494,7 @@ class DeploymentDelivery:
                 task.cancel()
             except Exception:
                 log.exception("outbox worker ended with an error")
-        for part in self.parts:  # each flushes what is due (its own worker never ran)
-            await part.stop(flush=flush, timeout=max(timeout / len(self.parts), 1.0))
+        loop = asyncio.get_running_loop()
+        remaining = max(deadline - loop.time(), 0.1)
+        # each flushes what is due (its own worker never ran), all at once within what is left of `timeout`
+        await asyncio.gather(*(part.stop(flush=flush, timeout=remaining) for part in self.parts))
