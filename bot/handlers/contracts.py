@@ -44,7 +44,9 @@ async def project(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     wanted = command_args(msg)
     if wanted:
         chosen = await contracts.choose(deployment, msg.sender, person, wanted)
-        await reply(ctx, person, "project.chosen", title=chosen.settings.contract.title, id=chosen.contract_id)
+        title = chosen.settings.contract.title  # the reply is headed by the contract now current
+        await reply_text(ctx, t("contract.heading", person.language, title=title) + "\n"
+                         + t("project.chosen", person.language, title=title, id=chosen.contract_id))
         return
     options = await contracts.choices(deployment, msg.sender)
     lang = person.language

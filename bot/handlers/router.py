@@ -25,7 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
 
-from bot.catalog import t
+from bot.catalog import LANGUAGES, t
 from bot.handlers.common import Declared, Guarded, HandlerContext, edited_command, language_of
 from bot.services import access, contracts, health
 from bot.services.callback_data import VERSION
@@ -87,8 +87,11 @@ class Router:
                 raise
             responder = ctx.responder
             if found.named:  # someone on several contracts: each reply names the contract it went to
-                title = found.services.settings.contract.title
-                responder = HeadedResponder(responder, t("contract.heading", ctx.sender_language, title=title), title)
+                lang = ctx.sender_language
+                responder = HeadedResponder(responder, t("contract.heading", lang,
+                                                         title=found.services.settings.contract.title),
+                                            {t("contract.heading", any_lang, title=each.settings.contract.title)
+                                             for each in ctx.deployment.all() for any_lang in LANGUAGES})
             ctx = dataclasses.replace(ctx, services=found.services, responder=responder)
         key = update_key(msg)
         digest = fingerprint(msg)
@@ -191,13 +194,13 @@ class Router:
 class HeadedResponder:
     """A responder whose replies start with a heading line (the contract's name, issue 18)."""
 
-    def __init__(self, inner: Responder, heading: str, title: str) -> None:
+    def __init__(self, inner: Responder, heading: str, headings: set[str]) -> None:
         self.inner = inner
         self.heading = heading
-        self.title = title
+        self.headings = headings  # every contract's heading: a reply that starts with one names its contract
 
     async def reply(self, text: str, buttons: ButtonRows | None = None) -> str | None:
-        if self.title not in text.split("\n", 1)[0]:  # a reply that names its contract already (/score)
+        if text.split("\n", 1)[0] not in self.headings:  # not already named (/score, a /project switch)
             text = f"{self.heading}\n{text}"
         return await self.inner.reply(text, buttons)
 

@@ -95,7 +95,7 @@ async def test_a_person_on_both_chooses_with_project_and_checks_in_there(two: Ha
     assert again.text.startswith("【乙项目】") and "签到成功" not in again.text  # already checked in, in beta
 
     [switched] = await two.chat.send(LEAD, "/project alpha-2022")
-    assert "甲项目" in switched.text
+    assert switched.text.startswith("【甲项目】\n已切换到项目「甲项目」")  # named once, by the contract now current
     [in_alpha] = await two.chat.send(LEAD, "签到")  # alpha has no check-in of his yet: beta's stayed in beta
     assert in_alpha.text.startswith("【甲项目】") and "签到成功" in in_alpha.text
 
