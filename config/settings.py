@@ -378,7 +378,7 @@ class ReportSettings(Strict):
 
 
 class Settings(Strict):
-    """The whole configuration of one deployment (one contract)."""
+    """The whole configuration of one contract with its deployment's sections (a single file: the deployment)."""
 
     contract: ContractSettings
     assessment: AssessmentSettings = Field(default_factory=AssessmentSettings)

@@ -13,14 +13,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.services import action_time
 from bot.services.calendar import WorkCalendar
 from bot.services.clock import Clock, SystemClock
 from bot.services.notify import Notifier
-from config.settings import Settings
+from config.settings import ManagerSettings, Settings
 from storage.db import Database, open_database
 from storage.uow import UnitOfWork
 
@@ -147,7 +146,7 @@ class Deployment:
     (views of the one database, `Database.for_contract`), and the managers who may see every contract."""
 
     contracts: dict[str, Services]  # by contract id, in the configuration's order
-    managers: tuple[Any, ...] = ()  # config.settings.ManagerSettings
+    managers: tuple[ManagerSettings, ...] = ()  # may see every contract (/scores)
 
     @property
     def primary(self) -> Services:
