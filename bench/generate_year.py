@@ -197,14 +197,16 @@ async def _daily_logs_and_deductions(db: Database, engineers: list[Person], work
 
 async def generate_year(db_path: Path, engineers: int = 50, *, seed: int = 2022,
                         tickets: int | None = None, urgent: int | None = None, years: int = 1,
-                        until: date | None = None, location: str | None = None) -> YearSize:
+                        until: date | None = None, location: str | None = None,
+                        settings: Settings | None = None) -> YearSize:
     """Write a contract year (or `years` years) for `engineers` engineers into a new database at `db_path` (or at
     `location`, a PostgreSQL URL).
 
     `until`: the last day written (default the contract's last day); bench_updates.py stops the year the day
-    before the day it plays, so that day's check-ins are new."""
+    before the day it plays, so that day's check-ins are new. `settings`: another contract (its id and roster) in
+    place of the bench contract (bench_contracts.py writes many contracts into one database)."""
     started = time.perf_counter()
-    settings = year_settings(db_path, engineers, years)
+    settings = settings or year_settings(db_path, engineers, years)
     tickets = TICKETS_PER_ENGINEER * engineers * years if tickets is None else tickets
     urgent = URGENT_PER_ENGINEER * engineers * years if urgent is None else urgent
     rng = random.Random(seed)

@@ -24,14 +24,14 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, Defaults
 from telegram.request import BaseRequest
 
-from bot.delivery import OutboxDelivery
+from bot.delivery import DeploymentDelivery, OutboxDelivery
 from bot.features import DECLARED, build_router
 from bot.handlers.common import Runtime, SharedState
 from bot.liveness import start_reliability, stop_reliability
 from bot.pager import Pager
 from bot.scheduling import TimerScheduler
 from bot.services.clock import Clock, SystemClock
-from bot.services.container import open_services
+from bot.services.container import Deployment, open_deployment, open_services
 from bot.services.tracking import record_first_start
 from bot.state import AppState, app_state, install_state
 from bot.transports.telegram.adapter import TelegramIntake
@@ -71,7 +71,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     state.runtime = runtime
     install_telegram(app, TelegramIntake(
         router=build_router(), commands=DECLARED.commands, shared=SharedState(),
-        services=lambda: state.services, runtime=runtime,
+        services=lambda: state.services, runtime=runtime, deployment=lambda: state.deployment,
         publish_menu=lambda bot, person: publish_menu_for(bot, person, DECLARED.commands),
         unconfirmed=state.unconfirmed))
     app.add_error_handler(on_error)
@@ -84,30 +84,45 @@ async def on_startup(app: Application) -> None:
     if state.services is not None:
         return
     stack = AsyncExitStack()
-    services = await stack.enter_async_context(open_services(state.settings, state.clock))
+    settings = state.settings
+    if len(settings.deployment) > 1:  # issue 18: several contracts, one database, one token
+        deployment = await stack.enter_async_context(open_deployment(settings, state.clock))
+    else:
+        one = await stack.enter_async_context(open_services(settings, state.clock))
+        deployment = Deployment({one.contract_id: one}, tuple(settings.managers))
+    services = deployment.primary
     state.services_stack = stack
-    async with services.db.uow() as uow:
-        await record_first_start(uow, services.now())
-        await uow.commit()
+    for each in deployment.all():
+        async with each.db.uow() as uow:
+            await record_first_start(uow, each.now())
+            await uow.commit()
     state.services = services
+    state.deployment = deployment
     if isinstance(app.bot, MaintBot):
         app.bot.use_pager(Pager(services))
-    state.delivery = OutboxDelivery(services, app.bot)
-    settings = state.settings
+    parts = [OutboxDelivery(each, app.bot) for each in deployment.all()]
+    state.delivery = DeploymentDelivery(parts) if deployment.several else parts[0]
     if settings.dingtalk is not None and "dingtalk" in settings.platforms:  # issue 17: DingTalk in this process
         from bot.transports.dingtalk.runner import start_dingtalk
 
         assert state.runtime is not None
         state.dingtalk = start_dingtalk(services, settings.dingtalk, state.runtime)
+        state.dingtalk.platform.deployment = deployment
         state.delivery.senders["dingtalk"] = state.dingtalk.platform
     state.delivery.start()
     if not state.defer_timers:
         await start_timers(app)
-    state.menus = asyncio.create_task(publish_menus(app.bot, services, DECLARED.commands))
+    state.menus = asyncio.create_task(_publish_all_menus(app, deployment))
     # One HTTP server: the webhook's route (webhook mode), GET /health, the web page (`[web]`, issue 19).
     from bot.web.server import start_http
 
     await start_http(app)
+
+
+async def _publish_all_menus(app: Application, deployment: Deployment) -> None:
+    """Each contract's roster gets its command menu (cosmetic: every handler checks the role itself)."""
+    for each in deployment.all():
+        await publish_menus(app.bot, each, DECLARED.commands)
 
 
 async def start_timers(app: Application) -> None:
@@ -116,7 +131,8 @@ async def start_timers(app: Application) -> None:
     if state.scheduler is not None or state.services is None:
         return
     if app.job_queue is not None:
-        state.scheduler = TimerScheduler(state.services, app.job_queue)
+        contracts = state.deployment.all() if state.deployment is not None else None
+        state.scheduler = TimerScheduler(state.services, app.job_queue, contracts)
         await state.scheduler.start()
     # After the start-up sweep: tell the admins about downtime, start the liveness ticker and the heartbeat.
     await start_reliability(app)
@@ -147,6 +163,7 @@ async def on_shutdown(app: Application) -> None:
     if state.scheduler is not None:
         state.scheduler.stop()
     state.services = None
+    state.deployment = None
     stack, state.services_stack = state.services_stack, None
     if stack is not None:
         await stack.aclose()  # closes the database

@@ -416,3 +416,85 @@ class OutboxDelivery:
             if backlog.due_now:
                 log.warning("%d outbox message(s) still due at shutdown; they are sent after the restart",
                             backlog.due_now)
+
+
+class DeploymentDelivery:
+    """One drainer for every contract of a deployment (issue 18): one bot token shares Telegram's flood limits,
+    so one task dispatches every contract's outbox (each contract's `OutboxDelivery` keeps its own rows, retries
+    and failure notices to its own admins; they share the bot, its rate limiter, the platform senders, one wake-up
+    and one "a chat's sender finished" event). With one contract it is that contract's worker."""
+
+    def __init__(self, parts: list[OutboxDelivery]) -> None:
+        self.parts = parts
+        first = parts[0]
+        self.services = first.services
+        self.senders = first.senders
+        self._wakeup = first.services.notifier.wakeup
+        for part in parts[1:]:
+            part.senders = self.senders  # DingTalk's sender, added after start-up, serves every contract
+            part.services.notifier.wakeup = self._wakeup
+            part._finished = first._finished
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    @property
+    def sent_count(self) -> int:
+        return sum(part.sent_count for part in self.parts)
+
+    @property
+    def failed_count(self) -> int:
+        return sum(part.failed_count for part in self.parts)
+
+    @property
+    def retry_count(self) -> int:
+        return sum(part.retry_count for part in self.parts)
+
+    async def drain(self, *, max_rounds: int = 100) -> int:
+        delivered = 0
+        for part in self.parts:
+            delivered += await part.drain(max_rounds=max_rounds)
+        return delivered
+
+    async def run_forever(self, idle: float = 1.0) -> None:
+        finished = self.parts[0]._finished
+        while not self._stopping:
+            for part in self.parts:
+                try:
+                    await part._dispatch_channels()
+                    await part.dispatch()
+                except Exception:
+                    log.exception("outbox dispatch of %s failed", part.services.contract_id)
+            try:
+                await self.parts[0]._watch_database()
+            except Exception:
+                log.exception("could not tell the admins about the database")
+            waits = [asyncio.ensure_future(self._wakeup.wait()), asyncio.ensure_future(finished.wait())]
+            try:
+                await asyncio.wait(waits, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+            self._wakeup.clear()
+            finished.clear()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self.run_forever(), name="outbox-delivery")
+
+    async def stop(self, *, flush: bool = True, timeout: float = 10.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        self._stopping = True
+        self._wakeup.set()
+        task, self._task = self._task, None
+        if task is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout=timeout)
+            except TimeoutError:
+                task.cancel()
+            except Exception:
+                log.exception("outbox worker ended with an error")
+        loop = asyncio.get_running_loop()
+        remaining = max(deadline - loop.time(), 0.1)
+        # each flushes what is due (its own worker never ran), all at once within what is left of `timeout`
+        await asyncio.gather(*(part.stop(flush=flush, timeout=remaining) for part in self.parts))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.handlers import (
     attendance,
     audit_log,
+    contracts,
     core,
     daily_log,
     dashboard,
@@ -29,8 +30,8 @@ from bot.handlers import (
 from bot.handlers.common import Declared, declared_in
 from bot.handlers.router import Router
 
-HANDLER_MODULES = (media, incidents, tickets, attendance, audit_log, core, daily_log, dashboard, duties, inspections,
-                   location, oncall, paging, quiet, reliability, scoring, urgent)
+HANDLER_MODULES = (media, incidents, tickets, attendance, audit_log, contracts, core, daily_log, dashboard, duties,
+                   inspections, location, oncall, paging, quiet, reliability, scoring, urgent)
 DECLARED: Declared = declared_in(HANDLER_MODULES)
 
 

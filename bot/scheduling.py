@@ -26,8 +26,12 @@ POKE_DELAY = 0.2
 
 
 class TimerScheduler:
-    def __init__(self, services: Services, job_queue: JobQueue) -> None:
+    """`contracts`: every contract of the deployment (issue 18; default: `services` alone). Each timer has one job,
+    at the earliest moment any contract has something due, and its sweep runs for every contract."""
+
+    def __init__(self, services: Services, job_queue: JobQueue, contracts: list[Services] | None = None) -> None:
         self.services = services
+        self.contracts = contracts or [services]
         self.job_queue = job_queue
         self._poke_task: asyncio.Task[None] | None = None
         self.next_runs: dict[str, datetime | None] = {}
@@ -40,7 +44,13 @@ class TimerScheduler:
         self.job_queue.run_repeating(self._backstop, interval=interval, first=interval, name="timers:backstop",
                                      job_kwargs={**JOB_KWARGS, "id": "timers:backstop"})
         if self._unsubscribe is None:
-            self._unsubscribe = self.services.timer_pokes.subscribe(self.poke)
+            undo = [each.timer_pokes.subscribe(self.poke) for each in self.contracts]
+
+            def unsubscribe() -> None:
+                for one in undo:
+                    one()
+
+            self._unsubscribe = unsubscribe
 
     def stop(self) -> None:
         """No more pokes (the jobs go with the JobQueue)."""
@@ -53,10 +63,11 @@ class TimerScheduler:
             await self._sweep(timer)
 
     async def _sweep(self, timer: Timer) -> None:
-        try:
-            await timer.sweep(self.services, self.services.now())
-        except Exception:  # one broken feature must not stop the others' deadlines
-            log.exception("timer %s failed", timer.name)
+        for services in self.contracts:
+            try:
+                await timer.sweep(services, services.now())
+            except Exception:  # one broken feature (or contract) must not stop the others' deadlines
+                log.exception("timer %s of %s failed", timer.name, services.contract_id)
 
     async def reschedule_all(self) -> None:
         for timer in schedule.TIMERS:
@@ -64,11 +75,16 @@ class TimerScheduler:
 
     async def _schedule(self, timer: Timer) -> None:
         now = self.services.now()
-        try:
-            due = await timer.next_due(self.services, now)
-        except Exception:
-            log.exception("timer %s: next_due failed", timer.name)
-            return
+        dues = []
+        for services in self.contracts:
+            try:
+                dues.append(await timer.next_due(services, now))
+            except Exception:
+                log.exception("timer %s of %s: next_due failed", timer.name, services.contract_id)
+        known = [d for d in dues if d is not None]
+        if not known and len(dues) < len(self.contracts):
+            return  # next_due failed: keep the job it had (the backstop sweeps anyway)
+        due = min(known) if known else None
         self.next_runs[timer.name] = due
         job_id = f"timer:{timer.name}"
         for job in self.job_queue.get_jobs_by_name(job_id):

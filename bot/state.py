@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from bot.delivery import OutboxDelivery
+    from bot.delivery import DeploymentDelivery, OutboxDelivery
     from bot.handlers.common import Runtime
     from bot.liveness import ReliabilityRuntime
     from bot.scheduling import TimerScheduler
     from bot.services.clock import Clock
-    from bot.services.container import Services
+    from bot.services.container import Deployment, Services
     from bot.transports.dingtalk.runner import DingTalkRunning
     from bot.web.server import HttpServer, Listener, Mountable, WebListener
     from config.settings import Settings
@@ -40,7 +40,9 @@ class AppState:
     # while running
     services: Services | None = None
     services_stack: AsyncExitStack | None = None
-    delivery: OutboxDelivery | None = None
+    # the outbox worker; with several contracts one drainer for them all (bot/delivery.py DeploymentDelivery)
+    delivery: OutboxDelivery | DeploymentDelivery | None = None
+    deployment: Deployment | None = None  # every contract served (issue 18); `services` is its first
     scheduler: TimerScheduler | None = None
     menus: asyncio.Task[Any] | None = None
     reliability: ReliabilityRuntime | None = None

@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     model_validator,
@@ -306,6 +307,20 @@ class PersonSettings(Strict):
         return self
 
 
+class ManagerSettings(Strict):
+    """Someone who may see every contract of the deployment (/scores), e.g. the vendor's operations manager."""
+
+    name: str = Field(min_length=1, max_length=40)
+    telegram_id: int | None = Field(None, gt=0)
+    dingtalk_id: str | None = Field(None, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> ManagerSettings:
+        if self.telegram_id is None and self.dingtalk_id is None:
+            raise ValueError("a manager needs telegram_id or dingtalk_id")
+        return self
+
+
 class DrillSettings(Strict):
     scenario: str
     date: date
@@ -363,7 +378,7 @@ class ReportSettings(Strict):
 
 
 class Settings(Strict):
-    """The whole configuration of one deployment (one contract)."""
+    """The whole configuration of one contract with its deployment's sections (a single file: the deployment)."""
 
     contract: ContractSettings
     assessment: AssessmentSettings = Field(default_factory=AssessmentSettings)
@@ -388,6 +403,15 @@ class Settings(Strict):
     web: WebSettings | None = None  # issue #19: the web page; None (no [web] section): not served
     dingtalk: DingTalkSettings | None = None  # issue 17: DingTalk; None (no [dingtalk] section): Telegram only
     sweep_interval: Duration = timedelta(seconds=60)
+    managers: list[ManagerSettings] = Field(default_factory=list)  # issue 18: may see every contract (/scores)
+    # The deployment this contract belongs to: every contract's settings, this one included, in order (a single
+    # file: just this one). Set by `load_deployment`; not a config field.
+    _deployment: tuple[Settings, ...] = PrivateAttr(default=())
+
+    @property
+    def deployment(self) -> tuple[Settings, ...]:
+        """Every contract this process serves (a single-file config: only this one)."""
+        return self._deployment or (self,)
 
     @model_validator(mode="after")
     def _roster_consistent(self) -> Settings:
@@ -476,8 +500,13 @@ def settings_from_dict(raw: dict[str, Any], *, apply_env: bool = True) -> Settin
 
 
 def load_settings(path: str | Path | None = None, *, apply_env: bool = True) -> Settings:
-    """Read and validate the TOML file; raise ConfigError with readable lines."""
+    """Read and validate the TOML file; raise ConfigError with readable lines.
+
+    A directory is a deployment of several contracts (`load_deployment`): its first contract's settings are
+    returned, and `settings.deployment` holds them all."""
     config_path = Path(path) if path else resolve_config_path()
+    if config_path.is_dir():
+        return load_deployment(config_path, apply_env=apply_env)[0]
     try:
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -485,3 +514,78 @@ def load_settings(path: str | Path | None = None, *, apply_env: bool = True) -> 
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{config_path}: not valid TOML: {exc}"]) from None
     return settings_from_dict(raw, apply_env=apply_env)
+
+
+# -- many contracts in one deployment (issue 18, item 3) --------------------------------------------------------
+DEPLOYMENT_FILE = "deployment.toml"
+CONTRACTS_DIR = "contracts"
+# Sections of deployment.toml that belong to the deployment (one process, one database, one bot token); a contract
+# file may not hold them. Other sections in deployment.toml are defaults every contract file may override.
+DEPLOYMENT_SECTIONS = ("telegram", "storage", "reliability", "web", "dingtalk", "sweep_interval", "managers", "media")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+
+
+def load_deployment(folder: str | Path, *, apply_env: bool = True) -> tuple[Settings, ...]:
+    """A deployment directory: `deployment.toml` (the deployment-wide sections and a `[[managers]]` list, plus
+    defaults for the contracts) and one `contracts/*.toml` per contract (read in file-name order). Each problem is
+    one line naming its file; contract ids must be unique. Every returned Settings knows the whole deployment."""
+    folder = Path(folder)
+    deployment_path = folder / DEPLOYMENT_FILE
+    shared = _read_toml(deployment_path)
+    files = sorted((folder / CONTRACTS_DIR).glob("*.toml"))
+    if not files:
+        raise ConfigError([f"{folder / CONTRACTS_DIR}: no contract files (*.toml): add one per contract"])
+    deployment_part = {k: v for k, v in shared.items() if k in DEPLOYMENT_SECTIONS}
+    defaults = {k: v for k, v in shared.items() if k not in DEPLOYMENT_SECTIONS}
+    problems: list[str] = []
+    contracts: list[Settings] = []
+    first_file: dict[str, Path] = {}
+    for path in files:
+        try:
+            own = _read_toml(path)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        misplaced = sorted(k for k in own if k in DEPLOYMENT_SECTIONS)
+        if misplaced:
+            problems.append(f"{path}: {', '.join(misplaced)} belong(s) in {deployment_path}, not in a contract file")
+            continue
+        try:
+            settings = settings_from_dict({**defaults, **own, **deployment_part}, apply_env=apply_env)
+        except ConfigError as exc:
+            for line in exc.problems:
+                where = deployment_path if line.split(".", 1)[0].split(":", 1)[0] in DEPLOYMENT_SECTIONS else path
+                entry = f"{where}: {line}"
+                if entry not in problems:
+                    problems.append(entry)
+            continue
+        cid = settings.contract.id
+        if cid in first_file:
+            problems.append(f"{path}: contract id {cid!r} is already used by {first_file[cid]}; ids must be unique")
+            continue
+        first_file[cid] = path
+        contracts.append(settings)
+    if problems:
+        raise ConfigError(problems)
+    return compose_deployment(contracts)
+
+
+def compose_deployment(contracts: list[Settings]) -> tuple[Settings, ...]:
+    """Several contracts' settings as one deployment (the first contract's deployment sections are the ones used):
+    each learns the others (`settings.deployment`). Contract ids must be unique."""
+    ids = [each.contract.id for each in contracts]
+    twice = sorted({cid for cid in ids if ids.count(cid) > 1})
+    if twice:
+        raise ConfigError([f"contract ids must be unique: {', '.join(twice)} used more than once"])
+    everything = tuple(contracts)
+    for settings in everything:
+        settings._deployment = everything
+    return everything

@@ -10,6 +10,7 @@ while the same task already holds one joins it (storage/uow.py) instead of waiti
 from __future__ import annotations
 
 import asyncio
+import copy
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -88,6 +89,26 @@ def is_unwritable(exc: BaseException) -> bool:
     return any(marker in str(exc).lower() for marker in UNWRITABLE_MARKERS)
 
 
+class _ViewState(SharedState):
+    """A contract view's in-memory state: its own roster cache, the deployment's highest processed update (one
+    counter for every view, since updates are recorded under one scope)."""
+
+    def __init__(self, root: SharedState) -> None:
+        self._root = root
+        saved = root.highest_update_id
+        super().__init__()
+        root.highest_update_id = saved  # SharedState.__init__ set it through the property below
+        self.roster_cached = root.roster_cached
+
+    @property
+    def highest_update_id(self) -> int | None:
+        return self._root.highest_update_id
+
+    @highest_update_id.setter
+    def highest_update_id(self, value: int | None) -> None:
+        self._root.highest_update_id = value
+
+
 class Database:
     """The bot's single connection plus the lock that keeps transactions from interleaving.
 
@@ -112,12 +133,27 @@ class Database:
         self.unwritable_since: float | None = None
         self.unwritable_error: str | None = None
         self.shared = SharedState()  # in-memory state of this database: highest processed update, roster cache
+        # Whose update ids `processed_updates` holds: the contract's own id in a one-contract deployment; one key for
+        # the whole deployment when it serves several (an update is applied once, whichever contract it went to).
+        self.update_scope = contract_id
+        self._owns_connection = True  # False for a contract's view (`for_contract`): the root closes it
+
+    def for_contract(self, contract_id: str, *, update_scope: str) -> Database:
+        """A view of this open database bound to another contract (many contracts in one deployment): the same
+        connection or pool, the same transaction lock (one unit of work at a time, whichever contract), its own
+        roster cache; processed updates kept under `update_scope`. Closing a view leaves the database open."""
+        view = copy.copy(self)
+        view.contract_id = contract_id
+        view.update_scope = update_scope
+        view.shared = _ViewState(self.shared)
+        view._owns_connection = False
+        return view
 
     async def load_shared_state(self) -> None:
         """Read what `shared` keeps in memory (at open; the instance lock makes this process the only writer)."""
         async with self._connection() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT MAX(update_id) FROM processed_updates WHERE contract_id = ?", (self.contract_id,))
+                "SELECT MAX(update_id) FROM processed_updates WHERE contract_id = ?", (self.update_scope,))
         self.shared.highest_update_id = int(rows[0][0] or 0)
 
     @property
@@ -145,7 +181,8 @@ class Database:
             return
         async with self._lock, self._connection() as conn:
             uow = UnitOfWork(conn, self.contract_id, read_only=read_only,
-                             default_language=self.default_language, shared=self.shared)
+                             default_language=self.default_language, shared=self.shared,
+                             update_scope=self.update_scope)
             try:
                 if not read_only:
                     await uow.begin()
@@ -183,6 +220,8 @@ class Database:
             yield postgres.Connection(raw, self._tables_with_id)
 
     async def close(self) -> None:
+        if not self._owns_connection:
+            return
         if self.pool is not None:
             await self.pool.close()
         else:

@@ -12,6 +12,12 @@ from storage.timecodec import from_db, to_db
 class ReliabilityRepository(Repository):
     """Processed updates (skip redeliveries), `rel_state` key/values, and database-level checks."""
 
+    update_scope: str | None = None  # set by the unit of work: whose processed updates (one per deployment)
+
+    @property
+    def _updates_key(self) -> str:
+        return self.update_scope or self.contract_id
+
     async def is_processed(self, update_id: int, fingerprint: str) -> bool:
         """True when this very update (same id, same content) was handled before. An id above the highest one
         recorded is new without asking the database (ids grow; a reused lower id still gets the SELECT)."""
@@ -20,14 +26,14 @@ class ReliabilityRepository(Repository):
             return False
         return await self.scalar(
             "SELECT 1 FROM processed_updates WHERE contract_id = ? AND update_id = ?"
-            " AND (fingerprint IS NULL OR fingerprint = ?)", (self.contract_id, update_id, fingerprint)) is not None
+            " AND (fingerprint IS NULL OR fingerprint = ?)", (self._updates_key, update_id, fingerprint)) is not None
 
     async def mark_processed(self, update_id: int, fingerprint: str, now: datetime) -> None:
         """Remember an update (replacing an older update that had the same id but other content)."""
         await self.execute(
             "INSERT INTO processed_updates (contract_id, update_id, processed_at, fingerprint) VALUES (?,?,?,?)"
             " ON CONFLICT (contract_id, update_id) DO UPDATE SET processed_at = excluded.processed_at,"
-            " fingerprint = excluded.fingerprint", (self.contract_id, update_id, to_db(now), fingerprint))
+            " fingerprint = excluded.fingerprint", (self._updates_key, update_id, to_db(now), fingerprint))
         self._marked.append(update_id)
 
     _marked: list[int]
@@ -47,7 +53,7 @@ class ReliabilityRepository(Repository):
     async def prune_processed(self, before: datetime) -> int:
         """Forget update ids older than `before` (Telegram keeps undelivered updates only for 24 hours)."""
         return await self.execute("DELETE FROM processed_updates WHERE contract_id = ? AND processed_at < ?",
-                                  (self.contract_id, to_db(before)))
+                                  (self._updates_key, to_db(before)))
 
     async def get(self, key: str) -> str | None:
         return await self.scalar("SELECT value FROM rel_state WHERE contract_id = ? AND key = ?",

@@ -64,8 +64,10 @@ class UnitOfWork:
     """Created by `Database.uow()`; repositories are built lazily on first use."""
 
     def __init__(self, conn: Connection, contract_id: str, *, read_only: bool = False,
-                 default_language: str = "zh_CN", shared: SharedState | None = None) -> None:
+                 default_language: str = "zh_CN", shared: SharedState | None = None,
+                 update_scope: str | None = None) -> None:
         self.conn = conn
+        self.update_scope = update_scope or contract_id  # whose processed updates (storage/db.py for_contract)
         self.shared = shared if shared is not None else SharedState()
         self.contract_id = contract_id
         self.default_language = default_language
@@ -140,7 +142,7 @@ class UnitOfWork:
                     " processed_at = excluded.processed_at, fingerprint = excluded.fingerprint"
                     " WHERE processed_updates.fingerprint IS NOT NULL"
                     " AND processed_updates.fingerprint != excluded.fingerprint",
-                    (self.contract_id, claim.update_id, claim.at, claim.fingerprint))
+                    (self.update_scope, claim.update_id, claim.at, claim.fingerprint))
                 if cursor.rowcount == 0:
                     await self.rollback_if_open()
                     raise UpdateAlreadyProcessed(claim.update_id)
@@ -173,6 +175,8 @@ class UnitOfWork:
             found = self._repos[key] = cls(self.conn, self.contract_id, self.shared)
             if hasattr(found, "default_language"):  # the people repository: the contract's default language
                 found.default_language = self.default_language
+            if hasattr(found, "update_scope"):  # processed updates: one scope per deployment
+                found.update_scope = self.update_scope
         return cast(R, found)  # keyed by class: the instance is a `cls`
 
     @property

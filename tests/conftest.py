@@ -178,7 +178,9 @@ class Harness:
         """Run every due sweep at the fake clock's time, then deliver the outbox."""
         from bot.services.schedule import run_all_due
 
-        await run_all_due(self.services, self.clock.now())
+        deployment = app_state(self.app).deployment
+        for services in deployment.all() if deployment is not None else [self.services]:
+            await run_all_due(services, self.clock.now())
         await self.chat.flush()
 
     def to(self, chat_id: int) -> list[SentMessage]:

@@ -15,6 +15,7 @@ from typing import Any
 from bot.catalog import (
     attendance,
     audit_actions,
+    contracts,
     core,
     duties,
     inspections,
@@ -47,7 +48,7 @@ def _merge(parts: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
 
 
 # Every part of the catalog, listed once.
-PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, core, duties, inspections, intake, media, oncall,
+PARTS: tuple[ModuleType, ...] = (attendance, audit_actions, contracts, core, duties, inspections, intake, media, oncall,
                                  outbox_kinds, pages, reliability, scoring, tickets, urgent, waiting, web)
 CATALOG: dict[str, dict[str, str]] = _merge(PARTS)
 

@@ -25,6 +25,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "drill.plan": ("安排应急演练", "planned an emergency drill"),
     "drill.done": ("登记应急演练结果", "recorded a drill result"),
     "group.bind": ("绑定项目群", "bound the project group"),
+    "project.chosen": ("切换当前项目", "switched their current project"),
     "incident.report": ("报告安全事件", "reported a security incident"),
     "incident.section": ("补充安全事件报告", "completed part of an incident report"),
     "incident.plan_approved": ("批准处置方案", "approved a handling plan"),

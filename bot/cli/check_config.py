@@ -29,8 +29,14 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"OK: contract {settings.contract.id}, {len(settings.roster)} people on the roster, "
-          f"database {settings.storage.db}, platforms {', '.join(settings.platforms)}")
+    if len(settings.deployment) > 1:  # a deployment directory (issue 18): one line per contract
+        print(f"OK: {len(settings.deployment)} contracts, database {settings.storage.db}, "
+              f"platforms {', '.join(settings.platforms)}, {len(settings.managers)} manager(s)")
+        for each in settings.deployment:
+            print(f"  contract {each.contract.id} ({each.contract.title}): {len(each.roster)} people on the roster")
+    else:
+        print(f"OK: contract {settings.contract.id}, {len(settings.roster)} people on the roster, "
+              f"database {settings.storage.db}, platforms {', '.join(settings.platforms)}")
     ding = settings.dingtalk
     if ding is not None and "dingtalk" in settings.platforms:
         missing = [p.name for p in settings.roster if not p.dingtalk_id]

@@ -22,7 +22,7 @@ from typing import Any
 from bot.catalog import CATALOG, normalise_language, t
 from bot.services import access, action_time
 from bot.services.callback_data import CallbackData, decode, to_callback_data
-from bot.services.container import Services
+from bot.services.container import Deployment, Services
 from bot.services.domain.people import Person, Role, is_client_side
 from bot.services.errors import DomainError
 from bot.services.notify import ButtonSpec
@@ -69,6 +69,8 @@ class HandlerContext:
     send_private: Callable[[str, str], Awaitable[bool]] | None = None  # (external id, text) → delivered
     download: Callable[[str], Awaitable[bytes]] | None = None  # a platform file id → its bytes
     sender_language: str = "zh_CN"  # for people not on the roster: what their platform says they read
+    # Every contract this process serves (issue 18); the router puts the update's own contract in `services`.
+    deployment: Deployment | None = None
 
 
 CommandFn = Callable[[Inbound, HandlerContext, Person], Awaitable[None]]
@@ -353,7 +355,7 @@ MENU_ORDER = (
     "dutyplan", "swap",
     "score", "deduct", "deductions", "payments", "paid", "report", "dashboard", "bindgroup", "staffchange",
     "replace", "compliance", "papers", "incident", "incidents", "drills", "drill", "inspections", "audit", "health",
-    "quiet",
+    "quiet", "project", "scores",
 )
 
 

@@ -8,13 +8,18 @@ from bot.catalog import t
 from bot.handlers.common import (
     CommandSpec,
     HandlerContext,
+    button,
     command,
     command_args,
     commands_for,
     reply,
+    reply_text,
 )
-from bot.services import access
+from bot.services import access, contracts
+from bot.services.callback_data import CallbackData, encode
+from bot.services.container import Services
 from bot.services.domain.people import Person, Role
+from bot.services.errors import DomainError
 from bot.transports.base import Inbound
 
 ROLE_ORDER = [Role.LEAD, Role.ENGINEER, Role.SUPERVISOR, Role.CONTACT, Role.ESCALATION, Role.ADMIN]
@@ -60,17 +65,59 @@ async def lang(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
         await ctx.publish_menu(updated)
 
 
-@command("bindgroup", [Role.ADMIN, Role.LEAD, Role.SUPERVISOR])
+@command("bindgroup", [Role.ADMIN, Role.LEAD, Role.SUPERVISOR])  # = BINDERS
 async def bindgroup(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """Binds the group this is sent in as the project group."""
     if msg.private:
         await reply(ctx, person, "group.only_in_group")
         return
-    created = await access.bind_group(ctx.services, person, msg.chat_key, msg.chat_title)
-    await reply(ctx, person, "group.bound" if created else "group.already_bound",
-                project=ctx.services.settings.contract.title)
+    services = ctx.services
+    deployment = ctx.deployment
+    if deployment is not None and deployment.several:  # issue 18: which contract the group belongs to
+        bound = await contracts.bound_contract(deployment, msg.chat_key)
+        wanted = command_args(msg)
+        if bound is None and not wanted:
+            theirs = await contracts.contracts_of(deployment, msg.sender)
+            if len(theirs) > 1:
+                buttons = [[(svc.settings.contract.title, encode("bind", "g", svc.contract_id))] for svc in theirs]
+                await reply_text(ctx, t("group.choose_contract", person.language, example=theirs[0].contract_id),
+                                 buttons)
+                return
+        if wanted:
+            services = await contracts.one_of_theirs(deployment, msg.sender, wanted, "group.bind_unknown")
+        if bound is not None and bound is not services:
+            await reply(ctx, person, "group.bound_other", project=bound.settings.contract.title)
+            return
+    await _bind(msg, ctx, services, person)
+
+
+BINDERS = frozenset({Role.ADMIN, Role.LEAD, Role.SUPERVISOR})
+
+
+async def _bind(msg: Inbound, ctx: HandlerContext, services: Services, person: Person) -> None:
+    binder = await access.identify_sender(services, msg.sender)  # their record in that contract
+    if binder is None or not binder.roles & BINDERS:
+        await reply(ctx, person, "access.denied", command="bindgroup")
+        return
+    created = await access.bind_group(services, binder, msg.chat_key, msg.chat_title)
+    await reply(ctx, binder, "group.bound" if created else "group.already_bound",
+                project=services.settings.contract.title)
     if not ctx.capabilities.reads_group_messages and ctx.capabilities.group_privacy_setting:
-        await reply(ctx, person, "group.privacy_hint")
+        await reply(ctx, binder, "group.privacy_hint")
+
+
+@button("bind", [Role.ADMIN, Role.LEAD, Role.SUPERVISOR])  # = BINDERS
+async def bind_pressed(msg: Inbound, ctx: HandlerContext, person: Person, data: CallbackData) -> str | None:
+    """A contract button of /bindgroup (a binder on several contracts): binds the group to that contract."""
+    deployment = ctx.deployment
+    if deployment is None or not deployment.several or msg.private or data.action != "g" or not data.args:
+        raise DomainError("button.refused")  # an old or forged button
+    services = await contracts.one_of_theirs(deployment, msg.sender, data.args[0], "group.bind_unknown")
+    bound = await contracts.bound_contract(deployment, msg.chat_key)
+    if bound is not None and bound is not services:
+        raise DomainError("group.bound_other", project=bound.settings.contract.title)
+    await _bind(msg, ctx, services, person)
+    return None
 
 
 async def unknown_command(msg: Inbound, ctx: HandlerContext) -> None:

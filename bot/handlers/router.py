@@ -6,6 +6,7 @@ The path of an update: the transport adapter turns it into an `Inbound` (with wh
 2. the update is put in `storage.uow.current_update`: its handler's first commit claims it as processed in the same
    transaction as its changes, so a redelivery can never apply them twice (`UpdateAlreadyProcessed` when a
    concurrent copy won);
+   (In a deployment of several contracts the update first goes to its contract: bot/services/contracts.py.)
 3. dispatch: an edited command gets "edits are not applied"; a button goes to its feature, a command to its
    handler (or the unknown-command hint), a location to the location handler, a text to the first text route that
    takes it (or the not-understood hint);
@@ -19,16 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
 
-from bot.catalog import t
+from bot.catalog import LANGUAGES, t
 from bot.handlers.common import Declared, Guarded, HandlerContext, edited_command, language_of
-from bot.services import access, health
+from bot.services import access, contracts, health
 from bot.services.callback_data import VERSION
 from bot.services.domain.people import Role
-from bot.transports.base import Inbound, InboundKind, ReplyNotDelivered
+from bot.transports.base import ButtonRows, Inbound, InboundKind, ReplyNotDelivered, Responder
 from storage.db import DatabaseUnwritable, is_transient, is_unwritable
 from storage.timecodec import to_db
 from storage.uow import UpdateAlreadyProcessed, UpdateMarker, current_update
@@ -72,6 +74,25 @@ class Router:
         self.queue_reply: Callable[[HandlerContext, ReplyNotDelivered], Awaitable[None]] = _queue_reply
 
     async def handle(self, msg: Inbound, ctx: HandlerContext) -> Outcome:
+        if ctx.deployment is not None and ctx.deployment.several:  # issue 18: the update's own contract
+            pressed = msg.message_id if msg.kind is InboundKind.BUTTON and msg.platform == "telegram" else None
+            try:
+                found = await contracts.route(ctx.deployment, msg.sender, msg.chat_key, msg.private,
+                                              pressed=int(pressed) if pressed and pressed.isdigit() else None)
+            except Exception as exc:  # the look-up could not read the database
+                if is_transient(exc) and not is_unwritable(exc):
+                    log.warning("update %s: its contract could not be looked up (%s): left unconfirmed",
+                                msg.update_id, exc)
+                    return Outcome.RETRY
+                raise
+            responder = ctx.responder
+            if found.named:  # someone on several contracts: each reply names the contract it went to
+                lang = ctx.sender_language
+                responder = HeadedResponder(responder, t("contract.heading", lang,
+                                                         title=found.services.settings.contract.title),
+                                            {t("contract.heading", any_lang, title=each.settings.contract.title)
+                                             for each in ctx.deployment.all() for any_lang in LANGUAGES})
+            ctx = dataclasses.replace(ctx, services=found.services, responder=responder)
         key = update_key(msg)
         digest = fingerprint(msg)
         services = ctx.services
@@ -168,6 +189,32 @@ class Router:
                 await uow.commit()
         except Exception:
             log.exception("could not queue the error alert for the admins")
+
+
+class HeadedResponder:
+    """A responder whose replies start with a heading line (the contract's name, issue 18)."""
+
+    def __init__(self, inner: Responder, heading: str, headings: set[str]) -> None:
+        self.inner = inner
+        self.heading = heading
+        self.headings = headings  # every contract's heading: a reply that starts with one names its contract
+
+    async def reply(self, text: str, buttons: ButtonRows | None = None) -> str | None:
+        if text.split("\n", 1)[0] not in self.headings:  # not already named (/score, a /project switch)
+            text = f"{self.heading}\n{text}"
+        return await self.inner.reply(text, buttons)
+
+    async def answer_button(self, text: str | None = None, *, alert: bool = False) -> None:
+        await self.inner.answer_button(text, alert=alert)
+
+    async def edit_button_message(self, text: str | None, buttons: ButtonRows | None = None) -> bool:
+        return await self.inner.edit_button_message(text, buttons)
+
+    async def react(self, emoji: str) -> bool:
+        return await self.inner.react(emoji)
+
+    async def edit_message(self, message_id: str, text: str) -> bool:
+        return await self.inner.edit_message(message_id, text)
 
 
 def _feature_of(data: str | None) -> str:

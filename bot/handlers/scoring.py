@@ -3,6 +3,7 @@ payments and report services."""
 
 from __future__ import annotations
 
+from bot.catalog import t
 from bot.handlers.common import HandlerContext, command, message_args, reply, reply_text
 from bot.handlers.render.payments import render_overview
 from bot.handlers.render.scoring import render_deductions, render_score_answer
@@ -16,7 +17,10 @@ from bot.transports.base import Inbound
 async def score(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     """The running score (or, with `why`, every lost point and what it cost)."""
     answer = await scoring.score_answer(ctx.services, person, message_args(msg))
-    await reply_text(ctx, render_score_answer(answer, person.language))
+    text = render_score_answer(answer, person.language)
+    if ctx.services.heading:  # a deployment of several contracts: say whose score this is
+        text = t("contract.heading", person.language, title=ctx.services.heading) + "\n" + text
+    await reply_text(ctx, text)
 
 
 @command("deduct", DEDUCTORS, client_side=True)

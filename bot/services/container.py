@@ -19,7 +19,7 @@ from bot.services import action_time
 from bot.services.calendar import WorkCalendar
 from bot.services.clock import Clock, SystemClock
 from bot.services.notify import Notifier
-from config.settings import Settings
+from config.settings import ManagerSettings, Settings
 from storage.db import Database, open_database
 from storage.uow import UnitOfWork
 
@@ -49,6 +49,9 @@ class Services:
     calendar: WorkCalendar
     started_at: datetime
     timer_pokes: TimerPokes = field(default_factory=TimerPokes)
+    # The contract's title when the deployment serves several (issue 18): notifications, /score and reports name
+    # it. None in a one-contract deployment, which looks exactly as before.
+    heading: str | None = None
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -56,7 +59,7 @@ class Services:
         settings = self.settings
         return Notifier(self.now, settings.contract.default_language, platforms=settings.platforms,
                         dingtalk_group_id=settings.dingtalk.group_conversation_id if settings.dingtalk else None,
-                        tz=ZoneInfo(settings.contract.timezone))
+                        tz=ZoneInfo(settings.contract.timezone), heading=self.heading)
 
     def poke_timers(self, uow: UnitOfWork) -> None:
         """After a change that moves deadlines: the timers are recomputed once `uow` commits (once however many
@@ -107,9 +110,10 @@ def build_calendar(settings: Settings) -> WorkCalendar:
                         add_workdays=cfg.add_workdays, workday_start=hours.start, workday_end=hours.end)
 
 
-def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+def build_services(settings: Settings, db: Database, clock: Clock, *, heading: str | None = None) -> Services:
     db.default_language = settings.contract.default_language
-    return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings), started_at=clock.now())
+    return Services(settings=settings, db=db, clock=clock, calendar=build_calendar(settings), started_at=clock.now(),
+                    heading=heading)
 
 
 @asynccontextmanager
@@ -130,3 +134,59 @@ async def open_services(settings: Settings, clock: Clock | None = None, *, seed:
         yield services
     finally:
         await db.close()
+
+
+# One key for the processed updates of a deployment of several contracts (storage/db.py `update_scope`).
+DEPLOYMENT_SCOPE = "*deployment*"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Many contracts in one process (issue 18, item 3): one database, one bot token, one `Services` per contract
+    (views of the one database, `Database.for_contract`), and the managers who may see every contract."""
+
+    contracts: dict[str, Services]  # by contract id, in the configuration's order
+    managers: tuple[ManagerSettings, ...] = ()  # may see every contract (/scores)
+
+    @property
+    def primary(self) -> Services:
+        """The first contract: what one-contract code paths (health, web page, CLI) see."""
+        return next(iter(self.contracts.values()))
+
+    @property
+    def several(self) -> bool:
+        return len(self.contracts) > 1
+
+    def all(self) -> list[Services]:
+        return list(self.contracts.values())
+
+
+@asynccontextmanager
+async def open_deployment(settings: Settings, clock: Clock | None = None, *,
+                          seed: bool = True) -> AsyncIterator[Deployment]:
+    """Every contract of `settings.deployment` on one database (opened and migrated once; one roster seeding
+    transaction for all): the Deployment; the database is closed on the way out. With one contract this is
+    `open_services` wrapped."""
+    from bot.services.people import seed_roster
+
+    clock = clock or SystemClock()
+    contracts = settings.deployment
+    several = len(contracts) > 1
+    root = await open_database(settings.storage.db, contracts[0].contract.id)
+    try:
+        if several:  # processed updates under one key; the views share the root's highest update id
+            root.update_scope = DEPLOYMENT_SCOPE
+            await root.load_shared_state()
+        found: dict[str, Services] = {}
+        for each in contracts:
+            cid = each.contract.id
+            db = root if cid == root.contract_id else root.for_contract(cid, update_scope=root.update_scope)
+            found[cid] = build_services(each, db, clock, heading=each.contract.title if several else None)
+        if seed:
+            for svc in found.values():
+                async with svc.db.uow() as uow:
+                    await seed_roster(uow, svc.settings.roster, svc.settings.contract.default_language, clock.now())
+                    await uow.commit()
+        yield Deployment(found, tuple(settings.managers))
+    finally:
+        await root.close()

@@ -42,13 +42,14 @@ class Notifier:
 
     def __init__(self, now: Callable[[], datetime], default_language: str = "zh_CN", *,
                  platforms: Sequence[str] = ("telegram",), dingtalk_group_id: str | None = None,
-                 tz: tzinfo | None = None) -> None:
+                 tz: tzinfo | None = None, heading: str | None = None) -> None:
         self.now = now  # the services' clock (Services.now)
         self.default_language = default_language
         self.platforms = tuple(platforms)  # where people are addressed (issue 17: Telegram, DingTalk or both)
         self.dingtalk_group_id = dingtalk_group_id  # the contract's DingTalk group (openConversationId)
         self.tz = tz or ZoneInfo("Asia/Shanghai")
         self.wakeup = asyncio.Event()
+        self.heading = heading  # the contract's title in a deployment of several: the first line of every message
 
     def wake(self) -> None:
         """Wake the delivery worker (bot/delivery.py): rows were committed to the outbox."""
@@ -91,6 +92,8 @@ class Notifier:
             if quiet is not None and quiet.contains(moment.astimezone(self.tz)):
                 held, not_before = True, quiet.ends_after(moment, self.tz)
         text = t(key, language, **params)
+        if self.heading:
+            text = t("contract.heading", language, title=self.heading) + "\n" + text
         pieces = [shorten(text, CAPTION_LIMIT)] if document_path else split_text(text, TEXT_LIMITS[platform])
         rendered = self._buttons(buttons, language, params)
         first_id: int | None = None

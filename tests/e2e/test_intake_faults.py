@@ -119,7 +119,7 @@ async def test_409_conflict_stops_polling_at_once_instead_of_retrying(settings: 
 # Every feature's button actions (checked against the handlers' source below, so a new action is not missed).
 BUTTON_ACTIONS = {"att": ["ok", "no"], "duty": ["sc_ok", "sc_no", "inc_ok", "inc_no"], "oc": ["ap", "sp", "ss"],
                   "tk": ["k", "s", "r", "take", "rate", "chk", "w", "res"], "urg": ["ack", "arr", "sup", "arr2", "eta"],
-                  "media": ["t", "u", "d"], "insp": ["done"]}
+                  "media": ["t", "u", "d"], "insp": ["done"], "proj": ["set"], "bind": ["g"]}
 MALFORMED = ["", ":abc", ":99999999999999999999999", ":-99999999999999999999999", ":9223372036854775808"]
 
 

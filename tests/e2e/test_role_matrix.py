@@ -80,6 +80,9 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "dashboard": ANY,
     # quiet hours for what can wait (#20 item 7): everyone chooses their own
     "quiet": ANY,
+    # many contracts in one deployment (issue 18): everyone picks their current project; /scores is for the
+    # admins (and the deployment's managers, who need not be on any roster)
+    "project": ANY, "scores": roles(A),
 }
 
 # Least privilege by party: what the contract reserves to 甲方 (deductions, recording payments, the
@@ -89,7 +92,7 @@ CLIENT_SIDE_ONLY = frozenset({"deduct", "paid", "ruling", "replace"})
 # Button actions reserved to the client side: every action of a feature (True) or the approvals named.
 BUTTONS_CLIENT_SIDE = {"att": True, "duty": True, "oc": frozenset({"ap", "ss"}), "pg": False, "tk": False,
                        "urg": False, "media": False,  # media: filing one's own photo (the service checks the sender)
-                       "insp": False}
+                       "insp": False, "proj": False, "bind": False}
 
 # One made-up person per role and party (tests/conftest.py); the lead also holds the engineer role, as in the
 # contract; the client's contact is also a supervisor. (user, roles held, on the client side)

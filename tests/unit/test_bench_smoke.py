@@ -121,3 +121,14 @@ def test_both_backends_side_by_side_in_one_run(pg_server: str, capsys: pytest.Ca
             if line.startswith(("sqlite ", "postgresql "))}
     assert set(rows) == {"sqlite", "postgresql"} and all(float(r[0].replace(",", "")) > 0 for r in rows.values())
     assert "pg / sqlite" in updates
+
+
+async def test_contracts_benchmark_starts_a_deployment_and_scores_every_contract(tmp_path: Path) -> None:
+    from bench import bench_contracts
+
+    db = tmp_path / "contracts.db"
+    settings = bench_contracts.deployment(str(db), 3, 8)
+    await bench_contracts.generate(settings, str(db))
+    result = await bench_contracts.measure(settings, "sqlite")
+    assert (result.contracts, result.people) == (3, 24)
+    assert result.scores_lines == 4  # the header and one line per contract

@@ -43,7 +43,7 @@ from bot.transports.base import (
 from bot.transports.dingtalk.openapi import DingTalkApi
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.container import Deployment, Services
     from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,7 @@ class DingTalkPlatform:
     router: Router
     commands: Mapping[str, CommandSpec]
     runtime: Runtime = field(default_factory=Runtime)
+    deployment: Deployment | None = None  # every contract served (issue 18): the router picks the update's
     shared: SharedState = field(default_factory=SharedState)
     cards: OrderedDict[str, str] = field(default_factory=OrderedDict)
     _lanes: dict[str, asyncio.Lock] = field(default_factory=dict)
@@ -228,7 +229,8 @@ class DingTalkPlatform:
 
         ctx = HandlerContext(services=self.services, commands=self.commands, responder=responder,
                              capabilities=CAPABILITIES, shared=self.shared, runtime=self.runtime,
-                             send_private=send_private, sender_language=normalise_language(msg.sender.language))
+                             send_private=send_private, sender_language=normalise_language(msg.sender.language),
+                             deployment=self.deployment)
         lane = self._lanes.setdefault(msg.chat_id, asyncio.Lock())  # one conversation's frames in order
         async with lane:
             with action_time.receiving(received):

@@ -44,7 +44,7 @@ from bot.transports.base import (
 )
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.services.container import Deployment, Services
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +234,7 @@ class TelegramIntake:
     runtime: Runtime
     publish_menu: Callable[[ExtBot, Person], Any]
     unconfirmed: set[int]
+    deployment: Callable[[], Deployment | None] = lambda: None  # every contract served (issue 18)
 
 
 async def on_update(update: object, context: CallbackContext[Any, Any, Any, Any], intake: TelegramIntake) -> None:
@@ -269,7 +270,8 @@ async def on_update(update: object, context: CallbackContext[Any, Any, Any, Any]
                                                    reactions=True),
                          shared=intake.shared, runtime=intake.runtime, publish_menu=publish_menu,
                          send_private=send_private, download=download,
-                         sender_language=normalise_language(msg.sender.language))
+                         sender_language=normalise_language(msg.sender.language),
+                         deployment=intake.deployment())
     if await intake.router.handle(msg, ctx) is Outcome.RETRY:
         intake.unconfirmed.add(update.update_id)
 
