@@ -16,7 +16,7 @@ from telegram.ext import CallbackContext, JobQueue
 
 from bot.services import schedule
 from bot.services.container import Services
-from bot.services.timers import Timer
+from bot.services.timers import Timer, run_sweep
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ class TimerScheduler:
 
     async def _sweep(self, timer: Timer) -> None:
         try:
-            await timer.sweep(self.services, self.services.now())
+            if not await run_sweep(self.services, timer, self.services.now()):
+                log.debug("timer %s: another replica is sweeping it", timer.name)
         except Exception:  # one broken feature must not stop the others' deadlines
             log.exception("timer %s failed", timer.name)
 

@@ -10,6 +10,9 @@ while the same task already holds one joins it (storage/uow.py) instead of waiti
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+import socket
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -112,6 +115,8 @@ class Database:
         self.unwritable_since: float | None = None
         self.unwritable_error: str | None = None
         self.shared = SharedState()  # in-memory state of this database: highest processed update, roster cache
+        # This process among the replicas on one PostgreSQL database (outbox claims, the polling lease).
+        self.replica = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
     async def load_shared_state(self) -> None:
         """Read what `shared` keeps in memory (at open; the instance lock makes this process the only writer)."""
@@ -230,8 +235,10 @@ async def open_postgres(url: str, contract_id: str) -> Database:
             await apply_migrations_postgres(postgres.Connection(raw, frozenset()))
             tables = await postgres.tables_with_id(raw)
         db = Database(None, contract_id, url, pool=pool, tables_with_id=tables)
-        db.shared.roster_cached = False  # other processes may write the roster (storage/base.py SharedState)
-        await db.load_shared_state()
+        # Other replicas may write the roster and record updates (storage/base.py SharedState): the roster is not
+        # cached, and the highest processed update id stays unknown (None), so every redelivery check asks the
+        # database (an update another replica handled is not taken for new).
+        db.shared.roster_cached = False
     except BaseException:
         await pool.close()
         raise
