@@ -12,6 +12,10 @@ Guarantee: at least once, never lost, in order per chat.
   sender, so one slow chat (a group at 20 messages a minute) never holds up another; urgent kinds go first.
 - Retry times are absolute, but one planned further ahead than `MAX_RETRY_WAIT` is due at once: the clock
   jumped back after it was planned, and the row must not wait (nor block its chat) for the jump's length.
+- Several replicas on one PostgreSQL database (issue 18.2): a replica claims a chat's due rows before it starts
+  that chat's sender (under an advisory lock of the chat, refused while another replica's claim on a pending row of
+  the chat is live) and renews the row's claim right before each send, so no row is sent by two replicas and a chat
+  still has one sender; a dead replica's claims expire after `CLAIM_TTL` and its rows are sent by another.
 - The database cannot be written: a message Telegram accepted is remembered in memory and only its marking
   is retried, with backoff (never a re-send loop); the admins are told once, directly.
 
@@ -59,6 +63,9 @@ BATCH = 200
 PER_CHAT = 20
 MIN_WAIT = timedelta(seconds=1)
 MAX_MARK_BACKOFF = 30.0
+# Replicas on PostgreSQL: a sender's claim on its rows lasts this long, renewed before each send; the rows of a
+# replica that died go to another replica once it has expired.
+CLAIM_TTL = 30.0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -166,6 +173,9 @@ class OutboxDelivery:
             if chat_id in self._chat_tasks:
                 continue
             messages.sort(key=lambda m: (priority(m), m.id))
+            messages = await self._claim(chat_id, messages)
+            if not messages:
+                continue  # another replica is sending to this chat
             task = asyncio.create_task(self._send_chat(chat_id, messages), name=f"outbox-chat-{chat_id}")
             self._chat_tasks[chat_id] = task
             started += 1
@@ -184,9 +194,58 @@ class OutboxDelivery:
         except Exception:
             log.exception("outbox sender for chat %s failed", chat_id)
         finally:
+            await self._release(chat_id)
             self._chat_tasks.pop(chat_id, None)
             self._finished.set()
         return delivered
+
+    # -- several replicas on one PostgreSQL database (issue 18.2) ---------------------------------------------------
+    @property
+    def _replicated(self) -> bool:
+        return self.services.db.backend != "sqlite"
+
+    async def _claim(self, chat_id: int | str, messages: list[OutboxMessage]) -> list[OutboxMessage]:
+        """The rows of this chat this replica may send: all of them on SQLite (one process); on PostgreSQL the
+        ones claimed for this replica, none when another replica's sender has the chat (one sender per chat)."""
+        if not self._replicated:
+            return messages
+        db = self.services.db
+        try:
+            async with db.uow() as uow:
+                if not await uow.try_claim(f"outbox-chat:{chat_id}"):
+                    return []
+                taken = await uow.outbox.claim_chat(chat_id, [m.id for m in messages], db.replica, CLAIM_TTL)
+                await uow.commit()
+        except DATABASE_ERRORS as exc:
+            log.warning("outbox: could not claim chat %s (%s); tried again at the next dispatch", chat_id, exc)
+            return []
+        return [m for m in messages if m.id in taken]
+
+    async def _still_ours(self, message: OutboxMessage) -> bool:
+        """Right before a send: renew this replica's claim on the row (False: it lost it, or it went out)."""
+        if not self._replicated:
+            return True
+        db = self.services.db
+        try:
+            async with db.uow() as uow:
+                kept = await uow.outbox.claim_row(message.id, db.replica, CLAIM_TTL)
+                await uow.commit()
+        except DATABASE_ERRORS as exc:
+            log.warning("outbox %s: could not renew its claim (%s); not sent now", message.id, exc)
+            return False
+        return kept
+
+    async def _release(self, chat_id: int | str) -> None:
+        """The chat's sender stops: its claims on rows not sent go back (another replica may take the chat)."""
+        if not self._replicated:
+            return
+        db = self.services.db
+        try:
+            async with db.uow() as uow:
+                await uow.outbox.release_claims(db.replica, chat_id)
+                await uow.commit()
+        except DATABASE_ERRORS as exc:  # they expire by themselves (CLAIM_TTL)
+            log.warning("outbox: could not release the claims on chat %s (%s)", chat_id, exc)
 
     async def _urgent_waiting(self, chat_id: int | str, taken: list[OutboxMessage]) -> bool:
         async with self.services.db.uow(read_only=True) as uow:
@@ -195,6 +254,8 @@ class OutboxDelivery:
 
     async def _send(self, message: OutboxMessage) -> bool:
         """One attempt; settles the row in the database (or in memory) whatever happens. True when delivered."""
+        if not await self._still_ours(message):
+            return False
         try:
             sent = await self._deliver(message)
         except SendRetry as exc:  # another platform: its rate limit, a 5xx, the network

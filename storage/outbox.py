@@ -129,7 +129,8 @@ class OutboxRepository(Repository):
             f"UPDATE outbox SET claimed_by = ?, claim_expires = {now} + ? WHERE contract_id = ? AND chat_id = ?"
             f" AND status = 'pending' AND id IN ({marks})", (holder, float(ttl), self.contract_id, key, *wanted))
         rows = await self.fetchall(
-            f"SELECT id FROM outbox WHERE contract_id = ? AND claimed_by = ? AND status = 'pending' AND id IN ({marks})",
+            "SELECT id FROM outbox WHERE contract_id = ? AND claimed_by = ? AND status = 'pending'"
+            f" AND id IN ({marks})",
             (self.contract_id, holder, *wanted))
         return {int(r[0]) for r in rows}
 
