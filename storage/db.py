@@ -178,6 +178,25 @@ class Database:
                 self.unwritable_error = None
 
     @asynccontextmanager
+    async def detached_uow(self) -> AsyncIterator[UnitOfWork]:
+        """A unit of work on a pooled connection of its own, not queued behind this process's other units of work
+        (PostgreSQL: the polling lease must be renewed on time even during a long sweep). On SQLite, `uow()`."""
+        if self.pool is None:
+            async with self.uow() as uow:
+                yield uow
+            return
+        async with self._connection() as conn:
+            uow = UnitOfWork(conn, self.contract_id, default_language=self.default_language, shared=self.shared)
+            await uow.begin()
+            try:
+                yield uow
+            finally:
+                try:
+                    await uow.rollback_if_open()
+                finally:
+                    uow.ended()
+
+    @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
         if self.pool is None:
             yield self.conn
