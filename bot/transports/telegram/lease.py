@@ -24,9 +24,9 @@ from storage.leases import LeaseRepository
 
 log = logging.getLogger(__name__)
 
-TTL = 15.0
-RENEW_EVERY = 3.0
-SAFETY = 5.0
+TTL = 12.0
+RENEW_EVERY = 2.0
+SAFETY = 4.0
 
 
 def lease_name(token: str) -> str:
