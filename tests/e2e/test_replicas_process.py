@@ -225,3 +225,38 @@ async def test_sigkill_of_the_polling_replica_loses_nothing_and_sends_nothing_tw
           f"{len(stored)} urgent requests for {total} /urgent, {actions['urgent.reminder']} reminders, "
           f"{actions['urgent.breach']} breaches, {actions['urgent.escalate']} escalations, {len(sent)} messages, "
           f"{len(in_flight)} in-flight resend(s), {len(replicas.lines('conflicts.jsonl'))} conflicts")
+
+
+@pytest.mark.slow
+async def test_a_paused_poller_stops_polling_and_the_other_replica_takes_over(tmp_path: Path, pg_database: str) -> None:
+    """SIGSTOP the replica that polls (a VM freeze, a long pause): the other takes the lease once it expired and
+    answers; the paused one, resumed, finds its lease gone and never polls again (its last call, opened while it
+    held the lease, only ends)."""
+    replicas = Replicas(tmp_path, pg_database)
+    replicas.start("a")
+    replicas.start("b")
+    assert replicas.polls("a") and not replicas.polls("b")
+    paused = replicas.processes["a"]
+    paused.send_signal(signal.SIGSTOP)
+    paused_at = time.time()
+    try:
+        replicas.urgent(0)
+        replicas.wait_for(lambda: replicas.polls("b"), "b to take the lease", timeout=40)
+        took_over = time.time() - paused_at
+    finally:
+        paused.send_signal(signal.SIGCONT)
+    resumed_at = time.time()
+    replicas.wait_for(lambda: sum(numbers(RAISED, replicas.sent()).values()) == 1, "the first request's answer")
+    replicas.wait_for(lambda: replicas.health("a") is not None and not replicas.polls("a"), "a to know it lost it")
+    replicas.urgent(1)
+    replicas.wait_for(lambda: sum(numbers(RAISED, replicas.sent()).values()) == 2, "the second request's answer")
+    time.sleep(2 * 2.0)  # two renewal rounds: a must stay out
+    assert not replicas.polls("a") and replicas.polls("b")
+    polls_of_a = [p for p in replicas.lines("polls.jsonl") if p["pid"] == paused.pid and p["at"] > paused_at]
+    assert polls_of_a == []
+    # 409 only while a was frozen in the middle of its last call; none once it resumed
+    assert all(c["pid"] != paused.pid and c["at"] < resumed_at + 1.0 for c in replicas.lines("conflicts.jsonl"))
+    assert {m["pid"] for m in replicas.sent() if RAISED.search(m["text"])} == {replicas.processes["b"].pid}
+    assert took_over < TAKEOVER_BOUND
+    assert replicas.stop("a", signal.SIGTERM) == 0 and replicas.stop("b", signal.SIGTERM) == 0
+    print(f"paused poller: b polled {took_over:.1f} s after a was paused")
