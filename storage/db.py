@@ -197,6 +197,18 @@ class Database:
                     uow.ended()
 
     @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """Run a block (network calls included) while no other replica runs one of the same `name`: on PostgreSQL
+        an advisory lock held by a transaction on a connection of its own (not queued behind this process's units
+        of work, which the block may open); on SQLite nothing (one process: an asyncio lock in it suffices)."""
+        if self.pool is None:
+            yield
+            return
+        async with self.detached_uow() as uow:
+            await uow.wait_claim(name)
+            yield
+
+    @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
         if self.pool is None:
             yield self.conn

@@ -132,6 +132,15 @@ class UnitOfWork:
                                                 (claim_key(self.contract_id, name),))
         return bool(rows[0][0])
 
+    async def wait_claim(self, name: str) -> None:
+        """Like `try_claim`, but waits until the other transaction holding `name` has ended (PostgreSQL:
+        `pg_advisory_xact_lock`); a no-op on SQLite."""
+        if getattr(self.conn, "dialect", "sqlite") != "postgresql":
+            return
+        from storage.leases import claim_key
+
+        await self.conn.execute("SELECT pg_advisory_xact_lock(?)", (claim_key(self.contract_id, name),))
+
     async def begin(self) -> None:
         await self.conn.execute("BEGIN IMMEDIATE")
         self._open = True

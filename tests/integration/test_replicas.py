@@ -226,3 +226,20 @@ async def test_the_polling_lease_has_one_holder_and_is_taken_over_only_once_expi
         assert await uow.repo(LeaseRepository).release("telegram-polling:7", "b")
         await uow.commit()
     assert await acquire("a", 0.6)  # released: free at once
+
+
+async def test_check_ins_in_one_group_at_two_replicas_make_one_board(tmp_path: Path, pg_database: str) -> None:
+    """Webhook updates of one group may reach both replicas at once: still one board of the day, edited in place,
+    and the last edit shows everyone."""
+    settings = replica_settings(tmp_path, pg_database)
+    clock = FakeClock(datetime(2022, 10, 10, 8, 55, tzinfo=SHANGHAI))
+    async with started_bot(settings, clock) as first, started_bot(settings, clock) as second:
+        services = first.services
+        await access.bind_group(services, await person(services, SUPERVISOR), GROUP, "项目群")
+        names = [(await person(services, who)).name for who in (LEAD, ENGINEER)]
+        await asyncio.gather(first.chat.send(LEAD, "签到", chat_id=GROUP),
+                             second.chat.send(ENGINEER, "签到", chat_id=GROUP))
+        shown = sorted((m for h in (first, second) for m in h.to(GROUP) if "签到" in m.text),
+                       key=lambda m: m.method == "editMessageText")
+    assert [m.method for m in shown].count("sendMessage") == 1, [m.method for m in shown]
+    assert all(name in shown[-1].text for name in names)
