@@ -110,6 +110,7 @@ class Database:
         # unit of work's people repository falls back to for a person who has not chosen a language.
         self.default_language = "zh_CN"
         self._lock = asyncio.Lock()
+        self._exclusive = asyncio.Lock()  # `exclusive()` blocks of this process, one at a time
         self._active: ContextVar[tuple[asyncio.Task[object] | None, UnitOfWork] | None] = ContextVar(
             f"active_uow_{id(self)}", default=None)
         self.unwritable_since: float | None = None
@@ -204,7 +205,9 @@ class Database:
         if self.pool is None:
             yield
             return
-        async with self.detached_uow() as uow:
+        # one such block at a time in this process: it holds a pooled connection while the block opens units of
+        # work of its own, and the pool must never run out with every connection waiting for another
+        async with self._exclusive, self.detached_uow() as uow:
             await uow.wait_claim(name)
             yield
 
