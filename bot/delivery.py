@@ -126,6 +126,8 @@ class OutboxDelivery:
         self.failed_count = 0
         self.channels = ChannelDelivery(services, default_senders(services))  # calls / SMS (issue 20)
         self._channel_task: asyncio.Task[int] | None = None
+        # replicas on PostgreSQL: until when (monotonic) this replica's claim on a row surely holds
+        self._claimed_until: dict[int, float] = {}
 
     async def drain(self, *, max_rounds: int = 100) -> int:
         """Send everything due now (waiting for every chat's sender); returns how many were delivered."""
@@ -166,16 +168,16 @@ class OutboxDelivery:
             if message.id in self._unmarked or message.chat_id in held_chats:
                 continue
             by_chat[message.chat_id].append(message)
-        started = 0
+        chosen: dict[int | str, list[OutboxMessage]] = {}
         for chat_id, messages in by_chat.items():
-            if len(self._chat_tasks) >= CHAT_CONCURRENCY:
+            if len(self._chat_tasks) + len(chosen) >= CHAT_CONCURRENCY:
                 break
             if chat_id in self._chat_tasks:
                 continue
             messages.sort(key=lambda m: (priority(m), m.id))
-            messages = await self._claim(chat_id, messages)
-            if not messages:
-                continue  # another replica is sending to this chat
+            chosen[chat_id] = messages
+        started = 0
+        for chat_id, messages in (await self._claim(chosen)).items():  # another replica's chats are left out
             task = asyncio.create_task(self._send_chat(chat_id, messages), name=f"outbox-chat-{chat_id}")
             self._chat_tasks[chat_id] = task
             started += 1
@@ -194,7 +196,10 @@ class OutboxDelivery:
         except Exception:
             log.exception("outbox sender for chat %s failed", chat_id)
         finally:
-            await self._release(chat_id)
+            if delivered < len(messages):
+                await self._release(chat_id)
+            for message in messages:
+                self._claimed_until.pop(message.id, None)
             self._chat_tasks.pop(chat_id, None)
             self._finished.set()
         return delivered
@@ -204,28 +209,41 @@ class OutboxDelivery:
     def _replicated(self) -> bool:
         return self.services.db.backend != "sqlite"
 
-    async def _claim(self, chat_id: int | str, messages: list[OutboxMessage]) -> list[OutboxMessage]:
-        """The rows of this chat this replica may send: all of them on SQLite (one process); on PostgreSQL the
-        ones claimed for this replica, none when another replica's sender has the chat (one sender per chat)."""
-        if not self._replicated:
-            return messages
+    async def _claim(self, chats: dict[int | str, list[OutboxMessage]]) -> dict[int | str, list[OutboxMessage]]:
+        """The rows of these chats this replica may send: all of them on SQLite (one process); on PostgreSQL the
+        ones claimed for this replica (in one transaction for the whole dispatch), none of a chat another
+        replica's sender has (one sender per chat)."""
+        if not self._replicated or not chats:
+            return chats
         db = self.services.db
+        claimed: dict[int | str, list[OutboxMessage]] = {}
+        until = time.monotonic() + CLAIM_TTL  # measured before the claim: the database's expiry is later
         try:
             async with db.uow() as uow:
-                if not await uow.try_claim(f"outbox-chat:{chat_id}"):
-                    return []
-                taken = await uow.outbox.claim_chat(chat_id, [m.id for m in messages], db.replica, CLAIM_TTL)
+                for chat_id, messages in chats.items():
+                    if not await uow.try_claim(f"outbox-chat:{chat_id}"):
+                        continue
+                    taken = await uow.outbox.claim_chat(chat_id, [m.id for m in messages], db.replica, CLAIM_TTL)
+                    if taken:
+                        claimed[chat_id] = [m for m in messages if m.id in taken]
                 await uow.commit()
         except DATABASE_ERRORS as exc:
-            log.warning("outbox: could not claim chat %s (%s); tried again at the next dispatch", chat_id, exc)
-            return []
-        return [m for m in messages if m.id in taken]
+            log.warning("outbox: could not claim rows (%s); tried again at the next dispatch", exc)
+            return {}
+        for messages in claimed.values():
+            for message in messages:
+                self._claimed_until[message.id] = until
+        return claimed
 
     async def _still_ours(self, message: OutboxMessage) -> bool:
-        """Right before a send: renew this replica's claim on the row (False: it lost it, or it went out)."""
+        """Right before a send: is this replica's claim on the row good for a send yet? Renewed in the database
+        once half of it has passed (False: it lost the claim, or the row went out meanwhile)."""
         if not self._replicated:
             return True
+        if self._claimed_until.get(message.id, 0.0) - time.monotonic() > CLAIM_TTL / 2:
+            return True
         db = self.services.db
+        until = time.monotonic() + CLAIM_TTL
         try:
             async with db.uow() as uow:
                 kept = await uow.outbox.claim_row(message.id, db.replica, CLAIM_TTL)
@@ -233,6 +251,8 @@ class OutboxDelivery:
         except DATABASE_ERRORS as exc:
             log.warning("outbox %s: could not renew its claim (%s); not sent now", message.id, exc)
             return False
+        if kept:
+            self._claimed_until[message.id] = until
         return kept
 
     async def _release(self, chat_id: int | str) -> None:
