@@ -4,8 +4,8 @@
   one timer sweep (or one chat's outbox lane) runs in one replica at a time.
 - `LeaseRepository`: a named lease with a holder and an expiry (`leases`, migration 024), such as polling one bot
   token. Times are the database server's (`clock_timestamp()` on PostgreSQL), never a replica's clock, so two
-  machines whose clocks disagree still agree on who holds it. Leases are not scoped to a contract: a bot token is
-  polled by one replica whatever contracts it serves.
+  machines whose clocks disagree still agree on who holds it. A lease belongs to the deployment's contract (the
+  replicas of one deployment share its config, so its contract).
 """
 
 from __future__ import annotations
@@ -46,19 +46,21 @@ class LeaseRepository(Repository):
     async def acquire(self, name: str, holder: str, ttl: float) -> bool:
         now = db_now(self.conn)
         changed = await self.execute(
-            f"INSERT INTO leases (name, holder, expires, since) VALUES (?, ?, {now} + ?, {now})"
-            " ON CONFLICT (name) DO UPDATE SET expires = excluded.expires,"
+            f"INSERT INTO leases (contract_id, name, holder, expires, since) VALUES (?, ?, ?, {now} + ?, {now})"
+            " ON CONFLICT (contract_id, name) DO UPDATE SET expires = excluded.expires,"
             " since = CASE WHEN leases.holder = excluded.holder THEN leases.since ELSE excluded.since END,"
             " holder = excluded.holder"
             f" WHERE leases.holder = excluded.holder OR leases.expires < {now}",
-            (name, holder, float(ttl)))
+            (self.contract_id, name, holder, float(ttl)))
         return changed == 1
 
     async def release(self, name: str, holder: str) -> bool:
         """Give the lease back at once (a clean stop), if `holder` still has it."""
-        return await self.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder)) == 1
+        return await self.execute("DELETE FROM leases WHERE contract_id = ? AND name = ? AND holder = ?",
+                                  (self.contract_id, name, holder)) == 1
 
     async def state(self, name: str) -> LeaseState | None:
-        row = await self.fetchone(f"SELECT holder, expires - {db_now(self.conn)} FROM leases WHERE name = ?",
-                                  (name,))
+        row = await self.fetchone(
+            f"SELECT holder, expires - {db_now(self.conn)} FROM leases WHERE contract_id = ? AND name = ?",
+            (self.contract_id, name))
         return None if row is None else LeaseState(str(row[0]), float(row[1]))

@@ -48,6 +48,7 @@ class PollingLease:
         self._valid_until = 0.0  # monotonic
         self.changed = asyncio.Event()  # set whenever `holds` may have changed
         self.acquired = 0  # how many times this replica took the lease (not counting renewals)
+        self.announced = False  # the start-up line said whether it polls; later changes are logged here
 
     @property
     def holds(self) -> bool:
@@ -72,7 +73,9 @@ class PollingLease:
         self._valid_until = sent + self.ttl - self.safety if taken else 0.0
         if taken and not held_before:
             self.acquired += 1
-            log.warning("this replica (%s) holds the polling lease %s: it polls Telegram", self.holder, self.name)
+            if self.announced:
+                log.warning("this replica (%s) took the polling lease %s: it polls Telegram now", self.holder,
+                            self.name)
         elif held_before and not taken:
             log.warning("this replica (%s) lost the polling lease %s: it stops polling", self.holder, self.name)
         if taken != held_before:

@@ -110,11 +110,15 @@ async def handle_received(app: Application, update: Update, received: datetime) 
         await app.process_update(update)  # errors go to the error handler; never raises here
 
 
-async def drain_pending(app: Application, *, allowed_updates: list[str] | None = None) -> int | None:
+async def drain_pending(app: Application, *, allowed_updates: list[str] | None = None,
+                        budget: Callable[[], float] | None = None) -> int | None:
     """Handle the updates that waited at Telegram while the bot was down, before the timers' start-up sweep
-    judges any deadline; returns the offset that confirms them (None: there were none)."""
+    judges any deadline; returns the offset that confirms them (None: there were none). `budget`: as for
+    `poll_updates` (the polling lease): no call once it is spent."""
     offset: int | None = None
     while True:
+        if budget is not None and budget() <= BUDGET_MARGIN:
+            return offset
         try:
             updates = await app.bot.get_updates(offset=offset, timeout=0,
                                                 allowed_updates=allowed_updates or Update.ALL_TYPES)
@@ -311,44 +315,44 @@ async def poll_with_lease(app: Application, stop: asyncio.Event, lease: PollingL
     deliveries and the web page go on) and take over when the holder is gone. 409 Conflict while holding the lease
     is a former holder's last call still open at Telegram: tried again; still there after a whole lease → another
     deployment polls this token (AnotherPoller)."""
-    keeper = asyncio.create_task(lease.keep(stop), name="polling-lease")
     conflict_since: float | None = None
-    try:
-        while not stop.is_set():
-            if not lease.holds:
-                lease.changed.clear()
-                if lease.holds:
-                    continue
-                waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lease.changed.wait())}
-                try:
-                    await asyncio.wait(waits, timeout=lease.renew_every, return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    for waiting in waits:
-                        waiting.cancel()
+    while not stop.is_set():
+        if not lease.holds:
+            lease.changed.clear()
+            if lease.holds:
                 continue
-            interrupted = asyncio.Event()
-            watcher = asyncio.create_task(_interrupt_when(stop, lease, interrupted), name="polling-lease-watch")
+            waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lease.changed.wait())}
             try:
-                await poll_updates(app, interrupted, timeout=timeout, offset=offset, budget=lease.remaining,
-                                   finish_timeout=max(lease.safety - 2 * BUDGET_MARGIN, 1.0))
-                conflict_since = None
-            except AnotherPoller:
-                now = time.monotonic()
-                conflict_since = conflict_since or now
-                if now - conflict_since > lease.ttl:
-                    raise
-                log.warning("409 Conflict while holding the polling lease: a former holder's call; trying again")
-                await _sleep_unless_stopped(stop, 1.0)
+                await asyncio.wait(waits, timeout=lease.renew_every, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                watcher.cancel()
-            offset = None
-            if not stop.is_set() and not lease.holds:
-                log.warning("stopped polling: the polling lease ran out or went to another replica")
-    finally:
-        keeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper
-        await lease.release()
+                for waiting in waits:
+                    waiting.cancel()
+            continue
+        interrupted = asyncio.Event()
+        watcher = asyncio.create_task(_interrupt_when(stop, lease, interrupted), name="polling-lease-watch")
+        try:
+            await poll_updates(app, interrupted, timeout=timeout, offset=offset, budget=lease.remaining,
+                               finish_timeout=max(lease.safety - 2 * BUDGET_MARGIN, 1.0))
+            conflict_since = None
+        except AnotherPoller:
+            now = time.monotonic()
+            conflict_since = conflict_since or now
+            if now - conflict_since > lease.ttl:
+                raise
+            log.warning("409 Conflict while holding the polling lease: a former holder's call; trying again")
+            await _sleep_unless_stopped(stop, 1.0)
+        finally:
+            watcher.cancel()
+        offset = None
+        if not stop.is_set() and not lease.holds:
+            log.warning("stopped polling: the polling lease ran out or went to another replica")
+
+
+async def _end_lease(lease: PollingLease, keeper: asyncio.Task[None]) -> None:
+    keeper.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await keeper
+    await lease.release()
 
 
 async def _interrupt_when(stop: asyncio.Event, lease: PollingLease, interrupted: asyncio.Event) -> None:
@@ -390,6 +394,8 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
     except StoppedDuringStartup:
         log.info("stopped during start-up")
         return
+    lease: PollingLease | None = None  # replicas on PostgreSQL: who polls
+    keeper: asyncio.Task[None] | None = None
     try:
         if receiver is None:
             # Never drop pending updates: button presses queued while the bot was down still count.
@@ -410,16 +416,17 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
         lease = polling_lease(app) if receiver is None else None
         if lease is not None:  # replicas on PostgreSQL: whoever holds the lease handles what waited
             await lease.renew()
-            state = app_state(app)
-            state.polling_lease = lease
+            keeper = asyncio.create_task(lease.keep(stop), name="polling-lease")
+            app_state(app).polling_lease = lease
             log.warning("replica %s: %s", lease.holder, "polls Telegram (it holds the polling lease)" if lease.holds
                         else "does not poll (another replica holds the polling lease); runs timers and the outbox")
+            lease.announced = True
         if receiver is None and (lease is None or lease.holds):
             # The actions that waited while the bot was down come first, stamped with their send time; only then
             # does the timers' start-up sweep judge deadlines (an /arrived sent in time is no breach). A webhook
             # receiver starts the timers itself once Telegram has pushed what was pending (webhook.py).
             try:
-                offset = await drain_pending(app)
+                offset = await drain_pending(app, budget=lease.remaining if lease is not None else None)
             except AnotherPoller as exc:
                 conflict = exc
         if receiver is None and conflict is None:
@@ -434,6 +441,9 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
                 await poll_with_lease(app, stop, lease, timeout=poll_timeout, offset=offset)
             except AnotherPoller as exc:
                 conflict = exc
+        if lease is not None and keeper is not None:  # no more polling here: another replica polls at once
+            await _end_lease(lease, keeper)
+            keeper = None
         elif conflict is None:
             try:
                 await poll_updates(app, stop, timeout=poll_timeout, offset=offset)
@@ -447,6 +457,8 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
         if conflict is not None:
             raise conflict
     finally:
+        if keeper is not None and lease is not None:
+            await _end_lease(lease, keeper)
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
