@@ -13,10 +13,13 @@ sweep claimed skips it (the holder records what is due). On SQLite (one process)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from storage.db import DATABASE_ERRORS
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -41,6 +44,13 @@ async def run_sweep(services: Services, timer: Timer, now: datetime) -> bool:
     async with db.uow() as uow:
         if not await uow.try_claim(f"timer:{timer.name}"):
             return False
-        await timer.sweep(services, now)
+        try:
+            await timer.sweep(services, now)
+        except Exception:
+            # what the sweep's own units of work completed before the failure stays, as on SQLite (the failed
+            # one was rolled back to its savepoint)
+            with contextlib.suppress(*DATABASE_ERRORS):
+                await uow.commit()
+            raise
         await uow.commit()
     return True
