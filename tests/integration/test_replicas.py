@@ -34,6 +34,7 @@ from bot.services.urgent_timers import URGENT_TIMER
 from config.settings import Settings, settings_from_dict
 from storage.base import chat_from_db
 from storage.leases import LeaseRepository
+from storage.reliability import ReliabilityRepository
 from tests.conftest import (
     ADMIN,
     CLIENT_CONTACT,
@@ -203,6 +204,21 @@ async def test_the_same_update_at_two_replicas_is_applied_once(tmp_path: Path, p
     assert len(raised) == 1
     assert len(confirmations) == 1
     assert group_rows in (0, None) or group_rows >= 1
+
+
+async def test_an_update_another_replica_handled_is_known_as_handled(tmp_path: Path, pg_database: str) -> None:
+    """Replica b opened before replica a handled update 900: b must still see it as handled (a redelivered /help
+    is not answered twice), however new it is to b."""
+    clock = FakeClock(START)
+    async with replicas(replica_settings(tmp_path, pg_database), clock) as (a, b):
+        async with b.db.uow(read_only=True) as uow:
+            assert not await uow.repo(ReliabilityRepository).is_processed(800, "fp-800")
+        async with a.db.uow() as uow:
+            await uow.repo(ReliabilityRepository).mark_processed(900, "fp-900", clock.now())
+            await uow.commit()
+        async with b.db.uow(read_only=True) as uow:
+            assert await uow.repo(ReliabilityRepository).is_processed(900, "fp-900")
+            assert not await uow.repo(ReliabilityRepository).is_processed(901, "fp-901")
 
 
 async def test_the_polling_lease_has_one_holder_and_is_taken_over_only_once_expired(services: Services) -> None:
