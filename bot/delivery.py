@@ -14,8 +14,9 @@ Guarantee: at least once, never lost, in order per chat.
   jumped back after it was planned, and the row must not wait (nor block its chat) for the jump's length.
 - Several replicas on one PostgreSQL database (issue 18.2): a replica claims a chat's due rows before it starts
   that chat's sender (under an advisory lock of the chat, refused while another replica's claim on a pending row of
-  the chat is live) and renews the row's claim right before each send, so no row is sent by two replicas and a chat
-  still has one sender; a dead replica's claims expire after `CLAIM_TTL` and its rows are sent by another.
+  the chat is live), all chats of a dispatch in one transaction, and makes sure right before each send that its claim
+  still holds (renewed once half of it has passed), so no row is sent by two replicas and a chat still has one
+  sender; a dead replica's claims expire after `CLAIM_TTL` and its rows are sent by another.
 - The database cannot be written: a message Telegram accepted is remembered in memory and only its marking
   is retried, with backoff (never a re-send loop); the admins are told once, directly.
 
@@ -63,8 +64,8 @@ BATCH = 200
 PER_CHAT = 20
 MIN_WAIT = timedelta(seconds=1)
 MAX_MARK_BACKOFF = 30.0
-# Replicas on PostgreSQL: a sender's claim on its rows lasts this long, renewed before each send; the rows of a
-# replica that died go to another replica once it has expired.
+# Replicas on PostgreSQL: a sender's claim on its rows lasts this long (renewed before a send once half of it has
+# passed); the rows of a replica that died go to another replica once it has expired.
 CLAIM_TTL = 30.0
 
 
