@@ -23,6 +23,8 @@ from storage.channels import ChannelMessage, ChannelRepository
 
 log = logging.getLogger(__name__)
 
+CLAIM_TTL = 120.0  # a replica's claim on a call / SMS row (issue 18.2); a provider's hook may take its time
+
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … capped at ten minutes (a provider's outage rarely ends within seconds)."""
@@ -65,8 +67,20 @@ class ChannelDelivery:
         for message in due:
             if message.channel in self.senders and not self._allowed(message.channel):
                 continue
+            if not await self._claim(message):
+                continue  # another replica is calling it (issue 18.2)
             accepted += await self._send(message)
         return accepted
+
+    async def _claim(self, message: ChannelMessage) -> bool:
+        """Replicas on PostgreSQL: take the row for this replica first (never two calls for one row)."""
+        db = self.services.db
+        if db.backend == "sqlite":
+            return True
+        async with db.uow() as uow:
+            taken = await uow.outbox.claim_row(message.id, db.replica, CLAIM_TTL)
+            await uow.commit()
+        return taken
 
     async def _send(self, message: ChannelMessage) -> int:
         services = self.services

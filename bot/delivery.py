@@ -12,6 +12,11 @@ Guarantee: at least once, never lost, in order per chat.
   sender, so one slow chat (a group at 20 messages a minute) never holds up another; urgent kinds go first.
 - Retry times are absolute, but one planned further ahead than `MAX_RETRY_WAIT` is due at once: the clock
   jumped back after it was planned, and the row must not wait (nor block its chat) for the jump's length.
+- Several replicas on one PostgreSQL database (issue 18.2): a replica claims a chat's due rows before it starts
+  that chat's sender (under an advisory lock of the chat, refused while another replica's claim on a pending row of
+  the chat is live), all chats of a dispatch in one transaction, and makes sure right before each send that its claim
+  still holds (renewed once half of it has passed), so no row is sent by two replicas and a chat still has one
+  sender; a dead replica's claims expire after `CLAIM_TTL` and its rows are sent by another.
 - The database cannot be written: a message Telegram accepted is remembered in memory and only its marking
   is retried, with backoff (never a re-send loop); the admins are told once, directly.
 
@@ -59,6 +64,9 @@ BATCH = 200
 PER_CHAT = 20
 MIN_WAIT = timedelta(seconds=1)
 MAX_MARK_BACKOFF = 30.0
+# Replicas on PostgreSQL: a sender's claim on its rows lasts this long (renewed before a send once half of it has
+# passed); the rows of a replica that died go to another replica once it has expired.
+CLAIM_TTL = 30.0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -119,6 +127,8 @@ class OutboxDelivery:
         self.failed_count = 0
         self.channels = ChannelDelivery(services, default_senders(services))  # calls / SMS (issue 20)
         self._channel_task: asyncio.Task[int] | None = None
+        # replicas on PostgreSQL: until when (monotonic) this replica's claim on a row surely holds
+        self._claimed_until: dict[int, float] = {}
 
     async def drain(self, *, max_rounds: int = 100) -> int:
         """Send everything due now (waiting for every chat's sender); returns how many were delivered."""
@@ -159,13 +169,16 @@ class OutboxDelivery:
             if message.id in self._unmarked or message.chat_id in held_chats:
                 continue
             by_chat[message.chat_id].append(message)
-        started = 0
+        chosen: dict[int | str, list[OutboxMessage]] = {}
         for chat_id, messages in by_chat.items():
-            if len(self._chat_tasks) >= CHAT_CONCURRENCY:
+            if len(self._chat_tasks) + len(chosen) >= CHAT_CONCURRENCY:
                 break
             if chat_id in self._chat_tasks:
                 continue
             messages.sort(key=lambda m: (priority(m), m.id))
+            chosen[chat_id] = messages
+        started = 0
+        for chat_id, messages in (await self._claim(chosen)).items():  # another replica's chats are left out
             task = asyncio.create_task(self._send_chat(chat_id, messages), name=f"outbox-chat-{chat_id}")
             self._chat_tasks[chat_id] = task
             started += 1
@@ -184,9 +197,76 @@ class OutboxDelivery:
         except Exception:
             log.exception("outbox sender for chat %s failed", chat_id)
         finally:
+            if delivered < len(messages):
+                await self._release(chat_id)
+            for message in messages:
+                self._claimed_until.pop(message.id, None)
             self._chat_tasks.pop(chat_id, None)
             self._finished.set()
         return delivered
+
+    # -- several replicas on one PostgreSQL database (issue 18.2) ---------------------------------------------------
+    @property
+    def _replicated(self) -> bool:
+        return self.services.db.backend != "sqlite"
+
+    async def _claim(self, chats: dict[int | str, list[OutboxMessage]]) -> dict[int | str, list[OutboxMessage]]:
+        """The rows of these chats this replica may send: all of them on SQLite (one process); on PostgreSQL the
+        ones claimed for this replica (in one transaction for the whole dispatch), none of a chat another
+        replica's sender has (one sender per chat)."""
+        if not self._replicated or not chats:
+            return chats
+        db = self.services.db
+        claimed: dict[int | str, list[OutboxMessage]] = {}
+        until = time.monotonic() + CLAIM_TTL  # measured before the claim: the database's expiry is later
+        try:
+            async with db.uow() as uow:
+                for chat_id, messages in chats.items():
+                    if not await uow.try_claim(f"outbox-chat:{chat_id}"):
+                        continue
+                    taken = await uow.outbox.claim_chat(chat_id, [m.id for m in messages], db.replica, CLAIM_TTL)
+                    if taken:
+                        claimed[chat_id] = [m for m in messages if m.id in taken]
+                await uow.commit()
+        except DATABASE_ERRORS as exc:
+            log.warning("outbox: could not claim rows (%s); tried again at the next dispatch", exc)
+            return {}
+        for messages in claimed.values():
+            for message in messages:
+                self._claimed_until[message.id] = until
+        return claimed
+
+    async def _still_ours(self, message: OutboxMessage) -> bool:
+        """Right before a send: is this replica's claim on the row good for a send yet? Renewed in the database
+        once half of it has passed (False: it lost the claim, or the row went out meanwhile)."""
+        if not self._replicated:
+            return True
+        if self._claimed_until.get(message.id, 0.0) - time.monotonic() > CLAIM_TTL / 2:
+            return True
+        db = self.services.db
+        until = time.monotonic() + CLAIM_TTL
+        try:
+            async with db.uow() as uow:
+                kept = await uow.outbox.claim_row(message.id, db.replica, CLAIM_TTL)
+                await uow.commit()
+        except DATABASE_ERRORS as exc:
+            log.warning("outbox %s: could not renew its claim (%s); not sent now", message.id, exc)
+            return False
+        if kept:
+            self._claimed_until[message.id] = until
+        return kept
+
+    async def _release(self, chat_id: int | str) -> None:
+        """The chat's sender stops: its claims on rows not sent go back (another replica may take the chat)."""
+        if not self._replicated:
+            return
+        db = self.services.db
+        try:
+            async with db.uow() as uow:
+                await uow.outbox.release_claims(db.replica, chat_id)
+                await uow.commit()
+        except DATABASE_ERRORS as exc:  # they expire by themselves (CLAIM_TTL)
+            log.warning("outbox: could not release the claims on chat %s (%s)", chat_id, exc)
 
     async def _urgent_waiting(self, chat_id: int | str, taken: list[OutboxMessage]) -> bool:
         async with self.services.db.uow(read_only=True) as uow:
@@ -195,6 +275,8 @@ class OutboxDelivery:
 
     async def _send(self, message: OutboxMessage) -> bool:
         """One attempt; settles the row in the database (or in memory) whatever happens. True when delivered."""
+        if not await self._still_ours(message):
+            return False
         try:
             sent = await self._deliver(message)
         except SendRetry as exc:  # another platform: its rate limit, a 5xx, the network

@@ -16,7 +16,7 @@ from telegram.ext import CallbackContext, JobQueue
 
 from bot.services import schedule
 from bot.services.container import Services
-from bot.services.timers import Timer
+from bot.services.timers import Timer, run_sweep
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ class TimerScheduler:
     async def _sweep(self, timer: Timer) -> None:
         for services in self.contracts:
             try:
-                await timer.sweep(services, services.now())
+                if not await run_sweep(services, timer, services.now()):
+                    log.debug("timer %s of %s: another replica is sweeping it", timer.name, services.contract_id)
             except Exception:  # one broken feature (or contract) must not stop the others' deadlines
                 log.exception("timer %s of %s failed", timer.name, services.contract_id)
 

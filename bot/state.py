@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.services.clock import Clock
     from bot.services.container import Deployment, Services
     from bot.transports.dingtalk.runner import DingTalkRunning
+    from bot.transports.telegram.lease import PollingLease
     from bot.web.server import HttpServer, Listener, Mountable, WebListener
     from config.settings import Settings
 
@@ -51,6 +52,8 @@ class AppState:
     web_server: WebListener | None = None
     runtime: Runtime | None = None  # what handlers may ask of the running process (/health, /dashboard)
     dingtalk: DingTalkRunning | None = None  # the running DingTalk platform (bot/transports/dingtalk/runner.py)
+    # replicas on PostgreSQL (issue 18.2): whether this process polls Telegram (None: no lease, SQLite or webhook)
+    polling_lease: PollingLease | None = None
 
     def running_services(self) -> Services:
         """The services of a started bot (an error before on_startup or after on_shutdown)."""

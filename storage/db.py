@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
+import secrets
+import socket
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -128,11 +131,14 @@ class Database:
         # unit of work's people repository falls back to for a person who has not chosen a language.
         self.default_language = "zh_CN"
         self._lock = asyncio.Lock()
+        self._exclusive = asyncio.Lock()  # `exclusive()` blocks of this process, one at a time
         self._active: ContextVar[tuple[asyncio.Task[object] | None, UnitOfWork] | None] = ContextVar(
             f"active_uow_{id(self)}", default=None)
         self.unwritable_since: float | None = None
         self.unwritable_error: str | None = None
         self.shared = SharedState()  # in-memory state of this database: highest processed update, roster cache
+        # This process among the replicas on one PostgreSQL database (outbox claims, the polling lease).
+        self.replica = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         # Whose update ids `processed_updates` holds: the contract's own id in a one-contract deployment; one key for
         # the whole deployment when it serves several (an update is applied once, whichever contract it went to).
         self.update_scope = contract_id
@@ -210,6 +216,39 @@ class Database:
                 self.unwritable_error = None
 
     @asynccontextmanager
+    async def detached_uow(self) -> AsyncIterator[UnitOfWork]:
+        """A unit of work on a pooled connection of its own, not queued behind this process's other units of work
+        (PostgreSQL: the polling lease must be renewed on time even during a long sweep). On SQLite, `uow()`."""
+        if self.pool is None:
+            async with self.uow() as uow:
+                yield uow
+            return
+        async with self._connection() as conn:
+            uow = UnitOfWork(conn, self.contract_id, default_language=self.default_language, shared=self.shared)
+            await uow.begin()
+            try:
+                yield uow
+            finally:
+                try:
+                    await uow.rollback_if_open()
+                finally:
+                    uow.ended()
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """Run a block (network calls included) while no other replica runs one of the same `name`: on PostgreSQL
+        an advisory lock held by a transaction on a connection of its own (not queued behind this process's units
+        of work, which the block may open); on SQLite nothing (one process: an asyncio lock in it suffices)."""
+        if self.pool is None:
+            yield
+            return
+        # one such block at a time in this process: it holds a pooled connection while the block opens units of
+        # work of its own, and the pool must never run out with every connection waiting for another
+        async with self._exclusive, self.detached_uow() as uow:
+            await uow.wait_claim(name)
+            yield
+
+    @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
         if self.pool is None:
             yield self.conn
@@ -269,8 +308,10 @@ async def open_postgres(url: str, contract_id: str) -> Database:
             await apply_migrations_postgres(postgres.Connection(raw, frozenset()))
             tables = await postgres.tables_with_id(raw)
         db = Database(None, contract_id, url, pool=pool, tables_with_id=tables)
-        db.shared.roster_cached = False  # other processes may write the roster (storage/base.py SharedState)
-        await db.load_shared_state()
+        # Other replicas may write the roster and record updates (storage/base.py SharedState): the roster is not
+        # cached, and the highest processed update id stays unknown (None), so every redelivery check asks the
+        # database (an update another replica handled is not taken for new).
+        db.shared.roster_cached = False
     except BaseException:
         await pool.close()
         raise

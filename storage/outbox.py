@@ -10,6 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.base import Repository, chat_from_db, chat_key
+from storage.leases import db_now
 from storage.timecodec import from_db, to_db
 
 Buttons = list[list[tuple[str, str]]]
@@ -105,6 +106,50 @@ class OutboxRepository(Repository):
         return from_db(await self.scalar(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE contract_id = ? AND status = 'pending'",
             (self.contract_id,)))
+
+    # -- several replicas (PostgreSQL, issue 18.2): a sender claims its chat's rows before sending them ------------
+    async def claim_chat(self, chat_id: int | str, ids: Iterable[int], holder: str, ttl: float) -> set[int]:
+        """Take these pending rows of one chat for `holder` for `ttl` seconds, unless another holder's live claim
+        is on a pending row of the chat (one sender per chat across replicas: its order holds). Run it in a
+        transaction that holds `try_claim(f"outbox-chat:{chat}")`, so two replicas never claim one chat at once.
+        Returns the ids now claimed by `holder`."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return set()
+        now = db_now(self.conn)
+        key = chat_key(chat_id)
+        busy = await self.scalar(
+            "SELECT 1 FROM outbox WHERE contract_id = ? AND chat_id = ? AND status = 'pending'"
+            f" AND claimed_by IS NOT NULL AND claimed_by != ? AND claim_expires > {now} LIMIT 1",
+            (self.contract_id, key, holder))
+        if busy is not None:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        await self.execute(
+            f"UPDATE outbox SET claimed_by = ?, claim_expires = {now} + ? WHERE contract_id = ? AND chat_id = ?"
+            f" AND status = 'pending' AND id IN ({marks})", (holder, float(ttl), self.contract_id, key, *wanted))
+        rows = await self.fetchall(
+            "SELECT id FROM outbox WHERE contract_id = ? AND claimed_by = ? AND status = 'pending'"
+            f" AND id IN ({marks})",
+            (self.contract_id, holder, *wanted))
+        return {int(r[0]) for r in rows}
+
+    async def claim_row(self, message_id: int, holder: str, ttl: float) -> bool:
+        """Take (or keep) one pending row for `holder` for `ttl` more seconds: True unless another holder's claim
+        on it is still live or the row is no longer pending. A sender calls it right before each send."""
+        now = db_now(self.conn)
+        return await self.execute(
+            f"UPDATE outbox SET claimed_by = ?, claim_expires = {now} + ? WHERE contract_id = ? AND id = ?"
+            f" AND status = 'pending' AND (claimed_by IS NULL OR claimed_by = ? OR claim_expires <= {now})",
+            (holder, float(ttl), self.contract_id, message_id, holder)) == 1
+
+    async def release_claims(self, holder: str, chat_id: int | str | None = None) -> int:
+        """Give back `holder`'s claims on rows still pending (of one chat, or all): another replica may send them."""
+        return await self.execute(
+            "UPDATE outbox SET claimed_by = NULL, claim_expires = NULL WHERE contract_id = ? AND claimed_by = ?"
+            " AND status = 'pending' AND (? IS NULL OR chat_id = ?)",
+            (self.contract_id, holder, None if chat_id is None else chat_key(chat_id),
+             None if chat_id is None else chat_key(chat_id)))
 
     async def mark_sent(self, message_id: int, *, now: datetime, telegram_message_id: int | str | None) -> bool:
         return await self.execute(

@@ -118,6 +118,31 @@ class UnitOfWork:
             except Exception:  # the change is committed: an after-commit effect must not undo the reply
                 log.exception("after-commit callback failed")
 
+    async def try_claim(self, name: str) -> bool:
+        """Claim `name` (a timer's sweep, a chat's outbox lane) until this transaction ends, across every process on
+        the database: True when this transaction holds it, False when another transaction does (do nothing then).
+        PostgreSQL: a transaction-scoped advisory lock (`pg_try_advisory_xact_lock`), released by COMMIT or ROLLBACK
+        and by the server when the connection dies; SQLite: always True (one process per file: bot/instance_lock.py).
+        """
+        if getattr(self.conn, "dialect", "sqlite") != "postgresql":
+            return True
+        if not self._open:
+            raise RuntimeError("a claim needs a writing unit of work (its transaction holds the claim)")
+        from storage.leases import claim_key
+
+        rows = await self.conn.execute_fetchall("SELECT pg_try_advisory_xact_lock(?)",
+                                                (claim_key(self.contract_id, name),))
+        return bool(rows[0][0])
+
+    async def wait_claim(self, name: str) -> None:
+        """Like `try_claim`, but waits until the other transaction holding `name` has ended (PostgreSQL:
+        `pg_advisory_xact_lock`); a no-op on SQLite."""
+        if getattr(self.conn, "dialect", "sqlite") != "postgresql":
+            return
+        from storage.leases import claim_key
+
+        await self.conn.execute("SELECT pg_advisory_xact_lock(?)", (claim_key(self.contract_id, name),))
+
     async def begin(self) -> None:
         await self.conn.execute("BEGIN IMMEDIATE")
         self._open = True

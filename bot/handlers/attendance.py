@@ -62,7 +62,9 @@ async def _acknowledged_in_group(msg: Inbound, ctx: HandlerContext) -> bool:
         return False
     services = ctx.services
     lock = ctx.shared.board_locks.setdefault(msg.chat_id, asyncio.Lock())
-    async with lock:  # one board per (chat, day): never two sent at once
+    # one board per (chat, day): never two sent at once, in this process nor by another replica (webhook updates
+    # of one group may reach two replicas at the same time)
+    async with lock, services.db.exclusive(f"board:{msg.chat_id}"):
         board = await attendance.board(services, msg.chat_id)
         text = render_board(board, services.settings.contract.default_language)
         if board.message_id is not None and await ctx.responder.edit_message(board.message_id, text):

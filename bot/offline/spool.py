@@ -72,15 +72,24 @@ class SpoolBotAPI(FakeBotAPI):
         self._poll_lock = (spool_dir / "getUpdates.lock").open("a", encoding="utf-8")
 
     def _claim_poller(self) -> bool:
-        """Across processes too: a second process polling the same spool gets 409 Conflict, like Telegram."""
+        """Across processes too: a second process polling the same spool gets 409 Conflict, like Telegram. Each
+        getUpdates answered is noted in DIR/polls.jsonl and each 409 in DIR/conflicts.jsonl (pid, time), so a
+        test of several replicas sees who polled when."""
         if not super()._claim_poller():
+            self._note("conflicts.jsonl")
             return False
         try:
             fcntl.flock(self._poll_lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             super()._release_poller()
+            self._note("conflicts.jsonl")
             return False
+        self._note("polls.jsonl")
         return True
+
+    def _note(self, name: str) -> None:
+        with (self.dir / name).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"pid": os.getpid(), "at": time.time()}) + "\n")
 
     def _release_poller(self) -> None:
         fcntl.flock(self._poll_lock.fileno(), fcntl.LOCK_UN)
@@ -136,7 +145,8 @@ class SpoolBotAPI(FakeBotAPI):
                 message_id: int | None = None) -> dict[str, Any]:
         payload = super()._record(chat_id, text, markup, method, message_id)
         line = json.dumps({"chat_id": chat_id, "message_id": payload["message_id"], "method": method, "text": text,
-                           "buttons": self.sent[-1].buttons, "at": time.time()}, ensure_ascii=False)
+                           "buttons": self.sent[-1].buttons, "at": time.time(), "pid": os.getpid()},
+                          ensure_ascii=False)
         self._sent.write(line + "\n")
         self._sent.flush()
         os.fsync(self._sent.fileno())

@@ -20,7 +20,7 @@ from bot.services import (
     ticket_timers,
     urgent_timers,
 )
-from bot.services.timers import Timer
+from bot.services.timers import Timer, run_sweep
 
 if TYPE_CHECKING:
     from bot.services.container import Services
@@ -54,6 +54,6 @@ _check_unique(TIMERS)
 
 
 async def run_all_due(services: Services, now: datetime) -> None:
-    """Run every sweep once (start-up, backstop, tests with a fake clock)."""
+    """Run every sweep once (start-up, backstop, tests with a fake clock), each claimed across replicas."""
     for timer in TIMERS:
-        await timer.sweep(services, now)
+        await run_sweep(services, timer, now)

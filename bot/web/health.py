@@ -28,9 +28,13 @@ async def health_response(services: Services | None, next_runs: NextRuns | None)
     return (200 if report.ok else 503), health.health_json(report)
 
 
-def health_routes(source: HealthSource) -> list[Route]:
+def health_routes(source: HealthSource, replica: Callable[[], dict[str, Any] | None] = lambda: None) -> list[Route]:
+    """`replica`: what this process is among several replicas (issue 18.2: its id, whether it polls), if any."""
     async def endpoint(request: Request) -> JSONResponse:
         status, body = await health_response(*source())
+        about = replica()
+        if about is not None:
+            body["replica"] = about
         return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
     return [Route(path, endpoint, methods=["GET", "HEAD"]) for path in ("/health", "/healthz")]

@@ -215,7 +215,11 @@ async def start_http(app: Application) -> HttpServer | None:
     def health_source() -> tuple[Services | None, Any]:
         return state.services, state.scheduler.next_runs if state.scheduler else None
 
-    routes += health_routes(health_source)
+    def replica() -> dict[str, Any] | None:
+        lease = state.polling_lease  # replicas on PostgreSQL in polling mode
+        return None if lease is None else {"id": lease.holder, "polls": lease.holds}
+
+    routes += health_routes(health_source, replica)
     if not server.addresses:
         return None
     try:

@@ -85,6 +85,8 @@ class _Call:
 class Connection:
     """One pooled PostgreSQL connection (autocommit; transactions are explicit, as on SQLite)."""
 
+    dialect = "postgresql"
+
     def __init__(self, raw: psycopg.AsyncConnection[Any], tables_with_id: frozenset[str]) -> None:
         self.raw = raw
         self.tables_with_id = tables_with_id

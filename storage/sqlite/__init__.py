@@ -73,6 +73,8 @@ class _Call:
 class Connection:
     """One `sqlite3` connection in autocommit mode (transactions are explicit: BEGIN IMMEDIATE ... COMMIT)."""
 
+    dialect = "sqlite"
+
     def __init__(self, raw: sqlite3.Connection) -> None:
         self.raw = raw
 

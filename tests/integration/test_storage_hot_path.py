@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from bot.services.container import Services
 from bot.services.domain.people import Role
 from storage.reliability import ReliabilityRepository
@@ -43,6 +45,9 @@ def _selects(seen: list[str], table: str) -> list[str]:
     return [s for s in seen if s.lstrip().upper().startswith("SELECT") and table in s]
 
 
+# The shortcut holds while this process is the database's one writer (SQLite, under the instance lock). On
+# PostgreSQL other replicas record updates too, so every check asks the database (tests/integration/test_replicas.py).
+@pytest.mark.sqlite_only
 async def test_an_update_newer_than_any_processed_one_is_checked_without_a_select(services: Services) -> None:
     async with services.db.uow() as uow:
         await uow.repo(ReliabilityRepository).mark_processed(500, "fp-500", services.now())
@@ -58,6 +63,7 @@ async def test_an_update_newer_than_any_processed_one_is_checked_without_a_selec
         assert not await uow.repo(ReliabilityRepository).is_processed(499, "fp-499")
 
 
+@pytest.mark.sqlite_only
 async def test_the_highest_processed_update_survives_a_restart(services: Services) -> None:
     async with services.db.uow() as uow:
         await uow.repo(ReliabilityRepository).mark_processed(700, "fp-700", services.now())

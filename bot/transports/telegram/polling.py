@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -33,12 +34,14 @@ from telegram.ext import Application
 from bot.app import must_retry, start_timers
 from bot.services import action_time
 from bot.state import app_state
+from bot.transports.telegram.lease import PollingLease, lease_name
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
 MAX_RETRY_DELAY = 10.0  # an update that met a busy database is tried again after 1, 2, 4 … 10 s
 BUSY_POLL = 0.2  # seconds between polls while updates are in flight and nothing new came
+BUDGET_MARGIN = 1.0  # a getUpdates ends this long before the polling lease's local validity runs out
 
 
 class AnotherPoller(Exception):
@@ -107,11 +110,15 @@ async def handle_received(app: Application, update: Update, received: datetime) 
         await app.process_update(update)  # errors go to the error handler; never raises here
 
 
-async def drain_pending(app: Application, *, allowed_updates: list[str] | None = None) -> int | None:
+async def drain_pending(app: Application, *, allowed_updates: list[str] | None = None,
+                        budget: Callable[[], float] | None = None) -> int | None:
     """Handle the updates that waited at Telegram while the bot was down, before the timers' start-up sweep
-    judges any deadline; returns the offset that confirms them (None: there were none)."""
+    judges any deadline; returns the offset that confirms them (None: there were none). `budget`: as for
+    `poll_updates` (the polling lease): no call once it is spent."""
     offset: int | None = None
     while True:
+        if budget is not None and budget() <= BUDGET_MARGIN:
+            return offset
         try:
             updates = await app.bot.get_updates(offset=offset, timeout=0,
                                                 allowed_updates=allowed_updates or Update.ALL_TYPES)
@@ -230,9 +237,12 @@ class Lanes:
 
 async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float = 30.0,
                        allowed_updates: list[str] | None = None, offset: int | None = None,
-                       finish_timeout: float = 10.0) -> int:
+                       finish_timeout: float = 10.0, budget: Callable[[], float] | None = None) -> int:
     """Fetch, handle (each chat in order on its own lane, chats at the same time), then confirm; returns how
-    many updates were handled. A chat held back by Telegram's group limit never delays another chat."""
+    many updates were handled. A chat held back by Telegram's group limit never delays another chat.
+
+    `budget` (replicas: the polling lease, lease.py) says how many seconds this process may still poll: every
+    `getUpdates` ends within it, nothing fetched after it ran out is taken, and polling stops when it is spent."""
     lanes = Lanes(app, stop)
     if offset is not None:  # the pending updates handled before the timers started are confirmed from here
         lanes.highest = offset - 1
@@ -243,9 +253,14 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
             # While updates are in flight, Telegram returns them again at once (they are not confirmed):
             # ask without waiting, and pause briefly when nothing new came.
             busy = bool(lanes.in_flight)
+            wait = 0 if busy else timeout
+            if budget is not None:
+                left = budget() - BUDGET_MARGIN
+                if left <= 0:
+                    break  # the lease runs out: another replica may poll soon
+                wait = min(wait, int(left))
             fetch = asyncio.ensure_future(app.bot.get_updates(
-                offset=lanes.offset(), timeout=0 if busy else timeout,
-                allowed_updates=allowed_updates or Update.ALL_TYPES))
+                offset=lanes.offset(), timeout=wait, allowed_updates=allowed_updates or Update.ALL_TYPES))
             await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
             if not fetch.done():  # stopping: whatever this call would return stays unconfirmed
                 fetch.cancel()
@@ -264,6 +279,8 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
                 delay = min(delay * 2, MAX_BACKOFF)
                 continue
             delay = 1.0
+            if budget is not None and budget() <= 0:
+                break  # fetched after the lease ran out (a pause): another replica takes these
             received = received_now(app)
             fresh = sum(lanes.take(update, received) for update in updates)
             if busy and not fresh:
@@ -276,10 +293,81 @@ async def poll_updates(app: Application, stop: asyncio.Event, *, timeout: float 
         stopping.cancel()
         await lanes.finish(finish_timeout)
     offset = lanes.offset()
-    if offset is not None:  # confirm what was handled, so a clean restart does not see it again
+    if offset is not None and (budget is None or budget() > BUDGET_MARGIN):
+        # confirm what was handled, so a clean restart does not see it again (not after the lease ran out: the
+        # replica polling next confirms it, and already-handled updates are skipped there)
         with contextlib.suppress(TelegramError):
             await app.bot.get_updates(offset=offset, timeout=0)
     return lanes.handled
+
+
+def polling_lease(app: Application) -> PollingLease | None:
+    """The polling lease when several replicas may share the database (PostgreSQL); None on SQLite."""
+    services = app_state(app).services
+    if services is None or services.db.backend == "sqlite":
+        return None
+    return PollingLease(services.db, lease_name(app.bot.token))
+
+
+async def poll_with_lease(app: Application, stop: asyncio.Event, lease: PollingLease, *, timeout: float = 30.0,
+                          offset: int | None = None) -> None:
+    """Poll while this replica holds the lease; without it, wait (timers, the outbox, webhook and DingTalk
+    deliveries and the web page go on) and take over when the holder is gone. 409 Conflict while holding the lease
+    is a former holder's last call still open at Telegram: tried again; still there after a whole lease → another
+    deployment polls this token (AnotherPoller)."""
+    conflict_since: float | None = None
+    while not stop.is_set():
+        if not lease.holds:
+            lease.changed.clear()
+            if lease.holds:
+                continue
+            waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lease.changed.wait())}
+            try:
+                await asyncio.wait(waits, timeout=lease.renew_every, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+            continue
+        interrupted = asyncio.Event()
+        watcher = asyncio.create_task(_interrupt_when(stop, lease, interrupted), name="polling-lease-watch")
+        try:
+            await poll_updates(app, interrupted, timeout=timeout, offset=offset, budget=lease.remaining,
+                               finish_timeout=max(lease.safety - 2 * BUDGET_MARGIN, 1.0))
+            conflict_since = None
+        except AnotherPoller:
+            now = time.monotonic()
+            conflict_since = conflict_since or now
+            if now - conflict_since > lease.ttl:
+                raise
+            log.warning("409 Conflict while holding the polling lease: a former holder's call; trying again")
+            await _sleep_unless_stopped(stop, 1.0)
+        finally:
+            watcher.cancel()
+        offset = None
+        if not stop.is_set() and not lease.holds:
+            log.warning("stopped polling: the polling lease ran out or went to another replica")
+
+
+async def _end_lease(lease: PollingLease, keeper: asyncio.Task[None]) -> None:
+    keeper.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await keeper
+    await lease.release()
+
+
+async def _interrupt_when(stop: asyncio.Event, lease: PollingLease, interrupted: asyncio.Event) -> None:
+    """Set `interrupted` on stop or as soon as this replica no longer holds the lease (an open getUpdates is
+    abandoned, so it never outlives the lease)."""
+    while not stop.is_set() and lease.holds:
+        lease.changed.clear()
+        waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lease.changed.wait())}
+        try:
+            await asyncio.wait(waits, timeout=max(lease.remaining() - BUDGET_MARGIN, 0.05),
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+    interrupted.set()
 
 
 async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
@@ -306,6 +394,8 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
     except StoppedDuringStartup:
         log.info("stopped during start-up")
         return
+    lease: PollingLease | None = None  # replicas on PostgreSQL: who polls
+    keeper: asyncio.Task[None] | None = None
     try:
         if receiver is None:
             # Never drop pending updates: button presses queued while the bot was down still count.
@@ -323,21 +413,37 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
             await app.post_init(app)
         offset = None
         conflict: AnotherPoller | None = None
-        if receiver is None:
+        lease = polling_lease(app) if receiver is None else None
+        if lease is not None:  # replicas on PostgreSQL: whoever holds the lease handles what waited
+            await lease.renew()
+            keeper = asyncio.create_task(lease.keep(stop), name="polling-lease")
+            app_state(app).polling_lease = lease
+            log.warning("replica %s: %s", lease.holder, "polls Telegram (it holds the polling lease)" if lease.holds
+                        else "does not poll (another replica holds the polling lease); runs timers and the outbox")
+            lease.announced = True
+        if receiver is None and (lease is None or lease.holds):
             # The actions that waited while the bot was down come first, stamped with their send time; only then
             # does the timers' start-up sweep judge deadlines (an /arrived sent in time is no breach). A webhook
             # receiver starts the timers itself once Telegram has pushed what was pending (webhook.py).
             try:
-                offset = await drain_pending(app)
+                offset = await drain_pending(app, budget=lease.remaining if lease is not None else None)
             except AnotherPoller as exc:
                 conflict = exc
-            if conflict is None:
-                await start_timers(app)
+        if receiver is None and conflict is None:
+            await start_timers(app)
         await app.start()
         if ready is not None:
             ready()
         if receiver is not None:
             await receiver(app, stop)
+        elif lease is not None and conflict is None:
+            try:
+                await poll_with_lease(app, stop, lease, timeout=poll_timeout, offset=offset)
+            except AnotherPoller as exc:
+                conflict = exc
+        if lease is not None and keeper is not None:  # no more polling here: another replica polls at once
+            await _end_lease(lease, keeper)
+            keeper = None
         elif conflict is None:
             try:
                 await poll_updates(app, stop, timeout=poll_timeout, offset=offset)
@@ -351,6 +457,8 @@ async def serve(app: Application, stop: asyncio.Event, *, bootstrap_retries: int
         if conflict is not None:
             raise conflict
     finally:
+        if keeper is not None and lease is not None:
+            await _end_lease(lease, keeper)
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
