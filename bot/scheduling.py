@@ -53,10 +53,14 @@ class TimerScheduler:
             self._unsubscribe = unsubscribe
 
     def stop(self) -> None:
-        """No more pokes (the jobs go with the JobQueue)."""
+        """No more pokes (the jobs go with the JobQueue); a recomputation still waiting is dropped, so it never
+        runs on the database after it closed."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self._poke_task is not None and not self._poke_task.done():
+            self._poke_task.cancel()
+        self._poke_task = None
 
     async def sweep_all(self) -> None:
         for timer in schedule.TIMERS:
