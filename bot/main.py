@@ -24,6 +24,9 @@ SUBCOMMANDS: dict[str, ModuleType] = {module.NAME: module for module in (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run_bot.py", description="maintbot: on-site maintenance chat-ops bot")
     parser.add_argument("--config", help="TOML config file (default: $MAINTBOT_CONFIG or config/maintbot.toml)")
+    parser.add_argument("--contract", metavar="ID",
+                        help="subcommands: the contract of a deployment directory to work on (default: "
+                             "$MAINTBOT_CONTRACT; needed when the directory holds several)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--console", action="store_true",
                       help="chat with the real bot in this terminal: no token, no network")
@@ -39,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         # also after the subcommand; when not given there, the top-level value stands
         sub_parser.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file (as above)")
+        sub_parser.add_argument("--contract", metavar="ID", default=argparse.SUPPRESS,
+                                help="the contract of a deployment directory (as above)")
         module.add_arguments(sub_parser)
     return parser
 
