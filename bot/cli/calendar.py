@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.common import pick_contract, chosen_contract, settings_or_exit
+from bot.cli.common import chosen_contract, pick_contract, settings_or_exit
 from bot.services.calendar_view import calendar_command
 from bot.services.container import build_calendar
 

@@ -111,7 +111,7 @@ def test_the_report_is_of_the_contract_chosen(config_dir: Path, tmp_path: Path, 
     from openpyxl import load_workbook
 
     out_file = tmp_path / "beta.xlsx"
-    code, out, err = run(capsys, "--config", str(config_dir), "--contract", "beta-2022", "report",
+    code, _, err = run(capsys, "--config", str(config_dir), "--contract", "beta-2022", "report",
                          "--month", "2022-10", "--out", str(out_file))
     assert code == 0, err
     sheet_text = " ".join(str(cell.value) for sheet in load_workbook(out_file).worksheets
