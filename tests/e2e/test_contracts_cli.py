@@ -132,3 +132,39 @@ def test_purge_needs_the_contract_named_and_deletes_only_that_one(
     code, out, _ = run(capsys, "--config", str(config_dir), "score", "--all", "--json")
     rows = {row["contract"]: row for row in json.loads(out)}
     assert rows["alpha-2022"]["total"] is not None  # alpha's record is untouched
+
+
+@pytest.mark.sqlite_only
+def test_backup_of_a_deployment_holds_every_contracts_rows(config_dir: Path, tmp_path: Path, clock: FakeClock,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    asyncio.run(deduct_in_beta(config_dir, clock))
+    copy = tmp_path / "copy.db"
+    code, out, err = run(capsys, "--config", str(config_dir), "--contract", "beta-2022", "backup", "--out", str(copy))
+    assert code == 0 and out.startswith("OK: ") and "whole database" in err  # --contract does not narrow it
+    with closing(sqlite3.connect(copy)) as conn:
+        people = dict(conn.execute("SELECT contract_id, COUNT(*) FROM people GROUP BY contract_id").fetchall())
+        deductions = conn.execute("SELECT contract_id FROM score_deductions").fetchall()
+    assert set(people) == {"alpha-2022", "beta-2022"} and deductions == [("beta-2022",)]
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_only
+def test_migrate_db_of_a_deployment_compares_every_contracts_score(tmp_path: Path, clock: FakeClock,
+                                                                   pg_database: str) -> None:
+    """The real `run_bot.py migrate-db` process on a deployment directory: both contracts' /score, from each side."""
+    import subprocess
+    import sys
+
+    config = write_deployment(tmp_path / "config", str(tmp_path / "deployment.db"))
+    asyncio.run(deduct_in_beta(config, clock))
+    done = subprocess.run([sys.executable, "run_bot.py", "--config", str(config), "migrate-db", "--to", pg_database],
+                          cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    blocks = done.stdout.split("/score of contract ")[1:]
+    assert [block.split(" ", 1)[0] for block in blocks] == ["alpha-2022", "beta-2022"], done.stdout
+    assert all("identical on both sides" in block and "总分" in block for block in blocks)
+    assert "DIFFERENT" not in done.stdout and "OK: set storage.db" in done.stdout
+    assert "出勤 0.00/30" in blocks[0] and "出勤 0.00/40" in blocks[1] and "甲方扣 20.00" in blocks[1]  # each its own
