@@ -152,3 +152,20 @@ async def test_the_duty_feed_is_of_the_links_contract(two: Harness) -> None:
         forged = await calendar_app.get(f"{feed_root}{tampered_token(token, c='alpha-2022')}.ics")
     assert team.status_code == 200 and "20221015" in team.text and "20221022" not in team.text  # beta's rota
     assert forged.status_code == 403 and "BEGIN:VCALENDAR" not in forged.text
+
+
+@pytest.mark.slow
+async def test_in_a_browser_betas_link_shows_betas_score_under_its_name(two: Harness) -> None:
+    from tests.e2e.web_support import open_browser
+
+    await records_in_each(two)
+    [score] = await two.chat.send(BETA_CONTACT, "/score 2022-10")  # beta's score in chat
+    chat_total = re.search(r"总分 (\S+) / 100", score.text)
+    assert chat_total and score.text.startswith("【乙项目】"), score.text
+    link = await link_from_group(two, CLIENT_CONTACT)
+    async for browser in open_browser():
+        page = await browser.new_page()
+        await page.goto(link)
+        await page.goto(link.split("/login")[0] + "/assessment?period=2022-10")
+        assert await page.inner_text("#score-total") == chat_total.group(1) == "80.00"
+        assert "乙项目" in await page.inner_text("header")
