@@ -70,7 +70,9 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
           + (f", {report.anonymised} audit rows anonymised" if report.anonymised else "")
           + (f", kept: {', '.join(sorted(report.kept))}" if report.kept else "")
           + (f", {len(files)} local photo/file copies deleted" if files else "") + ".")
-    backups = sorted(backup_dir(settings, db_path).glob(f"maintbot-{contract_id}-*.db"))
+    # a deployment's backups are named after its first contract, and hold every contract's rows
+    named = {contract_id, settings.deployment[0].contract.id}
+    backups = sorted(path for cid in named for path in backup_dir(settings, db_path).glob(f"maintbot-{cid}-*.db"))
     if backups:
         print(f"Note: {len(backups)} earlier backup file(s) in {backups[0].parent} still hold this data; "
               "delete them too if the client asks for destruction.")

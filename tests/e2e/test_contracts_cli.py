@@ -126,9 +126,13 @@ def test_purge_needs_the_contract_named_and_deletes_only_that_one(
     if postgres_url is not None:
         return  # purge works on the SQLite file (tests/integration/test_datalife.py); the refusal is the same
     asyncio.run(deduct_in_beta(config_dir, clock))
+    code, out, err = run(capsys, "--config", str(config_dir), "backup")  # the deployment's: named after alpha
+    assert code == 0 and "maintbot-alpha-2022-" in out, err
     code, out, err = run(capsys, "--config", str(config_dir), "--contract", "beta-2022", "purge",
                          "--yes-i-am-sure", "beta-2022")
     assert code == 0, err
+    assert "score_deductions: 1 rows → DELETE" in out
+    assert "Note: 1 earlier backup file(s)" in out  # the deployment's backup holds beta's data too
     code, out, _ = run(capsys, "--config", str(config_dir), "score", "--all", "--json")
     rows = {row["contract"]: row for row in json.loads(out)}
     assert rows["alpha-2022"]["total"] is not None  # alpha's record is untouched

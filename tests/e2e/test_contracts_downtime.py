@@ -47,3 +47,30 @@ async def test_after_downtime_every_contracts_admins_are_told_naming_their_contr
     assert [text.split("\n", 1)[0] for text in to_admin] == ["【乙项目】", "【甲项目】"]  # on both: one each
     alpha_notice = next(text for text in to_admin if text.startswith("【甲项目】"))
     assert "test.reminder" not in alpha_notice  # alpha owed nothing
+
+
+async def test_the_nightly_backup_of_a_deployment_is_made_once_and_holds_every_contract(
+        tmp_path: Path, postgres_url: str | None, clock: FakeClock) -> None:
+    """One database, one nightly backup (not one full copy per contract)."""
+    from datetime import datetime
+
+    from tests.conftest import SHANGHAI
+
+    settings = deployment_with_a_beta_admin(tmp_path / "config", postgres_url or str(tmp_path / "deployment.db"))
+    shared = tomllib.loads((tmp_path / "config" / "deployment.toml").read_text(encoding="utf-8"))
+    shared["storage"]["backup_dir"] = str(tmp_path / "backups")
+    write_toml(shared, tmp_path / "config" / "deployment.toml")
+    settings = load_settings(tmp_path / "config", apply_env=False)
+    async with started_bot(settings, clock) as bot:
+        clock.set(datetime(2022, 10, 11, 2, 30, tzinfo=SHANGHAI))
+        await bot.run_timers()
+        await bot.chat.flush()
+    made = sorted(p.name for p in (tmp_path / "backups").iterdir())
+    assert made == [f"maintbot-alpha-2022-20221011-023000.{'dump' if postgres_url else 'db'}"], made
+    if postgres_url is None:
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(tmp_path / "backups" / made[0])) as conn:
+            contracts = {row[0] for row in conn.execute("SELECT DISTINCT contract_id FROM people")}
+        assert contracts == {"alpha-2022", "beta-2022"}
