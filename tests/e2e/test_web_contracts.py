@@ -169,3 +169,47 @@ async def test_in_a_browser_betas_link_shows_betas_score_under_its_name(two: Har
         await page.goto(link.split("/login")[0] + "/assessment?period=2022-10")
         assert await page.inner_text("#score-total") == chat_total.group(1) == "80.00"
         assert "乙项目" in await page.inner_text("header")
+
+
+@pytest.mark.slow
+def test_the_console_on_a_deployment_links_the_person_to_their_own_contract(tmp_path: Path) -> None:
+    """`run_bot.py --config config/deployment.example --console` (the real process): `:web` acting as the second
+    contract's client contact gives a link to that contract's page."""
+    import os
+    import queue
+    import subprocess
+    import sys
+    import threading
+
+    env = {**os.environ, "MAINTBOT_DB": str(tmp_path / "console.db")}
+    for name in ("MAINTBOT_TOKEN", "MAINTBOT_WEB_SECRET", "MAINTBOT_CONTRACT"):
+        env.pop(name, None)
+    root = Path(__file__).parents[2]
+    process = subprocess.Popen([sys.executable, "run_bot.py", "--config", "config/deployment.example", "--console",
+                                "--at", "2023-03-06 09:00"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, cwd=root, env=env)
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(":as 褚联络\n:web\n")
+        process.stdin.flush()
+        lines: queue.Queue[str] = queue.Queue()  # read by a thread: the wait below has a deadline
+        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+        seen: list[str] = []
+        link = None
+        while link is None:
+            try:
+                seen.append(lines.get(timeout=60))
+            except queue.Empty:
+                break
+            match = re.search(r"褚联络: (http://127\.0\.0\.1:\d+/login\?t=\S+)", seen[-1])
+            link = match.group(1) if match else None
+        assert link, "".join(seen)
+        page = httpx.get(link, follow_redirects=True, timeout=30)
+        assert page.status_code == 200
+        assert "示例市社保信息系统现场运维项目（2023）" in plain(page.text)  # the header names demo-2023
+        assert "2023-02-01" in plain(page.text) and "2022-02-01" not in plain(page.text)
+    finally:
+        process.stdin.write(":quit\n")
+        process.stdin.close()
+        process.wait(timeout=60)  # the reader thread drains the rest of the output
+    assert process.returncode == 0

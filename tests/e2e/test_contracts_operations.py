@@ -1,6 +1,6 @@
-"""The start-up downtime notice in a deployment of several contracts (issue 18, item 3): every contract's admins
-are told, each notice names its contract and lists what that contract's outbox owed. On the test database
-(SQLite, or PostgreSQL under MAINTBOT_TEST_DB)."""
+"""What a deployment of several contracts does for its operators (issue 18, item 3): after downtime every contract's
+admins are told, each notice naming its contract and listing what that contract's outbox owed; the nightly backup is
+made once for the one database. On the test database (SQLite, or PostgreSQL under MAINTBOT_TEST_DB)."""
 
 from __future__ import annotations
 
