@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.subcommand:
         return int(SUBCOMMANDS[args.subcommand].run(args, args.config) or 0)
+    if args.contract:  # the bot itself serves every contract of its configuration
+        print("error: --contract chooses the contract of a subcommand (e.g. run_bot.py --contract ID score); "
+              "the bot serves every contract of its configuration", file=sys.stderr)
+        return 2
     config_path = resolve_config_path(args.config)
     if args.console and not config_path.exists() and not args.config:
         print(f"({config_path} not found: using the example configuration {EXAMPLE_CONFIG_PATH})",

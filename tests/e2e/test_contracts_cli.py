@@ -79,6 +79,8 @@ def test_without_a_contract_a_subcommand_about_one_refuses_with_the_ids(
         assert f"run_bot.py --config {config_dir} --contract alpha-2022 {argv[0]}" in lines[0]
     code, _, err = run(capsys, "--config", str(config_dir), "--contract", "gamma-2022", "score")
     assert code == 2 and "'gamma-2022'" in err and "alpha-2022, beta-2022" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--config", str(config_dir), "--contract", "beta-2022", "--console")
+    assert code == 2 and "subcommand" in err  # the bot itself is not narrowed to one contract
 
 
 def test_the_contract_may_come_from_the_environment(config_dir: Path, clock: FakeClock,
