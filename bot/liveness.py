@@ -21,11 +21,14 @@ log = logging.getLogger(__name__)
 
 
 class ReliabilityRuntime:
-    """The liveness ticker: stamp + heartbeat every `alive_interval`."""
+    """The liveness ticker: stamp + heartbeat every `alive_interval`. The stamp is the process's, kept on the first
+    contract; the downtime notice goes to the admins of every contract (`contracts`, issue 18), each about its own
+    outbox and named by its contract when there are several."""
 
-    def __init__(self, app: Application, services: Services) -> None:
+    def __init__(self, app: Application, services: Services, contracts: list[Services] | None = None) -> None:
         self.app = app
         self.services = services
+        self.contracts = contracts or [services]
         self._ticker: asyncio.Task[None] | None = None
         self.heartbeats_ok = 0
         self.heartbeats_failed = 0
@@ -36,7 +39,9 @@ class ReliabilityRuntime:
             # INFO, in the contract's local time: the admins get the notice; the console must not print it raw.
             log.info("the bot was down from %s to %s (%s)", self.services.fmt(downtime.down_from),
                      self.services.fmt(downtime.down_until), self.services.settings.contract.timezone)
-            await health.notify_downtime(self.services, downtime)
+            for each in self.contracts:
+                seen = downtime if each is self.services else await health.downtime_of(each, downtime)
+                await health.notify_downtime(each, seen)
         await health.alive_tick(self.services)
         self._ticker = asyncio.create_task(self._tick_forever(), name="reliability-ticker")
 
@@ -88,7 +93,8 @@ async def start_reliability(app: Application) -> None:
     state = app_state(app)
     if state.reliability is not None:
         return
-    state.reliability = ReliabilityRuntime(app, state.running_services())
+    services = state.running_services()
+    state.reliability = ReliabilityRuntime(app, services, state.deployment.all() if state.deployment else None)
     await state.reliability.start()
 
 

@@ -24,6 +24,9 @@ SUBCOMMANDS: dict[str, ModuleType] = {module.NAME: module for module in (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run_bot.py", description="maintbot: on-site maintenance chat-ops bot")
     parser.add_argument("--config", help="TOML config file (default: $MAINTBOT_CONFIG or config/maintbot.toml)")
+    parser.add_argument("--contract", metavar="ID",
+                        help="subcommands: the contract of a deployment directory to work on (default: "
+                             "$MAINTBOT_CONTRACT; needed when the directory holds several)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--console", action="store_true",
                       help="chat with the real bot in this terminal: no token, no network")
@@ -39,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         # also after the subcommand; when not given there, the top-level value stands
         sub_parser.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file (as above)")
+        sub_parser.add_argument("--contract", metavar="ID", default=argparse.SUPPRESS,
+                                help="the contract of a deployment directory (as above)")
         module.add_arguments(sub_parser)
     return parser
 
@@ -74,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.subcommand:
         return int(SUBCOMMANDS[args.subcommand].run(args, args.config) or 0)
+    if args.contract:  # the bot itself serves every contract of its configuration
+        print("error: --contract chooses the contract of a subcommand (e.g. run_bot.py --contract ID score); "
+              "the bot serves every contract of its configuration", file=sys.stderr)
+        return 2
     config_path = resolve_config_path(args.config)
     if args.console and not config_path.exists() and not args.config:
         print(f"({config_path} not found: using the example configuration {EXAMPLE_CONFIG_PATH})",

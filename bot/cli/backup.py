@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cli.common import settings_or_exit
+from bot.cli.common import settings_or_exit, whole_database_note
 from bot.services.clock import SystemClock
 from storage.dialect import is_postgres
 from storage.maintenance import BackupError, auto_backup_name, backup_any, backup_dir
@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config_path: str | None) -> int:
     settings = settings_or_exit(config_path)
+    whole_database_note(args, NAME)
     location = settings.storage.db
     if args.out:
         out = Path(args.out)

@@ -1,11 +1,12 @@
-"""`run_bot.py calendar 2022-10 [--json] [--lang en]`: the working calendar of a month."""
+"""`run_bot.py calendar 2022-10 [--json] [--lang en]`: the working calendar of a month (of the contract named with
+`--contract ID` when a deployment directory holds several: each has its own calendar overrides)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bot.cli.common import settings_or_exit
+from bot.cli.common import chosen_contract, pick_contract, settings_or_exit
 from bot.services.calendar_view import calendar_command
 from bot.services.container import build_calendar
 
@@ -22,4 +23,5 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
 
     path = resolve_config_path(config_path)
     settings = settings_or_exit(str(path if path.exists() or config_path else EXAMPLE_CONFIG_PATH))
+    settings = pick_contract(settings, chosen_contract(args), NAME, config_path)
     return calendar_command(list(args.rest), build_calendar(settings), sys.stdout)

@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from bot.cli.common import settings_or_exit
+from bot.cli.common import settings_or_exit, whole_database_note
 from storage.maintenance import BackupError, attachment_files, export_csv
 
 NAME = "export"
@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config_path: str | None) -> int:
     settings = settings_or_exit(config_path)
+    whole_database_note(args, NAME)
     try:
         written = export_csv(Path(settings.storage.db), Path(args.out))
     except BackupError as exc:

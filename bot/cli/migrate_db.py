@@ -4,7 +4,8 @@ The source is the configured `storage.db` (or `--from PATH`); it is first brough
 does at start-up) and must not be in use: stop the bot first (its instance lock is taken). The target must be an
 empty database (`createdb`): the migrations and every row go in one transaction (storage/transfer.py), so a failure
 leaves it empty. Then both sides are checked and printed: the rows of every table (they must match) and the /score
-text of the contract to date computed from each side (it must be identical). Exit 0 only when everything matches;
+text of the contract to date computed from each side (it must be identical; with a deployment directory, of every
+contract). Exit 0 only when everything matches;
 then point `storage.db` (or MAINTBOT_DB) at the URL and start the bot.
 """
 
@@ -15,7 +16,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.cli.common import settings_or_exit
+from bot.cli.common import settings_or_exit, whole_database_note
 from bot.services.clock import Clock, SystemClock
 from config.settings import Settings
 from storage.dialect import is_postgres, sqlite_path
@@ -32,19 +33,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the SQLite database file (default: storage.db from the config)")
 
 
-async def score_text(settings: Settings, location: str, clock: Clock) -> str:
-    """The /score answer for the contract to date (with the comparison /score shows), from one database."""
+async def score_texts(settings: Settings, location: str, clock: Clock) -> dict[str, str]:
+    """The /score answer for each contract of the configuration to date (with the comparison /score shows), from
+    one database: contract id -> text."""
     from bot.handlers.render.scoring import render_score
-    from bot.services.container import open_services
+    from bot.services.container import open_deployment
     from bot.services.scoring import compute_assessment, previous_period, resolve_period
 
-    lang = settings.contract.default_language
-    async with open_services(settings, clock, seed=False, db_path=location) as services:
-        period = resolve_period(services, "")
-        assessment = await compute_assessment(services, period)
-        before = previous_period(services, period)
-        previous = await compute_assessment(services, before) if before is not None else None
-        return render_score(assessment, lang, previous)
+    texts = {}
+    async with open_deployment(settings, clock, seed=False, db_path=location) as deployment:
+        for services in deployment.all():
+            period = resolve_period(services, "")
+            assessment = await compute_assessment(services, period)
+            before = previous_period(services, period)
+            previous = await compute_assessment(services, before) if before is not None else None
+            texts[services.contract_id] = render_score(assessment, services.settings.contract.default_language,
+                                                       previous)
+    return texts
 
 
 async def migrate(settings: Settings, source: Path, url: str, clock: Clock) -> int:
@@ -62,15 +67,19 @@ async def migrate(settings: Settings, source: Path, url: str, clock: Clock) -> i
         same = before.get(table) == after.get(table)
         ok = ok and same
         print(f"{table:<28} {before.get(table, '-'):>9} {after.get(table, '-'):>11}{'' if same else '  DIFFERENT'}")
-    on_sqlite = await score_text(settings, str(source), clock)
-    on_postgres = await score_text(settings, url, clock)
-    print("/score (contract to date), computed from each side:")
-    if on_sqlite == on_postgres:
-        print(on_sqlite)
-        print("identical on both sides")
-    else:
-        ok = False
-        print(f"--- sqlite\n{on_sqlite}\n--- postgresql\n{on_postgres}\nDIFFERENT")
+    on_sqlite = await score_texts(settings, str(source), clock)
+    on_postgres = await score_texts(settings, url, clock)
+    several = len(on_sqlite) > 1
+    for contract_id, sqlite_text in on_sqlite.items():
+        postgres_text = on_postgres.get(contract_id, "")
+        print(f"/score of contract {contract_id} (to date), computed from each side:" if several
+              else "/score (contract to date), computed from each side:")
+        if sqlite_text == postgres_text:
+            print(sqlite_text)
+            print("identical on both sides")
+        else:
+            ok = False
+            print(f"--- sqlite\n{sqlite_text}\n--- postgresql\n{postgres_text}\nDIFFERENT")
     if not ok:
         print("error: the copy differs from the source (see above); keep running on SQLite", file=sys.stderr)
         return 1
@@ -80,6 +89,7 @@ async def migrate(settings: Settings, source: Path, url: str, clock: Clock) -> i
 
 def run(args: argparse.Namespace, config_path: str | None) -> int:
     settings = settings_or_exit(config_path)
+    whole_database_note(args, NAME)
     url = str(args.to)
     if not is_postgres(url):
         print(f"error: --to must be a PostgreSQL URL such as postgresql://maintbot@127.0.0.1:5432/maintbot, "

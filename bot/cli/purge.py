@@ -5,7 +5,8 @@ the contract goes, except tables listed in `data.keep_tables`; `audit` in that l
 anonymised (no names, ids or texts). The audit triggers are dropped and re-created inside the same
 transaction; one `data.purge` audit row records the counts. Export first (`run_bot.py export`) if the
 client wants the data returned; earlier backups still hold the data and are listed so they can be removed.
-Stop the bot before purging.
+Stop the bot before purging. The contract is named with `--contract ID` (before or after `purge`, or
+MAINTBOT_CONTRACT), always, even with one contract: nothing is destroyed by default.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import settings_or_exit
+from bot.cli.common import chosen_contract, settings_or_exit
 from bot.services.clock import SystemClock
 from storage.maintenance import BackupError, attachment_files, backup_dir, purge_contract, purge_preview
 
@@ -23,15 +24,23 @@ HELP = "delete a finished contract's personal data (asks to type the contract id
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--contract", required=True, help="the contract id whose data is deleted")
+    # the contract id whose data is deleted: the global --contract ID (bot/main.py), required here
     parser.add_argument("--yes-i-am-sure", dest="confirm", metavar="ID",
                         help="confirm without a prompt (for scripts): must equal --contract")
 
 
 def run(args: argparse.Namespace, config_path: str | None) -> int:
     settings = settings_or_exit(config_path)
+    chosen = chosen_contract(args)
+    if chosen is None:
+        ids = ", ".join(each.contract.id for each in settings.deployment)
+        print(f"error: name the contract whose data is deleted with --contract ID (this configuration: {ids}), "
+              f"e.g. run_bot.py purge --contract {settings.deployment[0].contract.id}", file=sys.stderr)
+        return 2
+    contract_id: str = chosen
+    # its own settings (what it keeps, where its backups are) when the configuration still lists it
+    settings = next((each for each in settings.deployment if each.contract.id == contract_id), settings)
     db_path = Path(settings.storage.db)
-    contract_id: str = args.contract
     keep = list(settings.data.keep_tables)
     try:
         preview = purge_preview(db_path, contract_id)
@@ -61,7 +70,9 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
           + (f", {report.anonymised} audit rows anonymised" if report.anonymised else "")
           + (f", kept: {', '.join(sorted(report.kept))}" if report.kept else "")
           + (f", {len(files)} local photo/file copies deleted" if files else "") + ".")
-    backups = sorted(backup_dir(settings, db_path).glob(f"maintbot-{contract_id}-*.db"))
+    # a deployment's backups are named after its first contract, and hold every contract's rows
+    named = {contract_id, settings.deployment[0].contract.id}
+    backups = sorted(path for cid in named for path in backup_dir(settings, db_path).glob(f"maintbot-{cid}-*.db"))
     if backups:
         print(f"Note: {len(backups)} earlier backup file(s) in {backups[0].parent} still hold this data; "
               "delete them too if the client asks for destruction.")

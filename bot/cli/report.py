@@ -1,6 +1,7 @@
 """`run_bot.py report --month 2022-10 --out FILE.xlsx`: the monthly report workbook, and its chart
 (FILE.png beside it), the same as /report sends. Without --month: last month, or the contract's last month
-once it has ended; a month outside the contract is refused (exit 1), as /score refuses it."""
+once it has ended; a month outside the contract is refused (exit 1), as /score refuses it. With a deployment
+directory of several contracts, name the contract with `--contract ID` (or MAINTBOT_CONTRACT)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.catalog import t
-from bot.cli.common import cli_services, settings_or_exit
+from bot.cli.common import cli_services, contract_settings_or_exit
 from bot.services.clock import Clock
 from bot.services.errors import DomainError
 from bot.services.report import build_report, resolve_month
@@ -44,5 +45,5 @@ async def report_command(settings: Settings, month_text: str, out: str | None, *
 
 
 def run(args: argparse.Namespace, config_path: str | None) -> int:
-    settings = settings_or_exit(config_path)
+    settings = contract_settings_or_exit(config_path, args, NAME)
     return asyncio.run(report_command(settings, args.month, args.out))

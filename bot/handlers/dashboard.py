@@ -15,13 +15,16 @@ log = logging.getLogger(__name__)
 
 @command("dashboard", ANYONE)
 async def dashboard(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
-    """A link to the web page that carries the caller's identity and expires (never shown in a group)."""
+    """A link to the web page that carries the caller's identity and expires (never shown in a group); with several
+    contracts, the link shows the contract this chat belongs to (a group: the one it is bound to)."""
     root = ctx.runtime.web_root()
     if root is None:
         await reply(ctx, person, "web.off")
         return
     link = await web_access.dashboard_link(ctx.services, person, root=root)
     text = t("web.link", person.language, url=link.url, expires=ctx.services.fmt(link.expires))
+    if ctx.services.heading:  # several contracts: the private chat is told whose link this is
+        text = t("contract.heading", person.language, title=ctx.services.heading) + "\n" + text
     if msg.private:
         await reply(ctx, person, "web.link", url=link.url, expires=ctx.services.fmt(link.expires))
         return

@@ -19,7 +19,7 @@ from bot.offline.fake_telegram import ApiCall, ChatDriver, FakeBotAPI, SentMessa
 from bot.services.clock import Clock, FakeClock, SystemClock
 from bot.services.container import build_calendar
 from bot.startup_errors import service_period_notice
-from config.settings import Settings, WebSettings, parse_duration
+from config.settings import Settings, WebSettings, compose_deployment, parse_duration
 
 DEMO_GROUP_ID = -1009000000001
 
@@ -44,7 +44,7 @@ class Console:
         self.api = api
         self.clock = clock
         self.out = out
-        self.names = {p.telegram_id: p.name for p in settings.roster}
+        self.names = {p.telegram_id: p.name for each in reversed(settings.deployment) for p in each.roster}
         self.user_id = settings.roster[0].telegram_id
         self.chat_id: int | None = None  # None: private chat with the current user
         self.buttons: dict[int, tuple[SentMessage, str]] = {}
@@ -103,8 +103,12 @@ class Console:
         if word == "help":
             print(HELP, file=self.out)
         elif word == "people":
-            for person in self.settings.roster:
-                print(f"  {person.name}  id={person.telegram_id}  roles={','.join(person.roles)}", file=self.out)
+            several = len(self.settings.deployment) > 1  # a deployment directory: every contract's roster
+            for each in self.settings.deployment:
+                if several:
+                    print(f"{each.contract.id} ({each.contract.title}):", file=self.out)
+                for person in each.roster:
+                    print(f"  {person.name}  id={person.telegram_id}  roles={','.join(person.roles)}", file=self.out)
         elif word == "as":
             self._switch_user(rest)
         elif word == "group":
@@ -144,6 +148,11 @@ class Console:
         state = app_state(self.driver.app)
         server = state.web_server
         services = state.running_services()
+        if state.deployment is not None and state.deployment.several:  # the contract of this person's private chat
+            from bot.services.contracts import current_contract
+            from bot.transports.base import Sender
+
+            services = await current_contract(state.deployment, Sender("telegram", str(self.user_id))) or services
         async with services.db.uow(read_only=True) as uow:
             person = await uow.people.by_telegram_id(self.user_id)
         if server is None or person is None:
@@ -155,7 +164,7 @@ class Console:
         self.out.flush()
 
     def _switch_user(self, who: str) -> None:
-        by_name = {p.name: p.telegram_id for p in self.settings.roster}
+        by_name = {p.name: p.telegram_id for each in reversed(self.settings.deployment) for p in each.roster}
         if who in by_name:
             self.user_id = by_name[who]
         elif who.isdigit():
@@ -237,7 +246,8 @@ async def run_console(settings: Settings, *, start_at: str | None = None, stdin:
                              at=f"{inside:%Y-%m-%d %H:%M}", example=f"{inside:%Y-%m-%d} 09:00"))
     notices.append(service_period_notice(settings, clock.now().astimezone(tz).date()))
     if settings.web is None:  # the console always serves the web page: on loopback, any free port
-        settings = settings.model_copy(update={"web": WebSettings(port=0)})
+        served = [each.model_copy(update={"web": WebSettings(port=0)}) for each in settings.deployment]
+        settings = compose_deployment(served)[0] if len(served) > 1 else served[0]  # every contract's
     api = FakeBotAPI()
     fake = None
     if platform == "dingtalk":  # issue 17: the same console, the bot reached through the offline fake DingTalk

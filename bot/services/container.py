@@ -162,17 +162,17 @@ class Deployment:
 
 
 @asynccontextmanager
-async def open_deployment(settings: Settings, clock: Clock | None = None, *,
-                          seed: bool = True) -> AsyncIterator[Deployment]:
+async def open_deployment(settings: Settings, clock: Clock | None = None, *, seed: bool = True,
+                          db_path: str | None = None) -> AsyncIterator[Deployment]:
     """Every contract of `settings.deployment` on one database (opened and migrated once; one roster seeding
-    transaction for all): the Deployment; the database is closed on the way out. With one contract this is
-    `open_services` wrapped."""
+    transaction for all): the Deployment; the database (`db_path`, else the configured one) is closed on the way
+    out."""
     from bot.services.people import seed_roster
 
     clock = clock or SystemClock()
     contracts = settings.deployment
     several = len(contracts) > 1
-    root = await open_database(settings.storage.db, contracts[0].contract.id)
+    root = await open_database(db_path or settings.storage.db, contracts[0].contract.id)
     try:
         if several:  # processed updates under one key; the views share the root's highest update id
             root.update_scope = DEPLOYMENT_SCOPE

@@ -5,7 +5,8 @@ row counts it is verified against describe the same moment even while the bot wr
 to `<name>.part` and renamed only after `PRAGMA integrity_check` says ok and every table's row count
 matches. The daily backup (timer `duty.backup`) runs at `storage.backup_time` and keeps the newest
 `storage.backup_keep` automatic files in `storage.backup_dir` (a relative directory is taken relative to
-the database file's directory).
+the database file's directory). A deployment of several contracts makes one (named after its first contract):
+the database holds every contract.
 
 Purge (the contract: at the end every piece of information held is returned or destroyed): in one
 transaction, every row of the contract is deleted from every table with a `contract_id` column, except
@@ -45,8 +46,16 @@ def _backup_moment(services: Services, day: date) -> datetime:
     return datetime.combine(day, services.settings.storage.backup_time, tzinfo=services.tz)
 
 
+def makes_backups(services: Services) -> bool:
+    """A deployment of several contracts has one database: its first contract makes the nightly backup of all."""
+    return services.settings.deployment[0].contract.id == services.contract_id
+
+
 async def next_backup_due(services: Services, now: datetime) -> datetime | None:
-    """Today's backup time, unless today's backup is done or tracking began after it: then tomorrow's."""
+    """Today's backup time, unless today's backup is done or tracking began after it: then tomorrow's (never for
+    the other contracts of a deployment: the first one's backup holds them)."""
+    if not makes_backups(services):
+        return None
     async with services.db.uow() as uow:
         marks: DutyMarksRepository = uow.repo(DutyMarksRepository)
         await marks.claim("backup:since", now)

@@ -110,6 +110,15 @@ async def detect_downtime(services: Services) -> Downtime | None:
     return Downtime(last_alive, started, clean, late, owed)
 
 
+async def downtime_of(services: Services, downtime: Downtime) -> Downtime:
+    """The same downtime (the process's, detected on the first contract) seen from another contract of the
+    deployment (issue 18): what fell due and what was owed in that contract's outbox."""
+    async with services.db.uow(read_only=True) as uow:
+        late = await uow.outbox.kinds_created_since(downtime.down_until, exclude_prefix=OWN_KIND_PREFIX)
+        owed = await uow.outbox.kinds_owed_at(downtime.down_until)
+    return Downtime(downtime.down_from, downtime.down_until, downtime.clean_stop, late, owed)
+
+
 def fmt_downtime(duration: timedelta) -> Text:
     """How long the bot was down, as people say it: 45 分钟, 2 小时 5 分钟, 6 天 9 小时 (never 9180 分钟)."""
     minutes = max(int(duration.total_seconds() // 60), 1)

@@ -3,6 +3,10 @@
 No passwords: `/dashboard` sends a link whose token carries the person and its expiry, signed with HMAC-SHA256
 (stdlib `hmac`) under the deployment's secret (MAINTBOT_WEB_SECRET, else generated once and kept in the
 database). The page shows what the person's role may see in chat, nothing more.
+
+In a deployment of several contracts (issue 18) a token also carries its contract (`c`, under the MAC, signed with
+that contract's secret): the page shows that contract's records, and a link of one contract can never show
+another's. A token without `c` (made before it was carried) is the first contract's.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class Claims:
     telegram_id: int  # the person (TEAM for the team's feed)
     kind: str
     expires: datetime
+    contract_id: str | None = None  # the contract whose records the token shows (None: the first contract)
 
 
 def web_settings(services: Services) -> WebSettings:
@@ -76,8 +81,10 @@ def _unb64(text: str) -> bytes:
 
 
 def sign(key: bytes, claims: Claims) -> str:
-    payload = _b64(json.dumps({"p": claims.telegram_id, "k": claims.kind,
-                               "e": int(claims.expires.timestamp())}, separators=(",", ":")).encode())
+    fields: dict[str, object] = {"p": claims.telegram_id, "k": claims.kind, "e": int(claims.expires.timestamp())}
+    if claims.contract_id is not None:
+        fields["c"] = claims.contract_id
+    payload = _b64(json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode())
     mac = hmac.new(key, payload.encode(), hashlib.sha256).digest()
     return f"{payload}.{_b64(mac)}"
 
@@ -90,7 +97,8 @@ def verify(key: bytes, token: str, kind: str, now: datetime) -> Claims:
         if not mac or not hmac.compare_digest(expected, _unb64(mac)):
             raise LinkRefused("web.refused.forged")
         data = json.loads(_unb64(payload))
-        claims = Claims(int(data["p"]), str(data["k"]), datetime.fromtimestamp(int(data["e"]), tz=now.tzinfo))
+        claims = Claims(int(data["p"]), str(data["k"]), datetime.fromtimestamp(int(data["e"]), tz=now.tzinfo),
+                        str(data["c"]) if "c" in data else None)
     except (ValueError, KeyError, TypeError) as exc:
         raise LinkRefused("web.refused.forged") from exc
     if claims.kind != kind:
@@ -98,6 +106,17 @@ def verify(key: bytes, token: str, kind: str, now: datetime) -> Claims:
     if claims.expires <= now:
         raise LinkRefused("web.refused.expired")
     return claims
+
+
+def claimed_contract(token: str) -> str | None:
+    """The contract a token names, read before it is verified (to choose the secret and the records it is checked
+    against; `verify` then refuses it unless that contract's secret signed exactly this). None: none named."""
+    payload = (token or "").partition(".")[0]
+    try:
+        data = json.loads(_unb64(payload))
+        return str(data["c"]) if isinstance(data, dict) and "c" in data else None
+    except (ValueError, TypeError):
+        return None
 
 
 def base_url(settings: WebSettings, port: int | None = None) -> str:
@@ -116,7 +135,7 @@ async def dashboard_link(services: Services, person: Person, *, root: str | None
     """A signed link for `person`, valid for `web.link_lifetime` from now (audited)."""
     cfg = web_settings(services)
     expires = services.now() + cfg.link_lifetime
-    token = sign(await secret(services), Claims(person.telegram_id, PAGE, expires))
+    token = sign(await secret(services), Claims(person.telegram_id, PAGE, expires, services.contract_id))
     async with services.db.uow() as uow:
         await uow.audit.append(at=services.now(), action="web.link", entity="person", entity_id=person.id,
                                actor=person,
@@ -128,7 +147,7 @@ async def dashboard_link(services: Services, person: Person, *, root: str | None
 async def feed_token(services: Services, telegram_id: int) -> str:
     """The long-lived token of an iCalendar feed (one person's, or TEAM's)."""
     expires = services.now() + web_settings(services).feed_lifetime
-    return sign(await secret(services), Claims(telegram_id, FEED, expires))
+    return sign(await secret(services), Claims(telegram_id, FEED, expires, services.contract_id))
 
 
 async def viewer(services: Services, claims: Claims) -> Person:

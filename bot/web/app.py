@@ -4,6 +4,10 @@ web page's), the signed-link login, the session cookie, refusals as clear 403 pa
 Every page is `async def view(request, viewer) -> Response` in a module of `bot/web/pages/`; `guarded` checks the
 cookie (or the `?t=` token), the viewer's role for that page (the same roles as in chat), audits the view and turns
 a refusal into its page. No SQL here: the pages call the services.
+
+In a deployment of several contracts (issue 18) the token names its contract (bot/services/web_access.py): the
+viewer's `services` are that contract's, so every page shows its records; the session cookie is the last link
+opened (one contract at a time; the header names it).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.catalog import normalise_language, t
 from bot.services import web_access
-from bot.services.container import Services
+from bot.services.container import Deployment, Services
 from bot.services.domain.people import Person
 from bot.services.errors import DomainError
 from bot.web import render
@@ -59,21 +63,54 @@ def refusal(services: Services, key: str, lang: str | None = None, status: int =
                        message_key=key, params=params)
 
 
-async def current_viewer(services: Services, request: Request) -> Viewer:
+def contract_of(deployment: Deployment, token: str) -> Services:
+    """The contract a token is about (its `c`; none: the first); LinkRefused for a contract this deployment does not
+    serve. Only a guess until `verify` checked the token with that contract's secret."""
+    named = web_access.claimed_contract(token)
+    if named is None:
+        return deployment.primary
+    found = deployment.contracts.get(named)
+    if found is None:
+        raise web_access.LinkRefused("web.refused.forged")
+    return found
+
+
+async def verified(deployment: Deployment, token: str, kind: str) -> tuple[Services, web_access.Claims]:
+    """The contract and the claims of a genuine, unexpired token of `kind`; LinkRefused otherwise."""
+    services = contract_of(deployment, token)
+    claims = web_access.verify(await web_access.secret(services), token, kind, services.now())
+    if claims.contract_id not in (None, services.contract_id):  # cannot happen: `c` is under the MAC
+        raise web_access.LinkRefused("web.refused.forged")
+    return services, claims
+
+
+def audited_in(deployment: Deployment, token: str) -> Services:
+    """Where a refused token's attempt is audited: the contract it names, if served, else the first."""
+    try:
+        return contract_of(deployment, token)
+    except web_access.LinkRefused:
+        return deployment.primary
+
+
+def _token(request: Request) -> str:
+    return request.query_params.get("t") or request.cookies.get(COOKIE) or ""
+
+
+async def current_viewer(deployment: Deployment, request: Request) -> Viewer:
     """The viewer from `?t=` (a fresh link) or the session cookie; LinkRefused when neither is genuine and valid."""
-    token = request.query_params.get("t") or request.cookies.get(COOKIE) or ""
-    claims = web_access.verify(await web_access.secret(services), token, web_access.PAGE, services.now())
+    services, claims = await verified(deployment, _token(request), web_access.PAGE)
     person = await web_access.viewer(services, claims)
     return Viewer(person, normalise_language(person.language), claims.expires, services)
 
 
-def guarded(services: Services, name: str, fn: PageFn, rule: Rule) -> Callable[[Request], Awaitable[Response]]:
+def guarded(deployment: Deployment, name: str, fn: PageFn, rule: Rule) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
-            viewer = await current_viewer(services, request)
+            viewer = await current_viewer(deployment, request)
         except web_access.LinkRefused as refused:
-            await web_access.record_refusal(services, name, refused.key)
-            return refusal(services, refused.key)
+            await web_access.record_refusal(audited_in(deployment, _token(request)), name, refused.key)
+            return refusal(deployment.primary, refused.key)
+        services = viewer.services
         if not rule(viewer.person):
             return refusal(services, "web.refused.role", viewer.lang)
         await web_access.record_view(services, viewer.person, name, str(request.url.query))
@@ -85,15 +122,15 @@ def guarded(services: Services, name: str, fn: PageFn, rule: Rule) -> Callable[[
     return endpoint
 
 
-async def login(services: Services, request: Request) -> Response:
+async def login(deployment: Deployment, request: Request) -> Response:
     """The link from /dashboard: check it, keep it as the session cookie for its lifetime, show the first page."""
     token = request.query_params.get("t", "")
     try:
-        claims = web_access.verify(await web_access.secret(services), token, web_access.PAGE, services.now())
+        services, claims = await verified(deployment, token, web_access.PAGE)
         person = await web_access.viewer(services, claims)
     except web_access.LinkRefused as refused:
-        await web_access.record_refusal(services, "login", refused.key)
-        return refusal(services, refused.key)
+        await web_access.record_refusal(audited_in(deployment, token), "login", refused.key)
+        return refusal(deployment.primary, refused.key)
     pages = allowed_pages(person)
     response = RedirectResponse(f"/{pages[0]}" if pages else "/duty", status_code=303)
     seconds = max(1, int((claims.expires - services.now()).total_seconds()))
@@ -103,25 +140,30 @@ async def login(services: Services, request: Request) -> Response:
     return response
 
 
-async def home(services: Services, request: Request) -> Response:
+async def home(deployment: Deployment, request: Request) -> Response:
     try:
-        viewer = await current_viewer(services, request)
+        viewer = await current_viewer(deployment, request)
     except web_access.LinkRefused as refused:
-        return refusal(services, refused.key)
+        return refusal(deployment.primary, refused.key)
     pages = allowed_pages(viewer.person)
     return RedirectResponse(f"/{pages[0]}" if pages else "/duty", status_code=303)
 
 
-def web_routes(services: Services) -> list[BaseRoute]:
-    """The web page's routes over the running services (the same ones the bot uses)."""
+def as_deployment(web: Services | Deployment) -> Deployment:
+    return web if isinstance(web, Deployment) else Deployment({web.contract_id: web})
+
+
+def web_routes(web: Services | Deployment) -> list[BaseRoute]:
+    """The web page's routes over the running services (the same ones the bot uses; every contract's)."""
     from bot.web.pages import PAGES, ROUTES, feed
 
-    routes: list[BaseRoute] = [Route("/", partial(home, services)), Route("/login", partial(login, services)),
-                               Route("/duty/feed/{token}.ics", partial(feed.calendar_feed, services))]
+    deployment = as_deployment(web)
+    routes: list[BaseRoute] = [Route("/", partial(home, deployment)), Route("/login", partial(login, deployment)),
+                               Route("/duty/feed/{token}.ics", partial(feed.calendar_feed, deployment))]
     for name, (fn, rule) in PAGES.items():
-        routes.append(Route(f"/{name}", guarded(services, name, fn, rule)))
+        routes.append(Route(f"/{name}", guarded(deployment, name, fn, rule)))
     for path, name, fn, rule in ROUTES:
-        routes.append(Route(path, guarded(services, name, fn, rule)))
+        routes.append(Route(path, guarded(deployment, name, fn, rule)))
     return routes
 
 
@@ -132,8 +174,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
                         headers=getattr(exc, "headers", None))
 
 
-def build_http_app(routes: Sequence[BaseRoute], web: Services | None = None) -> Starlette:
-    """The bot's one ASGI app: `routes` (the Telegram webhook, GET /health) and, with `web`, the web page.
+def build_http_app(routes: Sequence[BaseRoute], web: Services | Deployment | None = None) -> Starlette:
+    """The bot's one ASGI app: `routes` (the Telegram webhook, GET /health) and, with `web` (a contract's services,
+    or a deployment's: each link shows its own contract), the web page.
 
     Without the web page every refusal is JSON; with it, an unknown address gets the web page's "not found" page."""
     all_routes = list(routes)
@@ -141,8 +184,10 @@ def build_http_app(routes: Sequence[BaseRoute], web: Services | None = None) -> 
     if web is not None:
         all_routes += web_routes(web)
 
+        first = as_deployment(web).primary
+
         async def not_found(request: Request, exc: Exception) -> Response:
-            return refusal(web, "web.not_found", status=404)
+            return refusal(first, "web.not_found", status=404)
 
         handlers[404] = not_found
     return Starlette(routes=all_routes, exception_handlers=handlers)

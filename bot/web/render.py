@@ -40,5 +40,8 @@ def page(template: str, *, services: Services, lang: str, status: int = 200, **c
     html = ENV.get_template(template).render(tr=translator(lang), lang=lang, fmt=fmt, nav=NAV,
                                              html_lang="en" if lang == "en" else "zh-CN",
                                              as_of=services.fmt(services.now()),
-                                             localized=lambda v: local_text(v, lang), **context)
+                                             localized=lambda v: local_text(v, lang),
+                                             # a deployment of several contracts: the header names this one
+                                             contract_title=services.settings.contract.title
+                                             if len(services.settings.deployment) > 1 else None, **context)
     return HTMLResponse(html, status_code=status)

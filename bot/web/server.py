@@ -223,7 +223,8 @@ async def start_http(app: Application) -> HttpServer | None:
     if not server.addresses:
         return None
     try:
-        await server.start(build_http_app(routes, web=services if state.web_server is not None else None))
+        web_contracts = state.deployment or services  # every contract's page: a link shows its own contract
+        await server.start(build_http_app(routes, web=web_contracts if state.web_server is not None else None))
     except BaseException:
         await server.close()
         state.web_server = state.health_server = None

@@ -8,22 +8,23 @@ from starlette.responses import Response
 
 from bot.catalog import normalise_language, t
 from bot.services import dashboard, web_access
-from bot.services.container import Services
+from bot.services.container import Deployment
 from bot.web import ics
 
 
-async def calendar_feed(services: Services, request: Request) -> Response:
-    from bot.web.app import refusal
+async def calendar_feed(deployment: Deployment, request: Request) -> Response:
+    """The feed of the contract its token names (a deployment of several: each contract's rota its own)."""
+    from bot.web.app import audited_in, refusal, verified
 
+    token = request.path_params["token"]
     try:
-        claims = web_access.verify(await web_access.secret(services), request.path_params["token"], web_access.FEED,
-                                   services.now())
+        services, claims = await verified(deployment, token, web_access.FEED)
         person = None
         if claims.telegram_id != web_access.TEAM:
             person = await web_access.viewer(services, claims)
     except web_access.LinkRefused as refused:
-        await web_access.record_refusal(services, "duty.ics", refused.key)
-        return refusal(services, refused.key)
+        await web_access.record_refusal(audited_in(deployment, token), "duty.ics", refused.key)
+        return refusal(deployment.primary, refused.key)
     lang = normalise_language(person.language if person else services.settings.contract.default_language)
     events = await dashboard.duty_events(services, person.telegram_id if person else None)
     name = (t("web.ics.calname_person", lang, name=person.name) if person
