@@ -109,24 +109,27 @@ def _start_own_server(folder: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server() -> Iterator[str]:
     """The URL of a PostgreSQL server's maintenance database: MAINTBOT_TEST_DB when set, else a throwaway cluster
-    started for this session (stopped at its end). Use `pg_database` for a database of one's own on it."""
+    started for this session (stopped and removed at its end). Use `pg_database` for a database of one's own on it.
+    Its data directory is a temp dir of its own, not under pytest's basetemp: another pytest session on the machine
+    prunes old basetemps and would delete a running cluster."""
     if TEST_SERVER:
         yield TEST_SERVER
         return
+    import shutil
     import subprocess
+    import tempfile
 
-    folder = tmp_path_factory.mktemp("pg")
-    if os.getuid() == 0:
-        os.chmod(folder, 0o777)
-        for parent in folder.parents:
-            if str(parent).startswith("/tmp/") or str(parent) == "/tmp":
-                os.chmod(parent, os.stat(parent).st_mode | 0o711)
-    url = _start_own_server(folder)
-    yield url
-    script = Path(__file__).resolve().parents[1] / ".ci" / "postgres"
-    subprocess.run(["bash", str(script), "stop", str(folder)], capture_output=True, timeout=120)
+    folder = Path(tempfile.mkdtemp(prefix="maintbot-test-pg-"))
+    os.chmod(folder, 0o777)  # the server runs as the `postgres` user when the tests run as root
+    try:
+        url = _start_own_server(folder)
+        yield url
+        script = Path(__file__).resolve().parents[1] / ".ci" / "postgres"
+        subprocess.run(["bash", str(script), "stop", str(folder)], capture_output=True, timeout=120)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
