@@ -25,8 +25,8 @@ from config.sample import write_toml
 from config.settings import load_settings
 from storage.tickets import TicketRepository
 from storage.urgent import UrgentRepository
-from tests.conftest import CLIENT_CONTACT, LEAD
-from tests.e2e.platforms import DingTalkSide, staff
+from tests.conftest import CLIENT_CONTACT, LEAD, SUPERVISOR
+from tests.e2e.platforms import DingTalkSide, side_for, staff
 from tests.e2e.test_many_contracts import BETA_CONTACT, write_deployment
 
 GROUP_A = "cidALPHAgroup0000001=="
@@ -137,3 +137,12 @@ async def test_an_unknown_group_is_logged_and_refused_politely(ding: DingTalkSid
         async with contract(ding, contract_id).db.uow(read_only=True) as uow:
             assert await uow.repo(TicketRepository).list() == []
     assert in_group(ding, GROUP_A) == [] and in_group(ding, GROUP_B) == []
+
+
+async def test_a_single_file_urgent_raised_in_its_group_is_said_there_once(tmp_path: Path, clock: FakeClock) -> None:
+    """One contract, `[dingtalk] group_conversation_id` as before: the raise is answered in the group, and the
+    group's announcement is not sent there a second time."""
+    async with side_for("dingtalk", tmp_path, clock) as side:
+        await side.send(SUPERVISOR, "/urgent 统一经办门户打不开", group=True)
+        said = [m.text for m in side.in_group() if "统一经办门户打不开" in m.text or "紧急请求 #1" in m.text]
+        assert len(said) == 1 and not said[0].startswith("【"), said
