@@ -69,6 +69,8 @@ class ContractSettings(Strict):
     systems: list[str] = Field(default_factory=list)
     tracking_start: date | None = Field(None, description="the bot keeps the record from this day: no absence, "
                                         "missing log or monthly report before it (default: its first start)")
+    dingtalk_group: str | None = Field(None, min_length=1, description="this contract's DingTalk group "
+                                       "(openConversationId, cid…); default: [dingtalk] group_conversation_id")
 
     def in_service(self, day: date) -> bool:
         """Within the service period (start and end included)."""
@@ -436,7 +438,18 @@ class Settings(Strict):
         names = [i.name for i in self.inspections]
         if len(set(names)) != len(names):
             raise ValueError("inspections: a name is used twice")
+        if self.contract.dingtalk_group and self.dingtalk is None:
+            raise ValueError("contract.dingtalk_group: DingTalk is not configured: add a [dingtalk] section "
+                             "(in deployment.toml for a deployment directory) or remove dingtalk_group")
         return self
+
+    @property
+    def dingtalk_group_id(self) -> str | None:
+        """This contract's DingTalk group (openConversationId): its own `[contract] dingtalk_group`, else the
+        deployment's `[dingtalk] group_conversation_id`; None without DingTalk."""
+        if self.dingtalk is None:
+            return None
+        return self.contract.dingtalk_group or self.dingtalk.group_conversation_id
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -573,9 +586,32 @@ def load_deployment(folder: str | Path, *, apply_env: bool = True) -> tuple[Sett
             continue
         first_file[cid] = path
         contracts.append(settings)
+    problems += dingtalk_group_clashes([(str(first_file[each.contract.id]), each) for each in contracts])
     if problems:
         raise ConfigError(problems)
     return compose_deployment(contracts)
+
+
+def dingtalk_group_clashes(contracts: list[tuple[str, Settings]]) -> list[str]:
+    """A DingTalk group belongs to one contract: the group a contract names (`[contract] dingtalk_group`) may be no
+    other contract's group. Contracts that name none share the default (`[dingtalk] group_conversation_id`), as
+    every contract did before (check-config notes it). One line per clash, starting with its contract's label."""
+    owners: dict[str, tuple[str, bool]] = {}
+    problems = []
+    for label, settings in contracts:
+        group = settings.dingtalk_group_id
+        if group is None:
+            continue
+        named = settings.contract.dingtalk_group is not None
+        if group not in owners:
+            owners[group] = (label, named)
+            continue
+        other, other_named = owners[group]
+        if named or other_named:
+            how = "" if named else " (it names no contract.dingtalk_group, so it takes dingtalk.group_conversation_id)"
+            problems.append(f"{label}: contract.dingtalk_group: the DingTalk group {group!r} is already the group of "
+                            f"{other}{how}; a DingTalk group belongs to one contract: give each its own dingtalk_group")
+    return problems
 
 
 def compose_deployment(contracts: list[Settings]) -> tuple[Settings, ...]:
@@ -585,6 +621,9 @@ def compose_deployment(contracts: list[Settings]) -> tuple[Settings, ...]:
     twice = sorted({cid for cid in ids if ids.count(cid) > 1})
     if twice:
         raise ConfigError([f"contract ids must be unique: {', '.join(twice)} used more than once"])
+    clashes = dingtalk_group_clashes([(f"contract {each.contract.id}", each) for each in contracts])
+    if clashes:
+        raise ConfigError(clashes)
     everything = tuple(contracts)
     for settings in everything:
         settings._deployment = everything

@@ -42,6 +42,11 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
         missing = [p.name for p in settings.roster if not p.dingtalk_id]
         if missing:
             print(f"note: not reachable on DingTalk (no dingtalk_id): {', '.join(missing)}")
+        sharing = [each.contract.id for each in settings.deployment if not each.contract.dingtalk_group]
+        if len(sharing) > 1:
+            print(f"note: contracts {', '.join(sharing)} share the DingTalk group {ding.group_conversation_id!r} "
+                  "(dingtalk.group_conversation_id): their announcements all go there, and a message there goes to "
+                  "the sender's current contract; give each its own with [contract] dingtalk_group = \"cid…\"")
     return 0
 
 
@@ -53,12 +58,20 @@ def dingtalk_problems(settings: Settings) -> list[str]:
     problems = []
     if ding.client_secret is None:
         problems.append("dingtalk: the app secret is missing: set MAINTBOT_DINGTALK_CLIENT_SECRET")
-    if not ding.group_conversation_id:
-        problems.append("dingtalk.group_conversation_id: the contract's group (openConversationId, cid…) is "
-                        "needed for group notifications, /ticket and /urgent in the group")
-    elif not ding.group_conversation_id.startswith("cid"):
-        problems.append(f"dingtalk.group_conversation_id: {ding.group_conversation_id!r} is not an "
-                        "openConversationId (they start with \"cid\")")
+    several = len(settings.deployment) > 1
+    for each in settings.deployment:  # each contract's group: its own dingtalk_group, else the deployment's default
+        where = f"contract {each.contract.id}: " if several else ""
+        group = each.dingtalk_group_id
+        field = "contract.dingtalk_group" if each.contract.dingtalk_group else "dingtalk.group_conversation_id"
+        if not group:
+            line = (f"{where}dingtalk.group_conversation_id: the contract's group (openConversationId, cid…) is "
+                    "needed for group notifications, /ticket and /urgent in the group"
+                    + (" (or [contract] dingtalk_group in its file)" if several else ""))
+        elif not group.startswith("cid"):
+            line = f"{where}{field}: {group!r} is not an openConversationId (they start with \"cid\")"
+        else:
+            continue
+        problems.append(line)
     if "telegram" in settings.platforms and settings.telegram.token is None:
         problems.append("telegram is listed in dingtalk.platforms but no token is set (MAINTBOT_TOKEN)")
     return problems

@@ -68,11 +68,11 @@ async def record_refusal(services: Services, *, attempted: str, sender: SenderId
 
 
 async def is_bound_group(services: Services, chat_id: int | str) -> bool:
-    """True when `chat_id` is a group bound to this contract with /bindgroup, or the DingTalk group the config
-    names (`[dingtalk] group_conversation_id`: DingTalk groups are configured, not bound)."""
-    ding = services.settings.dingtalk
+    """True when `chat_id` is a group bound to this contract with /bindgroup, or the contract's DingTalk group as
+    the config names it (`[contract] dingtalk_group`, else `[dingtalk] group_conversation_id`: DingTalk groups are
+    configured, not bound)."""
     if isinstance(chat_id, str):
-        return ding is not None and chat_id == ding.group_conversation_id
+        return chat_id == services.settings.dingtalk_group_id
     async with services.db.uow(read_only=True) as uow:
         return await uow.chats.is_bound(chat_id)
 

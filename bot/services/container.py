@@ -58,7 +58,7 @@ class Services:
         """Queues in the caller's unit of work; reads the time from this one clock."""
         settings = self.settings
         return Notifier(self.now, settings.contract.default_language, platforms=settings.platforms,
-                        dingtalk_group_id=settings.dingtalk.group_conversation_id if settings.dingtalk else None,
+                        dingtalk_group_id=settings.dingtalk_group_id,
                         tz=ZoneInfo(settings.contract.timezone), heading=self.heading)
 
     def poke_timers(self, uow: UnitOfWork) -> None:

@@ -2,6 +2,9 @@
 
 - A group chat belongs to the contract it is bound to (/bindgroup); a group never bound belongs to the sender's
   current contract (so /bindgroup there can bind it).
+- A DingTalk group is configured, not bound: it belongs to the contract whose group the config says it is
+  (`[contract] dingtalk_group`, else the deployment's `[dingtalk] group_conversation_id`); a group several contracts
+  share (none names its own) or no contract's goes as a group never bound.
 - A private chat belongs to the sender's current contract: the only one they are on, or the one they chose with
   /project (kept in `contract_choices`, migration 025), else the first of theirs in the deployment's order.
 - A button on a notification acts in the contract whose outbox sent that message.
@@ -49,6 +52,13 @@ async def bound_contract(deployment: Deployment, chat_id: int | str) -> Services
     return deployment.contracts.get(found) if found else None
 
 
+def dingtalk_group_contract(deployment: Deployment, conversation_id: str) -> Services | None:
+    """The contract whose configured DingTalk group this is; None when it is no contract's, or the default group
+    several contracts share."""
+    owners = [svc for svc in deployment.all() if svc.settings.dingtalk_group_id == conversation_id]
+    return owners[0] if len(owners) == 1 else None
+
+
 @dataclass(frozen=True)
 class Route:
     """Where an update goes: its contract, and whether the sender's private chat serves several of theirs (then
@@ -71,6 +81,10 @@ async def route(deployment: Deployment, sender: SenderIdentity, chat_id: int | s
         if sender_of is not None:
             return Route(deployment.contracts[sender_of], named=private)
     if not private:
+        if isinstance(chat_id, str):  # a DingTalk conversation: its contract is in the config
+            configured = dingtalk_group_contract(deployment, chat_id)
+            if configured is not None:
+                return Route(configured)
         bound = await bound_contract(deployment, chat_id)
         if bound is not None:
             return Route(bound)

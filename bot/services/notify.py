@@ -158,8 +158,8 @@ class Notifier:
         if "dingtalk" in self.platforms and self.dingtalk_group_id:
             groups.append(("dingtalk", dingtalk_group(self.dingtalk_group_id)))
         for platform, chat_id in groups:
-            if chat_id in skip:
-                continue
+            if chat_id in skip or (platform == "dingtalk" and self.dingtalk_group_id in skip):
+                continue  # a DingTalk group is excluded by its conversation id (the chat's id in an update)
             if await self.to_chat(uow, chat_id, key, kind=kind, buttons=buttons,
                                   dedup=f"{dedup}:g{chat_id}" if dedup else None, platform=platform,
                                   document_path=document_path, document_kind=document_kind, **params):

@@ -214,10 +214,10 @@ class DingTalkPlatform:
             msg = inbound_from_card(data, frame_id, received, self.cards.get(track))
         else:
             msg = inbound_from_message(data, frame_id, received)
-            ding = self.services.settings.dingtalk
-            if not msg.private and (ding is None or msg.chat_id != ding.group_conversation_id):
-                log.warning("DingTalk group %r (%s) is not the configured group_conversation_id", msg.chat_title,
-                            msg.chat_id)
+            groups = {each.dingtalk_group_id for each in self.services.settings.deployment}
+            if not msg.private and msg.chat_id not in groups:
+                log.warning("DingTalk group %r (%s) is no contract's configured group (contract.dingtalk_group / "
+                            "dingtalk.group_conversation_id)", msg.chat_title, msg.chat_id)
         responder = DingTalkResponder(self, msg)
 
         async def send_private(external_id: str, text: str) -> bool:
