@@ -63,6 +63,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This group is now the project group of “{project}”; group notices will come here.",
     },
     "group.already_bound": {"zh_CN": "本群已经是项目群了。", "en": "This group is already the project group."},
+    "group.configured": {
+        "zh_CN": "本群已在配置中指定为「{project}」的项目群，无需绑定。",
+        "en": "This group is already set in the configuration as the project group of “{project}”; no binding needed.",
+    },
+    "group.configure_in_file": {
+        "zh_CN": "钉钉群不用 /bindgroup 绑定，而是在配置中指定：请管理员在项目配置的 [contract] 中写入 "
+                 "dingtalk_group = \"{group_id}\"（本群的编号），然后重启机器人。",
+        "en": "DingTalk groups are not bound with /bindgroup but set in the configuration: an admin adds "
+              "dingtalk_group = \"{group_id}\" (this group's id) under [contract] and restarts the bot.",
+    },
     "group.only_in_group": {
         "zh_CN": "请在要绑定的群里发送 /bindgroup。",
         "en": "Please send /bindgroup inside the group you want to bind.",

@@ -31,4 +31,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This group is not the project group, so /{command} cannot be used here. A lead, the supervisor or an "
               "admin can bind it by sending /bindgroup in this group; or send /{command} to me in a private chat.",
     },
+    "intake.group_not_configured": {
+        "zh_CN": "本群还不是项目群，不能在这里使用 /{command}。钉钉群由配置指定：请管理员在项目配置的 "
+                 "[contract] 中写入 dingtalk_group = \"{group_id}\" 并重启机器人；或在与我的私聊中发送 /{command}。",
+        "en": "This group is not the project group, so /{command} cannot be used here. DingTalk groups are set in "
+              "the configuration: an admin adds dingtalk_group = \"{group_id}\" under [contract] and restarts the "
+              "bot; or send /{command} to me in a private chat.",
+    },
 }

@@ -263,7 +263,11 @@ def guard(roles: Iterable[Role], label: str, fn: CommandFn, *, client_side: bool
             await reply(ctx, person, "access.client_side_only", command=label.lstrip("/"))
             return
         if await _group_not_bound(msg, ctx, label):
-            await reply(ctx, person, "intake.group_not_bound", command=label.lstrip("/"))
+            if ctx.capabilities.binds_groups:
+                await reply(ctx, person, "intake.group_not_bound", command=label.lstrip("/"))
+            else:  # DingTalk: only the config makes a group the project's
+                await reply(ctx, person, "intake.group_not_configured", command=label.lstrip("/"),
+                            group_id=msg.chat_id)
             return
         try:
             with action_time.acting(action_moment(msg, ctx.services)):

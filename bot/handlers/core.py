@@ -71,6 +71,9 @@ async def bindgroup(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
     if msg.private:
         await reply(ctx, person, "group.only_in_group")
         return
+    if not ctx.capabilities.binds_groups:  # DingTalk: a group is named in the config, never bound by a command
+        await _configured_group(msg, ctx, person)
+        return
     services = ctx.services
     deployment = ctx.deployment
     if deployment is not None and deployment.several:  # issue 18: which contract the group belongs to
@@ -92,6 +95,14 @@ async def bindgroup(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
 
 
 BINDERS = frozenset({Role.ADMIN, Role.LEAD, Role.SUPERVISOR})
+
+
+async def _configured_group(msg: Inbound, ctx: HandlerContext, person: Person) -> None:
+    """/bindgroup on a platform whose groups are configured: say whose group this is, or the line to add."""
+    if await access.is_bound_group(ctx.services, msg.chat_key):
+        await reply(ctx, person, "group.configured", project=ctx.services.settings.contract.title)
+        return
+    await reply(ctx, person, "group.configure_in_file", group_id=msg.chat_id)
 
 
 async def _bind(msg: Inbound, ctx: HandlerContext, services: Services, person: Person) -> None:

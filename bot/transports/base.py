@@ -154,3 +154,4 @@ class Capabilities:
     command_menus: bool = True
     group_privacy_setting: bool = True  # Telegram: privacy mode can be turned off; DingTalk: only @ messages, always
     reactions: bool = False  # a reaction on the person's message (Telegram setMessageReaction); DingTalk has none
+    binds_groups: bool = True  # Telegram: /bindgroup makes a group the project's; DingTalk: groups are configured

@@ -25,7 +25,7 @@ from config.sample import write_toml
 from config.settings import load_settings
 from storage.tickets import TicketRepository
 from storage.urgent import UrgentRepository
-from tests.conftest import CLIENT_CONTACT, LEAD, SUPERVISOR
+from tests.conftest import ADMIN, CLIENT_CONTACT, LEAD, SUPERVISOR
 from tests.e2e.platforms import DingTalkSide, side_for, staff
 from tests.e2e.test_many_contracts import BETA_CONTACT, write_deployment
 
@@ -146,3 +146,14 @@ async def test_a_single_file_urgent_raised_in_its_group_is_said_there_once(tmp_p
         await side.send(SUPERVISOR, "/urgent 统一经办门户打不开", group=True)
         said = [m.text for m in side.in_group() if "统一经办门户打不开" in m.text or "紧急请求 #1" in m.text]
         assert len(said) == 1 and not said[0].startswith("【"), said
+
+
+async def test_bindgroup_in_a_dingtalk_group_says_the_config_line_instead_of_binding(ding: DingTalkSide) -> None:
+    """DingTalk groups are configured: /bindgroup in another group gives the exact line to add (with that group's
+    id) and binds nothing; in a contract's own group it says whose group it already is."""
+    [answer] = await send_in(ding, ADMIN, "/bindgroup", UNKNOWN_GROUP)
+    assert f'dingtalk_group = "{UNKNOWN_GROUP}"' in answer and "[contract]" in answer
+    refused = await send_in(ding, BETA_CONTACT, "/ticket 这是哪个项目", UNKNOWN_GROUP)
+    assert len(refused) == 1 and f'dingtalk_group = "{UNKNOWN_GROUP}"' in refused[0]  # still not a project group
+    [answer] = await send_in(ding, ADMIN, "/bindgroup", GROUP_B)
+    assert "乙项目" in answer and "无需绑定" in answer

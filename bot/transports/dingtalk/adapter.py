@@ -52,7 +52,7 @@ PLATFORM = "dingtalk"
 MESSAGE_TOPIC = "/v1.0/im/bot/messages/get"
 CARD_TOPIC = "/v1.0/card/instances/callback"
 CAPABILITIES = Capabilities(reads_group_messages=False, edits_messages=True, locations=False, command_menus=False,
-                            group_privacy_setting=False)
+                            group_privacy_setting=False, binds_groups=False)
 REPLY_ATTEMPTS = 3
 CARDS_REMEMBERED = 2000
 
