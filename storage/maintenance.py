@@ -1,7 +1,7 @@
-"""Database maintenance with SQLite's own tools: online backup with verification, CSV export, purge.
+"""Database maintenance: online backup with verification, CSV export, purge, on SQLite or PostgreSQL.
 
-Synchronous sqlite3 on a separate connection (the backup API and VACUUM need one); the daily backup timer
-and its notifications live in bot/services/datalife.py.
+Synchronous sqlite3 on a separate connection (the backup API and VACUUM need one), or psycopg on PostgreSQL
+(pg_dump for backups); the daily backup timer and its notifications live in bot/services/datalife.py.
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ import shutil
 import sqlite3
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from storage.dialect import is_postgres
 from storage.timecodec import to_db
+from storage.transfer import _first_line, redact
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -220,28 +223,109 @@ def prune_backups(directory: Path, contract_id: str, keep: int) -> list[Path]:
 
 
 # -- export ------------------------------------------------------------------------------------------------------
-def export_csv(db_path: Path, out_dir: Path) -> dict[str, int]:
-    """One CSV per table (UTF-8 with BOM, so spreadsheet programs read Chinese), header row first."""
+# Rows in the same order on both backends: by the integer id where a table has one, else by the primary key's (or,
+# without one, the whole row's) CSV text, sorted here, so SQLite's integer chat ids and PostgreSQL's text ones agree.
+def _sort_key(row: list[str], key_positions: list[int]) -> tuple[str, ...]:
+    return tuple(row[i] for i in key_positions) + tuple(row)
+
+
+def _write_csv(path: Path, columns: list[str], rows: Any, key: list[str] | None) -> int:
+    """`rows` as CSV text (None → empty), sorted by the columns `key` when given (already in order otherwise)."""
+    texts = ([_csv_text(v) for v in row] for row in rows)
+    if key is not None:
+        positions = [columns.index(c) for c in key]
+        texts = iter(sorted(texts, key=lambda row: _sort_key(row, positions)))
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in texts:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def _csv_text(value: object) -> str:
+    """A value as the CSV shows it on either backend: times as stored on SQLite (UTC text), dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return to_db(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def export_csv(location: Path | str, out_dir: Path) -> dict[str, int]:
+    """One CSV per table (UTF-8 with BOM, so spreadsheet programs read Chinese), header row first, read from one
+    snapshot; the SQLite file or the PostgreSQL database at `location` (the same files from either)."""
+    if is_postgres(location):
+        return _export_postgres(str(location), Path(out_dir))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    conn = _connect(Path(db_path))
+    conn = _connect(Path(location))
     written: dict[str, int] = {}
     try:
         conn.execute("BEGIN")
         for table in user_tables(conn):
-            cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-            with (out_dir / f"{table}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow([c[0] for c in cur.description])
-                count = 0
-                for row in cur:
-                    writer.writerow(row)
-                    count += 1
-            written[table] = count
+            info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+            columns = [r[1] for r in info]
+            key = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]]
+            if key == ["id"]:
+                cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY id')
+                written[table] = _write_csv(out_dir / f"{table}.csv", columns, cur, None)
+            else:
+                cur = conn.execute(f'SELECT * FROM "{table}"')
+                written[table] = _write_csv(out_dir / f"{table}.csv", columns, cur, key or columns)
         conn.execute("COMMIT")
     finally:
         conn.close()
     return written
+
+
+def _export_postgres(url: str, out_dir: Path) -> dict[str, int]:
+    import psycopg
+
+    written: dict[str, int] = {}
+    try:
+        with _postgres(url) as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")  # one snapshot for every file
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for table, columns in _postgres_columns(conn).items():
+                key = _postgres_primary_key(conn, table)
+                names = ", ".join(f'"{c}"' for c in columns)
+                if key == ["id"]:
+                    with conn.cursor(name=f"export_{table}") as cur:  # server-side: a big table streams
+                        cur.execute(f'SELECT {names} FROM "{table}" ORDER BY id')
+                        written[table] = _write_csv(out_dir / f"{table}.csv", columns, cur, None)
+                else:
+                    rows = conn.execute(f'SELECT {names} FROM "{table}"').fetchall()
+                    written[table] = _write_csv(out_dir / f"{table}.csv", columns, rows, key or columns)
+            conn.execute("COMMIT")
+    except psycopg.Error as exc:
+        raise BackupError(f"cannot read the database {redact(url)}: {_first_line(exc)}") from None
+    return written
+
+
+def _postgres_columns(conn: Any) -> dict[str, list[str]]:
+    """Each base table of the schema (sorted by name, as SQLite lists them) with its columns in order."""
+    rows = conn.execute(
+        "SELECT c.table_name, c.column_name FROM information_schema.columns c"
+        " JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+        " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+        " ORDER BY c.table_name, c.ordinal_position").fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(str(table), []).append(str(column))
+    return {t: columns[t] for t in sorted(columns)}
+
+
+def _postgres_primary_key(conn: Any, table: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT a.attname FROM pg_index i JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true"
+        " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+        " WHERE i.indrelid = %s::regclass AND i.indisprimary ORDER BY k.n", (f'"{table}"',)).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 # -- purge ---------------------------------------------------------------------------------------------------
@@ -262,22 +346,34 @@ def _has_contract_column(conn: sqlite3.Connection, table: str) -> bool:
     return any(r[1] == "contract_id" for r in conn.execute(f'PRAGMA table_info("{table}")'))
 
 
-def attachment_files(db_path: Path, contract_id: str | None = None) -> list[Path]:
+def attachment_files(location: Path | str, contract_id: str | None = None) -> list[Path]:
     """Local copies of photos and files kept with records (`attachments.local_path`), of one contract or all."""
-    conn = _connect(Path(db_path))
+    sql = ("SELECT local_path FROM attachments WHERE local_path IS NOT NULL"
+           " AND (? IS NULL OR contract_id = ?) ORDER BY id")
+    if is_postgres(location):
+        with _postgres(str(location)) as pg:
+            if "attachments" not in _postgres_columns(pg):
+                return []
+            rows = pg.execute(sql.replace("?", "%s").replace("%s IS NULL", "%s::text IS NULL"),
+                              (contract_id, contract_id)).fetchall()
+            return [Path(r[0]) for r in rows]
+    conn = _connect(Path(location))
     try:
         if "attachments" not in user_tables(conn):
             return []
-        rows = conn.execute("SELECT local_path FROM attachments WHERE local_path IS NOT NULL"
-                            " AND (? IS NULL OR contract_id = ?) ORDER BY id", (contract_id, contract_id))
-        return [Path(r[0]) for r in rows]
+        return [Path(r[0]) for r in conn.execute(sql, (contract_id, contract_id))]
     finally:
         conn.close()
 
 
-def purge_preview(db_path: Path, contract_id: str) -> dict[str, int]:
+def purge_preview(location: Path | str, contract_id: str) -> dict[str, int]:
     """Rows of this contract per table (what purge would touch)."""
-    conn = _connect(Path(db_path))
+    if is_postgres(location):
+        with _postgres(str(location)) as pg:
+            return {t: int(pg.execute(f'SELECT COUNT(*) FROM "{t}" WHERE contract_id = %s', (contract_id,))
+                           .fetchone()[0])
+                    for t, columns in _postgres_columns(pg).items() if "contract_id" in columns}
+    conn = _connect(Path(location))
     try:
         return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}" WHERE contract_id = ?', (contract_id,)).fetchone()[0]
                 for t in user_tables(conn) if _has_contract_column(conn, t)}
@@ -285,11 +381,13 @@ def purge_preview(db_path: Path, contract_id: str) -> dict[str, int]:
         conn.close()
 
 
-def purge_contract(db_path: Path, contract_id: str, keep_tables: list[str], now: datetime) -> PurgeReport:
-    """Delete the contract's data (see the module docstring); all or nothing."""
+def purge_contract(location: Path | str, contract_id: str, keep_tables: list[str], now: datetime) -> PurgeReport:
+    """Delete the contract's data (see bot/cli/purge.py); all or nothing, then VACUUM."""
+    if is_postgres(location):
+        return _purge_postgres(str(location), contract_id, keep_tables, now)
     report = PurgeReport(contract_id)
     keep = set(keep_tables)
-    conn = _connect(Path(db_path))
+    conn = _connect(Path(location))
     try:
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN IMMEDIATE")
@@ -303,20 +401,14 @@ def purge_contract(db_path: Path, contract_id: str, keep_tables: list[str], now:
                     report.skipped.append(table)
                     continue
                 if table == "audit" and "audit" in keep:
-                    report.anonymised = conn.execute(
-                        "UPDATE audit SET actor_telegram_id = NULL, actor_name = NULL, entity_id = NULL,"
-                        " before = NULL, after = NULL WHERE contract_id = ?", (contract_id,)).rowcount
+                    report.anonymised = conn.execute(_ANONYMISE_AUDIT, (contract_id,)).rowcount
                 elif table in keep:
                     report.kept[table] = conn.execute(f'SELECT COUNT(*) FROM "{table}" WHERE contract_id = ?',
                                                       (contract_id,)).fetchone()[0]
                 else:
                     report.deleted[table] = conn.execute(f'DELETE FROM "{table}" WHERE contract_id = ?',
                                                          (contract_id,)).rowcount
-            summary = {"deleted": report.deleted, "kept": sorted(report.kept), "anonymised_audit": report.anonymised}
-            conn.execute("INSERT INTO audit (contract_id, at, actor_name, action, entity, entity_id, after)"
-                         " VALUES (?,?,?,?,?,?,?)",
-                         (contract_id, to_db(now), "run_bot.py purge", "data.purge", "contract", contract_id,
-                          json.dumps(summary, ensure_ascii=False, sort_keys=True)))
+            conn.execute(_PURGE_AUDIT, _purge_audit_row(report, to_db(now)))
             for _, sql in triggers:
                 conn.execute(sql)
             conn.execute("COMMIT")
@@ -328,6 +420,93 @@ def purge_contract(db_path: Path, contract_id: str, keep_tables: list[str], now:
     finally:
         conn.close()
     return report
+
+
+_ANONYMISE_AUDIT = ("UPDATE audit SET actor_telegram_id = NULL, actor_name = NULL, entity_id = NULL,"
+                    " before = NULL, after = NULL WHERE contract_id = ?")
+_PURGE_AUDIT = ("INSERT INTO audit (contract_id, at, actor_name, action, entity, entity_id, after)"
+                " VALUES (?,?,?,?,?,?,?)")
+
+
+def _purge_audit_row(report: PurgeReport, at: object) -> tuple[object, ...]:
+    summary = {"deleted": report.deleted, "kept": sorted(report.kept), "anonymised_audit": report.anonymised}
+    return (report.contract_id, at, "run_bot.py purge", "data.purge", "contract", report.contract_id,
+            json.dumps(summary, ensure_ascii=False, sort_keys=True))
+
+
+def _purge_postgres(url: str, contract_id: str, keep_tables: list[str], now: datetime) -> PurgeReport:
+    """The same purge in one PostgreSQL transaction: the audit table's own triggers (which refuse UPDATE and DELETE)
+    are disabled inside it only (ALTER TABLE is transactional: a rollback or a crash leaves them on); rows deleted
+    children first, so the foreign keys stay checked; then VACUUM (ANALYZE) of the touched tables outside it."""
+    import psycopg
+
+    report = PurgeReport(contract_id)
+    keep = set(keep_tables)
+    try:
+        with _postgres(url) as conn:
+            conn.execute("BEGIN")
+            try:
+                conn.execute("LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE")
+                conn.execute('ALTER TABLE audit DISABLE TRIGGER USER')
+                tables = _postgres_columns(conn)
+                report.skipped = [t for t, columns in tables.items() if "contract_id" not in columns]
+                ours = [t for t, columns in tables.items() if "contract_id" in columns]
+                deleted: dict[str, int] = {}
+                for table in reversed(_postgres_parents_first(conn, ours)):
+                    if table == "audit" and "audit" in keep:
+                        report.anonymised = conn.execute(_ANONYMISE_AUDIT.replace("?", "%s"),
+                                                         (contract_id,)).rowcount
+                    elif table in keep:
+                        report.kept[table] = int(conn.execute(
+                            f'SELECT COUNT(*) FROM "{table}" WHERE contract_id = %s', (contract_id,)).fetchone()[0])
+                    else:
+                        deleted[table] = conn.execute(f'DELETE FROM "{table}" WHERE contract_id = %s',
+                                                      (contract_id,)).rowcount
+                report.deleted = {t: deleted[t] for t in sorted(deleted)}  # reported by name, as on SQLite
+                report.kept = {t: report.kept[t] for t in sorted(report.kept)}
+                conn.execute(_PURGE_AUDIT.replace("?", "%s"), _purge_audit_row(report, now))
+                conn.execute('ALTER TABLE audit ENABLE TRIGGER USER')
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            touched = ", ".join(f'"{t}"' for t in ours)
+            conn.execute(f"VACUUM (ANALYZE) {touched}")
+    except psycopg.Error as exc:
+        raise BackupError(f"PostgreSQL refused the purge (nothing was changed): {_first_line(exc)}") from None
+    return report
+
+
+def _postgres_parents_first(conn: Any, tables: list[str]) -> list[str]:
+    """`tables` with every table a foreign key references before the tables that reference it."""
+    rows = conn.execute("SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
+                        " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
+    needs: dict[str, set[str]] = {t: set() for t in tables}
+    for child, parent in rows:
+        child, parent = str(child).strip('"'), str(parent).strip('"')
+        if child in needs and parent in needs and child != parent:
+            needs[child].add(parent)
+    ordered: list[str] = []
+    while needs:
+        ready = sorted(t for t, parents in needs.items() if not parents - set(ordered)) or sorted(needs)
+        for table in ready:
+            ordered.append(table)
+            del needs[table]
+    return ordered
+
+
+@contextmanager
+def _postgres(url: str) -> Iterator[Any]:
+    """An autocommit connection in UTC; an unreachable server is one readable line (BackupError)."""
+    import psycopg
+
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=15)
+    except psycopg.Error as exc:
+        raise BackupError(f"cannot connect to {redact(url)}: {_first_line(exc)}") from None
+    with conn:
+        conn.execute("SET TIME ZONE 'UTC'")
+        yield conn
 
 
 # -- the daily backup timer -------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 Shows what will be deleted, then asks to type the contract id (scripts: `--yes-i-am-sure ID`). Every row of
 the contract goes, except tables listed in `data.keep_tables`; `audit` in that list keeps the audit trail
-anonymised (no names, ids or texts). The audit triggers are dropped and re-created inside the same
-transaction; one `data.purge` audit row records the counts. Export first (`run_bot.py export`) if the
+anonymised (no names, ids or texts). The audit triggers (which refuse UPDATE and DELETE) are set aside inside the same
+transaction only (SQLite: dropped and re-created; PostgreSQL: ALTER TABLE audit DISABLE/ENABLE TRIGGER USER, undone
+by a rollback); one `data.purge` audit row records the counts; then VACUUM (PostgreSQL: VACUUM (ANALYZE) of the
+contract's tables). A failure changes nothing. Export first (`run_bot.py export`) if the
 client wants the data returned; earlier backups still hold the data and are listed so they can be removed.
 Stop the bot before purging. The contract is named with `--contract ID` (before or after `purge`, or
 MAINTBOT_CONTRACT), always, even with one contract: nothing is destroyed by default.
@@ -13,11 +15,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from bot.cli.common import chosen_contract, settings_or_exit
 from bot.services.clock import SystemClock
-from storage.maintenance import BackupError, attachment_files, backup_dir, purge_contract, purge_preview
+from storage.maintenance import (
+    BACKUP_SUFFIXES,
+    BackupError,
+    attachment_files,
+    backup_dir,
+    purge_contract,
+    purge_preview,
+)
+from storage.transfer import redact
 
 NAME = "purge"
 HELP = "delete a finished contract's personal data (asks to type the contract id)"
@@ -40,7 +49,7 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
     contract_id: str = chosen
     # its own settings (what it keeps, where its backups are) when the configuration still lists it
     settings = next((each for each in settings.deployment if each.contract.id == contract_id), settings)
-    db_path = Path(settings.storage.db)
+    db_path = settings.storage.db
     keep = list(settings.data.keep_tables)
     try:
         preview = purge_preview(db_path, contract_id)
@@ -48,7 +57,7 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"Database {db_path}, contract {contract_id}:")
+    print(f"Database {redact(str(db_path))}, contract {contract_id}:")
     for table, rows in preview.items():
         what = "anonymise" if table == "audit" and table in keep else "keep" if table in keep else "DELETE"
         print(f"  {table}: {rows} rows → {what}")
@@ -63,7 +72,11 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
     if typed != contract_id:
         print("Aborted: the contract id was not confirmed; nothing was changed.", file=sys.stderr)
         return 1
-    report = purge_contract(db_path, contract_id, keep, SystemClock().now())
+    try:
+        report = purge_contract(db_path, contract_id, keep, SystemClock().now())
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     for path in files:  # after the rows are gone: the photos and files kept on disk go too
         path.unlink(missing_ok=True)
     print(f"OK: {report.total_deleted} rows deleted from {len(report.deleted)} tables"
@@ -72,7 +85,8 @@ def run(args: argparse.Namespace, config_path: str | None) -> int:
           + (f", {len(files)} local photo/file copies deleted" if files else "") + ".")
     # a deployment's backups are named after its first contract, and hold every contract's rows
     named = {contract_id, settings.deployment[0].contract.id}
-    backups = sorted(path for cid in named for path in backup_dir(settings, db_path).glob(f"maintbot-{cid}-*.db"))
+    backups = sorted(path for cid in named for path in backup_dir(settings, db_path).glob(f"maintbot-{cid}-*")
+                     if path.suffix in BACKUP_SUFFIXES)
     if backups:
         print(f"Note: {len(backups)} earlier backup file(s) in {backups[0].parent} still hold this data; "
               "delete them too if the client asks for destruction.")
