@@ -122,11 +122,11 @@ def test_the_report_is_of_the_contract_chosen(config_dir: Path, tmp_path: Path, 
 
 
 def test_purge_needs_the_contract_named_and_deletes_only_that_one(
-        config_dir: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str], postgres_url: str | None) -> None:
+        config_dir: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # on PostgreSQL the relative backup_dir is in the working directory
     code, _, err = run(capsys, "--config", str(config_dir), "purge")
     assert code == 2 and "--contract" in err and "alpha-2022, beta-2022" in err
-    if postgres_url is not None:
-        return  # purge works on the SQLite file (tests/integration/test_datalife.py); the refusal is the same
     asyncio.run(deduct_in_beta(config_dir, clock))
     code, out, err = run(capsys, "--config", str(config_dir), "backup")  # the deployment's: named after alpha
     assert code == 0 and "maintbot-alpha-2022-" in out, err
