@@ -231,7 +231,7 @@ def _sort_key(row: list[str], key_positions: list[int]) -> tuple[str, ...]:
 
 def _write_csv(path: Path, columns: list[str], rows: Any, key: list[str] | None) -> int:
     """`rows` as CSV text (None → empty), sorted by the columns `key` when given (already in order otherwise)."""
-    texts = ([_csv_text(v) for v in row] for row in rows)
+    texts: Iterator[list[str]] = ([_csv_text(v) for v in row] for row in rows)
     if key is not None:
         positions = [columns.index(c) for c in key]
         texts = iter(sorted(texts, key=lambda row: _sort_key(row, positions)))
@@ -446,8 +446,7 @@ def _purge_postgres(url: str, contract_id: str, keep_tables: list[str], now: dat
         with _postgres(url) as conn:
             conn.execute("BEGIN")
             try:
-                conn.execute("LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE")
-                conn.execute('ALTER TABLE audit DISABLE TRIGGER USER')
+                conn.execute("ALTER TABLE audit DISABLE TRIGGER USER")  # undone by ROLLBACK too
                 tables = _postgres_columns(conn)
                 report.skipped = [t for t, columns in tables.items() if "contract_id" not in columns]
                 ours = [t for t, columns in tables.items() if "contract_id" in columns]
@@ -465,7 +464,7 @@ def _purge_postgres(url: str, contract_id: str, keep_tables: list[str], now: dat
                 report.deleted = {t: deleted[t] for t in sorted(deleted)}  # reported by name, as on SQLite
                 report.kept = {t: report.kept[t] for t in sorted(report.kept)}
                 conn.execute(_PURGE_AUDIT.replace("?", "%s"), _purge_audit_row(report, now))
-                conn.execute('ALTER TABLE audit ENABLE TRIGGER USER')
+                conn.execute("ALTER TABLE audit ENABLE TRIGGER USER")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")

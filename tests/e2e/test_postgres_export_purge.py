@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +50,15 @@ async def test_export_from_postgresql_gives_the_same_files_as_from_sqlite(tmp_pa
     raw["reports"] = {"monthly": False}
     await generate_year(db, 3, tickets=40, urgent=6, until=date(2022, 12, 30))
     await chat_on_sqlite(settings_on(raw, db))
+    photo = tmp_path / "media" / "1-机房照片.jpg"  # a local copy kept with a ticket (as [media] keeps one)
+    photo.parent.mkdir()
+    photo.write_bytes(b"\xff\xd8 not really a jpeg")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("INSERT INTO attachments (id, contract_id, record_type, record_id, kind, platform,"
+                     " platform_file_id, name, local_path, person_id, chat_id, created_at)"
+                     " VALUES (1, 'bench-2022', 'ticket', 1, 'photo', 'telegram', 'AgAD-made-up', '机房照片.jpg', ?,"
+                     " 1, '-1001234567890', '2022-10-10T01:00:00Z')", (str(photo),))
+        conn.commit()
     sqlite_config = write_toml(raw, tmp_path / "sqlite.toml")
     moved = migrate_db(sqlite_config, "--to", pg_database)
     assert moved.returncode == 0, moved.stdout + moved.stderr
@@ -60,8 +71,8 @@ async def test_export_from_postgresql_gives_the_same_files_as_from_sqlite(tmp_pa
     # the same tables with the same row counts (the last line names the directory)
     assert from_postgres.stdout.splitlines()[:-1] == from_sqlite.stdout.splitlines()[:-1]
 
-    files = sorted(p.name for p in (tmp_path / "from-sqlite").iterdir())
-    assert files == sorted(p.name for p in (tmp_path / "from-postgres").iterdir())
+    files = sorted(p.name for p in (tmp_path / "from-sqlite").glob("*.csv"))
+    assert files == sorted(p.name for p in (tmp_path / "from-postgres").glob("*.csv"))
     assert {"tickets.csv", "urgent_requests.csv", "audit.csv", "chats.csv", "outbox.csv"} <= set(files)
     for name in files:
         sqlite_bytes = (tmp_path / "from-sqlite" / name).read_bytes()
@@ -73,6 +84,9 @@ async def test_export_from_postgresql_gives_the_same_files_as_from_sqlite(tmp_pa
             continue
         assert postgres_bytes == sqlite_bytes, name
 
+    for side in ("from-sqlite", "from-postgres"):  # the local copies of photos and files, as today
+        assert (tmp_path / side / "attachments" / photo.name).read_bytes() == photo.read_bytes()
+    assert "attachments/: 1 files" in from_postgres.stdout
     tickets = read_csv(tmp_path / "from-postgres" / "tickets.csv")
     created = tickets[0].index("created_at")
     assert len(tickets) > 40 and all(row[created].endswith("Z") and "T" in row[created] for row in tickets[1:])
