@@ -160,6 +160,19 @@ def test_a_purge_postgresql_refuses_changes_nothing_and_keeps_the_audit_locked(
     assert beta_rows(pg_database) == rows  # not one row deleted, no audit row anonymised
     assert audit_refuses_changes(pg_database)
 
+    # keeping the audit alone: it stays, anonymised in place (the audit refuses UPDATE, except inside the purge)
+    beta.write_text(beta.read_text("utf-8").replace('"audit", "person_identities"', '"audit"'), "utf-8")
+    code, out, err = run(capsys, "--config", str(config), "--contract", "beta-2022", "purge",
+                         "--yes-i-am-sure", "beta-2022")
+    assert code == 0, err
+    assert f"audit: {rows['audit']} rows → anonymise" in out and f"{rows['audit']} audit rows anonymised" in out
+    assert beta_rows(pg_database) == {"audit": rows["audit"] + 1}  # and the purge's own record
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        named = conn.execute("SELECT COUNT(*) FROM audit WHERE contract_id = 'beta-2022' AND action <> 'data.purge'"
+                             " AND (actor_name IS NOT NULL OR entity_id IS NOT NULL OR after IS NOT NULL)").fetchone()
+    assert named == (0,)
+    assert audit_refuses_changes(pg_database)
+
 
 async def test_export_and_purge_name_an_unreachable_server_in_one_line(tmp_path: Path) -> None:
     raw = bench_config(tmp_path / "unused.db")
