@@ -426,11 +426,12 @@ _ANONYMISE_AUDIT = ("UPDATE audit SET actor_telegram_id = NULL, actor_name = NUL
                     " before = NULL, after = NULL WHERE contract_id = ?")
 _PURGE_AUDIT = ("INSERT INTO audit (contract_id, at, actor_name, action, entity, entity_id, after)"
                 " VALUES (?,?,?,?,?,?,?)")
+_PURGE_ACTOR, _PURGE_ACTION = "run_bot.py purge", "data.purge"
 
 
 def _purge_audit_row(report: PurgeReport, at: object) -> tuple[object, ...]:
     summary = {"deleted": report.deleted, "kept": sorted(report.kept), "anonymised_audit": report.anonymised}
-    return (report.contract_id, at, "run_bot.py purge", "data.purge", "contract", report.contract_id,
+    return (report.contract_id, at, _PURGE_ACTOR, _PURGE_ACTION, "contract", report.contract_id,
             json.dumps(summary, ensure_ascii=False, sort_keys=True))
 
 
