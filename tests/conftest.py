@@ -142,12 +142,14 @@ def pg_database(pg_server: str) -> Iterator[str]:
 @pytest.fixture
 def settings(config_dict: dict[str, Any], postgres_url: str | None) -> Settings:
     if postgres_url is not None:
-        # Files the SQLite run keeps next to the database (media) stay in the test's directory here too.
+        # Files the SQLite run keeps next to the database (media, backups) stay in the test's directory here too
+        # (on PostgreSQL a relative directory would be the working directory's).
         folder = Path(config_dict["storage"]["db"]).parent
         media = {**config_dict.get("media", {})}
         media["dir"] = str(folder / media.get("dir", "files"))
-        config_dict = {**config_dict, "storage": {**config_dict.get("storage", {}), "db": postgres_url},
-                       "media": media}
+        storage = {**config_dict.get("storage", {}), "db": postgres_url}
+        storage["backup_dir"] = str(folder / storage.get("backup_dir", "backups"))
+        config_dict = {**config_dict, "storage": storage, "media": media}
     return settings_from_dict(config_dict, apply_env=False)
 
 
