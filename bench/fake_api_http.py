@@ -34,16 +34,15 @@ import json
 import os
 import sys
 import time
-from collections import Counter, deque
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.offline.fake_telegram import FakeBotAPI, SentMessage, UpdateFactory
-
-PRESSABLE = {("tk", "k"), ("tk", "take"), ("urg", "ack"), ("urg", "arrive")}
+from bench.bench_updates import Presses
+from bot.offline.fake_telegram import FakeBotAPI, UpdateFactory
 
 
 class Params:
@@ -78,8 +77,7 @@ class Feed:
         self.changed = asyncio.Condition()
         self.finished = asyncio.Event()
         self.factory = UpdateFactory()
-        self.cursor = 0
-        self.buttons: deque[tuple[SentMessage, str]] = deque(maxlen=500)
+        self.presses = Presses(api, self.factory)
         self.pressed: set[tuple[int, int, str]] = set()
 
     def start(self) -> None:
@@ -87,27 +85,15 @@ class Feed:
             self.started = True
             self.released = 1 if self.sequential else len(self.updates)
 
-    def _collect(self) -> None:
-        from bot.services.callback_data import decode
-
-        new = self.api.sent[self.cursor:]
-        self.cursor = len(self.api.sent)
-        for message in new:
-            for row in message.buttons[:1]:
-                for _, data in row[:1]:
-                    parsed = decode(data)
-                    if parsed is not None and (parsed.feature, parsed.action) in PRESSABLE:
-                        self.buttons.append((message, data))
-
     def _materialise(self, index: int) -> dict[str, Any]:
         update = self.updates[index]
         if "press" not in update:
             return update
-        self._collect()
+        self.presses.collect()
         presser = int(update["press"])
         payload = None
-        while self.buttons and payload is None:
-            message, data = self.buttons.pop()
+        while self.presses.buttons and payload is None:
+            message, data = self.presses.buttons.pop()
             key = (message.chat_id, message.message_id, data)
             if key in self.pressed:
                 continue
