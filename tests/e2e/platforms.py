@@ -8,7 +8,7 @@ ids must stay text all the way).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,7 +21,7 @@ from bot.offline.fake_telegram import ChatDriver, FakeBotAPI, SentMessage
 from bot.services.clock import FakeClock
 from bot.services.container import Services
 from bot.state import app_state
-from config.settings import settings_from_dict
+from config.settings import Settings, settings_from_dict
 from tests.conftest import GROUP, SUPERVISOR, base_config
 
 
@@ -214,12 +214,26 @@ async def side_for(platform: str, tmp_path: Path, clock: FakeClock,
         async with running(app):
             yield TelegramSide(app, api, clock)
         return
-    fake = await FakeDingTalk().start()
-    try:
+
+    def settings_for(fake: FakeDingTalk) -> Settings:
         config = dingtalk_config(tmp_path / "maintbot-test.db", fake)
         if tweak:
             tweak(config)
-        app = build_application(settings_from_dict(config, apply_env=False), request=api, clock=clock)
+        return settings_from_dict(config, apply_env=False)
+
+    async with dingtalk_side(clock, settings_for) as side:
+        yield side
+
+
+@asynccontextmanager
+async def dingtalk_side(clock: FakeClock, settings_for: Callable[[FakeDingTalk], Settings]
+                        ) -> AsyncIterator[DingTalkSide]:
+    """The real Application on DingTalk only, against a started offline fake (`settings_for` makes the settings
+    that point at it); nothing may go out on Telegram."""
+    fake = await FakeDingTalk().start()
+    try:
+        api = FakeBotAPI()
+        app = build_application(settings_for(fake), request=api, clock=clock)
         async with running(app):
             await fake.wait_connected()
             yield DingTalkSide(app, fake, clock)

@@ -15,18 +15,16 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, running
 from bot.offline.fake_dingtalk import CLIENT_ID, CLIENT_SECRET, ROBOT_CODE, FakeDingTalk
-from bot.offline.fake_telegram import FakeBotAPI
 from bot.services.clock import FakeClock
 from bot.services.container import Services
 from bot.state import app_state
 from config.sample import write_toml
-from config.settings import load_settings
+from config.settings import Settings, load_settings
 from storage.tickets import TicketRepository
 from storage.urgent import UrgentRepository
 from tests.conftest import ADMIN, CLIENT_CONTACT, LEAD, SUPERVISOR
-from tests.e2e.platforms import DingTalkSide, side_for, staff
+from tests.e2e.platforms import DingTalkSide, dingtalk_side, side_for, staff
 from tests.e2e.test_many_contracts import BETA_CONTACT, write_deployment
 
 GROUP_A = "cidALPHAgroup0000001=="
@@ -57,17 +55,12 @@ def write_dingtalk_deployment(folder: Path, db: str, fake: FakeDingTalk) -> Path
 
 @pytest.fixture
 async def ding(tmp_path: Path, clock: FakeClock, postgres_url: str | None) -> AsyncIterator[DingTalkSide]:
-    fake = await FakeDingTalk().start()
-    try:
-        folder = write_dingtalk_deployment(tmp_path / "config", postgres_url or str(tmp_path / "ding.db"), fake)
-        api = FakeBotAPI()
-        app = build_application(load_settings(folder, apply_env=False), request=api, clock=clock)
-        async with running(app):
-            await fake.wait_connected()
-            yield DingTalkSide(app, fake, clock)
-        assert not api.sent, "a DingTalk-only deployment sent something on Telegram"
-    finally:
-        await fake.stop()
+    def settings_for(fake: FakeDingTalk) -> Settings:
+        db = postgres_url or str(tmp_path / "ding.db")
+        return load_settings(write_dingtalk_deployment(tmp_path / "config", db, fake), apply_env=False)
+
+    async with dingtalk_side(clock, settings_for) as side:
+        yield side
 
 
 def contract(ding: DingTalkSide, contract_id: str) -> Services:
