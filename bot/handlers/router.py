@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
@@ -88,10 +89,10 @@ class Router:
             responder = ctx.responder
             if found.named:  # someone on several contracts: each reply names the contract it went to
                 lang = ctx.sender_language
+                titles = tuple(each.settings.contract.title for each in ctx.deployment.all())
                 responder = HeadedResponder(responder, t("contract.heading", lang,
                                                          title=found.services.settings.contract.title),
-                                            {t("contract.heading", any_lang, title=each.settings.contract.title)
-                                             for each in ctx.deployment.all() for any_lang in LANGUAGES})
+                                            contract_headings(titles))
             ctx = dataclasses.replace(ctx, services=found.services, responder=responder)
         key = update_key(msg)
         digest = fingerprint(msg)
@@ -191,10 +192,16 @@ class Router:
             log.exception("could not queue the error alert for the admins")
 
 
+@functools.lru_cache(maxsize=4)
+def contract_headings(titles: tuple[str, ...]) -> frozenset[str]:
+    """Every contract's heading line in every language (made once per deployment, not once per update)."""
+    return frozenset(t("contract.heading", lang, title=title) for title in titles for lang in LANGUAGES)
+
+
 class HeadedResponder:
     """A responder whose replies start with a heading line (the contract's name, issue 18)."""
 
-    def __init__(self, inner: Responder, heading: str, headings: set[str]) -> None:
+    def __init__(self, inner: Responder, heading: str, headings: frozenset[str]) -> None:
         self.inner = inner
         self.heading = heading
         self.headings = headings  # every contract's heading: a reply that starts with one names its contract
